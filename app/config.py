@@ -1,0 +1,63 @@
+"""Settings, each declared once with its help text; the README's table is checked against them."""
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("data") / "intercept-watch.sqlite3"
+
+
+def normalise_database_url(url: str) -> str:
+    """Pin PostgreSQL URLs to the psycopg 3 driver; leave other URLs alone."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment (and a .env file, if present)."""
+
+    model_config = SettingsConfigDict(env_prefix="IW_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///./{DEFAULT_SQLITE_PATH.as_posix()}",
+        validation_alias=AliasChoices("DATABASE_URL", "IW_DATABASE_URL"),
+        description=(
+            "Where the data lives. The default is a SQLite file in ./data/, created on first run. "
+            "A postgresql:// URL uses PostgreSQL through psycopg 3."
+        ),
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs page tokens and CSRF tokens. Unset, a random key is generated once and kept "
+            "in the database, so every worker and machine sharing it agrees."
+        ),
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Comma-separated proxy addresses whose X-Forwarded-For and X-Forwarded-Proto are "
+            "believed (uvicorn's setting). Requests from anywhere else are judged by their own address."
+        ),
+    )
+    session_max_age_days: int = Field(
+        default=14, ge=1, le=365, description="How long an editor stays signed in without activity."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="uvicorn's log level for `intercept-watch serve`."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        return normalise_database_url(value.strip())
+
+    @cached_property
+    def dialect(self) -> str:
+        """The database family: 'sqlite' or 'postgresql'."""
+        return self.database_url.split(":", 1)[0].split("+", 1)[0]
