@@ -1,0 +1,1 @@
+"""Accounts: editors and admins, their sessions, API tokens and login attempts."""

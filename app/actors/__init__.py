@@ -1,0 +1,1 @@
+"""Actors: the people and institutions whose statements are tracked, with their offices."""

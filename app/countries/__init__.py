@@ -1,0 +1,1 @@
+"""Countries: the 32 member states, NATO's own institutions, and Ukraine."""

@@ -1,0 +1,1 @@
+"""Revisions: the append-only history of every statement."""

@@ -1,0 +1,1 @@
+"""Sources: the articles and pages a statement is taken from."""

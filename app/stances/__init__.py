@@ -1,0 +1,1 @@
+"""Stances: the aggregation rule and the stored scores it produces."""

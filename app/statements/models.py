@@ -1,0 +1,114 @@
+"""The statement table and its link to sources."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.actors.models import Actor, Office
+from app.countries.models import Country
+from app.db import Base, str_enum, utcnow
+from app.sources.models import Source
+from app.topics.models import Topic
+
+
+class DatePrecision(enum.StrEnum):
+    DAY = "day"
+    MONTH = "month"  # said_on is then the first day of the month
+
+
+class StatementStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    RETRACTED = "retracted"  # kept, with its reason; out of scores and listings
+
+
+STANCE_MEANINGS: dict[int, str] = {
+    -2: "firmly opposed",
+    -1: "opposed or sceptical",
+    0: "neutral or ambiguous",
+    1: "conditional support or open to it",
+    2: "supports",
+}
+
+
+class Statement(Base):
+    """One position-bearing statement by one actor on one topic."""
+
+    __tablename__ = "statement"
+    __table_args__ = (
+        CheckConstraint("stance BETWEEN -2 AND 2", name="stance_range"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_statement_country_topic_said_on", "country_id", "topic_id", "said_on"),
+        Index("ix_statement_country_said_on", "country_id", "said_on", "id"),
+        Index("ix_statement_topic_said_on", "topic_id", "said_on", "id"),
+        Index("ix_statement_actor_said_on", "actor_id", "said_on"),
+        Index("ix_statement_said_on", "said_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"))
+    # The actor's country, copied so listings filter and sort on one index.
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+
+    said_on: Mapped[date]
+    date_precision: Mapped[DatePrecision] = mapped_column(
+        str_enum(DatePrecision, "date_precision"), default=DatePrecision.DAY
+    )
+    date_is_report_date: Mapped[bool] = mapped_column(default=False)
+    date_note: Mapped[str | None] = mapped_column(Text)
+
+    quote: Mapped[str] = mapped_column(Text)
+    quote_is_verbatim: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    translation: Mapped[str | None] = mapped_column(Text)
+
+    stance: Mapped[int] = mapped_column(SmallInteger)
+    condition: Mapped[str | None] = mapped_column(Text)
+    rationale: Mapped[str | None] = mapped_column(Text)
+
+    status: Mapped[StatementStatus] = mapped_column(
+        str_enum(StatementStatus, "status"), default=StatementStatus.PUBLISHED
+    )
+    retraction_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+    # Folded (actor, topic, date, quote): how a re-import or a resubmission is recognised.
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    # The form's or API client's idempotency key: a repeated submission finds its first statement.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    actor: Mapped[Actor] = relationship(lazy="raise")
+    country: Mapped[Country] = relationship(lazy="raise")
+    topic: Mapped[Topic] = relationship(lazy="raise")
+    office: Mapped[Office] = relationship(lazy="raise")
+    source_links: Mapped[list[StatementSource]] = relationship(
+        lazy="raise", order_by="StatementSource.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def sources(self) -> list[Source]:
+        return [link.source for link in self.source_links]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == StatementStatus.PUBLISHED
+
+
+class StatementSource(Base):
+    """A statement cites one or more sources, in order."""
+
+    __tablename__ = "statement_source"
+
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    source: Mapped[Source] = relationship(lazy="raise")

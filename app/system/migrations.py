@@ -1,0 +1,46 @@
+"""Run the Alembic migrations from code: the same ones in production, in `serve` and in the tests."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+from app import paths
+
+
+def alembic_config(database_url: str) -> Config:
+    """Alembic's configuration for this project, pointed at `database_url`."""
+    config = Config(str(paths.ALEMBIC_INI))
+    config.set_main_option("script_location", str(paths.MIGRATIONS))
+    # ConfigParser treats % as interpolation; URLs may contain it (escaped passwords).
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    """Migrate up to `revision`."""
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    """Migrate down to `revision` ("base" empties the database)."""
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def check(database_url: str) -> None:
+    """Raise if the models and the migrations disagree (autogenerate finds a difference)."""
+    command.check(alembic_config(database_url))
+
+
+def head_revision() -> str | None:
+    """The newest revision the code ships."""
+    return ScriptDirectory(str(paths.MIGRATIONS)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None before the first migration."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,1 @@
+"""Topics: the questions whose stances are tracked."""

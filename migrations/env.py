@@ -1,0 +1,61 @@
+"""Alembic's environment: the app's metadata, its engine settings, and batch mode for SQLite."""
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from app.config import Settings
+from app.db import make_engine
+from app.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+# Full-text search objects are dialect-specific and created by hand in the migrations
+# (FTS5 on SQLite, a tsvector column with a GIN index on PostgreSQL). The models do not
+# declare them, so autogenerate must not see them.
+FULL_TEXT_TABLE_PREFIX = "statement_fts"
+FULL_TEXT_COLUMN = "search_vector"
+FULL_TEXT_INDEX = "ix_statement_search_vector"
+
+
+def include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
+    if type_ == "table":
+        return not (name or "").startswith(FULL_TEXT_TABLE_PREFIX)
+    if type_ == "column":
+        return name != FULL_TEXT_COLUMN
+    if type_ == "index":
+        return name != FULL_TEXT_INDEX
+    return True
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_name=include_name,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    url = config.get_main_option("sqlalchemy.url") or Settings().database_url
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            _configure(connection)
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) migrations are not supported; run them against a database.")
+run_migrations_online()
