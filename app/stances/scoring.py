@@ -1,0 +1,283 @@
+"""The aggregation rule: how a country's statements become its stance on a topic, month by month.
+
+Pure functions only, with no database and no I/O. This module is the one place the methodology
+lives: /methodology renders its constants and a worked example from them, the stored scores are
+written by `fold_months`, and `intercept-watch scores rebuild` re-applies it to every statement.
+Changing the rule means changing this module, raising RULE_VERSION, and rebuilding the scores.
+
+Rule, version 1
+---------------
+1. Which statements count. For each actor of the country, only their latest published statement
+   on the topic up to the cell's date counts ("latest" by date, then by id). Earlier ones are
+   superseded. A statement known only to the month is placed on the month's first day.
+2. Weight by office. Head of state or government, or NATO Secretary General: 3. Foreign or
+   defence minister: 2. Other officials, parliaments, spokespersons and institutions: 1. The
+   office is the one the actor held on the statement's date.
+3. Weight by age. A half-life of 180 days, from the statement's date to the cell's date: a
+   statement half a year old weighs half as much as one made on the cell's date.
+4. Score. The weighted mean of the counted stances (each from -2 to +2), weight = office x age.
+5. Band. >= 1.5 supports; >= 0.5 leans support; > -0.5 mixed or neutral; > -1.5 leans against;
+   otherwise opposes. The score is rounded to 9 decimals first, so 1.5 computed as 1.4999999999
+   still lands in "supports".
+6. Divided. Two counted actors, both with office weight >= 2, stand 2 or more points apart.
+7. Conditional. The heaviest counted statement carries a condition (ties go to the later one).
+8. No statement on record. A country with no counted statement up to the cell's date has no
+   score at all. It is never shown as neutral.
+
+A consequence worth knowing: every counted statement's age weight shrinks by the same factor as
+time passes, and a common factor cancels out of a weighted mean. So a position does not fade on
+its own. It changes only when a new statement arrives, and a month with no new statement carries
+the previous month's score forward unchanged (`carry_forward`). The half-life decides how much a
+recent statement outweighs an older one from another actor.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+RULE_VERSION = 1
+HALF_LIFE_DAYS = 180
+OFFICE_WEIGHTS: Mapping[str, int] = {"head": 3, "minister": 2, "other": 1}
+DIVIDED_MIN_OFFICE_WEIGHT = 2
+DIVIDED_MIN_GAP = 2
+SCORE_DECIMALS = 9
+
+
+class Band(enum.StrEnum):
+    SUPPORTS = "supports"
+    LEANS_SUPPORT = "leans support"
+    MIXED = "mixed or neutral"
+    LEANS_AGAINST = "leans against"
+    OPPOSES = "opposes"
+
+
+# (lowest score in the band, whether that edge is included, band), from the top down.
+BAND_EDGES: tuple[tuple[float, bool, Band], ...] = (
+    (1.5, True, Band.SUPPORTS),
+    (0.5, True, Band.LEANS_SUPPORT),
+    (-0.5, False, Band.MIXED),
+    (-1.5, False, Band.LEANS_AGAINST),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the rule needs to know about one statement."""
+
+    statement_id: int
+    actor_id: int
+    said_on: date
+    stance: int
+    office_weight: int
+    conditional: bool
+
+    @property
+    def order_key(self) -> tuple[date, int]:
+        return (self.said_on, self.statement_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """A counted statement with its weights on a given date."""
+
+    evidence: Evidence
+    age_weight: float
+
+    @property
+    def weight(self) -> float:
+        return self.evidence.office_weight * self.age_weight
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A country's position on a date, from its counted statements."""
+
+    score: float
+    band: Band
+    divided: bool
+    conditional: bool
+    counted: tuple[Evidence, ...]
+    heaviest: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class CellScore:
+    """A position at the end of a month, with the bookkeeping the matrix shows beside it."""
+
+    month: date  # first day of the month
+    position: Position
+    new: int  # published statements said in this month
+    total: int  # published statements up to the end of this month
+    first_on: date
+    last_on: date
+    carried: bool = False  # no new statement this month: carried forward
+
+    @property
+    def score(self) -> float:
+        return self.position.score
+
+    @property
+    def band(self) -> Band:
+        return self.position.band
+
+
+def office_weight(rank: str) -> int:
+    """The weight of an office class ('head', 'minister' or 'other')."""
+    return OFFICE_WEIGHTS[rank]
+
+
+def age_weight(said_on: date, as_of: date) -> float:
+    """Half-life decay from the statement's date to the cell's date."""
+    age_days = (as_of - said_on).days
+    if age_days < 0:
+        raise ValueError(f"a statement of {said_on} cannot count on {as_of}")
+    return 0.5 ** (age_days / HALF_LIFE_DAYS)
+
+
+def band_for(score: float) -> Band:
+    """The band a score falls in."""
+    rounded = round(score, SCORE_DECIMALS)
+    for edge, inclusive, band in BAND_EDGES:
+        if rounded > edge or (inclusive and rounded == edge):
+            return band
+    return Band.OPPOSES
+
+
+def latest_per_actor(statements: Iterable[Evidence]) -> list[Evidence]:
+    """Each actor's latest statement; the rest are superseded."""
+    latest: dict[int, Evidence] = {}
+    for item in statements:
+        current = latest.get(item.actor_id)
+        if current is None or item.order_key > current.order_key:
+            latest[item.actor_id] = item
+    return sorted(latest.values(), key=lambda item: item.order_key)
+
+
+def weigh(counted: Iterable[Evidence], as_of: date) -> list[Weighed]:
+    """Each counted statement with its age weight on `as_of`."""
+    return [Weighed(item, age_weight(item.said_on, as_of)) for item in counted]
+
+
+def is_divided(counted: Iterable[Evidence]) -> bool:
+    """Whether two heavyweight actors (office weight >= 2) stand 2 or more points apart."""
+    stances = [item.stance for item in counted if item.office_weight >= DIVIDED_MIN_OFFICE_WEIGHT]
+    return len(stances) >= 2 and max(stances) - min(stances) >= DIVIDED_MIN_GAP
+
+
+def position(counted: Sequence[Evidence], as_of: date) -> Position | None:
+    """The position that counted statements give on `as_of`, or None when there are none."""
+    if not counted:
+        return None
+    weighed = weigh(counted, as_of)
+    total_weight = sum(item.weight for item in weighed)
+    score = sum(item.weight * item.evidence.stance for item in weighed) / total_weight
+    heaviest = max(weighed, key=lambda item: (item.weight, item.evidence.order_key)).evidence
+    return Position(
+        score=round(score, SCORE_DECIMALS),
+        band=band_for(score),
+        divided=is_divided(counted),
+        conditional=heaviest.conditional,
+        counted=tuple(counted),
+        heaviest=heaviest,
+    )
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of every month from `first`'s month to `last`'s month, inclusive."""
+    months, month = [], month_start(first)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesState:
+    """Where a country's series on a topic stands at the end of a month: what a fold resumes from."""
+
+    counted: tuple[Evidence, ...] = ()
+    total: int = 0
+    first_on: date | None = None
+    last_on: date | None = None
+
+    @classmethod
+    def from_cell(cls, cell: CellScore | None) -> SeriesState:
+        if cell is None:
+            return cls()
+        return cls(cell.position.counted, cell.total, cell.first_on, cell.last_on)
+
+
+def _advance(state: SeriesState, statements: Sequence[Evidence]) -> SeriesState:
+    counted = latest_per_actor([*state.counted, *statements])
+    dates = [item.said_on for item in statements]
+    first = min(dates, default=None)
+    last = max(dates, default=None)
+    return SeriesState(
+        counted=tuple(counted),
+        total=state.total + len(statements),
+        first_on=min(filter(None, (state.first_on, first)), default=None),
+        last_on=max(filter(None, (state.last_on, last)), default=None),
+    )
+
+
+def fold_months(state: SeriesState, statements: Iterable[Evidence]) -> Iterator[CellScore]:
+    """Score each month that brings statements, resuming from `state` at the end of the month before.
+
+    `statements` are one country's published statements on one topic, all later than the months
+    `state` covers, sorted by (said_on, statement_id). One CellScore is yielded per month that has
+    any; months between them carry forward (see `carry_forward`).
+    """
+    batch: list[Evidence] = []
+    month: date | None = None
+    for item in statements:
+        item_month = month_start(item.said_on)
+        if month is not None and item_month != month:
+            state, cell = _close_month(state, month, batch)
+            yield cell
+            batch = []
+        month = item_month
+        batch.append(item)
+    if month is not None:
+        yield _close_month(state, month, batch)[1]
+
+
+def _close_month(state: SeriesState, month: date, batch: list[Evidence]) -> tuple[SeriesState, CellScore]:
+    state = _advance(state, batch)
+    found = position(state.counted, month_end(month))
+    assert found is not None and state.first_on is not None and state.last_on is not None
+    return state, CellScore(month, found, len(batch), state.total, state.first_on, state.last_on)
+
+
+def carry_forward(cell: CellScore, month: date) -> CellScore:
+    """The cell for a later month with no new statement: the same position, marked as carried.
+
+    Exact under this rule, because age weights shrink by a common factor (see the module notes).
+    A rule whose positions fade would recompute `position(cell.position.counted, month_end(month))`.
+    """
+    return replace(cell, month=month, new=0, carried=True)
+
+
+def score_as_of(state: SeriesState, statements: Sequence[Evidence], as_of: date) -> CellScore | None:
+    """The position on a date inside a month: the state at the month's start plus its statements so far."""
+    state = _advance(state, [item for item in statements if item.said_on <= as_of])
+    found = position(state.counted, as_of)
+    if found is None or state.first_on is None or state.last_on is None:
+        return None
+    new = sum(1 for item in statements if item.said_on <= as_of)
+    return CellScore(month_start(as_of), found, new, state.total, state.first_on, state.last_on, carried=new == 0)
