@@ -1,0 +1,59 @@
+"""Every query on actors, their aliases and offices."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.actors.models import Actor, ActorAlias, Office
+
+
+def alias_index(session: Session) -> dict[str, set[int]]:
+    """Folded name -> the ids of the actors that go by it."""
+    index: dict[str, set[int]] = defaultdict(set)
+    for key, actor_id in session.execute(select(ActorAlias.key, ActorAlias.actor_id)):
+        index[key].add(actor_id)
+    return index
+
+
+def with_offices(session: Session, actor_ids: Iterable[int]) -> dict[int, Actor]:
+    """Actors by id, with their country and offices loaded."""
+    ids = list(set(actor_ids))
+    if not ids:
+        return {}
+    query = (
+        select(Actor)
+        .where(Actor.id.in_(ids))
+        .options(selectinload(Actor.offices), selectinload(Actor.country))
+    )
+    return {actor.id: actor for actor in session.execute(query).scalars()}
+
+
+def get_by_slug(session: Session, slug: str) -> Actor | None:
+    query = (
+        select(Actor)
+        .where(Actor.slug == slug)
+        .options(selectinload(Actor.offices), selectinload(Actor.aliases), selectinload(Actor.country))
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def slugs_starting_with(session: Session, stem: str) -> set[str]:
+    """Existing slugs equal to `stem` or `stem-N`, to pick a free one."""
+    query = select(Actor.slug).where((Actor.slug == stem) | Actor.slug.startswith(f"{stem}-"))
+    return set(session.execute(query).scalars())
+
+
+def add_actor(session: Session, actor: Actor) -> Actor:
+    session.add(actor)
+    session.flush()
+    return actor
+
+
+def add_office(session: Session, office: Office) -> Office:
+    session.add(office)
+    session.flush()
+    return office

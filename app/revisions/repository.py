@@ -1,0 +1,21 @@
+"""Every query on revisions. Only inserts and selects: revisions are append-only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.revisions.models import Revision
+
+
+def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(Revision), list(rows))
+
+
+def for_statement(session: Session, statement_id: int) -> list[Revision]:
+    query = select(Revision).where(Revision.statement_id == statement_id).order_by(Revision.version)
+    return list(session.execute(query).scalars())

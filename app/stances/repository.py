@@ -1,0 +1,165 @@
+"""Every query on stored stance scores, and the statement reads that feed them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from app.actors.models import Office
+from app.stances import scoring
+from app.stances.models import StanceScore
+from app.statements.models import Statement, StatementStatus
+
+_EVIDENCE_COLUMNS = (
+    Statement.id,
+    Statement.actor_id,
+    Statement.said_on,
+    Statement.stance,
+    Office.rank,
+    Statement.condition.is_not(None).label("conditional"),
+)
+
+
+def _evidence(row: Any) -> scoring.Evidence:
+    return scoring.Evidence(
+        statement_id=row.id,
+        actor_id=row.actor_id,
+        said_on=row.said_on,
+        stance=row.stance,
+        office_weight=scoring.office_weight(row.rank),
+        conditional=bool(row.conditional),
+    )
+
+
+def published_evidence(
+    session: Session, *, country_id: int, topic_id: int, since: date, until: date | None = None
+) -> list[scoring.Evidence]:
+    """One series' published statements from `since` (to `until`), in the order the rule folds them."""
+    query = (
+        select(*_EVIDENCE_COLUMNS)
+        .join(Office, Office.id == Statement.office_id)
+        .where(
+            Statement.country_id == country_id,
+            Statement.topic_id == topic_id,
+            Statement.said_on >= since,
+            Statement.status == StatementStatus.PUBLISHED,
+        )
+        .order_by(Statement.said_on, Statement.id)
+    )
+    if until is not None:
+        query = query.where(Statement.said_on <= until)
+    return [_evidence(row) for row in session.execute(query)]
+
+
+def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring.Evidence]]:
+    """(country_id, topic_id, evidence) for every published statement, series by series, in fold order."""
+    query = (
+        select(Statement.country_id, Statement.topic_id, *_EVIDENCE_COLUMNS)
+        .join(Office, Office.id == Statement.office_id)
+        .where(Statement.status == StatementStatus.PUBLISHED)
+        .order_by(Statement.country_id, Statement.topic_id, Statement.said_on, Statement.id)
+        .execution_options(yield_per=5000)
+    )
+    for row in session.execute(query):
+        yield row.country_id, row.topic_id, _evidence(row)
+
+
+def last_row_before(session: Session, *, topic_id: int, country_id: int, month: date) -> StanceScore | None:
+    """The series' stored row for the latest month before `month`."""
+    query = (
+        select(StanceScore)
+        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month < month)
+        .order_by(StanceScore.month.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def delete_series_from(session: Session, *, topic_id: int, country_id: int, month: date) -> None:
+    session.execute(
+        delete(StanceScore).where(
+            StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month
+        )
+    )
+
+
+def delete_all(session: Session) -> None:
+    session.execute(delete(StanceScore))
+
+
+def insert_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(StanceScore), list(rows))
+
+
+def stale_rule_versions(session: Session) -> list[int]:
+    """Rule versions among stored rows that differ from the code's."""
+    query = select(StanceScore.rule_version).where(StanceScore.rule_version != scoring.RULE_VERSION).distinct()
+    return list(session.execute(query).scalars())
+
+
+def count_rows(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(StanceScore)).scalar_one()
+
+
+def all_rows(session: Session) -> list[StanceScore]:
+    """Every stored row, in a stable order (used to compare stored scores with a fresh rebuild)."""
+    query = select(StanceScore).order_by(StanceScore.topic_id, StanceScore.country_id, StanceScore.month)
+    return list(session.execute(query).scalars())
+
+
+def encode_evidence(counted: Sequence[scoring.Evidence]) -> str:
+    """The counted statements as compact JSON: [id, actor, date, stance, office weight, conditional]."""
+    return json.dumps(
+        [
+            [item.statement_id, item.actor_id, item.said_on.isoformat(), item.stance, item.office_weight, int(item.conditional)]
+            for item in counted
+        ],
+        separators=(",", ":"),
+    )
+
+
+def decode_evidence(text: str) -> tuple[scoring.Evidence, ...]:
+    return tuple(
+        scoring.Evidence(
+            statement_id=item[0],
+            actor_id=item[1],
+            said_on=date.fromisoformat(item[2]),
+            stance=item[3],
+            office_weight=item[4],
+            conditional=bool(item[5]),
+        )
+        for item in json.loads(text)
+    )
+
+
+def state_from_row(row: StanceScore | None) -> scoring.SeriesState:
+    """Where a series stood at the end of a stored month: what a fold resumes from."""
+    if row is None:
+        return scoring.SeriesState()
+    return scoring.SeriesState(decode_evidence(row.evidence), row.total, row.first_on, row.last_on)
+
+
+def cell_to_row(*, country_id: int, topic_id: int, cell: scoring.CellScore) -> dict[str, Any]:
+    position = cell.position
+    return {
+        "topic_id": topic_id,
+        "country_id": country_id,
+        "month": cell.month,
+        "score": position.score,
+        "band": position.band.value,
+        "counted": len(position.counted),
+        "new": cell.new,
+        "total": cell.total,
+        "divided": position.divided,
+        "conditional": position.conditional,
+        "first_on": cell.first_on,
+        "last_on": cell.last_on,
+        "evidence": encode_evidence(position.counted),
+        "rule_version": scoring.RULE_VERSION,
+    }

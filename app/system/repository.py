@@ -1,0 +1,63 @@
+"""Queries on the app_state row."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.system.models import STATE_ID, AppState
+
+
+def get_state(session: Session) -> AppState:
+    """The app_state row (created by the first migration)."""
+    return session.execute(select(AppState).where(AppState.id == STATE_ID)).scalar_one()
+
+
+def data_version(session: Session) -> tuple[int, object]:
+    """The data version and when it last changed: what ETag and Last-Modified are made of."""
+    row = session.execute(
+        select(AppState.data_version, AppState.changed_at).where(AppState.id == STATE_ID)
+    ).one()
+    return row.data_version, row.changed_at
+
+
+def begin_data_change(session: Session) -> int:
+    """Bump the data version as the first write of a transaction that changes statements.
+
+    On PostgreSQL the row lock this takes serialises every such transaction, as BEGIN IMMEDIATE
+    does on SQLite, so stored scores are always recomputed from a settled set of statements.
+    """
+    return session.execute(
+        update(AppState)
+        .where(AppState.id == STATE_ID)
+        .values(data_version=AppState.data_version + 1, changed_at=utcnow())
+        .returning(AppState.data_version)
+    ).scalar_one()
+
+
+def ensure_secret(session: Session) -> str:
+    """The database's signing secret, generated once; every worker reads the same one."""
+    session.execute(
+        update(AppState)
+        .where(AppState.id == STATE_ID, AppState.secret.is_(None))
+        .values(secret=secrets.token_hex(32))
+    )
+    return session.execute(select(AppState.secret).where(AppState.id == STATE_ID)).scalar_one()
+
+
+def mark_synthetic(session: Session, note: str) -> None:
+    """Flag the whole database as synthetic benchmark data; every page then says so."""
+    session.execute(
+        update(AppState).where(AppState.id == STATE_ID).values(synthetic=True, synthetic_note=note)
+    )
+
+
+def count_rows(session: Session, *models: type) -> dict[str, int]:
+    """Row counts by table name."""
+    return {
+        model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one()
+        for model in models
+    }

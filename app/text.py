@@ -1,0 +1,40 @@
+"""Text helpers shared by every domain: folding names for matching, slugs, and control-character checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'")
+_SPACE = re.compile(r"\s+")
+# Letters with no Unicode decomposition that NFKD cannot strip to ASCII.
+_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE", "ı": "i"})
+
+
+def strip_diacritics(text: str) -> str:
+    """'Radosław Sikorski' -> 'Radoslaw Sikorski'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """A matching key: no diacritics, case-folded, one kind of dash and apostrophe, single spaces."""
+    text = strip_diacritics(text).translate(_DASHES).translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+def slugify(text: str) -> str:
+    """'Władysław Kosiniak-Kamysz' -> 'wladyslaw-kosiniak-kamysz'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text))
+    return slug.strip("-") or "actor"
+
+
+def first_control_character(text: str, *, allow_newlines: bool) -> tuple[int, str] | None:
+    """The position and character of the first forbidden control character, if any."""
+    for index, ch in enumerate(text):
+        if ch == "\n" and allow_newlines:
+            continue
+        if unicodedata.category(ch) == "Cc":
+            return index, ch
+    return None

@@ -1,0 +1,20 @@
+"""Every query on topics."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.topics.models import Topic
+
+
+def all_topics(session: Session) -> list[Topic]:
+    return list(session.execute(select(Topic).order_by(Topic.position, Topic.slug)).scalars())
+
+
+def by_slug(session: Session) -> dict[str, Topic]:
+    return {topic.slug: topic for topic in all_topics(session)}
+
+
+def get_by_slug(session: Session, slug: str) -> Topic | None:
+    return session.execute(select(Topic).where(Topic.slug == slug)).scalar_one_or_none()
