@@ -11,11 +11,15 @@ from sqlalchemy.orm import Session, selectinload
 from app.actors.models import Actor, ActorAlias, Office
 
 
-def alias_index(session: Session) -> dict[str, set[int]]:
-    """Folded name -> the ids of the actors that go by it."""
+def alias_index(session: Session, keys: Iterable[str] | None = None) -> dict[str, set[int]]:
+    """Folded name -> the ids of the actors that go by it (for `keys` only, when given)."""
     index: dict[str, set[int]] = defaultdict(set)
-    for key, actor_id in session.execute(select(ActorAlias.key, ActorAlias.actor_id)):
-        index[key].add(actor_id)
+    query = select(ActorAlias.key, ActorAlias.actor_id)
+    wanted = None if keys is None else list(set(keys))
+    chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+    for chunk in chunks:
+        for key, actor_id in session.execute(query if chunk is None else query.where(ActorAlias.key.in_(chunk))):
+            index[key].add(actor_id)
     return index
 
 

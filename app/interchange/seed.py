@@ -16,6 +16,7 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from sqlalchemy.orm import Session
 
+from app import paths
 from app.actors import repository as actors_repository
 from app.actors import service as actors_service
 from app.actors.models import Actor, ActorKind, OfficeRank
@@ -106,15 +107,19 @@ def _read_list(path: Path, key: str, model: type[M], errors: list[RecordError]) 
     return parsed
 
 
-def load_reference(session: Session, directory: Path) -> SeedReport:
-    """Add the countries, topics and actors that are missing; raise ImportRefused if a file is bad."""
+def ensure_countries_and_topics(session: Session, directory: Path = paths.SEEDS) -> SeedReport:
+    """Add any missing country or topic: the fixed reference tables every statement points into."""
+    report = SeedReport()
+    _load_countries_and_topics(session, directory, report)
+    return report
+
+
+def _load_countries_and_topics(session: Session, directory: Path, report: SeedReport) -> dict[str, Country]:
     errors: list[RecordError] = []
     countries = _read_list(directory / "countries.json", "countries", CountrySeed, errors)
     topics = _read_list(directory / "topics.json", "topics", TopicSeed, errors)
-    actors = _read_list(directory / "actors.json", "actors", ActorSeed, errors)
     if errors:
         raise ImportRefused(errors)
-    report = SeedReport()
     stored_countries = countries_repository.by_code(session)
     for item in countries:
         if item.code not in stored_countries:
@@ -128,7 +133,18 @@ def load_reference(session: Session, directory: Path) -> SeedReport:
             session.add(Topic(**item.model_dump()))
             report.topics += 1
     session.flush()
-    _load_actors(session, actors, stored_countries, report, errors)
+    return stored_countries
+
+
+def load_reference(session: Session, directory: Path) -> SeedReport:
+    """Add the countries, topics and actors that are missing; raise ImportRefused if a file is bad."""
+    errors: list[RecordError] = []
+    actors = _read_list(directory / "actors.json", "actors", ActorSeed, errors)
+    if errors:
+        raise ImportRefused(errors)
+    report = SeedReport()
+    countries = _load_countries_and_topics(session, directory, report)
+    _load_actors(session, actors, countries, report, errors)
     if errors:
         raise ImportRefused(errors)
     return report
@@ -179,9 +195,7 @@ def load_statements(session: Session, path: Path, *, via: str = "seed") -> Impor
     except (OSError, codec.DocumentError) as error:
         raise ImportRefused([RecordError(path.name, 0, None, "file", str(error))]) from None
     records, errors = validate(raw, file=path.name)
-    if errors:
-        raise ImportRefused(errors)
-    return import_records(session, records, file=path.name, via=via)
+    return import_records(session, records, file=path.name, via=via, refused=errors)
 
 
 def seed(session: Session, directory: Path) -> SeedReport:

@@ -19,3 +19,8 @@ def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def for_statement(session: Session, statement_id: int) -> list[Revision]:
     query = select(Revision).where(Revision.statement_id == statement_id).order_by(Revision.version)
     return list(session.execute(query).scalars())
+
+
+def get(session: Session, *, statement_id: int, version: int) -> Revision | None:
+    query = select(Revision).where(Revision.statement_id == statement_id, Revision.version == version)
+    return session.execute(query).scalar_one_or_none()

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.stances import repository, scoring
+from app.system import repository as system_repository
 
 SeriesKey = tuple[int, int]  # (country_id, topic_id)
 _BATCH = 2000
@@ -43,6 +44,7 @@ def note_change(changes: dict[SeriesKey, date], *, country_id: int, topic_id: in
 
 def rebuild_all(*, session: Session, on_statement: Callable[[int], Any] | None = None) -> int:
     """Delete every stored score and recompute them all from the statements; returns the row count."""
+    system_repository.begin_data_change(session)
     repository.delete_all(session)
     rows: list[dict[str, Any]] = []
     written = 0

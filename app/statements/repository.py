@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor
@@ -78,3 +78,22 @@ def iter_for_export(session: Session) -> Iterator[Statement]:
 def count_by_status(session: Session) -> dict[StatementStatus, int]:
     query = select(Statement.status, func.count()).group_by(Statement.status)
     return {status: count for status, count in session.execute(query)}
+
+
+def get_full(session: Session, statement_id: int, *, refresh: bool = False) -> Statement | None:
+    """One statement, whole (`refresh` re-reads it after changes in this session)."""
+    query = select(Statement).where(Statement.id == statement_id).options(*_full())
+    if refresh:
+        query = query.execution_options(populate_existing=True)
+    return session.execute(query).unique().scalar_one_or_none()
+
+
+def by_submission_key(session: Session, key: str) -> Statement | None:
+    query = select(Statement).where(Statement.submission_key == key).options(*_full())
+    return session.execute(query).unique().scalar_one_or_none()
+
+
+def replace_source_links(session: Session, statement_id: int, links: Sequence[dict[str, Any]]) -> None:
+    """Point a statement at a new list of sources (its revisions keep the old list)."""
+    session.execute(delete(StatementSource).where(StatementSource.statement_id == statement_id))
+    link_sources(session, links)

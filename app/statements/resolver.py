@@ -1,0 +1,249 @@
+"""Matching interchange records to the store: country, topic, actor, office and sources.
+
+Nothing here writes. A record naming an unknown actor with a country and an office gets a pending
+new actor; an office the actor has no record of gets a pending new office; a source not stored yet
+gets a pending new source. `statements.service` writes the pending entities, then the statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.actors import repository as actors_repository
+from app.actors.models import Actor, ActorKind, Office, OfficeRank
+from app.actors.rules import describe_term, find_office, infer_rank, offices_held_on
+from app.countries import repository as countries_repository
+from app.countries.models import Country
+from app.interchange.schemas import SourceRecord, StatementRecord
+from app.sources import repository as sources_repository
+from app.sources.models import Source
+from app.text import fold
+from app.topics import repository as topics_repository
+from app.topics.models import Topic
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """Why one record was refused: where it is, which field, and what is wrong."""
+
+    file: str
+    record: int
+    label: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"record {self.record}" + (f" ({self.label})" if self.label else "")
+        return f"{self.file}: {where}: {self.field}: {self.message}"
+
+
+class RecordsRefused(Exception):
+    """Records were refused; nothing was written. `errors` lists every refusal."""
+
+    def __init__(self, errors: Sequence[RecordError]) -> None:
+        self.errors = list(errors)
+        super().__init__(f"{len(self.errors)} problem(s); nothing was written")
+
+
+@dataclass(eq=False)
+class NewActor:
+    name: str
+    country: Country
+    kind: ActorKind
+    offices: list[NewOffice] = field(default_factory=list)
+    stored: Actor | None = None
+
+    @property
+    def country_id(self) -> int:
+        return self.country.id
+
+
+@dataclass(eq=False)
+class NewOffice:
+    title: str
+    rank: OfficeRank
+    started_on: date | None = None
+    ended_on: date | None = None
+    stored: Office | None = None
+
+    def held_on(self, day: date) -> bool:
+        return True
+
+
+@dataclass(eq=False)
+class NewSource:
+    record: SourceRecord
+    stored_id: int | None = None
+
+
+@dataclass
+class Resolved:
+    """A record with everything it names found in the store, or pending creation."""
+
+    number: int
+    record: StatementRecord
+    topic: Topic
+    actor: Actor | NewActor
+    office: Office | NewOffice
+    sources: list[Source | NewSource]
+
+    @property
+    def country_id(self) -> int:
+        return self.actor.country_id
+
+
+def stored_id(entity: Any) -> int:
+    """The id of a stored entity, or of a pending one once it has been written."""
+    if isinstance(entity, NewSource):
+        assert entity.stored_id is not None, "pending source not written yet"
+        return entity.stored_id
+    if isinstance(entity, (NewActor, NewOffice)):
+        assert entity.stored is not None, "pending entity not written yet"
+        return entity.stored.id
+    return entity.id
+
+
+class RecordResolver:
+    """Resolves records against the store, collecting every refusal in `errors`."""
+
+    def __init__(self, session: Session, records: Sequence[tuple[int, StatementRecord]], file: str) -> None:
+        self.session = session
+        self.file = file
+        self.errors: list[RecordError] = []
+        self.countries = countries_repository.by_code(session)
+        self.topics = topics_repository.by_slug(session)
+        self.aliases = actors_repository.alias_index(session, {fold(record.actor) for _, record in records})
+        self.actors = actors_repository.with_offices(session, {i for ids in self.aliases.values() for i in ids})
+        self.new_actors: dict[str, NewActor] = {}
+        # Offices added to actors already stored, kept apart from the ORM collections.
+        self.new_offices: dict[int, list[NewOffice]] = {}
+        urls = [s.url for _, r in records for s in r.sources if s.url]
+        keys = [s.key for _, r in records for s in r.sources if s.key and not s.url]
+        self.sources: dict[tuple[str, str], Source | NewSource] = dict(
+            sources_repository.find_existing(session, urls=urls, keys=keys)
+        )
+        self.reused_source_ids: set[int] = set()
+
+    def _error(self, number: int, record: StatementRecord, name: str, message: str) -> None:
+        self.errors.append(RecordError(self.file, number, record.label, name, message))
+
+    def resolve_all(self, records: Sequence[tuple[int, StatementRecord]]) -> list[Resolved]:
+        """Every record resolved; raises RecordsRefused naming every problem if any."""
+        resolved = [found for number, record in records if (found := self.resolve(number, record)) is not None]
+        if self.errors:
+            raise RecordsRefused(self.errors)
+        return resolved
+
+    def resolve(self, number: int, record: StatementRecord) -> Resolved | None:
+        before = len(self.errors)
+        topic = self.topics.get(record.topic)
+        if topic is None:
+            known = ", ".join(sorted(self.topics))
+            self._error(number, record, "topic", f"unknown topic '{record.topic}' (known: {known})")
+        country = None
+        if record.country is not None:
+            country = self.countries.get(record.country)
+            if country is None:
+                self._error(number, record, "country", f"unknown country code '{record.country}'")
+        actor = self._actor(number, record, country)
+        office = self._office(number, record, actor) if actor is not None else None
+        sources = [self._source(item) for item in record.sources]
+        if len(self.errors) > before or topic is None or actor is None or office is None:
+            return None
+        return Resolved(number, record, topic, actor, office, sources)
+
+    def _actor(self, number: int, record: StatementRecord, country: Country | None) -> Actor | NewActor | None:
+        key = fold(record.actor)
+        candidates = [self.actors[i] for i in sorted(self.aliases.get(key, ()))]
+        if country is not None and len(candidates) > 1:
+            candidates = [actor for actor in candidates if actor.country_id == country.id]
+        if len(candidates) > 1:
+            names = "; ".join(f"{actor.name} ({actor.country.code})" for actor in candidates)
+            self._error(number, record, "actor", f"'{record.actor}' matches several actors: {names}; give the country")
+            return None
+        if candidates:
+            actor = candidates[0]
+            if country is not None and actor.country_id != country.id:
+                self._error(number, record, "country", f"{actor.name} speaks for {actor.country.code}, not {record.country}")
+                return None
+            return actor
+        if key in self.new_actors:
+            pending = self.new_actors[key]
+            if country is not None and pending.country is not country:
+                self._error(number, record, "country", f"{pending.name} speaks for {pending.country.code}, not {record.country}")
+                return None
+            return pending
+        if record.country is None or record.office is None:
+            self._error(
+                number, record, "actor",
+                f"unknown actor '{record.actor}'; to add a new actor, give its country and office",
+            )
+            return None
+        if country is None:
+            return None
+        pending = NewActor(record.actor, country, record.actor_kind or ActorKind.PERSON)
+        self.new_actors[key] = pending
+        return pending
+
+    def _offices(self, actor: Actor | NewActor) -> list[Any]:
+        if isinstance(actor, NewActor):
+            return list(actor.offices)
+        return [*actor.offices, *self.new_offices.get(actor.id, [])]
+
+    def _office(self, number: int, record: StatementRecord, actor: Actor | NewActor) -> Office | NewOffice | None:
+        offices = self._offices(actor)
+        if record.office is not None:
+            found = find_office(offices, record.office)
+            if found is None:
+                pending = NewOffice(record.office, record.office_rank or infer_rank(record.office))
+                if isinstance(actor, NewActor):
+                    actor.offices.append(pending)
+                else:
+                    self.new_offices.setdefault(actor.id, []).append(pending)
+                return pending
+            if not found.held_on(record.said_on):
+                self._error(
+                    number, record, "office",
+                    f"{actor.name} held '{found.title}' {describe_term(found)}, not on {record.said_on.isoformat()}",
+                )
+                return None
+            if record.office_rank is not None and found.rank != record.office_rank:
+                self._error(
+                    number, record, "office_rank",
+                    f"'{found.title}' is recorded as '{found.rank.value}', not '{record.office_rank.value}'",
+                )
+                return None
+            return found
+        held = offices_held_on(offices, record.said_on)
+        if len(held) == 1:
+            return held[0]
+        if not held:
+            self._error(number, record, "office", f"no office of {actor.name} is on record for {record.said_on.isoformat()}; give one")
+        else:
+            titles = "; ".join(office.title for office in held)
+            self._error(number, record, "office", f"{actor.name} held several offices on {record.said_on.isoformat()} ({titles}); give one")
+        return None
+
+    def _source(self, item: SourceRecord) -> Source | NewSource:
+        identity = ("url", item.url) if item.url else ("key", item.key or "")
+        found = self.sources.get(identity)
+        if found is None:
+            found = self.sources[identity] = NewSource(item)
+        elif isinstance(found, Source):
+            self.reused_source_ids.add(found.id)
+        return found
+
+    @property
+    def pending_offices(self) -> list[tuple[Actor | NewActor, list[NewOffice]]]:
+        owners: list[tuple[Actor | NewActor, list[NewOffice]]] = [(pending, pending.offices) for pending in self.new_actors.values()]
+        owners += [(self.actors[actor_id], offices) for actor_id, offices in self.new_offices.items()]
+        return owners
+
+    @property
+    def pending_sources(self) -> list[NewSource]:
+        return [source for source in self.sources.values() if isinstance(source, NewSource)]

@@ -1,0 +1,295 @@
+"""What writing a statement does, in the caller's transaction (services never commit).
+
+Every change: bumps the data version first (serialising writers on PostgreSQL), writes the
+statement, appends a revision holding the full record before and after, and recomputes the stored
+scores of every country-topic series it touches, from the earliest month it touches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.actors import service as actors_service
+from app.db import utcnow
+from app.interchange.records import statement_record
+from app.interchange.schemas import StatementRecord
+from app.revisions import repository as revisions_repository
+from app.revisions.models import RevisionAction
+from app.sources import repository as sources_repository
+from app.stances import service as stances_service
+from app.statements import repository, rules
+from app.statements.models import DatePrecision, Statement, StatementStatus
+from app.statements.resolver import NewActor, NewSource, RecordResolver, Resolved, stored_id
+from app.system import repository as system_repository
+
+_WRITE_BATCH = 1000
+Progress = Callable[[int], Any]
+
+
+class StatementNotFound(Exception):
+    def __init__(self, statement_id: int) -> None:
+        super().__init__(f"There is no statement {statement_id}.")
+
+
+class VersionConflict(Exception):
+    """The statement changed since the editor loaded it; nothing was written.
+
+    Carries plain data (the transaction rolls back, so ORM objects would be expired).
+    """
+
+    def __init__(self, current: Statement, expected_version: int) -> None:
+        self.statement_id = current.id
+        self.current_version = current.version
+        self.current_record = statement_record(current)
+        self.expected_version = expected_version
+        super().__init__(f"statement {current.id} is at version {current.version}, not {expected_version}")
+
+
+class AlreadyRetracted(Exception):
+    def __init__(self, statement: Statement) -> None:
+        self.statement_id = statement.id
+        super().__init__(f"statement {statement.id} is already retracted")
+
+
+def snapshot(statement: Statement) -> str:
+    """The revision form of a statement: its interchange record as canonical JSON."""
+    return json.dumps(statement_record(statement), ensure_ascii=False, sort_keys=True)
+
+
+def write_pending(session: Session, resolver: RecordResolver) -> None:
+    """Create the actors, offices and sources the resolved records need."""
+    for pending in resolver.new_actors.values():
+        pending.stored = actors_service.create_actor(
+            session=session, name=pending.name, country_id=pending.country.id, kind=pending.kind
+        )
+    for owner, offices in resolver.pending_offices:
+        for office in offices:
+            office.stored = actors_service.create_office(
+                session=session, actor_id=stored_id(owner), title=office.title, rank=office.rank
+            )
+    pending_sources = resolver.pending_sources
+    rows = [_source_row(source) for source in pending_sources]
+    for source, source_id in zip(pending_sources, sources_repository.insert_many(session, rows), strict=True):
+        source.stored_id = source_id
+
+
+def _source_row(source: NewSource) -> dict[str, Any]:
+    record = source.record
+    return {
+        "url": record.url,
+        "key": None if record.url else record.key,
+        "outlet": record.outlet,
+        "title": record.title,
+        "published_on": record.published_on,
+        "language": record.language,
+        "created_at": utcnow(),
+    }
+
+
+def _fields(item: Resolved) -> dict[str, Any]:
+    """The statement columns a record determines."""
+    record = item.record
+    actor_id = stored_id(item.actor)
+    return {
+        "actor_id": actor_id,
+        "country_id": item.actor.country.id if isinstance(item.actor, NewActor) else item.actor.country_id,
+        "topic_id": item.topic.id,
+        "office_id": stored_id(item.office),
+        "said_on": record.said_on,
+        "date_precision": DatePrecision(record.date_precision),
+        "date_is_report_date": record.date_is_report_date,
+        "date_note": record.date_note,
+        "quote": record.quote,
+        "quote_is_verbatim": record.quote_is_verbatim,
+        "language": record.language,
+        "translation": record.translation,
+        "stance": record.stance,
+        "condition": record.condition,
+        "rationale": record.rationale,
+        "status": StatementStatus(record.status),
+        "retraction_reason": record.retraction_reason,
+        "fingerprint": rules.fingerprint(actor_id=actor_id, topic_id=item.topic.id, said_on=record.said_on, quote=record.quote),
+    }
+
+
+def _source_links(statement_id: int, sources: Sequence[Any]) -> list[dict[str, int]]:
+    ids = list(dict.fromkeys(stored_id(source) for source in sources))  # each source once, in order
+    return [{"statement_id": statement_id, "source_id": source_id, "position": position} for position, source_id in enumerate(ids)]
+
+
+def insert_resolved(
+    session: Session,
+    resolved: Sequence[Resolved],
+    *,
+    via: str,
+    user_id: int | None,
+    note: str | None = None,
+    submission_key: str | None = None,
+    progress: Progress | None = None,
+) -> list[int]:
+    """Insert resolved statements (pending entities already written), with revisions and scores."""
+    changes: dict[tuple[int, int], date] = {}
+    all_ids: list[int] = []
+    for start in range(0, len(resolved), _WRITE_BATCH):
+        batch = resolved[start : start + _WRITE_BATCH]
+        now = utcnow()
+        rows = []
+        for item in batch:
+            row = _fields(item) | {
+                "version": 1, "created_at": now, "updated_at": now, "created_by_id": user_id,
+                "updated_by_id": user_id, "submission_key": submission_key,
+            }
+            rows.append(row)
+            if row["status"] == StatementStatus.PUBLISHED:
+                stances_service.note_change(changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"])
+        ids = repository.insert_many(session, rows)
+        repository.link_sources(session, [link for statement_id, item in zip(ids, batch, strict=True) for link in _source_links(statement_id, item.sources)])
+        revisions_repository.insert_many(session, [
+            {
+                "statement_id": statement.id, "version": 1, "action": RevisionAction.CREATE, "user_id": user_id,
+                "via": via, "note": note, "created_at": now, "before": None, "after": snapshot(statement),
+            }
+            for statement in repository.load_full(session, ids)
+        ])
+        all_ids.extend(ids)
+        if progress:
+            progress(len(batch))
+    stances_service.refresh(session=session, changes=changes)
+    return all_ids
+
+
+def _resolve_one(session: Session, record: StatementRecord, via: str) -> tuple[RecordResolver, Resolved]:
+    resolver = RecordResolver(session, [(1, record)], file=via)
+    (resolved,) = resolver.resolve_all([(1, record)])
+    return resolver, resolved
+
+
+def create(
+    *,
+    session: Session,
+    record: StatementRecord,
+    via: str,
+    user_id: int | None = None,
+    submission_key: str | None = None,
+    note: str | None = None,
+) -> tuple[Statement, bool]:
+    """Add one statement; a repeated submission key returns the first statement, and False."""
+    if submission_key is not None:
+        existing = repository.by_submission_key(session, submission_key)
+        if existing is not None:
+            return existing, False
+    system_repository.begin_data_change(session)
+    if submission_key is not None:  # checked again now that writers are serialised
+        existing = repository.by_submission_key(session, submission_key)
+        if existing is not None:
+            return existing, False
+    resolver, resolved = _resolve_one(session, record, via)
+    write_pending(session, resolver)
+    (statement_id,) = insert_resolved(session, [resolved], via=via, user_id=user_id, note=note, submission_key=submission_key)
+    return repository.get_full(session, statement_id), True
+
+
+def _load_for_change(session: Session, statement_id: int, expected_version: int) -> Statement:
+    statement = repository.get_full(session, statement_id)
+    if statement is None:
+        raise StatementNotFound(statement_id)
+    if statement.version != expected_version:
+        raise VersionConflict(statement, expected_version)
+    return statement
+
+
+def _record_change(
+    session: Session,
+    statement: Statement,
+    *,
+    before: str,
+    old_series: tuple[int, int, date],
+    action: RevisionAction,
+    via: str,
+    user_id: int | None,
+    note: str | None,
+) -> Statement:
+    """After the columns changed: the new version, its revision, and the scores it moves."""
+    statement.version += 1
+    statement.updated_at = utcnow()
+    statement.updated_by_id = user_id
+    session.flush()
+    statement = repository.get_full(session, statement.id, refresh=True)
+    revisions_repository.insert_many(session, [{
+        "statement_id": statement.id, "version": statement.version, "action": action, "user_id": user_id,
+        "via": via, "note": note, "created_at": statement.updated_at, "before": before, "after": snapshot(statement),
+    }])
+    changes: dict[tuple[int, int], date] = {}
+    old_country, old_topic, old_said_on = old_series
+    stances_service.note_change(changes, country_id=old_country, topic_id=old_topic, said_on=old_said_on)
+    stances_service.note_change(changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on)
+    stances_service.refresh(session=session, changes=changes)
+    return statement
+
+
+def edit(
+    *,
+    session: Session,
+    statement_id: int,
+    record: StatementRecord,
+    expected_version: int,
+    via: str,
+    user_id: int | None = None,
+    note: str | None = None,
+    action: RevisionAction = RevisionAction.EDIT,
+) -> Statement:
+    """Replace a statement's content with `record`; VersionConflict if someone saved first."""
+    system_repository.begin_data_change(session)
+    statement = _load_for_change(session, statement_id, expected_version)
+    before = snapshot(statement)
+    old_series = (statement.country_id, statement.topic_id, statement.said_on)
+    resolver, resolved = _resolve_one(session, record, via)
+    write_pending(session, resolver)
+    for name, value in _fields(resolved).items():
+        setattr(statement, name, value)
+    repository.replace_source_links(session, statement.id, _source_links(statement.id, resolved.sources))
+    session.flush()
+    if snapshot(repository.get_full(session, statement.id, refresh=True)) == before:
+        return statement  # nothing changed: no new version, no revision
+    return _record_change(session, statement, before=before, old_series=old_series, action=action, via=via, user_id=user_id, note=note)
+
+
+def retract(
+    *,
+    session: Session,
+    statement_id: int,
+    reason: str,
+    expected_version: int,
+    via: str,
+    user_id: int | None = None,
+) -> Statement:
+    """Take a statement out of scores and listings, keeping it and saying why."""
+    system_repository.begin_data_change(session)
+    statement = _load_for_change(session, statement_id, expected_version)
+    if statement.status == StatementStatus.RETRACTED:
+        raise AlreadyRetracted(statement)
+    before = snapshot(statement)
+    old_series = (statement.country_id, statement.topic_id, statement.said_on)
+    statement.status = StatementStatus.RETRACTED
+    statement.retraction_reason = rules.clean_text(reason, max_length=1000, multiline=False)
+    return _record_change(session, statement, before=before, old_series=old_series, action=RevisionAction.RETRACT, via=via, user_id=user_id, note=None)
+
+
+def restore(*, session: Session, statement_id: int, version: int, via: str, user_id: int | None = None) -> Statement:
+    """Make an earlier version current again; the restore is itself a new revision."""
+    revision = revisions_repository.get(session, statement_id=statement_id, version=version)
+    if revision is None:
+        raise StatementNotFound(statement_id)
+    current = repository.get_full(session, statement_id)
+    if current is None:
+        raise StatementNotFound(statement_id)
+    record = StatementRecord.model_validate(json.loads(revision.after))
+    return edit(
+        session=session, statement_id=statement_id, record=record, expected_version=current.version,
+        via=via, user_id=user_id, note=f"restored version {version}", action=RevisionAction.RESTORE,
+    )
