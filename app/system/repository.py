@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -16,12 +18,23 @@ def get_state(session: Session) -> AppState:
     return session.execute(select(AppState).where(AppState.id == STATE_ID)).scalar_one()
 
 
-def data_version(session: Session) -> tuple[int, object]:
+@dataclass(frozen=True, slots=True)
+class DataStamp:
+    """What the whole store's freshness is judged by, and whether it is synthetic."""
+
+    version: int
+    changed_at: datetime
+    synthetic: bool
+    synthetic_note: str | None
+
+
+def data_stamp(session: Session) -> DataStamp:
     """The data version and when it last changed: what ETag and Last-Modified are made of."""
     row = session.execute(
-        select(AppState.data_version, AppState.changed_at).where(AppState.id == STATE_ID)
+        select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note)
+        .where(AppState.id == STATE_ID)
     ).one()
-    return row.data_version, row.changed_at
+    return DataStamp(row.data_version, row.changed_at, row.synthetic, row.synthetic_note)
 
 
 def begin_data_change(session: Session) -> int:

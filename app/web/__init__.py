@@ -1,1 +1,1 @@
-"""Web domain."""
+"""Cross-cutting web parts: templating, conditional requests, HTMX helpers, errors, security headers."""

@@ -1,0 +1,57 @@
+"""The application factory: `create_app()` builds everything from settings, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__, paths
+from app.config import Settings
+from app.db import Database
+from app.system import repository as system_repository
+from app.system import routes as system_routes
+from app.web import errors
+from app.web.conditional import BodyCache
+from app.web.security import SecurityHeadersMiddleware
+from app.web.templating import build_token, make_environment
+
+log = logging.getLogger("intercept_watch")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app; its engine is made when it starts and disposed when it stops."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database.from_url(settings.database_url)
+        with database.write() as session:
+            secret = system_repository.ensure_secret(session)
+        app.state.db = database
+        app.state.secret = settings.secret_key.get_secret_value() if settings.secret_key else secret
+        try:
+            yield
+        finally:
+            database.dispose()
+
+    app = FastAPI(
+        title="Intercept Watch",
+        version=__version__,
+        summary="Where NATO member states stand on intercepting Russian missiles and drones over Ukraine.",
+        lifespan=lifespan,
+        docs_url=None,  # served from vendored files by app/system/routes.py, never from a CDN
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.templates = make_environment()
+    app.state.build = build_token()
+    app.state.body_cache = BodyCache()
+    errors.install(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
+    app.include_router(system_routes.router)
+    return app

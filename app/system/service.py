@@ -1,0 +1,40 @@
+"""The store's health: can it be read, is it migrated, what does it hold."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app import __version__
+from app.actors.models import Actor
+from app.countries.models import Country
+from app.stances import scoring
+from app.statements import repository as statements_repository
+from app.statements.models import StatementStatus
+from app.system import migrations, repository
+from app.system.schemas import Counts, Health
+
+
+def health(*, session: Session) -> Health:
+    """A report on the store; status 'ok' only when migrated to the code's newest revision."""
+    bind = session.get_bind()
+    revision = migrations.current_revision(bind)  # type: ignore[arg-type]
+    head = migrations.head_revision()
+    stamp = repository.data_stamp(session)
+    rows = repository.count_rows(session, Country, Actor)
+    by_status = statements_repository.count_by_status(session)
+    published = by_status.get(StatementStatus.PUBLISHED, 0)
+    retracted = by_status.get(StatementStatus.RETRACTED, 0)
+    return Health(
+        status="ok" if revision == head else "needs migration",
+        version=__version__,
+        dialect=session.get_bind().dialect.name,
+        migration_revision=revision,
+        migration_head=head,
+        rule_version=scoring.RULE_VERSION,
+        data_version=stamp.version,
+        synthetic=stamp.synthetic,
+        counts=Counts(
+            countries=rows["country"], actors=rows["actor"], statements=published + retracted,
+            published=published, retracted=retracted,
+        ),
+    )

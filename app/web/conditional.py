@@ -1,0 +1,80 @@
+"""Conditional GETs: ETag and Last-Modified from the data version, 304 on a match, and a body cache.
+
+Every write that changes statements bumps app_state.data_version (see system/repository.py), so a
+page's ETag changes exactly when its data may have. The ETag also carries the rule version, a
+token of the deployed code and templates, whether the response is an HTMX fragment, and who is
+signed in (their pages differ), so no two different bodies ever share one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from email.utils import format_datetime
+
+from fastapi import Request
+
+from app.stances import scoring
+from app.system.repository import DataStamp
+from app.web.htmx import is_htmx
+
+VARY = "HX-Request, Cookie"
+
+
+class NotModified(Exception):
+    """Raised once If-None-Match matches; answered as 304 with these headers."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+
+
+def make_etag(request: Request, stamp: DataStamp, build: str) -> str:
+    viewer = getattr(request.state, "viewer_key", None) or "anon"
+    variant = "h" if is_htmx(request) else "p"
+    return f'W/"{stamp.version}.{scoring.RULE_VERSION}.{build}.{variant}.{viewer}"'
+
+
+def cache_headers(etag: str, stamp: DataStamp, *, private: bool) -> dict[str, str]:
+    return {
+        "ETag": etag,
+        "Last-Modified": format_datetime(stamp.changed_at, usegmt=True),
+        "Cache-Control": ("private, " if private else "") + "no-cache",
+        "Vary": VARY,
+    }
+
+
+def matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110's weak comparison of If-None-Match against our ETag."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    ours = etag.removeprefix("W/")
+    return any(candidate.strip().removeprefix("W/") == ours for candidate in if_none_match.split(","))
+
+
+class BodyCache:
+    """Rendered bodies by key (which includes the data version), least recently used evicted.
+
+    Safe with several workers: a stale entry is never served, because the key carries the data
+    version that each request reads from the database first.
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+                return body
+        body = render()
+        with self._lock:
+            self._items[key] = body
+            if len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return body

@@ -1,0 +1,129 @@
+"""Errors a user can meet, each answered with a page or JSON that says what was wrong; never a trace."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.web import security
+from app.web.conditional import NotModified
+
+log = logging.getLogger("intercept_watch")
+
+TITLES = {
+    400: "That request can't be answered",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Someone else changed this first",
+    413: "Too large",
+    422: "Please correct the highlighted fields",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class UserError(Exception):
+    """A request we refuse, with the fields at fault; rendered as a page or JSON."""
+
+    status = 400
+
+    def __init__(self, *errors: FieldError, message: str | None = None, status: int | None = None) -> None:
+        self.errors = list(errors)
+        self.message = message or "; ".join(f"{e.field}: {e.message}" for e in errors)
+        if status is not None:
+            self.status = status
+        super().__init__(self.message)
+
+
+class BadQuery(UserError):
+    """A query parameter that can't be used: a bad date, an unknown code, a tampered page token."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(FieldError(field, message))
+
+
+class NotFound(UserError):
+    status = 404
+
+    def __init__(self, what: str) -> None:
+        super().__init__(message=what)
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.endswith(".json") or path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, message: str, errors: list[FieldError] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    errors = errors or []
+    title = TITLES.get(status, "Error")
+    if wants_json(request):
+        body: dict[str, Any] = {"status": status, "title": title, "message": message,
+                                "errors": [{"field": e.field, "message": e.message} for e in errors]}
+        return JSONResponse(body, status_code=status, headers=headers)
+    env = getattr(request.app.state, "templates", None)
+    try:
+        html = env.get_template("errors/error.html").render(
+            request=request, status=status, title=title, message=message, errors=errors, viewer=None
+        )
+    except Exception:  # an error page must never fail; fall back to plain markup
+        log.exception("rendering the error page failed")
+        from html import escape
+
+        html = f"<!doctype html><title>{status}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+
+    @app.exception_handler(NotModified)
+    async def _not_modified(request: Request, exc: NotModified) -> Response:
+        return Response(status_code=304, headers=exc.headers)
+
+    @app.exception_handler(UserError)
+    async def _user_error(request: Request, exc: UserError) -> Response:
+        return error_response(request, exc.status, exc.message, exc.errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = []
+        for item in exc.errors():
+            location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path", "body", "header")]
+            errors.append(FieldError(".".join(location) or "request", str(item.get("msg", "is not valid")).removeprefix("Value error, ")))
+        status = 404 if any(item.get("loc", ("",))[0] == "path" for item in exc.errors()) else 422
+        message = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        return error_response(request, status, message, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            message = f"There is no page at {request.url.path}."
+        return error_response(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        response = error_response(request, 500, "The error has been logged. Please try again, or go back to the matrix.")
+        # The 500 answer is built outside the middleware stack, so it gets the headers here.
+        response.headers.update(security.header_dict())
+        return response

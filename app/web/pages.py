@@ -1,0 +1,64 @@
+"""A page's response: common context, conditional-request headers, HTML, JSON and CSV twins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from app.system import repository as system_repository
+from app.system.repository import DataStamp
+from app.web import conditional
+from app.web.htmx import is_htmx
+
+
+class PageView:
+    """Built per request by the `View` dependency: reads the data stamp once, answers 304 early."""
+
+    def __init__(self, request: Request, session: Session) -> None:
+        self.request = request
+        self.session = session
+        self.stamp: DataStamp = system_repository.data_stamp(session)
+        self.htmx = is_htmx(request)
+        self.etag = conditional.make_etag(request, self.stamp, request.app.state.build)
+        self.headers = conditional.cache_headers(
+            self.etag, self.stamp, private=getattr(request.state, "viewer_key", None) is not None
+        )
+        if conditional.matches(request.headers.get("if-none-match"), self.etag):
+            raise conditional.NotModified(self.headers)
+
+    def context(self, **values: Any) -> dict[str, Any]:
+        """What every template can use, plus the page's own values."""
+        request = self.request
+        return {
+            "request": request,
+            "stamp": self.stamp,
+            "htmx": self.htmx,
+            "viewer": getattr(request.state, "viewer", None),
+            "csrf_token": getattr(request.state, "csrf_token", None),
+            **values,
+        }
+
+    def render(self, template: str, **values: Any) -> bytes:
+        env = self.request.app.state.templates
+        return env.get_template(template).render(self.context(**values)).encode()
+
+    def html(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        return HTMLResponse(self.render(template, **values), status_code=status, headers=self.headers)
+
+    def cached_html(self, key: tuple[object, ...], template: str, **values: Any) -> HTMLResponse:
+        """An HTML page reused while the data version and the viewer stay the same."""
+        full_key = (self.etag, template, *key)
+        body = self.request.app.state.body_cache.get_or_render(full_key, lambda: self.render(template, **values))
+        return HTMLResponse(body, headers=self.headers)
+
+    def json(self, model: BaseModel, status: int = 200) -> Response:
+        return Response(model.model_dump_json(), status_code=status, media_type="application/json", headers=self.headers)
+
+    def csv(self, rows: Iterable[str], filename: str) -> StreamingResponse:
+        headers = {**self.headers, "Content-Disposition": f'attachment; filename="{filename}"'}
+        return StreamingResponse(iter(rows), media_type="text/csv; charset=utf-8", headers=headers)

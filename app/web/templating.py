@@ -1,0 +1,88 @@
+"""The Jinja environment: autoescaping, strict undefined, and the filters pages share."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app import __version__, paths
+from app.stances import scoring
+from app.statements.models import STANCE_MEANINGS
+
+MINUS = "\u2212"
+
+
+def signed(value: float | int | None, digits: int = 0) -> str:
+    """'+2', '0', '−1.33' (a true minus sign)."""
+    if value is None:
+        return ""
+    text = f"{abs(value):.{digits}f}"
+    if round(value, digits) > 0:
+        return "+" + text
+    if round(value, digits) < 0:
+        return MINUS + text
+    return text
+
+
+def day(value: date | datetime | None) -> str:
+    """'13 Jul 2024'."""
+    return "" if value is None else f"{value.day} {value:%b %Y}"
+
+
+def month_label(value: date) -> str:
+    """'Jul 2024'."""
+    return f"{value:%b %Y}"
+
+
+def when(said_on: date, precision: str, is_report_date: bool = False) -> str:
+    """How a statement's date reads: '13 Jul 2024', 'Jul 2024', or 'by 2 Sep 2024 (report date)'."""
+    text = month_label(said_on) if precision == "month" else day(said_on)
+    return f"by {text} (report date)" if is_report_date else text
+
+
+def stance_label(stance: int) -> str:
+    """'+1 conditional support or open to it'."""
+    return f"{signed(stance)} {STANCE_MEANINGS[stance]}"
+
+
+def band_slug(band: str | None) -> str:
+    """A CSS-friendly band name: 'leans-support'; 'none' when there is no statement on record."""
+    return "none" if not band else band.replace(" ", "-")
+
+
+def build_token() -> str:
+    """Changes when the code or templates change, so a new deploy never answers 304 with an old page."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(str(scoring.RULE_VERSION).encode())
+    for folder in (paths.TEMPLATES, paths.STATIC):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(paths.TEMPLATES),
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=band_slug)
+    env.globals.update(
+        when=when,
+        app_version=__version__,
+        rule_version=scoring.RULE_VERSION,
+        stance_meanings=STANCE_MEANINGS,
+    )
+    return env
+
+
+def render(env: Environment, template: str, context: dict[str, Any]) -> str:
+    return env.get_template(template).render(context)
