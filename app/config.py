@@ -21,7 +21,7 @@ def normalise_database_url(url: str) -> str:
 class Settings(BaseSettings):
     """Configuration read from the environment (and a .env file, if present)."""
 
-    model_config = SettingsConfigDict(env_prefix="IW_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="IW_", env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(
         default=f"sqlite:///./{DEFAULT_SQLITE_PATH.as_posix()}",

@@ -1,0 +1,258 @@
+"""The `intercept-watch` command: serve, migrate, seed, import, export and rebuild scores."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from app import paths
+from app.config import Settings
+from app.db import Database
+from app.interchange import codec, seed as seeding
+from app.interchange import service as interchange
+from app.stances import repository as stances_repository
+from app.stances import service as stances_service
+from app.statements import repository as statements_repository
+from app.system import migrations
+
+app = typer.Typer(
+    help="Intercept Watch: track where NATO member states stand on intercepting Russian missiles over Ukraine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Migrate the database schema.", no_args_is_help=True)
+scores_app = typer.Typer(help="Manage the stored stance scores.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(scores_app, name="scores")
+
+out = Console()
+err = Console(stderr=True)
+PROGRESS_THRESHOLD = 2000  # records: below this an import is quick and shows no bar
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@app.callback()
+def root(
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", envvar="DATABASE_URL", help="Database to use (default: a SQLite file in ./data/)."),
+    ] = None,
+) -> None:
+    """Choose the database for every command."""
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+
+
+def _database() -> Database:
+    """The configured database, refusing clearly if it has not been migrated."""
+    database = Database.from_url(_settings().database_url)
+    if migrations.current_revision(database.engine) != migrations.head_revision():
+        database.dispose()
+        err.print("The database is not migrated to the newest schema; run `intercept-watch db upgrade` first.")
+        raise typer.Exit(2)
+    return database
+
+
+@contextmanager
+def _progress(label: str, total: int | None, *, show: bool = True):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr; `advance(n)` moves it."""
+    if not show:
+        yield lambda n: None
+        return
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _refused(error: interchange.ImportRefused) -> None:
+    err.print(f"[bold red]Refused[/]: {len(error.errors)} problem(s); nothing was written.", highlight=False)
+    for item in error.errors:
+        err.print(f"  {item}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def prepare_database(database_url: str, *, seed_if_empty: bool = True) -> None:
+    """Migrate to the newest revision, seed an empty store, and rebuild scores made by an older rule."""
+    migrations.upgrade(database_url)
+    database = Database.from_url(database_url)
+    try:
+        with database.read_session() as session:
+            empty = seeding.needs_seed(session)
+            stale = stances_repository.stale_rule_versions(session)
+        with database.write() as session:
+            if empty and seed_if_empty:
+                report = seeding.seed(session, paths.SEEDS)
+                out.print(f"Seeded an empty database: {report.statements.added} statements, {report.actors} actors.")
+            else:
+                seeding.ensure_countries_and_topics(session)
+            if stale:
+                rows = stances_service.rebuild_all(session=session)
+                out.print(f"Rebuilt {rows} stored scores made by rule version(s) {stale}.")
+    finally:
+        database.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Migrate, seed an empty database, then serve the app with uvicorn."""
+    import uvicorn
+
+    settings = _settings()
+    try:
+        prepare_database(settings.database_url)
+    except interchange.ImportRefused as error:
+        _refused(error)
+    out.print(f"Serving Intercept Watch at http://{host}:{port} ({settings.dialect})")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        log_level=settings.log_level,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Migrate the schema up (to the newest revision by default)."""
+    migrations.upgrade(_settings().database_url, revision)
+    out.print(f"Database at {revision}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision; 'base' removes every table.")]) -> None:
+    """Migrate the schema down to a revision."""
+    migrations.downgrade(_settings().database_url, revision)
+    out.print(f"Database at {revision}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the revision the database is at."""
+    database = _database()
+    try:
+        out.print(migrations.current_revision(database.engine) or "(empty: not migrated)")
+    finally:
+        database.dispose()
+
+
+@app.command()
+def seed(
+    directory: Annotated[Path, typer.Option("--dir", help="Folder with countries.json, topics.json, actors.json and statements.json.")] = paths.SEEDS,
+) -> None:
+    """Load the seed data (reference data and the source articles' statements); loading twice changes nothing."""
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.write() as session:
+            report = seeding.seed(session, directory)
+    except interchange.ImportRefused as error:
+        _refused(error)
+    finally:
+        database.dispose()
+    if not report.changed:
+        out.print("Seed data already loaded; nothing changed.")
+        return
+    out.print(
+        f"Seeded: {report.countries} countries, {report.topics} topics, {report.actors} actors, "
+        f"{report.offices} offices, {report.statements.added} statements ({report.statements.skipped} already present)."
+    )
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A JSON or CSV file in the interchange format.")],
+    fmt: Annotated[Format | None, typer.Option("--format", help="json or csv (default: from the file name).")] = None,
+) -> None:
+    """Import statements, all or nothing; statements already present are skipped."""
+    try:
+        raw = codec.read(file.read_bytes(), file.name, fmt.value if fmt else None)
+    except codec.DocumentError as error:
+        _refused(interchange.ImportRefused([interchange.RecordError(file.name, 0, None, "file", str(error))]))
+    records, errors = interchange.validate(raw, file=file.name)
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+    database = Database.from_url(settings.database_url)
+    try:
+        with _progress("Importing", len(records), show=len(records) >= PROGRESS_THRESHOLD) as advance:
+            with database.write() as session:
+                seeding.ensure_countries_and_topics(session)
+                report = interchange.import_records(
+                    session, records, file=file.name, via="import", progress=advance, refused=errors
+                )
+    except interchange.ImportRefused as error:
+        _refused(error)
+    finally:
+        database.dispose()
+    out.print(
+        f"Imported {report.added} statement(s); skipped {report.skipped} already present. "
+        f"New actors: {len(report.actors_created)}; new sources: {report.sources_created}; reused sources: {report.sources_reused}."
+    )
+
+
+@app.command()
+def export(
+    fmt: Annotated[Format, typer.Option("--format", help="json or csv.")] = Format.json,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+) -> None:
+    """Export every statement (published and retracted) in the interchange format."""
+    database = _database()
+    try:
+        with database.read_session() as session:
+            if output is None:
+                count = interchange.export(session, sys.stdout, fmt=fmt.value)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as handle:
+                    count = interchange.export(session, handle, fmt=fmt.value)
+                err.print(f"Exported {count} statement(s) to {output}.")
+    finally:
+        database.dispose()
+
+
+@scores_app.command("rebuild")
+def scores_rebuild() -> None:
+    """Recompute every stored score from the statements with the current rule."""
+    database = _database()
+    try:
+        with database.read_session() as session:
+            total = sum(statements_repository.count_by_status(session).values())
+        with _progress("Rebuilding scores", total, show=total >= PROGRESS_THRESHOLD) as advance:
+            with database.write() as session:
+                rows = stances_service.rebuild_all(session=session, on_statement=advance)
+    finally:
+        database.dispose()
+    out.print(f"Rebuilt {rows} stored scores.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
