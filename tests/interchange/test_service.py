@@ -1,0 +1,140 @@
+"""Import and export: all-or-nothing, every refusal explained, and byte-identical round trips."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from app.db import Database
+from app.interchange import codec
+from app.interchange.seed import ensure_countries_and_topics
+from app.interchange.service import ImportRefused, export, import_records, validate
+from tests.support import assert_scores_match_rebuild, snapshot_tables, table_counts
+
+GOOD: dict[str, Any] = {
+    "actor": "Radosław Sikorski", "country": "PL", "office": "Minister of Foreign Affairs",
+    "topic": "intercept-over-ukraine", "said_on": "2024-10-15", "date_precision": "day",
+    "date_is_report_date": False, "stance": 2, "condition": None, "quote": "An imported quote.",
+    "quote_is_verbatim": True, "language": "en", "translation": None,
+    "sources": [{"url": "https://example.org/a", "outlet": "Example", "title": "An article", "published_on": "2024-10-15"}],
+    "status": "published",
+}
+
+
+def _document(*records: dict[str, Any]) -> bytes:
+    return json.dumps({"format": "intercept-watch/statements", "version": 1, "statements": list(records)}).encode()
+
+
+def _import(database: Database, data: bytes, name: str = "upload.json"):  # type: ignore[no-untyped-def]
+    records, errors = validate(codec.read(data, name), file=name)
+    with database.write() as session:
+        ensure_countries_and_topics(session)
+        return import_records(session, records, file=name, via="import", refused=errors)
+
+
+def _export(database: Database, fmt: str) -> str:
+    out = io.StringIO(newline="")
+    with database.read_session() as session:
+        export(session, out, fmt=fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"country": "XX", "actor": "Someone New"}, "country", "unknown country code 'XX'"),
+        ({"stance": 3}, "stance", "from -2 to +2"),
+        ({"said_on": "2024-13-01"}, "said_on", "not a real date"),
+        ({"sources": [{"url": "javascript:alert(1)", "outlet": "x", "title": "y"}]}, "sources[0].url", "http:// or https://"),
+        ({"quote": None}, "quote", "is required"),
+        ({"quote": "before\x00after"}, "quote", "control character"),
+    ],
+)
+def test_a_bad_record_is_refused_and_nothing_is_written(seeded_db: Database, change: dict[str, Any], field: str, words: str) -> None:
+    bad = {**GOOD, **change}
+    if change.get("quote", "") is None:
+        del bad["quote"]
+    good_too = {**GOOD, "quote": "A good record in the same file.", "said_on": "2024-10-16"}
+    before = snapshot_tables(seeded_db)
+    with pytest.raises(ImportRefused) as refused:
+        _import(seeded_db, _document(good_too, bad))
+    messages = [str(error) for error in refused.value.errors]
+    assert any(m.startswith("upload.json: record 2 (") and f": {field}: " in m and words in m for m in messages), messages
+    assert snapshot_tables(seeded_db) == before
+
+
+def test_every_problem_in_a_file_is_reported_at_once(seeded_db: Database) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        _import(seeded_db, _document({**GOOD, "stance": 9}, {**GOOD, "topic": "no-such-topic"}, {**GOOD, "actor": "Nobody", "country": None}))
+    fields = sorted((error.record, error.field) for error in refused.value.errors)
+    assert fields == [(1, "stance"), (2, "topic"), (3, "actor")]
+
+
+def test_an_unknown_actor_is_created_when_country_and_office_are_given(seeded_db: Database) -> None:
+    record = {**GOOD, "actor": "Petr Pavel", "country": "CZ", "office": "President of the Czech Republic"}
+    report = _import(seeded_db, _document(record))
+    assert report.added == 1 and report.actors_created == ["Petr Pavel"]
+    exported = json.loads(_export(seeded_db, "json"))["statements"]
+    mine = [s for s in exported if s["actor"] == "Petr Pavel"]
+    assert mine[0]["office_rank"] == "head" and mine[0]["country"] == "CZ"
+    assert_scores_match_rebuild(seeded_db)
+
+
+def test_an_actor_is_matched_by_alias_without_diacritics(seeded_db: Database) -> None:
+    report = _import(seeded_db, _document({**GOOD, "actor": "Radoslaw Sikorski", "country": None, "office": None}))
+    assert report.added == 1 and report.actors_created == []
+
+
+def test_an_office_outside_its_term_is_refused(seeded_db: Database) -> None:
+    late = {**GOOD, "actor": "Jens Stoltenberg", "country": "NATO", "office": "Secretary General of NATO", "said_on": "2024-10-02"}
+    with pytest.raises(ImportRefused) as refused:
+        _import(seeded_db, _document(late))
+    (error,) = refused.value.errors
+    assert error.field == "office" and "until 2024-10-01, not on 2024-10-02" in error.message
+
+
+def test_the_office_held_on_the_date_is_used_when_none_is_given(seeded_db: Database) -> None:
+    _import(seeded_db, _document({**GOOD, "actor": "Mark Rutte", "country": None, "office": None, "said_on": "2024-12-02"}))
+    exported = json.loads(_export(seeded_db, "json"))["statements"]
+    assert [s["office"] for s in exported if s["actor"] == "Mark Rutte" and s["said_on"] == "2024-12-02"] == ["Secretary General of NATO"]
+
+
+def test_reimporting_adds_nothing_and_a_known_source_url_is_reused(seeded_db: Database) -> None:
+    first = _import(seeded_db, _document(GOOD))
+    assert (first.added, first.sources_created) == (1, 1)
+    counts = table_counts(seeded_db, "statement", "source", "revision")
+    again = _import(seeded_db, _document(GOOD, {**GOOD, "quote": "Another quote, same article.",
+                                                   "sources": [{**GOOD["sources"][0], "url": "HTTPS://Example.org/a?utm_source=x#frag"}]}))
+    assert (again.added, again.skipped, again.sources_created, again.sources_reused) == (1, 1, 0, 1)
+    assert table_counts(seeded_db, "statement", "source", "revision") == {
+        "statement": counts["statement"] + 1, "source": counts["source"], "revision": counts["revision"] + 1}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_import_export_is_byte_identical(seeded_db: Database, empty_db: Database, fmt: str) -> None:
+    with seeded_db.write() as session:  # include a retracted statement and text a spreadsheet would run
+        from app.statements import service
+        from tests.support import record
+
+        created, _ = service.create(session=session, record=record(quote="=HYPERLINK(\"x\") -2 @me"), via="test")
+        service.retract(session=session, statement_id=created.id, reason="Misattributed", expected_version=1, via="test")
+    first = _export(seeded_db, fmt)
+    _import(empty_db, first.encode(), f"export.{fmt}")
+    second = _export(empty_db, fmt)
+    assert second == first
+    assert len(first) > 1000
+    if fmt == "csv":
+        assert "'=HYPERLINK" in first  # defused for spreadsheets, and restored on import
+    assert_scores_match_rebuild(empty_db)
+
+
+def test_a_file_that_is_not_the_format_is_refused_whole() -> None:
+    with pytest.raises(codec.DocumentError, match="format"):
+        codec.read(b'{"format": "something-else", "version": 1, "statements": []}', "x.json")
+    with pytest.raises(codec.DocumentError, match="not valid JSON"):
+        codec.read(b"{not json", "x.json")
+    with pytest.raises(codec.DocumentError, match="not fields of the format"):
+        codec.read(b"actor,colour\nx,y\n", "x.csv")

@@ -1,0 +1,159 @@
+"""The aggregation rule, with exact numbers. Pure: no database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.stances import scoring
+from app.stances.scoring import Band, Evidence, SeriesState
+
+CELL = date(2024, 9, 30)
+
+
+def ev(statement_id: int, actor_id: int, said_on: date, stance: int, weight: int = 1, conditional: bool = False) -> Evidence:
+    return Evidence(statement_id, actor_id, said_on, stance, weight, conditional)
+
+
+def test_office_weights_follow_the_table() -> None:
+    assert scoring.office_weight("head") == 3
+    assert scoring.office_weight("minister") == 2
+    assert scoring.office_weight("other") == 1
+
+
+def test_age_weight_halves_every_180_days() -> None:
+    assert scoring.age_weight(CELL, CELL) == 1.0
+    assert scoring.age_weight(date(2024, 4, 3), CELL) == pytest.approx(0.5)  # 180 days earlier
+    assert scoring.age_weight(date(2023, 10, 6), CELL) == pytest.approx(0.25)  # 360 days earlier
+
+
+def test_a_statement_cannot_count_before_it_was_made() -> None:
+    with pytest.raises(ValueError):
+        scoring.age_weight(date(2024, 10, 1), CELL)
+
+
+def test_later_statement_supersedes_earlier_by_the_same_actor() -> None:
+    counted = scoring.latest_per_actor([ev(1, 7, date(2024, 7, 1), -2), ev(2, 7, date(2024, 8, 1), 2), ev(3, 8, date(2024, 7, 5), 0)])
+    assert [item.statement_id for item in counted] == [3, 2]
+    position = scoring.position(counted, CELL)
+    assert position is not None and position.score > 0
+
+
+def test_same_day_statements_are_ordered_by_id() -> None:
+    counted = scoring.latest_per_actor([ev(5, 1, date(2024, 7, 1), 2), ev(4, 1, date(2024, 7, 1), -2)])
+    assert [item.statement_id for item in counted] == [5]
+
+
+def test_score_is_the_office_and_age_weighted_mean() -> None:
+    # A head of government at +1 (84 days old) against a minister at -1 (28 days old).
+    head = ev(1, 1, date(2024, 7, 8), 1, weight=3)
+    minister = ev(2, 2, date(2024, 9, 2), -1, weight=2)
+    w_head = 3 * 0.5 ** (84 / 180)
+    w_minister = 2 * 0.5 ** (28 / 180)
+    expected = (w_head * 1 + w_minister * -1) / (w_head + w_minister)
+    position = scoring.position([head, minister], CELL)
+    assert position is not None
+    assert position.score == pytest.approx(expected, abs=1e-9)
+    assert round(position.score, 4) == 0.0946  # (2.1708 - 1.7953) / 3.9661
+    assert position.band == Band.MIXED
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (2.0, Band.SUPPORTS), (1.5, Band.SUPPORTS), (1.4999, Band.LEANS_SUPPORT),
+        (0.5, Band.LEANS_SUPPORT), (0.4999, Band.MIXED), (0.0, Band.MIXED),
+        (-0.4999, Band.MIXED), (-0.5, Band.LEANS_AGAINST), (-1.4999, Band.LEANS_AGAINST),
+        (-1.5, Band.OPPOSES), (-2.0, Band.OPPOSES),
+    ],
+)
+def test_each_band_edge(score: float, band: Band) -> None:
+    assert scoring.band_for(score) == band
+
+
+def test_an_edge_computed_with_float_error_still_lands_on_the_edge() -> None:
+    assert scoring.band_for(1.4999999999999998) == Band.SUPPORTS
+    assert scoring.band_for(-0.49999999999999994) == Band.LEANS_AGAINST
+
+
+def test_equal_weights_at_one_and_two_score_exactly_one_and_a_half() -> None:
+    position = scoring.position([ev(1, 1, CELL, 1, 2), ev(2, 2, CELL, 2, 2)], CELL)
+    assert position is not None and position.score == 1.5 and position.band == Band.SUPPORTS
+
+
+def test_divided_needs_two_heavyweights_two_points_apart() -> None:
+    assert scoring.is_divided([ev(1, 1, CELL, 2, 2), ev(2, 2, CELL, 0, 2)])
+    assert not scoring.is_divided([ev(1, 1, CELL, 2, 2), ev(2, 2, CELL, 1, 3)])  # one point apart
+    assert not scoring.is_divided([ev(1, 1, CELL, 2, 2), ev(2, 2, CELL, -2, 1)])  # the other weighs 1
+    assert not scoring.is_divided([ev(1, 1, CELL, 2, 3)])
+
+
+def test_conditional_follows_the_heaviest_counted_statement() -> None:
+    heavy_with_condition = ev(1, 1, date(2024, 7, 8), 1, 3, conditional=True)
+    light = ev(2, 2, date(2024, 9, 2), 2, 2)
+    position = scoring.position([heavy_with_condition, light], CELL)
+    assert position is not None and position.conditional and position.heaviest.statement_id == 1
+    # Who is heaviest depends on how far apart the statements are, never on the cell's date:
+    # a head of government's word 244 days older than a minister's weighs 3 * 0.5**(244/180) = 1.17 < 2.
+    old_head = ev(3, 1, date(2024, 1, 2), 1, 3, conditional=True)
+    position = scoring.position([old_head, light], CELL)
+    assert position is not None and position.heaviest.statement_id == 2 and not position.conditional
+    later = scoring.position([old_head, light], date(2026, 9, 30))
+    assert later is not None and later.heaviest.statement_id == 2
+
+
+def test_no_statement_on_record_is_none_not_neutral() -> None:
+    assert scoring.position([], CELL) is None
+    neutral = scoring.position([ev(1, 1, CELL, 0)], CELL)
+    assert neutral is not None and neutral.band == Band.MIXED and neutral.score == 0.0
+
+
+def test_fold_months_yields_only_months_with_statements() -> None:
+    statements = [ev(1, 1, date(2024, 7, 8), 1, 3, True), ev(2, 2, date(2024, 7, 10), 0, 2, True),
+                  ev(3, 3, date(2024, 7, 13), 1, 2), ev(4, 3, date(2024, 9, 2), 2, 2), ev(5, 2, date(2024, 9, 2), 0, 2, True)]
+    cells = list(scoring.fold_months(SeriesState(), statements))
+    assert [cell.month for cell in cells] == [date(2024, 7, 1), date(2024, 9, 1)]
+    july, september = cells
+    assert (july.new, july.total, len(july.position.counted)) == (3, 3, 3)
+    assert round(july.score, 3) == 0.714 and july.band == Band.LEANS_SUPPORT
+    assert july.position.conditional and not july.position.divided
+    assert (september.new, september.total) == (2, 5)
+    assert round(september.score, 3) == 1.0 and september.position.divided
+    assert september.first_on == date(2024, 7, 8) and september.last_on == date(2024, 9, 2)
+
+
+def test_folding_in_two_steps_equals_folding_at_once() -> None:
+    statements = [ev(i, i % 3, date(2024, 1 + i % 9, 1 + i), (i % 5) - 2, 1 + i % 3, i % 2 == 0) for i in range(1, 20)]
+    statements.sort(key=lambda item: item.order_key)
+    whole = list(scoring.fold_months(SeriesState(), statements))
+    cut = date(2024, 5, 1)
+    first = list(scoring.fold_months(SeriesState(), [s for s in statements if s.said_on < cut]))
+    rest = list(scoring.fold_months(SeriesState.from_cell(first[-1]), [s for s in statements if s.said_on >= cut]))
+    assert first + rest == whole
+
+
+def test_carried_forward_keeps_the_score_and_marks_the_cell() -> None:
+    (cell,) = scoring.fold_months(SeriesState(), [ev(1, 1, date(2024, 7, 8), 1, 3), ev(2, 2, date(2024, 7, 20), -1, 2)])
+    carried = scoring.carry_forward(cell, date(2025, 3, 1))
+    assert carried.carried and carried.new == 0 and carried.month == date(2025, 3, 1)
+    assert carried.score == cell.score and carried.band == cell.band and carried.total == cell.total
+    # The rule's own position at the later date agrees: the common age factor cancels out.
+    later = scoring.position(cell.position.counted, scoring.month_end(date(2025, 3, 1)))
+    assert later is not None and later.score == pytest.approx(cell.score, abs=1e-9)
+
+
+def test_score_as_of_counts_only_statements_up_to_that_day() -> None:
+    state = SeriesState()
+    month = [ev(1, 1, date(2024, 7, 8), 2, 3), ev(2, 2, date(2024, 7, 20), -2, 3)]
+    early = scoring.score_as_of(state, month, date(2024, 7, 10))
+    assert early is not None and early.score == 2.0 and early.new == 1
+    assert scoring.score_as_of(state, month, date(2024, 7, 1)) is None
+    late = scoring.score_as_of(state, month, date(2024, 7, 31))
+    assert late is not None and late.new == 2 and late.band == Band.MIXED
+
+
+def test_months_between_spans_year_ends() -> None:
+    assert scoring.months_between(date(2023, 11, 15), date(2024, 2, 1)) == [
+        date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)]
+    assert scoring.month_end(date(2024, 2, 1)) == date(2024, 2, 29)

@@ -1,0 +1,148 @@
+"""Writing statements: stored scores follow every change, and revisions keep every version."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.db import Database
+from app.interchange.schemas import StatementRecord
+from app.revisions import repository as revisions_repository
+from app.stances.models import StanceScore
+from app.statements import repository, service
+from app.statements.models import StatementStatus
+from app.statements.resolver import RecordsRefused
+from app.system import repository as system_repository
+from app.interchange.records import statement_record
+from tests.support import assert_scores_match_rebuild, record, snapshot_tables
+
+
+def _poland_months(database: Database) -> dict[date, tuple[float, str, int]]:
+    with database.read_session() as session:
+        rows = session.execute(
+            select(StanceScore).where(StanceScore.country_id == select_country(session, "PL"), StanceScore.topic_id == 1)
+        ).scalars()
+        return {row.month: (row.score, row.band, row.counted) for row in rows}
+
+
+def select_country(session, code: str) -> int:  # type: ignore[no-untyped-def]
+    from app.countries.repository import get_by_code
+
+    country = get_by_code(session, code)
+    assert country is not None
+    return country.id
+
+
+def test_an_insert_updates_stored_scores(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        version_before = system_repository.data_stamp(session).version
+        statement, created = service.create(session=session, record=record(), via="test")
+    assert created and statement.version == 1
+    months = _poland_months(seeded_db)
+    assert date(2024, 10, 1) in months and months[date(2024, 10, 1)][2] == 3
+    assert_scores_match_rebuild(seeded_db)
+    with seeded_db.read_session() as session:
+        assert system_repository.data_stamp(session).version > version_before
+
+
+def test_a_back_dated_insert_changes_every_later_month(seeded_db: Database) -> None:
+    before = _poland_months(seeded_db)
+    # An opposed statement from a new Polish official in August 2024 moves September too.
+    backdated = record(actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2024-08-20", stance=-2)
+    with seeded_db.write() as session:
+        service.create(session=session, record=backdated, via="test")
+    after = _poland_months(seeded_db)
+    assert date(2024, 8, 1) in after and date(2024, 8, 1) not in before
+    assert after[date(2024, 9, 1)][0] < before[date(2024, 9, 1)][0]
+    assert after[date(2024, 7, 1)] == before[date(2024, 7, 1)]
+    assert_scores_match_rebuild(seeded_db)
+
+
+def test_an_edit_updates_stored_scores_and_writes_a_revision(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        statement, _ = service.create(session=session, record=record(), via="test")
+    with seeded_db.write() as session:
+        edited = service.edit(session=session, statement_id=statement.id, record=record(stance=-2, said_on="2024-07-20"),
+                              expected_version=1, via="test")
+    assert edited.version == 2 and edited.stance == -2
+    months = _poland_months(seeded_db)
+    assert date(2024, 10, 1) not in months  # the statement moved out of October
+    assert_scores_match_rebuild(seeded_db)
+    with seeded_db.read_session() as session:
+        revisions = revisions_repository.for_statement(session, statement.id)
+    assert [(r.version, r.action.value) for r in revisions] == [(1, "create"), (2, "edit")]
+    assert json.loads(revisions[1].before)["stance"] == 2 and json.loads(revisions[1].after)["stance"] == -2
+
+
+def test_a_retraction_takes_the_statement_out_of_scores(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        tusk = session.execute(select(repository.Statement).where(repository.Statement.said_on == date(2024, 7, 8))).scalar_one()
+    before = _poland_months(seeded_db)
+    with seeded_db.write() as session:
+        retracted = service.retract(session=session, statement_id=tusk.id, reason="Source misread", expected_version=1, via="test")
+    assert retracted.status == StatementStatus.RETRACTED and retracted.retraction_reason == "Source misread"
+    after = _poland_months(seeded_db)
+    assert after[date(2024, 7, 1)][2] == before[date(2024, 7, 1)][2] - 1
+    assert_scores_match_rebuild(seeded_db)
+    with seeded_db.write() as session, pytest.raises(service.AlreadyRetracted):
+        service.retract(session=session, statement_id=tusk.id, reason="Again", expected_version=2, via="test")
+
+
+def test_a_stale_version_is_a_conflict_and_writes_nothing(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        statement, _ = service.create(session=session, record=record(), via="test")
+        service.edit(session=session, statement_id=statement.id, record=record(stance=1), expected_version=1, via="test")
+    before = snapshot_tables(seeded_db)
+    with pytest.raises(service.VersionConflict) as conflict, seeded_db.write() as session:
+        service.edit(session=session, statement_id=statement.id, record=record(stance=0), expected_version=1, via="test")
+    assert conflict.value.current_version == 2 and conflict.value.current_record["stance"] == 1
+    assert snapshot_tables(seeded_db) == before
+
+
+def test_replaying_revisions_rebuilds_the_current_state(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        statement, _ = service.create(session=session, record=record(), via="test")
+        service.edit(session=session, statement_id=statement.id, record=record(stance=1, condition="only with allies"), expected_version=1, via="test")
+        service.edit(session=session, statement_id=statement.id, record=record(stance=1, condition="only with allies", quote="Revised quote."), expected_version=2, via="test")
+        service.retract(session=session, statement_id=statement.id, reason="Duplicate", expected_version=3, via="test")
+    with seeded_db.read_session() as session:
+        revisions = revisions_repository.for_statement(session, statement.id)
+        current = statement_record(repository.get_full(session, statement.id))  # type: ignore[arg-type]
+    state = None
+    for revision in revisions:
+        assert (json.loads(revision.before) if revision.before else None) == state
+        state = json.loads(revision.after)
+    assert state == current and current["status"] == "retracted"
+
+
+def test_restoring_a_revision_is_itself_a_revision(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        statement, _ = service.create(session=session, record=record(), via="test")
+        service.edit(session=session, statement_id=statement.id, record=record(stance=-1), expected_version=1, via="test")
+    with seeded_db.write() as session:
+        restored = service.restore(session=session, statement_id=statement.id, version=1, via="test")
+    assert restored.version == 3 and restored.stance == 2
+    with seeded_db.read_session() as session:
+        actions = [r.action.value for r in revisions_repository.for_statement(session, statement.id)]
+    assert actions == ["create", "edit", "restore"]
+    assert_scores_match_rebuild(seeded_db)
+
+
+def test_a_repeated_submission_key_stores_one_statement(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        first, created = service.create(session=session, record=record(), via="test", submission_key="k" * 32)
+    with seeded_db.write() as session:
+        again, created_again = service.create(session=session, record=record(), via="test", submission_key="k" * 32)
+    assert created and not created_again and again.id == first.id
+
+
+def test_a_record_naming_an_unknown_topic_is_refused(seeded_db: Database) -> None:
+    before = snapshot_tables(seeded_db)
+    with pytest.raises(RecordsRefused) as refused, seeded_db.write() as session:
+        service.create(session=session, record=StatementRecord.model_validate({**record().model_dump(mode="json"), "topic": "moon-base"}), via="test")
+    assert refused.value.errors[0].field == "topic"
+    # The data version was bumped inside the transaction that rolled back, so nothing changed.
+    assert snapshot_tables(seeded_db) == before

@@ -1,0 +1,58 @@
+"""The Alembic migrations: up, down, in step with the models, and the database-level guards."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from app.db import Database
+from app.system import migrations
+
+
+def test_upgrade_then_downgrade_to_base(empty_url: str) -> None:
+    database = Database.from_url(empty_url)
+    try:
+        assert migrations.current_revision(database.engine) == migrations.head_revision()
+        tables = set(inspect(database.engine).get_table_names())
+        assert {"statement", "stance_score", "revision", "app_user", "user_session"} <= tables
+        migrations.downgrade(empty_url, "base")
+        database.engine.dispose()
+        assert migrations.current_revision(database.engine) is None
+        left = set(inspect(database.engine).get_table_names()) - {"alembic_version"}
+        assert left == set()
+        migrations.upgrade(empty_url)
+        assert migrations.current_revision(database.engine) == migrations.head_revision()
+    finally:
+        database.dispose()
+
+
+def test_models_and_migrations_agree(empty_url: str) -> None:
+    migrations.check(empty_url)  # raises if autogenerate finds any difference
+
+
+def test_revisions_are_append_only(seeded_url: str) -> None:
+    database = Database.from_url(seeded_url)
+    try:
+        for sql in ("UPDATE revision SET note = 'changed'", "DELETE FROM revision"):
+            with pytest.raises(DBAPIError, match="append-only"), database.write() as session:
+                session.execute(text(sql))
+        with pytest.raises(DBAPIError, match="never deleted"), database.write() as session:
+            session.execute(text("DELETE FROM statement"))
+        with database.read_session() as session:
+            assert session.execute(text("SELECT count(*) FROM revision")).scalar_one() == 24
+            assert session.execute(text("SELECT count(*) FROM revision WHERE note = 'changed'")).scalar_one() == 0
+    finally:
+        database.dispose()
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'fresh' / 'x.sqlite3'}"
+    database = Database.from_url(url)  # creates the folder on first run
+    try:
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+    finally:
+        database.dispose()

@@ -1,0 +1,26 @@
+"""/healthz reports the store's dialect, migration and contents."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_health_reports_the_seeded_store(shared_client: TestClient, dialect: str) -> None:
+    response = shared_client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["dialect"] == dialect
+    assert body["migration_revision"] == body["migration_head"] == "0001"
+    assert body["counts"]["countries"] == 34 and body["counts"]["actors"] == 11 and body["counts"]["statements"] == 24
+    assert body["rule_version"] == 1 and body["synthetic"] is False
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_every_response_carries_the_security_headers(shared_client: TestClient) -> None:
+    for path in ("/healthz", "/no-such-page"):
+        response = shared_client.get(path)
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"]

@@ -1,0 +1,120 @@
+"""The `intercept-watch` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.db import Database
+from tests.support import snapshot_tables
+
+COMMAND = str(Path(sys.executable).parent / "intercept-watch")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode}: {log.read_text()}")
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+@pytest.mark.slow
+def test_serve_migrates_seeds_and_serves_an_empty_database(blank_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": blank_url}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        response = wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
+        assert response.status_code == 200
+        health = response.json()
+        assert health["status"] == "ok" and health["migration_revision"] == health["migration_head"]
+        assert health["dialect"] == blank_url.split(":")[0].split("+")[0]
+        assert health["counts"] == {"countries": 34, "actors": 11, "statements": 24, "published": 24, "retracted": 0}
+        assert "content-security-policy" in response.headers
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+
+def _run(runner: CliRunner, url: str, *args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--database-url", url, *args], input=stdin, catch_exceptions=False)
+
+
+def test_import_refuses_a_bad_file_and_lists_every_problem(seeded_url: str, cli: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    good = {"actor": "Radosław Sikorski", "topic": "intercept-over-ukraine", "said_on": "2024-10-01", "stance": 1,
+            "quote": "q", "sources": [{"url": "https://example.org/x", "outlet": "o", "title": "t"}]}
+    bad.write_text(json.dumps({"format": "intercept-watch/statements", "version": 1, "statements": [
+        {**good, "stance": 3}, {**good, "said_on": "2024-13-01"}, good]}), encoding="utf-8")
+    database = Database.from_url(seeded_url)
+    before = snapshot_tables(database)
+    result = _run(cli, seeded_url, "import", str(bad))
+    assert result.exit_code == 1
+    assert "bad.json: record 1 (Radosław Sikorski, 2024-10-01): stance: must be from -2 to +2, not 3" in result.output
+    assert "bad.json: record 2 (Radosław Sikorski, 2024-13-01): said_on:" in result.output
+    assert "nothing was written" in result.output
+    assert snapshot_tables(database) == before
+    database.dispose()
+
+
+def test_export_import_round_trip_through_the_command(seeded_url: str, empty_url: str, cli: CliRunner, tmp_path: Path) -> None:
+    for fmt in ("json", "csv"):
+        first, second = tmp_path / f"first.{fmt}", tmp_path / f"second.{fmt}"
+        assert _run(cli, seeded_url, "export", "--format", fmt, "-o", str(first)).exit_code == 0
+        imported = _run(cli, empty_url, "import", str(first))
+        assert imported.exit_code == 0, imported.output
+        assert "Imported 24 statement(s)" in imported.output or "Imported 0 statement(s); skipped 24" in imported.output
+        assert _run(cli, empty_url, "export", "--format", fmt, "-o", str(second)).exit_code == 0
+        assert second.read_bytes() == first.read_bytes()
+    again = _run(cli, empty_url, "import", str(tmp_path / "first.json"))
+    assert "Imported 0 statement(s); skipped 24 already present" in again.output
+
+
+def test_seed_twice_and_rebuild(blank_url: str, cli: CliRunner) -> None:
+    assert "24 statements" in _run(cli, blank_url, "seed").output
+    assert "nothing changed" in _run(cli, blank_url, "seed").output
+    assert "Rebuilt 11 stored scores" in _run(cli, blank_url, "scores", "rebuild").output
+    assert _run(cli, blank_url, "db", "current").output.strip() == "0001"
+    assert _run(cli, blank_url, "db", "downgrade", "base").exit_code == 0
+    assert "not migrated" in _run(cli, blank_url, "db", "current").output
+
+
+def test_every_command_explains_itself(cli: CliRunner) -> None:
+    def walk(group, path):  # type: ignore[no-untyped-def]
+        for info in group.registered_commands:
+            yield [*path, info.name or info.callback.__name__.replace("_", "-")]
+        for sub in group.registered_groups:
+            yield [*path, sub.name]
+            yield from walk(sub.typer_instance, [*path, sub.name])
+
+    commands = list(walk(app, []))
+    assert ["serve"] in commands and ["import"] in commands and ["scores", "rebuild"] in commands
+    for command in commands:
+        result = cli.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0
+        summary = result.output.split("Usage:", 1)[1].split("Options", 1)[0]
+        assert len([line for line in summary.splitlines() if line.strip(" │")]) >= 2, f"{command} has no description"
