@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+QUICK ?=
+
+.PHONY: run test bench install install-test lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs are pinned twice: pyproject.toml pins what we depend on directly, and
+# constraints.txt pins everything beneath it, so a fresh clone gets what CI tested.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Serve the app with the seed data at http://$(HOST):$(PORT) (SQLite in ./data/ unless DATABASE_URL says otherwise).
+run: $(VENV)/.installed
+	$(BIN)/intercept-watch serve --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (PostgreSQL tests need TEST_DATABASE_URL; browser tests need Chromium).
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmark at 1,000,000 statements (QUICK=1: 10,000). See bench/README.md.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
+
+## Re-pin every dependency after changing pyproject.toml.
+lock: | $(BIN)/python
+	$(PIP) install --quiet -e '.[test,bench]'
+	$(PIP) freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache
