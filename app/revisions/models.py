@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.accounts.models import User  # noqa: F401  (the app_user table its foreign keys name)
 from app.db import Base, str_enum, utcnow
 
 

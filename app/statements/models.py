@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.actors.models import Actor, Office
 from app.countries.models import Country
+from app.accounts.models import User  # noqa: F401  (the app_user table its foreign keys name)
 from app.db import Base, str_enum, utcnow
 from app.sources.models import Source
 from app.topics.models import Topic
