@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.web import security
 from app.web.conditional import NotModified
+from app.web.htmx import is_htmx
 
 log = logging.getLogger("intercept_watch")
 
@@ -80,8 +81,12 @@ def error_response(request: Request, status: int, message: str, errors: list[Fie
                                 "errors": [{"field": e.field, "message": e.message} for e in errors]}
         return JSONResponse(body, status_code=status, headers=headers)
     env = getattr(request.app.state, "templates", None)
+    fragment = is_htmx(request)
+    if fragment:
+        # Shown inside the element the request targeted, which stays for the next request.
+        headers = {**(headers or {}), "HX-Reswap": "innerHTML"}
     try:
-        html = env.get_template("errors/error.html").render(
+        html = env.get_template("errors/_error.html" if fragment else "errors/error.html").render(
             request=request, status=status, title=title, message=message, errors=errors, viewer=None
         )
     except Exception:  # an error page must never fail; fall back to plain markup
