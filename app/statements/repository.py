@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from datetime import date
+
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, literal, literal_column, select, table, tuple_, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor
+from app.statements.filters import HistoryFilters
+from app.web.charts import StatementMark
 from app.statements.models import Statement, StatementSource, StatementStatus
+from app.statements.paging import Cursor
 from app.topics.models import Topic
 
 _CHUNK = 500
@@ -97,3 +102,101 @@ def replace_source_links(session: Session, statement_id: int, links: Sequence[di
     """Point a statement at a new list of sources (its revisions keep the old list)."""
     session.execute(delete(StatementSource).where(StatementSource.statement_id == statement_id))
     link_sources(session, links)
+
+
+# ---- The statement history: keyset pages, never OFFSET.
+
+def _search_clause(dialect: str, words: Sequence[str]) -> ColumnElement[bool]:
+    """Full-text match on quote and translation, every word as a prefix (built from plain words only)."""
+    if dialect == "sqlite":
+        match = " ".join(f'"{word}"*' for word in words)
+        fts = select(literal_column("rowid")).select_from(table("statement_fts")).where(
+            literal_column("statement_fts").op("MATCH")(bindparam("fts_match", match))
+        )
+        return Statement.id.in_(fts)
+    query = " & ".join(f"{word}:*" for word in words)
+    return literal_column("statement.search_vector").op("@@")(func.to_tsquery("simple", bindparam("ts_query", query)))
+
+
+def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = [Statement.status == StatementStatus.PUBLISHED]
+    if by_country and filters.countries:
+        found.append(Statement.country_id.in_([country.id for country in filters.countries]))
+    if filters.actor is not None:
+        found.append(Statement.actor_id == filters.actor.id)
+    if filters.topic is not None:
+        found.append(Statement.topic_id == filters.topic.id)
+    if filters.stances:
+        found.append(Statement.stance.in_(filters.stances))
+    if filters.first is not None:
+        found.append(Statement.said_on >= filters.first)
+    if filters.last is not None:
+        found.append(Statement.said_on <= filters.last)
+    if filters.conditional:
+        found.append(Statement.condition.is_not(None))
+    if filters.words:
+        found.append(_search_clause(dialect, filters.words))
+    return found
+
+
+def history_ids(
+    session: Session, filters: HistoryFilters, *, after: Cursor | None = None, before: Cursor | None = None, limit: int
+) -> list[tuple[int, date]]:
+    """(id, said_on) of one page, newest first: rows after `after`, or (going back) rows before `before`."""
+    dialect = session.get_bind().dialect.name
+    newer_first = before is None
+    key = tuple_(Statement.said_on, Statement.id)
+    ordering = (Statement.said_on.desc(), Statement.id.desc()) if newer_first else (Statement.said_on, Statement.id)
+    conditions = _conditions(filters, dialect, by_country=False)
+    if after is not None:
+        conditions.append(key < tuple_(literal(after.said_on), literal(after.statement_id)))
+    if before is not None:
+        conditions.append(key > tuple_(literal(before.said_on), literal(before.statement_id)))
+
+    def page(*extra: ColumnElement[bool]) -> Any:
+        return select(Statement.id, Statement.said_on).where(*conditions, *extra).order_by(*ordering).limit(limit)
+
+    if len(filters.countries) <= 1:
+        query = page(*[Statement.country_id == c.id for c in filters.countries])
+    else:
+        # One index range scan per country (country_id, said_on, id), merged: never a sort of every match.
+        parts = [page(Statement.country_id == c.id).subquery() for c in filters.countries]
+        merged = union_all(*[select(part.c.id, part.c.said_on) for part in parts]).subquery()
+        outer = (merged.c.said_on.desc(), merged.c.id.desc()) if newer_first else (merged.c.said_on, merged.c.id)
+        query = select(merged.c.id, merged.c.said_on).order_by(*outer).limit(limit)
+    rows = [(row[0], row[1]) for row in session.execute(query)]
+    return rows if newer_first else rows[::-1]
+
+
+def count_matches(session: Session, filters: HistoryFilters, *, cap: int) -> int:
+    """How many statements match, counting no further than cap + 1 (shown as "cap+")."""
+    dialect = session.get_bind().dialect.name
+    capped = select(literal(1)).where(*_conditions(filters, dialect, by_country=True)).limit(cap + 1).subquery()
+    return session.execute(select(func.count()).select_from(capped)).scalar_one()
+
+
+def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date, last: date, limit: int) -> list[StatementMark]:
+    """The latest `limit` published statements of a series in a date range, as chart points."""
+    query = (
+        select(Statement.id, Statement.said_on, Statement.stance, Statement.quote, Actor.name)
+        .join(Actor, Actor.id == Statement.actor_id)
+        .where(
+            Statement.country_id == country_id, Statement.topic_id == topic_id, Statement.said_on >= first,
+            Statement.said_on <= last, Statement.status == StatementStatus.PUBLISHED,
+        )
+        .order_by(Statement.said_on.desc(), Statement.id.desc())
+        .limit(limit)
+    )
+    marks = []
+    for row in session.execute(query):
+        excerpt = row.quote if len(row.quote) <= 120 else row.quote[:117].rstrip() + "…"
+        marks.append(StatementMark(row.id, row.said_on, row.stance, f"{row.name}, {row.said_on:%d %b %Y}: {row.stance:+d}. {excerpt}"))
+    return marks
+
+
+def stance_sequence(session: Session, *, actor_id: int) -> list[tuple[int, int, date, int]]:
+    """(id, topic_id, said_on, stance) of an actor's published statements: what position changes are read from."""
+    query = select(Statement.id, Statement.topic_id, Statement.said_on, Statement.stance).where(
+        Statement.actor_id == actor_id, Statement.status == StatementStatus.PUBLISHED
+    )
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
