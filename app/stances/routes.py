@@ -15,6 +15,7 @@ from app.statements.schemas import StatementOut
 from app.topics import repository as topics_repository
 from app.web import params
 from app.web.errors import BadQuery
+from app.web.htmx import push_url
 
 router = APIRouter(tags=["stances"])
 
@@ -74,7 +75,7 @@ def matrix_page(
     key = (params.query_string(query.params | ({"cell": f"{query.cell[0]}:{query.cell[1]:%Y-%m}"} if query.cell else {})),)
     response = view.cached_html(key, template, build)
     if view.htmx:
-        response.headers["HX-Push-Url"] = params.with_query("/matrix", query.params)
+        push_url(view.request, response, params.with_query("/matrix", query.params))
     return response
 
 
@@ -144,8 +145,7 @@ def cell_page(
     query = _query(view, topic, first, last, order, as_of)
     response = view.html("stances/_cell.html", columns=len(query.months) + 1, **found)
     cell_param = f"{evidence.country.code}:{evidence.month:%Y-%m}"
-    response.headers["HX-Push-Url"] = params.with_query("/matrix", query.params | {"cell": cell_param})
-    return response
+    return push_url(view.request, response, params.with_query("/matrix", query.params | {"cell": cell_param}))
 
 
 @router.get("/methodology.json", response_model=schemas.MethodologyOut, summary="The aggregation rule and a worked example")

@@ -24,6 +24,7 @@ from app.topics import repository as topics_repository
 from app.countries import repository as countries_repository
 from app.web import params
 from app.web.errors import NotFound
+from app.web.htmx import push_url
 
 router = APIRouter(tags=["statements"])
 
@@ -127,9 +128,7 @@ def history_page(view: View, country: Countries = [], actor: ActorParam = None, 
         **_page_links("/statements", found, page),
     }
     if view.htmx:
-        response = view.html("statements/_results.html", **values)
-        response.headers["HX-Push-Url"] = canonical
-        return response
+        return push_url(view.request, view.html("statements/_results.html", **values), canonical)
     values |= {"topics": topics_repository.all_topics(view.session), "countries": countries_repository.all_countries(view.session)}
     return view.html("statements/index.html", **values)
 

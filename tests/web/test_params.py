@@ -32,3 +32,15 @@ def test_order_and_flags() -> None:
         params.check_order(date(2024, 9, 1), date(2024, 7, 1))
     assert params.parse_flag("on", "conditional") and not params.parse_flag(None, "conditional")
     assert params.with_query("/s", {"country": ["PL", "HU"], "q": "", "to": None}) == "/s?country=PL&country=HU"
+
+
+def test_htmx_pushes_a_url_only_when_it_changes() -> None:
+    from fastapi import Request, Response
+
+    from app.web.htmx import push_url
+
+    def request(current: str) -> Request:
+        return Request({"type": "http", "headers": [(b"hx-current-url", current.encode())]})
+
+    assert push_url(request("http://x/statements?country=PL"), Response(), "/statements?country=PL").headers["HX-Push-Url"] == "false"
+    assert push_url(request("http://x/statements"), Response(), "/statements?country=PL").headers["HX-Push-Url"] == "/statements?country=PL"
