@@ -10,13 +10,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, paths
-from app.config import Settings
-from app.db import Database
-from app.system import repository as system_repository
 from app.actors import routes as actors_routes
+from app.config import Settings
 from app.countries import routes as countries_routes
+from app.db import Database
 from app.stances import routes as stances_routes
 from app.statements import routes as statements_routes
+from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.web import errors
 from app.web.conditional import BodyCache

@@ -10,7 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 from app.countries import repository
 from app.countries import service as countries_service
 from app.countries.models import Country
-from app.countries.schemas import CountryOut, OfficeOut, PositionOut, SpeakerOut, TimelineMonthOut
+from app.countries.schemas import (
+    CountryOut,
+    OfficeOut,
+    PositionOut,
+    SpeakerOut,
+    TimelineMonthOut,
+)
 from app.deps import View
 from app.stances import scoring
 from app.stances import service as stances_service

@@ -231,20 +231,6 @@ def rows_at_or_before(session: Session, *, topic_id: int, month: date) -> list[S
     return list(session.execute(query).scalars())
 
 
-def positions_of_country(session: Session, *, country_id: int, month: date) -> dict[int, StanceScore]:
-    """A country's row giving its position at the end of `month`, for every topic, by topic id."""
-    last = (
-        select(StanceScore.topic_id, func.max(StanceScore.month).label("month"))
-        .where(StanceScore.country_id == country_id, StanceScore.month <= month)
-        .group_by(StanceScore.topic_id)
-        .subquery()
-    )
-    query = select(StanceScore).join(
-        last, (StanceScore.topic_id == last.c.topic_id) & (StanceScore.month == last.c.month)
-    ).where(StanceScore.country_id == country_id)
-    return {row.topic_id: row for row in session.execute(query).scalars()}
-
-
 def series_rows(session: Session, *, topic_id: int, country_id: int, last_month: date) -> list[grid.ScoreRow]:
     """All of one country's stored rows on a topic up to a month, oldest first (for its chart)."""
     query = (

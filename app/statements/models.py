@@ -8,9 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User  # noqa: F401  (the app_user table its foreign keys name)
 from app.actors.models import Actor, Office
 from app.countries.models import Country
-from app.accounts.models import User  # noqa: F401  (the app_user table its foreign keys name)
 from app.db import Base, str_enum, utcnow
 from app.sources.models import Source
 from app.topics.models import Topic

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
-from datetime import date
-
-from sqlalchemy import ColumnElement, bindparam, delete, func, insert, literal, literal_column, select, table, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor
 from app.statements.filters import HistoryFilters
-from app.web.charts import StatementMark
 from app.statements.models import Statement, StatementSource, StatementStatus
 from app.statements.paging import Cursor
 from app.topics.models import Topic
+from app.web.charts import StatementMark
 
 _CHUNK = 500
 

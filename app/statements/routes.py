@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.countries import repository as countries_repository
 from app.deps import View
 from app.interchange.codec import spreadsheet_safe
 from app.revisions import repository as revisions_repository
@@ -19,9 +20,13 @@ from app.statements import filters as history_filters
 from app.statements import paging, repository
 from app.statements import service as statements_service
 from app.statements.models import STANCE_MEANINGS, Statement
-from app.statements.schemas import HistoryOut, RevisionSummaryOut, StatementOut, StatementPageOut
+from app.statements.schemas import (
+    HistoryOut,
+    RevisionSummaryOut,
+    StatementOut,
+    StatementPageOut,
+)
 from app.topics import repository as topics_repository
-from app.countries import repository as countries_repository
 from app.web import params
 from app.web.errors import NotFound
 from app.web.htmx import push_url

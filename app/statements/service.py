@@ -26,7 +26,13 @@ from app.stances import service as stances_service
 from app.statements import paging, repository, rules
 from app.statements.filters import HistoryFilters
 from app.statements.models import DatePrecision, Statement, StatementStatus
-from app.statements.resolver import NewActor, NewSource, RecordResolver, Resolved, stored_id
+from app.statements.resolver import (
+    NewActor,
+    NewSource,
+    RecordResolver,
+    Resolved,
+    stored_id,
+)
 from app.system import repository as system_repository
 from app.web.errors import BadQuery
 
