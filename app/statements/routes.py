@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -14,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.countries import repository as countries_repository
 from app.deps import View
 from app.interchange.codec import spreadsheet_safe
+from app.revisions import diff
 from app.revisions import repository as revisions_repository
 from app.stances import scoring
 from app.statements import filters as history_filters
@@ -169,6 +171,11 @@ def _cell_url(statement: Statement) -> str:
 @router.get("/statements/{statement_id:int}", response_class=HTMLResponse, summary="One statement, whole (HTML)")
 def statement_page(view: View, statement_id: int) -> Response:
     statement = _statement(view, statement_id)
-    revisions = revisions_repository.for_statement(view.session, statement_id)
-    return view.html("statements/detail.html", nav="statements", s=statement, revisions=revisions,
+    history = [
+        {"revision": revision, "author": author,
+         "changes": diff.changes(json.loads(revision.before) if revision.before else None, json.loads(revision.after))}
+        for revision, author in revisions_repository.for_statement_with_authors(view.session, statement_id)
+    ]
+    history.reverse()  # newest first
+    return view.html("statements/detail.html", nav="statements", s=statement, history=history,
                      cell_url=_cell_url(statement), rule_month=scoring.month_start(statement.said_on))

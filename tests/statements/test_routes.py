@@ -199,3 +199,17 @@ def test_etag_gives_304_until_a_statement_is_written(client: TestClient, seeded_
     after = client.get("/statements?country=PL", headers={"If-None-Match": before})
     assert after.status_code == 200 and after.headers["ETag"] != before
     assert len(_cards(soup(after.text))) == 7
+
+
+def test_the_statement_page_shows_its_history_with_differences(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        created, _ = service.create(session=session, via="test", record=record(quote="Poland is open to it."))
+        service.edit(session=session, statement_id=created.id, expected_version=1, via="test",
+                     record=record(quote="Poland is not open to it.", stance=-1))
+    page = _get(client, f"/statements/{created.id}")
+    versions = page.select("#history article.revision")
+    assert [v.select_one("h3").contents[0].strip() for v in versions] == ["Version 2: edited", "Version 1: recorded"]  # type: ignore[union-attr]
+    rows = {tr.select_one("th").get_text(): tr.select_one("td") for tr in versions[0].select("table.diff tbody tr")}
+    assert set(rows) == {"Stance", "Quote"}
+    assert rows["Quote"].select_one("ins").get_text() == " not"  # type: ignore[union-attr]
+    assert rows["Stance"].select_one("del").get_text() == "2" and rows["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
