@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.actors.models import Office
 from app.stances import grid, scoring
 from app.stances.models import StanceScore
-from app.statements.models import Statement, StatementStatus
+from app.statements.models import PUBLISHED, Statement
 
 _EVIDENCE_COLUMNS = (
     Statement.id,
@@ -47,7 +47,7 @@ def published_evidence(
             Statement.country_id == country_id,
             Statement.topic_id == topic_id,
             Statement.said_on >= since,
-            Statement.status == StatementStatus.PUBLISHED,
+            PUBLISHED,
         )
         .order_by(Statement.said_on, Statement.id)
     )
@@ -61,7 +61,7 @@ def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring
     query = (
         select(Statement.country_id, Statement.topic_id, *_EVIDENCE_COLUMNS)
         .join(Office, Office.id == Statement.office_id)
-        .where(Statement.status == StatementStatus.PUBLISHED)
+        .where(PUBLISHED)
         .order_by(Statement.country_id, Statement.topic_id, Statement.said_on, Statement.id)
         .execution_options(yield_per=5000)
     )
@@ -248,7 +248,7 @@ def evidence_between(session: Session, *, topic_id: int, first: date, last: date
         .join(Office, Office.id == Statement.office_id)
         .where(
             Statement.topic_id == topic_id, Statement.said_on >= first, Statement.said_on <= last,
-            Statement.status == StatementStatus.PUBLISHED,
+            PUBLISHED,
         )
         .order_by(Statement.said_on, Statement.id)
     )
