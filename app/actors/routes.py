@@ -31,7 +31,7 @@ def _load(view: View, slug: str) -> dict[str, Any]:
     )
     pairs = position_changes(statements_repository.stance_sequence(view.session, actor_id=actor.id))
     pairs.reverse()  # newest change first
-    loaded = {s.id: s for s in statements_repository.load_full(view.session, sorted({i for pair in pairs for i in pair}))}
+    loaded = {s.id: s for s in statements_repository.cards(view.session, sorted({i for pair in pairs for i in pair}))}
     history_url = params.with_query("/statements", {"actor": actor.slug})
     return {
         "actor": actor,

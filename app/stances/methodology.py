@@ -64,7 +64,7 @@ def _example(session: Session) -> schemas.ExampleOut | None:
     position = scoring.position(counted, cell_date)
     assert position is not None
     weighed = sorted(scoring.weigh(counted, cell_date), key=lambda item: (-item.weight, item.evidence.order_key))
-    statements = {s.id: s for s in statements_repository.load_full(session, [item.evidence.statement_id for item in weighed])}
+    statements = {s.id: s for s in statements_repository.cards(session, [item.evidence.statement_id for item in weighed])}
     rows = []
     for item in weighed:
         statement = statements[item.evidence.statement_id]

@@ -99,7 +99,7 @@ def _evidence(view: View, topic: str | None, country: str | None, month: Any, as
     chosen_country = stances_service.find_country(view.session, country)
     evidence = stances_service.cell_evidence(session=view.session, topic=chosen_topic, country=chosen_country, month=month, as_of=as_of)
     ids = [item.evidence.statement_id for item in evidence.weighed]
-    statements = {s.id: s for s in statements_repository.load_full(view.session, ids)}
+    statements = {s.id: s for s in statements_repository.cards(view.session, ids)}
     return {"open_cell": evidence, "statements": statements}
 
 

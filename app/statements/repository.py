@@ -21,9 +21,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.actors.models import Actor
+from app.actors.models import Actor, Office
+from app.countries.models import Country
+from app.sources.models import Source
+from app.statements.cards import (
+    ActorCard,
+    CountryCard,
+    OfficeCard,
+    SourceCard,
+    StatementCard,
+    TopicCard,
+)
 from app.statements.filters import HistoryFilters
-from app.statements.models import Statement, StatementSource, StatementStatus
+from app.statements.models import PUBLISHED, Statement, StatementSource, StatementStatus
 from app.statements.paging import Cursor
 from app.topics.models import Topic
 from app.web.charts import StatementMark
@@ -130,7 +140,7 @@ def _search_clause(dialect: str, words: Sequence[str]) -> ColumnElement[bool]:
 
 
 def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = [Statement.status == StatementStatus.PUBLISHED]
+    found: list[ColumnElement[bool]] = [PUBLISHED]
     if by_country and filters.countries:
         found.append(Statement.country_id.in_([country.id for country in filters.countries]))
     if filters.actor is not None:
@@ -193,7 +203,7 @@ def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date
         .join(Actor, Actor.id == Statement.actor_id)
         .where(
             Statement.country_id == country_id, Statement.topic_id == topic_id, Statement.said_on >= first,
-            Statement.said_on <= last, Statement.status == StatementStatus.PUBLISHED,
+            Statement.said_on <= last, PUBLISHED,
         )
         .order_by(Statement.said_on.desc(), Statement.id.desc())
         .limit(limit)
@@ -208,6 +218,46 @@ def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date
 def stance_sequence(session: Session, *, actor_id: int) -> list[tuple[int, int, date, int]]:
     """(id, topic_id, said_on, stance) of an actor's published statements: what position changes are read from."""
     query = select(Statement.id, Statement.topic_id, Statement.said_on, Statement.stance).where(
-        Statement.actor_id == actor_id, Statement.status == StatementStatus.PUBLISHED
+        Statement.actor_id == actor_id, PUBLISHED
     )
     return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+_CARD_SOURCES = (
+    select(StatementSource.statement_id, Source.url, Source.key, Source.outlet, Source.title, Source.published_on, Source.language)
+    .join(Source, Source.id == StatementSource.source_id)
+    .where(StatementSource.statement_id.in_(bindparam("ids", expanding=True)))
+    .order_by(StatementSource.statement_id, StatementSource.position)
+)
+_CARDS = (
+    select(
+        Statement.id, Actor.name, Actor.slug, Actor.kind, Country.code, Country.name, Office.title, Office.rank,
+        Topic.slug, Topic.title, Topic.is_context, Statement.said_on, Statement.date_precision,
+        Statement.date_is_report_date, Statement.date_note, Statement.quote, Statement.quote_is_verbatim,
+        Statement.language, Statement.translation, Statement.stance, Statement.condition, Statement.rationale,
+        Statement.status, Statement.retraction_reason, Statement.version, Statement.created_at, Statement.updated_at,
+    )
+    .join(Actor, Actor.id == Statement.actor_id)
+    .join(Country, Country.id == Statement.country_id)
+    .join(Office, Office.id == Statement.office_id)
+    .join(Topic, Topic.id == Statement.topic_id)
+    .where(Statement.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def cards(session: Session, ids: Sequence[int]) -> list[StatementCard]:
+    """Statements as read-only cards, in the order given: one joined query, one for their sources."""
+    if not ids:
+        return []
+    connection = session.connection()
+    wanted = {"ids": list(ids)}
+    sources: dict[int, list[SourceCard]] = {}
+    for row in connection.execute(_CARD_SOURCES, wanted):
+        sources.setdefault(row[0], []).append(SourceCard(*row[1:]))
+    found = {}
+    for row in connection.execute(_CARDS, wanted):
+        found[row[0]] = StatementCard(
+            row[0], ActorCard(row[1], row[2], row[3]), CountryCard(row[4], row[5]), OfficeCard(row[6], row[7]),
+            TopicCard(row[8], row[9], row[10]), *row[11:], sources=tuple(sources.get(row[0], ())),
+        )
+    return [found[statement_id] for statement_id in ids if statement_id in found]

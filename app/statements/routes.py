@@ -21,7 +21,8 @@ from app.stances import scoring
 from app.statements import filters as history_filters
 from app.statements import paging, repository
 from app.statements import service as statements_service
-from app.statements.models import STANCE_MEANINGS, Statement
+from app.statements.cards import StatementCard
+from app.statements.models import STANCE_MEANINGS
 from app.statements.schemas import (
     HistoryOut,
     RevisionSummaryOut,
@@ -146,11 +147,11 @@ def _same_query(canonical: str, request: Request) -> bool:
     return wanted == sorted(parse_qsl(request.url.query, keep_blank_values=True))
 
 
-def _statement(view: View, statement_id: int) -> Statement:
-    statement = repository.get_full(view.session, statement_id)
-    if statement is None:
+def _statement(view: View, statement_id: int) -> StatementCard:
+    found = repository.cards(view.session, [statement_id])
+    if not found:
         raise NotFound(f"There is no statement {statement_id}.")
-    return statement
+    return found[0]
 
 
 @router.get("/statements/{statement_id:int}.json", response_model=StatementPageOut, summary="One statement, whole")
@@ -163,7 +164,7 @@ def statement_json(view: View, statement_id: int) -> Response:
     ))
 
 
-def _cell_url(statement: Statement) -> str:
+def _cell_url(statement: StatementCard) -> str:
     month = f"{statement.said_on:%Y-%m}"
     return params.with_query("/matrix", {"topic": statement.topic.slug, "to": month, "cell": f"{statement.country.code}:{month}"}) + f"#detail-{statement.country.code}"
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from app.statements.cards import StatementCard
 from app.statements.models import STANCE_MEANINGS, Statement
 
 
@@ -52,8 +53,8 @@ class StatementOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, statement: Statement) -> StatementOut:
-        """From a statement loaded whole (actor, country, office, topic and sources)."""
+    def of(cls, statement: Statement | StatementCard) -> StatementOut:
+        """From a statement loaded whole, or its card (both carry actor, country, office, topic and sources)."""
         return cls(
             id=statement.id,
             url=f"/statements/{statement.id}",

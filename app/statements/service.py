@@ -24,6 +24,7 @@ from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
 from app.stances import service as stances_service
 from app.statements import paging, repository, rules
+from app.statements.cards import StatementCard
 from app.statements.filters import HistoryFilters
 from app.statements.models import DatePrecision, Statement, StatementStatus
 from app.statements.resolver import (
@@ -308,7 +309,7 @@ def restore(*, session: Session, statement_id: int, version: int, via: str, user
 
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
-    statements: list[Statement]
+    statements: list[StatementCard]
     count: int  # capped at paging.COUNT_CAP + 1
     older: str | None  # page token for the next (older) page
     newer: str | None  # page token for the previous (newer) page
@@ -346,20 +347,19 @@ def history(
         has_older, has_newer = True, more
     token = lambda row: paging.encode(paging.Cursor(row[1], row[0]), secret=secret)  # noqa: E731
     return HistoryPage(
-        statements=repository.load_full(session, [row[0] for row in rows]),
+        statements=repository.cards(session, [row[0] for row in rows]),
         count=repository.count_matches(session, filters, cap=paging.COUNT_CAP),
         older=token(rows[-1]) if rows and has_older else None,
         newer=token(rows[0]) if rows and has_newer else None,
     )
 
 
-def iter_matching(*, session: Session, filters: HistoryFilters, batch: int = 500) -> Iterator[Statement]:
+def iter_matching(*, session: Session, filters: HistoryFilters, batch: int = 500) -> Iterator[StatementCard]:
     """Every matching statement, newest first, fetched a keyset page at a time (for exports)."""
     cursor: paging.Cursor | None = None
     while True:
         rows = repository.history_ids(session, filters, after=cursor, limit=batch)
         if not rows:
             return
-        yield from repository.load_full(session, [row[0] for row in rows])
-        session.expunge_all()
+        yield from repository.cards(session, [row[0] for row in rows])
         cursor = paging.Cursor(rows[-1][1], rows[-1][0])
