@@ -83,7 +83,7 @@ def add_user(*, session: Session, email: str, password: str, role: str | Role, p
         ("role", rules.clean_role, role),
     ):
         try:
-            clean[field] = check(value)  # type: ignore[operator]
+            clean[field] = check(value)
         except ValueError as error:
             errors.append((field, str(error)))
     if password_confirm is not None and password_confirm != password and "password" in clean:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.web import security
 from app.web.conditional import NotModified
-from app.web.htmx import redirect
+from app.web.htmx import is_htmx, redirect
 
 log = logging.getLogger("intercept_watch")
 
@@ -128,6 +128,10 @@ def install(app: FastAPI) -> None:
         if exc.bearer or wants_json(request):
             challenge = {"WWW-Authenticate": 'Bearer realm="intercept-watch"'}
             return error_response(request, 401, exc.message, headers=challenge)
+        if is_htmx(request):  # htmx swaps no 4xx: send the whole page to sign in, back to where it was
+            current = urlsplit(request.headers.get("hx-current-url", ""))
+            back = current.path + (f"?{current.query}" if current.query else "") if current.path else None
+            return redirect(request, sign_in_url(back or request.url.path))
         if request.method in ("GET", "HEAD"):
             path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return redirect(request, sign_in_url(path))

@@ -196,6 +196,9 @@ def test_a_token_from_a_session_that_ended_asks_to_sign_in_again(client: TestCli
     response = client.post("/account/tokens", data={"name": "x", "csrf_token": token})
     assert response.status_code == 401 and "Your session has ended" in response.text
     assert soup(response.text).select_one("a[href='/login']") is not None
+    htmx = client.post("/account/tokens", data={"name": "x"}, headers={
+        "X-CSRF-Token": token, "HX-Request": "true", "HX-Current-URL": "http://testserver/account?tab=1"})
+    assert htmx.status_code == 204 and htmx.headers["hx-redirect"] == "/login?next=%2Faccount%3Ftab%3D1"
     assert snapshot_tables(seeded_db) == before
 
 
