@@ -449,3 +449,55 @@ def test_editors_may_not_see_the_users_page(client: TestClient, seeded_db: Datab
     response = client.get("/admin/users")
     assert response.status_code == 403 and "Only admins can do that." in response.text
     assert soup(client.get("/account").text).select_one("a[href='/admin/users']") is None
+
+
+@pytest.mark.slow
+def test_behind_uvicorn_forwarded_headers_count_only_from_the_trusted_proxy(
+    seeded_url: str, seeded_db: Database, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+    import subprocess
+
+    import httpx
+
+    from tests.test_cli import COMMAND, free_port, wait_for
+
+    make_user(seeded_db, "editor@example.org")
+    make_user(seeded_db, "other@example.org")
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": seeded_url, "IW_FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen([COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def browser(address: str) -> httpx.Client:
+        return httpx.Client(base_url=base, transport=httpx.HTTPTransport(local_address=address))
+
+    def attempt(client: httpx.Client, email: str, password: str, headers: dict[str, str]) -> httpx.Response:
+        token = str(soup(client.get("/login", headers=headers).text).select_one("input[name=csrf_token]")["value"])  # type: ignore[index]
+        # Sent by hand: behind an HTTPS proxy the cookie is Secure, and this client speaks plain HTTP to uvicorn.
+        cookie = {"Cookie": f"iw_csrf={token}"}
+        client.cookies.clear()
+        return client.post("/login", data={"email": email, "password": password, "csrf_token": token}, headers={**headers, **cookie})
+
+    try:
+        wait_for(f"{base}/healthz", server, log)
+        with browser("127.0.0.2") as attacker, browser("127.0.0.1") as proxy:
+            for n in range(10):  # an untrusted address forging a different client each time
+                spoofed = {"X-Forwarded-For": f"10.0.0.{n}", "X-Forwarded-Proto": "https"}
+                assert attempt(attacker, f"guess{n}@example.org", "wrong password", spoofed).status_code == 422
+            refused = attempt(attacker, "other@example.org", PASSWORD, {"X-Forwarded-For": "10.0.0.99"})
+            assert refused.status_code == 429
+            # The trusted proxy's forwarded client is a different address, and its HTTPS makes the cookie Secure.
+            forwarded = {"X-Forwarded-For": "198.51.100.4", "X-Forwarded-Proto": "https"}
+            signed_in = attempt(proxy, "other@example.org", PASSWORD, forwarded)
+            assert signed_in.status_code == 303
+            assert "secure" in signed_in.headers["set-cookie"].lower()
+        with seeded_db.read_session() as session:
+            addresses = sorted(set(session.execute(select(LoginAttempt.address)).scalars()))
+        assert addresses == ["127.0.0.2", "198.51.100.4"]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
