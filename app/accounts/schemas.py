@@ -10,28 +10,30 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 
-class _Form(BaseModel):
+class CsrfForm(BaseModel):
+    """The base of every HTML form model: unknown fields are refused, and the CSRF token is allowed."""
+
     model_config = ConfigDict(extra="forbid")
 
     csrf_token: str = ""
 
 
-class LoginForm(_Form):
+class LoginForm(CsrfForm):
     email: str = ""
     password: str = ""
     next: str = ""
 
 
-class NewUserForm(_Form):
+class NewUserForm(CsrfForm):
     email: str = ""
     role: str = ""
     password: str = ""
     password_confirm: str = ""
 
 
-class NewTokenForm(_Form):
+class NewTokenForm(CsrfForm):
     name: str = ""
 
 
-class ActionForm(_Form):
+class ActionForm(CsrfForm):
     """A button that changes one thing (sign out, revoke, disable): nothing but the token."""
