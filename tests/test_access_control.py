@@ -21,7 +21,15 @@ from app.main import create_app
 from tests.conftest import TEST_SECRET, settings_for
 from tests.support import form_token, make_user, sign_in, snapshot_tables
 from tests.write_routes import (
-    EDITORS, PERSONAS, SIGN_IN_AS, WRITE_ROUTES, Call, Caller, World, WriteRoute, write_routes,
+    EDITORS,
+    PERSONAS,
+    SIGN_IN_AS,
+    WRITE_ROUTES,
+    Call,
+    Caller,
+    World,
+    WriteRoute,
+    write_routes,
 )
 
 ROUTES = write_routes(create_app(Settings(database_url="sqlite://", secret_key=TEST_SECRET)))

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
 
-
 # Users
 
 def get_user(session: Session, user_id: int) -> User | None:

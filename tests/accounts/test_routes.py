@@ -15,7 +15,15 @@ from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
 from app.accounts.routes import BAD_CREDENTIALS, safe_next
 from app.db import Database, utcnow
 from tests.conftest import settings_for
-from tests.support import LONG_PASSWORD, PASSWORD, form_token, make_user, sign_in, snapshot_tables, soup
+from tests.support import (
+    LONG_PASSWORD,
+    PASSWORD,
+    form_token,
+    make_user,
+    sign_in,
+    snapshot_tables,
+    soup,
+)
 
 Clients = Callable[..., TestClient]
 

@@ -8,7 +8,14 @@ from fastapi.testclient import TestClient
 from app.db import Database
 from app.web import csrf
 from tests.conftest import TEST_SECRET
-from tests.support import PASSWORD, form_token, make_user, sign_in, snapshot_tables, soup
+from tests.support import (
+    PASSWORD,
+    form_token,
+    make_user,
+    sign_in,
+    snapshot_tables,
+    soup,
+)
 from tests.write_routes import write_routes
 
 SITE = ("http", "testserver", 80)
