@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__, deps, paths
 from app.accounts import routes as accounts_routes
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     # The last added runs first: headers on every answer, then cross-site refusals, then activity.
     app.add_middleware(ActivityMiddleware)
+    # Pages such as the matrix are a few hundred kilobytes of HTML; browsers get them gzipped.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.add_middleware(CrossSiteMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")

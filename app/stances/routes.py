@@ -91,6 +91,7 @@ def _matrix_context(view: View, query: stances_service.MatrixQuery, built: grid.
         "month_heads": [grid.month_header(month, index == 0) for index, month in enumerate(query.months)],
         "groups": groups,
         "columns": len(query.months) + 1,
+        "cell_base": params.with_query("/matrix/cell", query.params),
     }
 
 
