@@ -40,6 +40,7 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
     day = params.parse_day(as_of, "as_of")
     if day is not None and day > countries_service.today():
         raise BadQuery("as_of", f"'{as_of}' is in the future")
+    as_of_given = day is not None
     day = day or countries_service.today()
     latest = statements_service.history(
         session=view.session, filters=HistoryFilters(countries=(country,), last=day), after=None, before=None,
@@ -48,9 +49,9 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
     return {
         "country": country,
         "as_of": day,
-        "as_of_given": as_of is not None and as_of.strip() != "",
+        "as_of_given": as_of_given,
         "topic": chosen_topic,
-        "positions": countries_service.positions(session=view.session, country=country, as_of=day),
+        "positions": countries_service.positions(session=view.session, country=country, as_of=day if as_of_given else None),
         "timeline": countries_service.timeline(session=view.session, country=country, topic=chosen_topic, as_of=day),
         "speakers": countries_service.speakers(session=view.session, country=country),
         "latest": latest,
@@ -60,14 +61,12 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
 
 
 def _position_out(position: countries_service.TopicPosition) -> PositionOut:
-    cell = position.cell
     return PositionOut(
         topic=position.topic.slug, topic_title=position.topic.title, is_context=position.topic.is_context,
-        band=cell.band.value if cell else None, score=cell.score if cell else None,
-        statements_on_record=cell.total if cell else 0, officials_counted=len(cell.position.counted) if cell else 0,
-        first_on=cell.first_on if cell else None, last_on=cell.last_on if cell else None,
-        divided=bool(cell and cell.position.divided), conditional=bool(cell and cell.position.conditional),
-        carried_forward_from=f"{position.evidence.carried_from:%Y-%m}" if position.evidence.carried_from else None,
+        band=position.band, score=position.score, statements_on_record=position.statements,
+        officials_counted=position.officials, first_on=position.first_on, last_on=position.last_on,
+        divided=position.divided, conditional=position.conditional,
+        carried_forward_from=f"{position.carried_from:%Y-%m}" if position.carried_from else None,
     )
 
 
