@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_environment()
     app.state.build = build_token()
-    app.state.body_cache = BodyCache()
+    app.state.body_cache = BodyCache(settings.page_cache_mb * 1024 * 1024)
     errors.install(app)
     # The last added runs first: headers on every answer, then cross-site refusals, then activity.
     app.add_middleware(ActivityMiddleware)

@@ -48,9 +48,12 @@ def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
 
 @router.get("/actors/{slug}.json", response_model=ActorOut, summary="An actor's offices, position changes and statements")
 def actor_json(view: View, slug: str) -> Response:
-    found = _load(view, slug, CHANGES_IN_JSON)
+    return view.page_json(lambda: _actor_out(_load(view, slug, CHANGES_IN_JSON)))
+
+
+def _actor_out(found: dict[str, Any]) -> ActorOut:
     actor = found["actor"]
-    return view.json(ActorOut(
+    return ActorOut(
         name=actor.name, slug=actor.slug, kind=actor.kind.value, country=actor.country.code,
         aliases=[alias.alias for alias in actor.aliases if alias.alias != actor.name],
         offices=[OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on) for o in actor.offices],
@@ -61,9 +64,9 @@ def actor_json(view: View, slug: str) -> Response:
         changes_total=found["changes_total"],
         latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
         all_statements=found["history_url"],
-    ))
+    )
 
 
 @router.get("/actors/{slug}", response_class=HTMLResponse, summary="An actor's page (HTML)")
 def actor_page(view: View, slug: str) -> Response:
-    return view.html("actors/detail.html", nav="statements", **_load(view, slug, CHANGES_SHOWN))
+    return view.page("actors/detail.html", lambda: {"nav": "statements", **_load(view, slug, CHANGES_SHOWN)})

@@ -72,10 +72,13 @@ def _position_out(position: countries_service.TopicPosition) -> PositionOut:
 
 @router.get("/countries/{code}.json", response_model=CountryOut, summary="A country's positions, timeline, officials and statements")
 def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
-    found = _load(view, code, topic, as_of)
+    return view.page_json(lambda: _country_out(view, _load(view, code, topic, as_of)))
+
+
+def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
     country: Country = found["country"]
     timeline = found["timeline"]
-    return view.json(CountryOut(
+    return CountryOut(
         code=country.code, name=country.name, kind=country.kind.value, joined_on=country.joined_on,
         borders_ukraine=country.borders_ukraine, as_of=found["as_of"], rule_version=scoring.RULE_VERSION,
         data_version=view.stamp.version, positions=[_position_out(p) for p in found["positions"]],
@@ -88,10 +91,13 @@ def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = 
         ],
         latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
         all_statements=found["history_url"],
-    ))
+    )
 
 
 @router.get("/countries/{code}", response_class=HTMLResponse, summary="A country's page (HTML)")
 def country_page(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
-    found = _load(view, code, topic, as_of)
-    return view.html("countries/detail.html", nav="matrix", topics=[p.topic for p in found["positions"]], **found)
+    def build() -> dict[str, Any]:
+        found = _load(view, code, topic, as_of)
+        return {"nav": "matrix", "topics": [p.topic for p in found["positions"]], **found}
+
+    return view.page("countries/detail.html", build)

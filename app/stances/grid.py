@@ -12,7 +12,6 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from app.stances import scoring
-from app.web.params import with_query
 
 MINUS = "\u2212"
 SYMBOLS: Mapping[str, str] = {
