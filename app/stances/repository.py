@@ -269,3 +269,23 @@ def richest_recent_row(session: Session, *, topic_id: int) -> StanceScore | None
         .limit(1)
     )
     return session.execute(query).scalar_one_or_none()
+
+
+def latest_row(session: Session, *, topic_id: int, country_id: int) -> StanceScore | None:
+    """The series' newest stored row."""
+    query = (
+        select(StanceScore)
+        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id)
+        .order_by(StanceScore.month.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def cell_from_row(row: StanceScore | None) -> scoring.CellScore | None:
+    """A stored row as the rule's cell (its position recomputed from the stored evidence)."""
+    if row is None:
+        return None
+    found = scoring.position(decode_evidence(row.evidence), scoring.month_end(row.month))
+    assert found is not None
+    return scoring.CellScore(row.month, found, row.new, row.total, row.first_on, row.last_on)

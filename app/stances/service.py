@@ -38,6 +38,21 @@ def refresh_series(*, session: Session, country_id: int, topic_id: int, since: d
     return len(rows)
 
 
+def add_statement(*, session: Session, country_id: int, topic_id: int, evidence: scoring.Evidence) -> bool:
+    """Fold one new published statement into its series, if dated in the series' latest month or later.
+
+    Saving what was said this week is the common case, and this touches one row. Returns False
+    when the statement is back-dated and the series needs `refresh_series` instead.
+    """
+    latest = repository.latest_row(session, topic_id=topic_id, country_id=country_id)
+    if latest is not None and scoring.month_start(evidence.said_on) < latest.month:
+        return False
+    cell = scoring.add_statement(repository.cell_from_row(latest), evidence)
+    repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cell.month)
+    repository.insert_rows(session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell)])
+    return True
+
+
 def refresh(*, session: Session, changes: Mapping[SeriesKey, date]) -> None:
     """Recompute every series a write touched, each from its earliest changed date."""
     for (country_id, topic_id), since in sorted(changes.items()):

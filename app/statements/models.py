@@ -63,6 +63,9 @@ class Statement(Base):
         Index("ix_statement_topic_said_on", "topic_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_actor_said_on", "actor_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_said_on", "said_on", "id", "stance", **_published_only),
+        # Only the keys that exist: the unique constraint's index also holds every keyless import.
+        Index("ix_statement_submission_key", "submission_key", sqlite_where=text("submission_key IS NOT NULL"),
+              postgresql_where=text("submission_key IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -118,9 +118,14 @@ def get_full(session: Session, statement_id: int, *, refresh: bool = False) -> S
     return session.execute(query).unique().scalar_one_or_none()
 
 
+def id_by_submission_key(session: Session, key: str) -> int | None:
+    """The statement a submission key created, if any."""
+    return session.execute(select(Statement.id).where(Statement.submission_key == key)).scalar_one_or_none()
+
+
 def by_submission_key(session: Session, key: str) -> Statement | None:
-    query = select(Statement).where(Statement.submission_key == key).options(*_full())
-    return session.execute(query).unique().scalar_one_or_none()
+    found = id_by_submission_key(session, key)
+    return None if found is None else get_full(session, found)
 
 
 def replace_source_links(session: Session, statement_id: int, links: Sequence[dict[str, Any]]) -> None:

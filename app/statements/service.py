@@ -22,6 +22,7 @@ from app.interchange.schemas import StatementRecord
 from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
+from app.stances import scoring
 from app.stances import service as stances_service
 from app.statements import paging, repository, rules
 from app.statements.cards import StatementCard
@@ -66,7 +67,7 @@ class AlreadyRetracted(Exception):
         super().__init__(f"statement {statement.id} is already retracted")
 
 
-def snapshot(statement: Statement) -> str:
+def snapshot(statement: Statement | StatementCard) -> str:
     """The revision form of a statement: its interchange record as canonical JSON."""
     return json.dumps(statement_record(statement), ensure_ascii=False, sort_keys=True)
 
@@ -158,13 +159,19 @@ def insert_resolved(
             if row["status"] == StatementStatus.PUBLISHED:
                 stances_service.note_change(changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"])
         ids = repository.insert_many(session, rows)
+        if len(resolved) == 1 and rows[0]["status"] == StatementStatus.PUBLISHED:
+            row, item = rows[0], resolved[0]
+            evidence = scoring.Evidence(ids[0], row["actor_id"], row["said_on"], row["stance"],
+                                        scoring.office_weight(item.office.rank.value), row["condition"] is not None)
+            if stances_service.add_statement(session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence):
+                changes.clear()  # folded in place; nothing left to refresh
         repository.link_sources(session, [link for statement_id, item in zip(ids, batch, strict=True) for link in _source_links(statement_id, item.sources)])
         revisions_repository.insert_many(session, [
             {
                 "statement_id": statement.id, "version": 1, "action": RevisionAction.CREATE, "user_id": user_id,
                 "via": via, "note": note, "created_at": now, "before": None, "after": snapshot(statement),
             }
-            for statement in repository.load_full(session, ids)
+            for statement in repository.cards(session, ids)
         ])
         all_ids.extend(ids)
         if progress:
@@ -187,21 +194,21 @@ def create(
     user_id: int | None = None,
     submission_key: str | None = None,
     note: str | None = None,
-) -> tuple[Statement, bool]:
+) -> tuple[StatementCard, bool]:
     """Add one statement; a repeated submission key returns the first statement, and False."""
     if submission_key is not None:
-        existing = repository.by_submission_key(session, submission_key)
+        existing = repository.id_by_submission_key(session, submission_key)
         if existing is not None:
-            return existing, False
+            return repository.cards(session, [existing])[0], False
     system_repository.begin_data_change(session)
     if submission_key is not None:  # checked again now that writers are serialised
-        existing = repository.by_submission_key(session, submission_key)
+        existing = repository.id_by_submission_key(session, submission_key)
         if existing is not None:
-            return existing, False
+            return repository.cards(session, [existing])[0], False
     resolver, resolved = _resolve_one(session, record, via)
     write_pending(session, resolver)
     (statement_id,) = insert_resolved(session, [resolved], via=via, user_id=user_id, note=note, submission_key=submission_key)
-    return repository.get_full(session, statement_id), True
+    return repository.cards(session, [statement_id])[0], True
 
 
 def _load_for_change(session: Session, statement_id: int, expected_version: int) -> Statement:

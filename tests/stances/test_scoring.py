@@ -157,3 +157,26 @@ def test_months_between_spans_year_ends() -> None:
     assert scoring.months_between(date(2023, 11, 15), date(2024, 2, 1)) == [
         date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)]
     assert scoring.month_end(date(2024, 2, 1)) == date(2024, 2, 29)
+
+
+def test_adding_statements_one_by_one_equals_folding_them_all() -> None:
+    import random
+
+    picker = random.Random(7)
+    statements = sorted(
+        (ev(i, picker.randint(1, 6), date(2024, picker.randint(1, 12), picker.randint(1, 28)), picker.randint(-2, 2),
+            picker.choice([1, 2, 3]), picker.random() < 0.3) for i in range(1, 80)),
+        key=lambda item: item.order_key,
+    )
+    folded = {cell.month: cell for cell in scoring.fold_months(SeriesState(), statements)}
+    latest = None
+    checked = 0
+    for index, item in enumerate(statements):
+        latest = scoring.add_statement(latest, item)
+        last_of_month = index + 1 == len(statements) or statements[index + 1].said_on.month != item.said_on.month
+        if last_of_month:  # once a month's statements are all in, the cell is the folded one exactly
+            assert latest == folded[latest.month]
+            checked += 1
+    assert checked == len(folded) == 12
+    with pytest.raises(ValueError):
+        scoring.add_statement(latest, ev(999, 1, date(2023, 1, 1), 1))
