@@ -35,6 +35,7 @@ from app.web.templating import make_environment
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FRESH_HEADER = "X-Bench-Fresh"
 FORTUNE_ROWS = 12
+FORTUNES_QUERY = select(Statement.id, Statement.said_on, Statement.quote).where(Statement.id <= FORTUNE_ROWS)
 _fresh: ContextVar[bool] = ContextVar("bench_fresh", default=False)
 
 
@@ -103,8 +104,7 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
 
     @router.get("/fortunes", response_class=HTMLResponse)
     def fortunes(session: Annotated[Session, Depends(read_session)]) -> HTMLResponse:
-        query = select(Statement.id, Statement.said_on, Statement.quote).where(Statement.id <= FORTUNE_ROWS)
-        rows = [Fortune(row.id, row.said_on.isoformat(), row.quote) for row in session.execute(query)]
+        rows = [Fortune(row.id, row.said_on.isoformat(), row.quote) for row in session.execute(FORTUNES_QUERY)]
         rows.append(Fortune(0, "", "Additional fortune added at request time: <script>escaped</script>"))
         rows.sort(key=lambda fortune: fortune.quote)
         return HTMLResponse(render(rows))
