@@ -281,7 +281,11 @@ def bench_generate(
 ) -> None:
     """Build a synthetic benchmark database of N statements, marked synthetic on every page."""
     if not database:
-        err.print("[bold red]Refused[/]: name the target with --database URL; synthetic data never goes to the default database. Nothing was written.")
+        err.print(
+            "[bold red]Refused[/]: name the target with --database URL; synthetic data never goes to the default database. "
+            "Nothing was written.",
+            soft_wrap=True,
+        )
         raise typer.Exit(2)
     try:
         with _phases() as track:
@@ -289,13 +293,14 @@ def bench_generate(
                 database_url=database, statements=statements, seed=seed, actors=actors, replace=replace, track=track
             )
     except synthetic_service.TargetRefused as error:
-        err.print(f"[bold red]Refused[/]: {error}. Nothing was written.", highlight=False)
+        err.print(f"[bold red]Refused[/]: {error}. Nothing was written.", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     out.print(
         f"Built a synthetic database: {report.statements:,} statements, {report.actors:,} actors, "
         f"{report.offices:,} offices, {report.sources:,} sources, {report.scores:,} stored scores "
         f"in {report.seconds:.0f}s.",
         highlight=False,
+        soft_wrap=True,
     )
 
 
