@@ -1,4 +1,4 @@
-"""The `intercept-watch` command: serve, migrate, seed, import, export and rebuild scores."""
+"""The `intercept-watch` command: serve, migrate, seed, import, export, rebuild scores, and build benchmark data."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from app.config import normalise_database_url
 from bench import wrk
 from bench.config import ROOT
 
@@ -55,7 +56,7 @@ def _memory_gib() -> float:
 def postgres_version(server_url: str | None) -> str:
     if not server_url:
         return "not used"
-    engine = create_engine(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_database_url(server_url))
     try:
         with engine.connect() as connection:
             return str(connection.execute(text("SHOW server_version")).scalar_one())

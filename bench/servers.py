@@ -52,7 +52,7 @@ class Server:
             if self.process.poll() is not None:
                 raise BenchError(f"{self.name} exited with {self.process.returncode}:\n{self.tail()}")
             try:
-                if httpx.get(self.base_url + self.ready_path, timeout=5).status_code == 200:
+                if httpx.get(self.base_url + self.ready_path, timeout=30).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
