@@ -14,7 +14,7 @@ from app.config import normalise_database_url
 from app.statements import paging
 
 FILTER_COUNTRIES = ("PL", "HU")
-SEARCH_WORDS = ("Lviv", "drones")
+SEARCH_WORDS = ("Uzhhorod", "drones")  # a place a few statements name; a common word as fallback
 FILTER_MONTHS_DAYS = 182
 
 

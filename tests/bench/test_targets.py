@@ -9,7 +9,7 @@ from bench.targets import BY_KEY, CHECKS, PAGES, SQLITE, Figures, Results
 
 FIXTURE = Fixture(
     statements=100, published=99, countries=("PL", "HU"), country_ids=(23, 13), date_from=date(2025, 1, 1),
-    date_to=date(2025, 6, 30), word="Lviv", statement_id=42, country="PL", actor_slug="anna-nowak", deep_rows=50,
+    date_to=date(2025, 6, 30), word="Uzhhorod", statement_id=42, country="PL", actor_slug="anna-nowak", deep_rows=50,
     deep_token="2025-01-01.7.sig", datasette_db="synthetic",
 )
 
