@@ -13,6 +13,7 @@ from bench.targets import (
 )
 
 DASH = "—"
+BACKEND_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 
 @dataclass
@@ -75,7 +76,7 @@ def render(record: RunRecord) -> str:
         ["Started", record.started_at.strftime("%Y-%m-%d %H:%M UTC")],
         ["Mode", plan.mode],
         ["Statements", f"{plan.statements:,}"],
-        *([[f"Statements in the {backend} database", f"{count:,}"] for backend, count in record.statements.items()]),
+        *([[f"Statements in the {BACKEND_NAMES[backend]} database", f"{count:,}"] for backend, count in record.statements.items()]),
         ["Seed", str(plan.seed)],
         ["Commit", machine.commit],
         ["All pages required (--all-pages)", "yes" if plan.all_pages else "no"],

@@ -98,7 +98,7 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
 
     run = {row["What"]: row["Value"] for row in table(report["Run"])}
     assert run["Mode"] == "quick" and run["Statements"] == "10,000" and run["Runs per figure (median reported)"] == "3"
-    assert run["Statements in the sqlite database"] == "10,000"
+    assert run["Statements in the SQLite database"] == "10,000"
     machine = {row["What"]: row["Value"] for row in table(report["Machine"])}
     for what in ("CPU", "Cores", "Memory", "Python", "SQLite", "PostgreSQL", "wrk"):
         assert machine[what], what
