@@ -13,7 +13,7 @@ LUA = Path(__file__).resolve().parent / "lua"
 REPORT_SCRIPT = LUA / "report.lua"
 FORM_SCRIPT = LUA / "form_post.lua"
 MARKER = "IW_BENCH_RESULT "
-TIMEOUT = "10s"
+TIMEOUT = "30s"  # a request slower than this counts as failed, and fails the run
 
 
 class BenchError(RuntimeError):
