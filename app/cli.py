@@ -11,12 +11,20 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from app import paths
 from app.config import Settings
 from app.db import Database
-from app.interchange import codec, seed as seeding
+from app.interchange import codec
+from app.interchange import seed as seeding
 from app.interchange import service as interchange
 from app.stances import repository as stances_repository
 from app.stances import service as stances_service

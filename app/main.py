@@ -10,8 +10,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, paths
+from app.actors import routes as actors_routes
 from app.config import Settings
+from app.countries import routes as countries_routes
 from app.db import Database
+from app.stances import routes as stances_routes
+from app.statements import routes as statements_routes
 from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.web import errors
@@ -53,5 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
+    app.include_router(stances_routes.router)
+    app.include_router(countries_routes.router)
+    app.include_router(actors_routes.router)
+    app.include_router(statements_routes.router)
     app.include_router(system_routes.router)
     return app

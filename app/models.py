@@ -7,7 +7,12 @@ from app.db import Base
 from app.revisions.models import Revision, RevisionAction
 from app.sources.models import Source
 from app.stances.models import StanceScore
-from app.statements.models import DatePrecision, Statement, StatementSource, StatementStatus
+from app.statements.models import (
+    DatePrecision,
+    Statement,
+    StatementSource,
+    StatementStatus,
+)
 from app.system.models import AppState
 from app.topics.models import Topic
 

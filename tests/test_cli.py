@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from app.cli import app
 from app.db import Database
+from app.system import migrations
 from tests.support import snapshot_tables
 
 COMMAND = str(Path(sys.executable).parent / "intercept-watch")
@@ -98,7 +99,7 @@ def test_seed_twice_and_rebuild(blank_url: str, cli: CliRunner) -> None:
     assert "24 statements" in _run(cli, blank_url, "seed").output
     assert "nothing changed" in _run(cli, blank_url, "seed").output
     assert "Rebuilt 11 stored scores" in _run(cli, blank_url, "scores", "rebuild").output
-    assert _run(cli, blank_url, "db", "current").output.strip() == "0001"
+    assert _run(cli, blank_url, "db", "current").output.strip() == migrations.head_revision()
     assert _run(cli, blank_url, "db", "downgrade", "base").exit_code == 0
     assert "not migrated" in _run(cli, blank_url, "db", "current").output
 

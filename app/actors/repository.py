@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.actors.models import Actor, ActorAlias, Office
+from app.statements.models import PUBLISHED, Statement
 
 
 def alias_index(session: Session, keys: Iterable[str] | None = None) -> dict[str, set[int]]:
@@ -61,3 +62,10 @@ def add_office(session: Session, office: Office) -> Office:
     session.add(office)
     session.flush()
     return office
+
+
+def who_spoke(session: Session, *, country_id: int) -> list[Actor]:
+    """Actors of a country with at least one published statement, with offices, by name."""
+    spoke = exists().where(Statement.actor_id == Actor.id, PUBLISHED)
+    query = select(Actor).where(Actor.country_id == country_id, spoke).options(selectinload(Actor.offices)).order_by(Actor.name)
+    return list(session.execute(query).scalars())

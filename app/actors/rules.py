@@ -66,3 +66,21 @@ def find_office(offices: Sequence[T], title: str) -> T | None:
     """The office with this title (compared folded), if the actor has it."""
     key = fold(title)
     return next((office for office in offices if fold(office.title) == key), None)
+
+
+POSITION_CHANGE = 2  # points between an actor's consecutive statements on one topic that flag a change
+
+
+def position_changes(statements: Sequence[tuple[int, int, date, int]]) -> list[tuple[int, int]]:
+    """(earlier id, later id) wherever an actor moved 2 or more points from their previous statement on a topic.
+
+    `statements` are (id, topic_id, said_on, stance), in any order.
+    """
+    changes = []
+    previous: dict[int, tuple[int, int]] = {}
+    for statement_id, topic_id, _, stance in sorted(statements, key=lambda item: (item[2], item[0])):
+        before = previous.get(topic_id)
+        if before is not None and abs(stance - before[1]) >= POSITION_CHANGE:
+            changes.append((before[0], statement_id))
+        previous[topic_id] = (statement_id, stance)
+    return changes

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -171,8 +171,3 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
         writer.writerow(csv_row(record))
         count += 1
     return count
-
-
-def iter_fields(record: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    for field in FIELDS:
-        yield field, record.get(field)

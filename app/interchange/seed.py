@@ -24,7 +24,13 @@ from app.countries import repository as countries_repository
 from app.countries.models import Country, CountryKind
 from app.interchange import codec
 from app.interchange.schemas import CountryCode, Line200, TopicSlug, describe
-from app.interchange.service import ImportRefused, ImportReport, RecordError, import_records, validate
+from app.interchange.service import (
+    ImportRefused,
+    ImportReport,
+    RecordError,
+    import_records,
+    validate,
+)
 from app.statements.rules import parse_iso_date
 from app.system import repository as system_repository
 from app.text import fold

@@ -21,7 +21,12 @@ from app.interchange.records import statement_record
 from app.interchange.schemas import StatementRecord, describe
 from app.statements import repository as statements_repository
 from app.statements import service as statements_service
-from app.statements.resolver import RecordError, RecordResolver, RecordsRefused, Resolved
+from app.statements.resolver import (
+    RecordError,
+    RecordResolver,
+    RecordsRefused,
+    Resolved,
+)
 from app.statements.rules import fingerprint
 from app.system import repository as system_repository
 from app.text import fold

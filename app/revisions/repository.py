@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from app.accounts.models import User
 from app.revisions.models import Revision
 
 
@@ -24,3 +25,14 @@ def for_statement(session: Session, statement_id: int) -> list[Revision]:
 def get(session: Session, *, statement_id: int, version: int) -> Revision | None:
     query = select(Revision).where(Revision.statement_id == statement_id, Revision.version == version)
     return session.execute(query).scalar_one_or_none()
+
+
+def for_statement_with_authors(session: Session, statement_id: int) -> list[tuple[Revision, str | None]]:
+    """A statement's revisions, oldest first, each with its author's email (None for seed, import or CLI)."""
+    query = (
+        select(Revision, User.email)
+        .outerjoin(User, User.id == Revision.user_id)
+        .where(Revision.statement_id == statement_id)
+        .order_by(Revision.version)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]

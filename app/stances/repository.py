@@ -11,9 +11,9 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.actors.models import Office
-from app.stances import scoring
+from app.stances import grid, scoring
 from app.stances.models import StanceScore
-from app.statements.models import Statement, StatementStatus
+from app.statements.models import PUBLISHED, Statement
 
 _EVIDENCE_COLUMNS = (
     Statement.id,
@@ -47,7 +47,7 @@ def published_evidence(
             Statement.country_id == country_id,
             Statement.topic_id == topic_id,
             Statement.said_on >= since,
-            Statement.status == StatementStatus.PUBLISHED,
+            PUBLISHED,
         )
         .order_by(Statement.said_on, Statement.id)
     )
@@ -61,7 +61,7 @@ def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring
     query = (
         select(Statement.country_id, Statement.topic_id, *_EVIDENCE_COLUMNS)
         .join(Office, Office.id == Statement.office_id)
-        .where(Statement.status == StatementStatus.PUBLISHED)
+        .where(PUBLISHED)
         .order_by(Statement.country_id, Statement.topic_id, Statement.said_on, Statement.id)
         .execution_options(yield_per=5000)
     )
@@ -163,3 +163,104 @@ def cell_to_row(*, country_id: int, topic_id: int, cell: scoring.CellScore) -> d
         "evidence": encode_evidence(position.counted),
         "rule_version": scoring.RULE_VERSION,
     }
+
+
+# ---- Reads for the pages: stored rows only, never statements aggregated on request.
+
+_SCALAR_COLUMNS = (
+    StanceScore.country_id, StanceScore.month, StanceScore.score, StanceScore.band, StanceScore.counted,
+    StanceScore.new, StanceScore.total, StanceScore.divided, StanceScore.conditional,
+)
+
+
+def _score_rows(rows: Any) -> list[grid.ScoreRow]:
+    return [grid.ScoreRow(*row) for row in rows]
+
+
+def rows_in_window(session: Session, *, topic_id: int, first_month: date, last_month: date) -> list[grid.ScoreRow]:
+    """Every stored row of a topic in a month range (each a month that brought statements)."""
+    query = select(*_SCALAR_COLUMNS).where(
+        StanceScore.topic_id == topic_id, StanceScore.month >= first_month, StanceScore.month <= last_month
+    )
+    return _score_rows(session.execute(query))
+
+
+def carry_in(session: Session, *, topic_id: int, before: date, country_id: int | None = None) -> list[grid.ScoreRow]:
+    """Each country's last stored row before `before`: where its position stood coming into a window."""
+    last = (
+        select(StanceScore.country_id, func.max(StanceScore.month).label("month"))
+        .where(StanceScore.topic_id == topic_id, StanceScore.month < before)
+        .group_by(StanceScore.country_id)
+    )
+    if country_id is not None:
+        last = last.where(StanceScore.country_id == country_id)
+    last = last.subquery()
+    query = select(*_SCALAR_COLUMNS).join(
+        last, (StanceScore.country_id == last.c.country_id) & (StanceScore.month == last.c.month)
+    ).where(StanceScore.topic_id == topic_id)
+    return _score_rows(session.execute(query))
+
+
+def latest_month(session: Session) -> date | None:
+    """The month of the latest published statement on any topic (the newest stored row)."""
+    return session.execute(select(func.max(StanceScore.month))).scalar_one_or_none()
+
+
+def row_at_or_before(session: Session, *, topic_id: int, country_id: int, month: date) -> StanceScore | None:
+    """The stored row that gives a country's position at the end of `month` (its own, or carried)."""
+    query = (
+        select(StanceScore)
+        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month <= month)
+        .order_by(StanceScore.month.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def rows_at_or_before(session: Session, *, topic_id: int, month: date) -> list[StanceScore]:
+    """Every country's row giving its position at the end of `month` on a topic (with evidence)."""
+    last = (
+        select(StanceScore.country_id, func.max(StanceScore.month).label("month"))
+        .where(StanceScore.topic_id == topic_id, StanceScore.month <= month)
+        .group_by(StanceScore.country_id)
+        .subquery()
+    )
+    query = select(StanceScore).join(
+        last, (StanceScore.country_id == last.c.country_id) & (StanceScore.month == last.c.month)
+    ).where(StanceScore.topic_id == topic_id)
+    return list(session.execute(query).scalars())
+
+
+def series_rows(session: Session, *, topic_id: int, country_id: int, last_month: date) -> list[grid.ScoreRow]:
+    """All of one country's stored rows on a topic up to a month, oldest first (for its chart)."""
+    query = (
+        select(*_SCALAR_COLUMNS)
+        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month <= last_month)
+        .order_by(StanceScore.month)
+    )
+    return _score_rows(session.execute(query))
+
+
+def evidence_between(session: Session, *, topic_id: int, first: date, last: date) -> list[tuple[int, scoring.Evidence]]:
+    """(country_id, evidence) of published statements on a topic between two dates, in fold order."""
+    query = (
+        select(Statement.country_id, *_EVIDENCE_COLUMNS)
+        .join(Office, Office.id == Statement.office_id)
+        .where(
+            Statement.topic_id == topic_id, Statement.said_on >= first, Statement.said_on <= last,
+            PUBLISHED,
+        )
+        .order_by(Statement.said_on, Statement.id)
+    )
+    return [(row.country_id, _evidence(row)) for row in session.execute(query)]
+
+
+def richest_recent_row(session: Session, *, topic_id: int) -> StanceScore | None:
+    """The latest stored row with the most counted statements: a fallback worked example."""
+    query = (
+        select(StanceScore)
+        .where(StanceScore.topic_id == topic_id, StanceScore.counted >= 2)
+        .order_by(StanceScore.month.desc(), StanceScore.counted.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()

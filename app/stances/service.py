@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.stances import repository, scoring
+from app.countries import repository as countries_repository
+from app.countries.models import Country
+from app.stances import grid, repository, scoring
+from app.statements.rules import latest_allowed_date
 from app.system import repository as system_repository
+from app.topics import repository as topics_repository
+from app.topics.models import DEFAULT_TOPIC, Topic
+from app.web import params
+from app.web.errors import BadQuery
 
 SeriesKey = tuple[int, int]  # (country_id, topic_id)
 _BATCH = 2000
@@ -60,3 +68,185 @@ def rebuild_all(*, session: Session, on_statement: Callable[[int], Any] | None =
             rows = []
     repository.insert_rows(session, rows)
     return written + len(rows)
+
+
+# ---- Reading: the matrix, a cell's evidence, and the methodology's worked example.
+
+MAX_MONTHS = 120
+DEFAULT_MONTHS = 24
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixQuery:
+    """A validated matrix request; `params` is its canonical query, for shareable URLs."""
+
+    topic: Topic
+    first_month: date
+    last_month: date
+    order: str
+    as_of: date | None
+    cell: tuple[str, date] | None
+    explicit_range: bool
+
+    @property
+    def months(self) -> list[date]:
+        return scoring.months_between(self.first_month, self.last_month)
+
+    @property
+    def params(self) -> dict[str, str]:
+        found = {"topic": self.topic.slug}
+        if self.explicit_range:
+            found |= {"from": f"{self.first_month:%Y-%m}", "to": f"{self.last_month:%Y-%m}"}
+        if self.order != "neighbours":
+            found["order"] = self.order
+        if self.as_of is not None:
+            found["as_of"] = self.as_of.isoformat()
+        return found
+
+    @property
+    def partial_month(self) -> date | None:
+        """The as_of month, when as_of falls before its month's end (that column is part-month)."""
+        if self.as_of is None or self.as_of == scoring.month_end(self.as_of):
+            return None
+        return scoring.month_start(self.as_of)
+
+
+def parse_matrix_query(
+    session: Session,
+    *,
+    topic: str | None,
+    first: str | None,
+    last: str | None,
+    order: str | None,
+    as_of: str | None,
+    cell: str | None = None,
+) -> MatrixQuery:
+    """Check a matrix request's parameters; BadQuery names the first one that can't be used."""
+    chosen = find_topic(session, topic)
+    this_month = scoring.month_start(latest_allowed_date())
+    as_of_day = params.parse_day(as_of, "as_of")
+    if as_of_day is not None and as_of_day > latest_allowed_date():
+        raise BadQuery("as_of", f"'{as_of}' is in the future")
+    last_month = params.parse_month(last, "to")
+    first_month = params.parse_month(first, "from")
+    explicit = last_month is not None or first_month is not None
+    if last_month is not None and last_month > this_month:
+        raise BadQuery("to", f"'{last}' is after this month")
+    if last_month is None:
+        latest = repository.latest_month(session) or this_month
+        last_month = max(first_month, latest) if first_month else latest
+    if as_of_day is not None and last_month > scoring.month_start(as_of_day):
+        last_month = scoring.month_start(as_of_day)
+    if first_month is None:
+        first_month = scoring.months_before(last_month, DEFAULT_MONTHS - 1)
+    params.check_order(first_month, last_month)
+    span = len(scoring.months_between(first_month, last_month))
+    if span > MAX_MONTHS:
+        raise BadQuery("from", f"the range spans {span} months; the matrix shows at most {MAX_MONTHS}")
+    chosen_order = (order or "neighbours").strip()
+    if chosen_order not in grid.ORDERS:
+        raise BadQuery("order", f"'{order}' is not an order; use 'neighbours' or 'stance'")
+    return MatrixQuery(chosen, first_month, last_month, chosen_order, as_of_day, _parse_cell(session, cell), explicit)
+
+
+def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:
+    if params.blank(cell):
+        return None
+    assert cell is not None
+    code, _, month = cell.partition(":")
+    country = find_country(session, code, field="cell")
+    parsed = params.parse_month(month, "cell")
+    if parsed is None:
+        raise BadQuery("cell", f"'{cell}' is not a cell; write it as COUNTRY:YYYY-MM, e.g. PL:2024-09")
+    return country.code, parsed
+
+
+def find_topic(session: Session, slug: str | None) -> Topic:
+    """The topic named by a query parameter (the main question when absent)."""
+    wanted = (slug or DEFAULT_TOPIC).strip()
+    topic = topics_repository.get_by_slug(session, wanted)
+    if topic is None:
+        known = ", ".join(t.slug for t in topics_repository.all_topics(session))
+        raise BadQuery("topic", f"unknown topic '{wanted}'; choose one of: {known}")
+    return topic
+
+
+def find_country(session: Session, code: str | None, *, field: str = "country") -> Country:
+    country = countries_repository.get_by_code(session, (code or "").strip()) if not params.blank(code) else None
+    if country is None:
+        raise BadQuery(field, f"unknown country code '{code}'")
+    return country
+
+
+def country_refs(session: Session) -> list[grid.CountryRef]:
+    return [
+        grid.CountryRef(c.id, c.code, c.name, c.kind.value, c.borders_ukraine)
+        for c in countries_repository.all_countries(session)
+    ]
+
+
+def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
+    """The grid for a validated query, read from stored scores (and one part-month column if as_of asks)."""
+    partial = query.partial_month
+    full_last = scoring.months_before(partial, 1) if partial else query.last_month
+    rows = repository.rows_in_window(session, topic_id=query.topic.id, first_month=query.first_month, last_month=full_last)
+    if partial is not None:
+        rows += [row for row in _partial_rows(session, query.topic.id, query.as_of) if row.month >= query.first_month]  # type: ignore[arg-type]
+    carry = repository.carry_in(session, topic_id=query.topic.id, before=query.first_month)
+    return grid.build(
+        countries=country_refs(session), rows=rows, carry_in=carry, months=query.months,
+        topic=query.topic.slug, order=query.order, query=query.params,
+    )
+
+
+def _partial_rows(session: Session, topic_id: int, as_of: date) -> list[grid.ScoreRow]:
+    """Positions on a day inside a month: each country's state at the month's start plus its statements so far."""
+    month = scoring.month_start(as_of)
+    before = {row.country_id: row for row in repository.rows_at_or_before(session, topic_id=topic_id, month=scoring.months_before(month, 1))}
+    by_country: dict[int, list[scoring.Evidence]] = {}
+    for country_id, evidence in repository.evidence_between(session, topic_id=topic_id, first=month, last=as_of):
+        by_country.setdefault(country_id, []).append(evidence)
+    found = []
+    for country_id, statements in by_country.items():
+        cell = scoring.score_as_of(repository.state_from_row(before.get(country_id)), statements, as_of)
+        if cell is not None:
+            position = cell.position
+            found.append(grid.ScoreRow(country_id, month, position.score, position.band.value, len(position.counted),
+                                       cell.new, cell.total, position.divided, position.conditional))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class CellEvidence:
+    """Why a cell shows what it shows: the counted statements, each with its weights."""
+
+    country: Country
+    topic: Topic
+    month: date
+    as_of: date
+    cell: scoring.CellScore | None
+    carried_from: date | None
+    weighed: list[scoring.Weighed]
+
+
+def cell_evidence(*, session: Session, topic: Topic, country: Country, month: date, as_of: date | None = None) -> CellEvidence:
+    """The statements behind one matrix cell, with the weights the rule gave them."""
+    cell_date = scoring.month_end(month)
+    if as_of is not None and as_of < cell_date:
+        cell_date = as_of
+    if cell_date < scoring.month_end(month):  # a part-month: recompute from the month's start
+        prior = repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=scoring.months_before(month, 1))
+        statements = repository.published_evidence(session, country_id=country.id, topic_id=topic.id, since=month, until=cell_date)
+        cell = scoring.score_as_of(repository.state_from_row(prior), statements, cell_date)
+        carried_from = (prior.month if prior else None) if cell is not None and cell.new == 0 else None
+    else:
+        row = repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=month)
+        cell = None if row is None else scoring.CellScore(
+            month=row.month,
+            position=scoring.position(repository.decode_evidence(row.evidence), cell_date),  # type: ignore[arg-type]
+            new=row.new, total=row.total, first_on=row.first_on, last_on=row.last_on,
+        )
+        carried_from = row.month if row is not None and row.month != month else None
+    weighed = scoring.weigh(cell.position.counted, cell_date) if cell is not None else []
+    weighed.sort(key=lambda item: (-item.weight, item.evidence.order_key))
+    return CellEvidence(country, topic, month, cell_date, cell, carried_from, weighed)

@@ -3,14 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.actors.models import Actor
-from app.statements.models import Statement, StatementSource, StatementStatus
+from app.actors.models import Actor, Office
+from app.countries.models import Country
+from app.sources.models import Source
+from app.statements.cards import (
+    ActorCard,
+    CountryCard,
+    OfficeCard,
+    SourceCard,
+    StatementCard,
+    TopicCard,
+)
+from app.statements.filters import HistoryFilters
+from app.statements.models import PUBLISHED, Statement, StatementSource, StatementStatus
+from app.statements.paging import Cursor
 from app.topics.models import Topic
+from app.web.charts import StatementMark
 
 _CHUNK = 500
 
@@ -97,3 +123,141 @@ def replace_source_links(session: Session, statement_id: int, links: Sequence[di
     """Point a statement at a new list of sources (its revisions keep the old list)."""
     session.execute(delete(StatementSource).where(StatementSource.statement_id == statement_id))
     link_sources(session, links)
+
+
+# ---- The statement history: keyset pages, never OFFSET.
+
+def _search_clause(dialect: str, words: Sequence[str]) -> ColumnElement[bool]:
+    """Full-text match on quote and translation, every word as a prefix (built from plain words only)."""
+    if dialect == "sqlite":
+        match = " ".join(f'"{word}"*' for word in words)
+        fts = select(literal_column("rowid")).select_from(table("statement_fts")).where(
+            literal_column("statement_fts").op("MATCH")(bindparam("fts_match", match))
+        )
+        return Statement.id.in_(fts)
+    query = " & ".join(f"{word}:*" for word in words)
+    return literal_column("statement.search_vector").op("@@")(func.to_tsquery("simple", bindparam("ts_query", query)))
+
+
+def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = [PUBLISHED]
+    if by_country and filters.countries:
+        found.append(Statement.country_id.in_([country.id for country in filters.countries]))
+    if filters.actor is not None:
+        found.append(Statement.actor_id == filters.actor.id)
+    if filters.topic is not None:
+        found.append(Statement.topic_id == filters.topic.id)
+    if filters.stances:
+        found.append(Statement.stance.in_(filters.stances))
+    if filters.first is not None:
+        found.append(Statement.said_on >= filters.first)
+    if filters.last is not None:
+        found.append(Statement.said_on <= filters.last)
+    if filters.conditional:
+        found.append(Statement.condition.is_not(None))
+    if filters.words:
+        found.append(_search_clause(dialect, filters.words))
+    return found
+
+
+def history_ids(
+    session: Session, filters: HistoryFilters, *, after: Cursor | None = None, before: Cursor | None = None, limit: int
+) -> list[tuple[int, date]]:
+    """(id, said_on) of one page, newest first: rows after `after`, or (going back) rows before `before`."""
+    dialect = session.get_bind().dialect.name
+    newer_first = before is None
+    key = tuple_(Statement.said_on, Statement.id)
+    ordering = (Statement.said_on.desc(), Statement.id.desc()) if newer_first else (Statement.said_on, Statement.id)
+    conditions = _conditions(filters, dialect, by_country=False)
+    if after is not None:
+        conditions.append(key < tuple_(literal(after.said_on), literal(after.statement_id)))
+    if before is not None:
+        conditions.append(key > tuple_(literal(before.said_on), literal(before.statement_id)))
+
+    def page(*extra: ColumnElement[bool]) -> Any:
+        return select(Statement.id, Statement.said_on).where(*conditions, *extra).order_by(*ordering).limit(limit)
+
+    if len(filters.countries) <= 1:
+        query = page(*[Statement.country_id == c.id for c in filters.countries])
+    else:
+        # One index range scan per country (country_id, said_on, id), merged: never a sort of every match.
+        parts = [page(Statement.country_id == c.id).subquery() for c in filters.countries]
+        merged = union_all(*[select(part.c.id, part.c.said_on) for part in parts]).subquery()
+        outer = (merged.c.said_on.desc(), merged.c.id.desc()) if newer_first else (merged.c.said_on, merged.c.id)
+        query = select(merged.c.id, merged.c.said_on).order_by(*outer).limit(limit)
+    rows = [(row[0], row[1]) for row in session.execute(query)]
+    return rows if newer_first else rows[::-1]
+
+
+def count_matches(session: Session, filters: HistoryFilters, *, cap: int) -> int:
+    """How many statements match, counting no further than cap + 1 (shown as "cap+")."""
+    dialect = session.get_bind().dialect.name
+    capped = select(literal(1)).where(*_conditions(filters, dialect, by_country=True)).limit(cap + 1).subquery()
+    return session.execute(select(func.count()).select_from(capped)).scalar_one()
+
+
+def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date, last: date, limit: int) -> list[StatementMark]:
+    """The latest `limit` published statements of a series in a date range, as chart points."""
+    query = (
+        select(Statement.id, Statement.said_on, Statement.stance, Statement.quote, Actor.name)
+        .join(Actor, Actor.id == Statement.actor_id)
+        .where(
+            Statement.country_id == country_id, Statement.topic_id == topic_id, Statement.said_on >= first,
+            Statement.said_on <= last, PUBLISHED,
+        )
+        .order_by(Statement.said_on.desc(), Statement.id.desc())
+        .limit(limit)
+    )
+    marks = []
+    for row in session.execute(query):
+        excerpt = row.quote if len(row.quote) <= 120 else row.quote[:117].rstrip() + "…"
+        marks.append(StatementMark(row.id, row.said_on, row.stance, f"{row.name}, {row.said_on:%d %b %Y}: {row.stance:+d}. {excerpt}"))
+    return marks
+
+
+def stance_sequence(session: Session, *, actor_id: int) -> list[tuple[int, int, date, int]]:
+    """(id, topic_id, said_on, stance) of an actor's published statements: what position changes are read from."""
+    query = select(Statement.id, Statement.topic_id, Statement.said_on, Statement.stance).where(
+        Statement.actor_id == actor_id, PUBLISHED
+    )
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+_CARD_SOURCES = (
+    select(StatementSource.statement_id, Source.url, Source.key, Source.outlet, Source.title, Source.published_on, Source.language)
+    .join(Source, Source.id == StatementSource.source_id)
+    .where(StatementSource.statement_id.in_(bindparam("ids", expanding=True)))
+    .order_by(StatementSource.statement_id, StatementSource.position)
+)
+_CARDS = (
+    select(
+        Statement.id, Actor.name, Actor.slug, Actor.kind, Country.code, Country.name, Office.title, Office.rank,
+        Topic.slug, Topic.title, Topic.is_context, Statement.said_on, Statement.date_precision,
+        Statement.date_is_report_date, Statement.date_note, Statement.quote, Statement.quote_is_verbatim,
+        Statement.language, Statement.translation, Statement.stance, Statement.condition, Statement.rationale,
+        Statement.status, Statement.retraction_reason, Statement.version, Statement.created_at, Statement.updated_at,
+    )
+    .join(Actor, Actor.id == Statement.actor_id)
+    .join(Country, Country.id == Statement.country_id)
+    .join(Office, Office.id == Statement.office_id)
+    .join(Topic, Topic.id == Statement.topic_id)
+    .where(Statement.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def cards(session: Session, ids: Sequence[int]) -> list[StatementCard]:
+    """Statements as read-only cards, in the order given: one joined query, one for their sources."""
+    if not ids:
+        return []
+    connection = session.connection()
+    wanted = {"ids": list(ids)}
+    sources: dict[int, list[SourceCard]] = {}
+    for row in connection.execute(_CARD_SOURCES, wanted):
+        sources.setdefault(row[0], []).append(SourceCard(*row[1:]))
+    found = {}
+    for row in connection.execute(_CARDS, wanted):
+        found[row[0]] = StatementCard(
+            row[0], ActorCard(row[1], row[2], row[3]), CountryCard(row[4], row[5]), OfficeCard(row[6], row[7]),
+            TopicCard(row[8], row[9], row[10]), *row[11:], sources=tuple(sources.get(row[0], ())),
+        )
+    return [found[statement_id] for statement_id in ids if statement_id in found]

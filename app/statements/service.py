@@ -8,7 +8,8 @@ scores of every country-topic series it touches, from the earliest month it touc
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,10 +23,19 @@ from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
 from app.stances import service as stances_service
-from app.statements import repository, rules
+from app.statements import paging, repository, rules
+from app.statements.cards import StatementCard
+from app.statements.filters import HistoryFilters
 from app.statements.models import DatePrecision, Statement, StatementStatus
-from app.statements.resolver import NewActor, NewSource, RecordResolver, Resolved, stored_id
+from app.statements.resolver import (
+    NewActor,
+    NewSource,
+    RecordResolver,
+    Resolved,
+    stored_id,
+)
 from app.system import repository as system_repository
+from app.web.errors import BadQuery
 
 _WRITE_BATCH = 1000
 Progress = Callable[[int], Any]
@@ -293,3 +303,63 @@ def restore(*, session: Session, statement_id: int, version: int, via: str, user
         session=session, statement_id=statement_id, record=record, expected_version=current.version,
         via=via, user_id=user_id, note=f"restored version {version}", action=RevisionAction.RESTORE,
     )
+
+
+# ---- Reading: a page of the history.
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    statements: list[StatementCard]
+    count: int  # capped at paging.COUNT_CAP + 1
+    older: str | None  # page token for the next (older) page
+    newer: str | None  # page token for the previous (newer) page
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > paging.COUNT_CAP
+
+
+def _cursor(token: str | None, *, secret: str, field: str) -> paging.Cursor | None:
+    if token is None or not token.strip():
+        return None
+    try:
+        return paging.decode(token.strip(), secret=secret)
+    except paging.BadPageToken as error:
+        raise BadQuery(field, str(error)) from None
+
+
+def history(
+    *, session: Session, filters: HistoryFilters, after: str | None, before: str | None, secret: str,
+    page_size: int = paging.PAGE_SIZE,
+) -> HistoryPage:
+    """One page of published statements, newest first, with tokens for the pages around it."""
+    after_cursor = _cursor(after, secret=secret, field="after")
+    before_cursor = _cursor(before, secret=secret, field="before")
+    if after_cursor and before_cursor:
+        raise BadQuery("before", "give 'after' or 'before', not both")
+    rows = repository.history_ids(session, filters, after=after_cursor, before=before_cursor, limit=page_size + 1)
+    more = len(rows) > page_size
+    if before_cursor is None:
+        rows = rows[:page_size]
+        has_older, has_newer = more, after_cursor is not None
+    else:
+        rows = rows[-page_size:] if more else rows
+        has_older, has_newer = True, more
+    token = lambda row: paging.encode(paging.Cursor(row[1], row[0]), secret=secret)  # noqa: E731
+    return HistoryPage(
+        statements=repository.cards(session, [row[0] for row in rows]),
+        count=repository.count_matches(session, filters, cap=paging.COUNT_CAP),
+        older=token(rows[-1]) if rows and has_older else None,
+        newer=token(rows[0]) if rows and has_newer else None,
+    )
+
+
+def iter_matching(*, session: Session, filters: HistoryFilters, batch: int = 500) -> Iterator[StatementCard]:
+    """Every matching statement, newest first, fetched a keyset page at a time (for exports)."""
+    cursor: paging.Cursor | None = None
+    while True:
+        rows = repository.history_ids(session, filters, after=cursor, limit=batch)
+        if not rows:
+            return
+        yield from repository.cards(session, [row[0] for row in rows])
+        cursor = paging.Cursor(rows[-1][1], rows[-1][0])

@@ -13,11 +13,6 @@ from app.db import utcnow
 from app.system.models import STATE_ID, AppState
 
 
-def get_state(session: Session) -> AppState:
-    """The app_state row (created by the first migration)."""
-    return session.execute(select(AppState).where(AppState.id == STATE_ID)).scalar_one()
-
-
 @dataclass(frozen=True, slots=True)
 class DataStamp:
     """What the whole store's freshness is judged by, and whether it is synthetic."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from app.deps import SessionDep
 from app.system import service
@@ -17,3 +17,9 @@ def healthz(session: SessionDep) -> JSONResponse:
     report = service.health(session=session)
     status = 200 if report.status == "ok" else 503
     return JSONResponse(report.model_dump(mode="json"), status_code=status, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def api_docs(request: Request) -> HTMLResponse:
+    """The interactive API reference, from vendored Swagger UI files."""
+    return HTMLResponse(request.app.state.templates.get_template("system/docs.html").render())

@@ -15,6 +15,7 @@ from app.system import repository as system_repository
 from app.system.repository import DataStamp
 from app.web import security
 from app.web.conditional import NotModified
+from app.web.htmx import is_htmx
 
 log = logging.getLogger("intercept_watch")
 
@@ -95,10 +96,14 @@ def error_response(request: Request, status: int, message: str, errors: list[Fie
                                 "errors": [{"field": e.field, "message": e.message} for e in errors]}
         return JSONResponse(body, status_code=status, headers=headers)
     env = getattr(request.app.state, "templates", None)
+    fragment = is_htmx(request)
+    if fragment:
+        # Shown inside the element the request targeted, which stays for the next request.
+        headers = {**(headers or {}), "HX-Reswap": "innerHTML"}
     try:
-        html = env.get_template("errors/error.html").render(
+        html = env.get_template("errors/_error.html" if fragment else "errors/error.html").render(
             request=request, status=status, title=title, message=message, errors=errors, viewer=None,
-            stamp=_stamp(request),
+            stamp=None if fragment else _stamp(request),  # the full page shows the synthetic banner
         )
     except Exception:  # an error page must never fail; fall back to plain markup
         log.exception("rendering the error page failed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import Request
@@ -50,10 +50,13 @@ class PageView:
     def html(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         return HTMLResponse(self.render(template, **values), status_code=status, headers=self.headers)
 
-    def cached_html(self, key: tuple[object, ...], template: str, **values: Any) -> HTMLResponse:
-        """An HTML page reused while the data version and the viewer stay the same."""
+    def cached_html(self, key: tuple[object, ...], template: str, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
+        """An HTML page reused while the data version and the viewer stay the same.
+
+        `build` computes the template's values; it runs only when the body is not cached.
+        """
         full_key = (self.etag, template, *key)
-        body = self.request.app.state.body_cache.get_or_render(full_key, lambda: self.render(template, **values))
+        body = self.request.app.state.body_cache.get_or_render(full_key, lambda: self.render(template, **build()))
         return HTMLResponse(body, headers=self.headers)
 
     def json(self, model: BaseModel, status: int = 200) -> Response:

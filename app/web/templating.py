@@ -43,6 +43,17 @@ def when(said_on: date, precision: str, is_report_date: bool = False) -> str:
     return f"by {text} (report date)" if is_report_date else text
 
 
+def date_span(first: date | None, last: date | None) -> str:
+    """'Jul 2024', 'Jul–Sep 2024' or 'Nov 2023–Sep 2024'."""
+    if first is None or last is None:
+        return ""
+    if (first.year, first.month) == (last.year, last.month):
+        return month_label(last)
+    if first.year == last.year:
+        return f"{first:%b}\u2013{month_label(last)}"
+    return f"{month_label(first)}\u2013{month_label(last)}"
+
+
 def stance_label(stance: int) -> str:
     """'+1 conditional support or open to it'."""
     return f"{signed(stance)} {STANCE_MEANINGS[stance]}"
@@ -75,6 +86,8 @@ def make_environment() -> Environment:
         auto_reload=False,
     )
     env.filters.update(signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=band_slug)
+    env.globals.update(date_span=date_span)
+    env.filters["zip"] = lambda left, right: zip(left, right, strict=True)
     env.globals.update(
         when=when,
         app_version=__version__,

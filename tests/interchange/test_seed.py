@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -107,11 +108,14 @@ def test_every_quote_and_condition_is_in_its_article() -> None:
             assert source["url"] is None, "the articles give no URLs, so the seed invents none"
 
 
-def test_seed_articles_match_the_shared_originals() -> None:
+def test_the_article_copies_are_unaltered() -> None:
+    """The copies match their recorded SHA-256 sums, and the project's originals when they are beside the checkout."""
+    sums = dict(reversed(line.split()) for line in (ARTICLES / "SHA256SUMS").read_text().splitlines())
+    assert sorted(sums) == sorted(path.name for path in ARTICLES.glob("*.txt")) and len(sums) == 5
+    for name, digest in sums.items():
+        assert hashlib.sha256((ARTICLES / name).read_bytes()).hexdigest() == digest, name
     shared = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-    if not shared.is_dir():
-        pytest.skip("the shared/ folder with the original articles is not beside this checkout")
-    for original in shared.glob("*.txt"):
+    for original in shared.glob("*.txt") if shared.is_dir() else []:
         assert (ARTICLES / original.name).read_bytes() == original.read_bytes()
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db import Database
+from app.interchange.records import statement_record
 from app.interchange.schemas import StatementRecord
 from app.revisions import repository as revisions_repository
 from app.stances.models import StanceScore
@@ -16,7 +17,6 @@ from app.statements import repository, service
 from app.statements.models import StatementStatus
 from app.statements.resolver import RecordsRefused
 from app.system import repository as system_repository
-from app.interchange.records import statement_record
 from tests.support import assert_scores_match_rebuild, record, snapshot_tables
 
 

@@ -1,0 +1,65 @@
+"""An actor's page and its JSON twin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+
+from app.actors import repository
+from app.actors.rules import describe_term, position_changes
+from app.actors.schemas import ActorOut, ChangeOut
+from app.countries.schemas import OfficeOut
+from app.deps import View
+from app.statements import repository as statements_repository
+from app.statements import service as statements_service
+from app.statements.filters import HistoryFilters
+from app.statements.schemas import StatementOut
+from app.web import params
+from app.web.errors import NotFound
+
+router = APIRouter(tags=["actors"])
+
+
+def _load(view: View, slug: str) -> dict[str, Any]:
+    actor = repository.get_by_slug(view.session, slug)
+    if actor is None:
+        raise NotFound(f"There is no actor '{slug}'.")
+    latest = statements_service.history(
+        session=view.session, filters=HistoryFilters(actor=actor), after=None, before=None, secret=view.request.app.state.secret
+    )
+    pairs = position_changes(statements_repository.stance_sequence(view.session, actor_id=actor.id))
+    pairs.reverse()  # newest change first
+    loaded = {s.id: s for s in statements_repository.cards(view.session, sorted({i for pair in pairs for i in pair}))}
+    history_url = params.with_query("/statements", {"actor": actor.slug})
+    return {
+        "actor": actor,
+        "changes": [(loaded[before], loaded[after]) for before, after in pairs],
+        "latest": latest,
+        "history_url": history_url,
+        "more_url": params.with_query("/statements", {"actor": actor.slug, "after": latest.older}) if latest.older else None,
+        "terms": {office.id: describe_term(office) for office in actor.offices},
+    }
+
+
+@router.get("/actors/{slug}.json", response_model=ActorOut, summary="An actor's offices, position changes and statements")
+def actor_json(view: View, slug: str) -> Response:
+    found = _load(view, slug)
+    actor = found["actor"]
+    return view.json(ActorOut(
+        name=actor.name, slug=actor.slug, kind=actor.kind.value, country=actor.country.code,
+        aliases=[alias.alias for alias in actor.aliases if alias.alias != actor.name],
+        offices=[OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on) for o in actor.offices],
+        changes=[
+            ChangeOut(topic=after.topic.slug, before=StatementOut.of(before), after=StatementOut.of(after), points=abs(after.stance - before.stance))
+            for before, after in found["changes"]
+        ],
+        latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
+        all_statements=found["history_url"],
+    ))
+
+
+@router.get("/actors/{slug}", response_class=HTMLResponse, summary="An actor's page (HTML)")
+def actor_page(view: View, slug: str) -> Response:
+    return view.html("actors/detail.html", nav="statements", **_load(view, slug))

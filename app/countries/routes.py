@@ -1,0 +1,98 @@
+"""A country's page and its JSON twin."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from app.countries import repository
+from app.countries import service as countries_service
+from app.countries.models import Country
+from app.countries.schemas import (
+    CountryOut,
+    OfficeOut,
+    PositionOut,
+    SpeakerOut,
+    TimelineMonthOut,
+)
+from app.deps import View
+from app.stances import scoring
+from app.stances import service as stances_service
+from app.statements import service as statements_service
+from app.statements.filters import HistoryFilters
+from app.statements.schemas import StatementOut
+from app.web import params
+from app.web.errors import BadQuery, NotFound
+
+router = APIRouter(tags=["countries"])
+
+TopicParam = Annotated[str | None, Query(description="Topic for the timeline (default: intercept-over-ukraine).")]
+AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date (default: today).")]
+
+
+def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[str, Any]:
+    country = repository.get_by_code(view.session, code)
+    if country is None:
+        raise NotFound(f"There is no country with the code '{code}'.")
+    chosen_topic = stances_service.find_topic(view.session, topic)
+    day = params.parse_day(as_of, "as_of")
+    if day is not None and day > countries_service.today():
+        raise BadQuery("as_of", f"'{as_of}' is in the future")
+    day = day or countries_service.today()
+    latest = statements_service.history(
+        session=view.session, filters=HistoryFilters(countries=(country,), last=day), after=None, before=None,
+        secret=view.request.app.state.secret,
+    )
+    return {
+        "country": country,
+        "as_of": day,
+        "as_of_given": as_of is not None and as_of.strip() != "",
+        "topic": chosen_topic,
+        "positions": countries_service.positions(session=view.session, country=country, as_of=day),
+        "timeline": countries_service.timeline(session=view.session, country=country, topic=chosen_topic, as_of=day),
+        "speakers": countries_service.speakers(session=view.session, country=country),
+        "latest": latest,
+        "history_url": params.with_query("/statements", {"country": country.code, "to": as_of}),
+        "more_url": params.with_query("/statements", {"country": country.code, "to": as_of, "after": latest.older}) if latest.older else None,
+    }
+
+
+def _position_out(position: countries_service.TopicPosition) -> PositionOut:
+    cell = position.cell
+    return PositionOut(
+        topic=position.topic.slug, topic_title=position.topic.title, is_context=position.topic.is_context,
+        band=cell.band.value if cell else None, score=cell.score if cell else None,
+        statements_on_record=cell.total if cell else 0, officials_counted=len(cell.position.counted) if cell else 0,
+        first_on=cell.first_on if cell else None, last_on=cell.last_on if cell else None,
+        divided=bool(cell and cell.position.divided), conditional=bool(cell and cell.position.conditional),
+        carried_forward_from=f"{position.evidence.carried_from:%Y-%m}" if position.evidence.carried_from else None,
+    )
+
+
+@router.get("/countries/{code}.json", response_model=CountryOut, summary="A country's positions, timeline, officials and statements")
+def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+    found = _load(view, code, topic, as_of)
+    country: Country = found["country"]
+    timeline = found["timeline"]
+    return view.json(CountryOut(
+        code=country.code, name=country.name, kind=country.kind.value, joined_on=country.joined_on,
+        borders_ukraine=country.borders_ukraine, as_of=found["as_of"], rule_version=scoring.RULE_VERSION,
+        data_version=view.stamp.version, positions=[_position_out(p) for p in found["positions"]],
+        timeline_topic=found["topic"].slug,
+        timeline=[TimelineMonthOut(month=f"{m:%Y-%m}", score=s, carried_forward=c) for m, (s, c) in zip(timeline.months, timeline.scores, strict=True)],
+        speakers=[
+            SpeakerOut(name=a.name, slug=a.slug, url=f"/actors/{a.slug}", kind=a.kind.value,
+                       offices=[OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on) for o in a.offices])
+            for a in found["speakers"]
+        ],
+        latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
+        all_statements=found["history_url"],
+    ))
+
+
+@router.get("/countries/{code}", response_class=HTMLResponse, summary="A country's page (HTML)")
+def country_page(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+    found = _load(view, code, topic, as_of)
+    return view.html("countries/detail.html", nav="matrix", topics=[p.topic for p in found["positions"]], **found)

@@ -1,0 +1,62 @@
+"""JSON shapes of a country's page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from app.statements.schemas import StatementOut
+
+
+class PositionOut(BaseModel):
+    topic: str
+    topic_title: str
+    is_context: bool
+    band: str | None = Field(description="null: no statement on record (never the same as neutral).")
+    score: float | None
+    statements_on_record: int
+    officials_counted: int
+    first_on: date | None
+    last_on: date | None
+    divided: bool
+    conditional: bool
+    carried_forward_from: str | None
+
+
+class OfficeOut(BaseModel):
+    title: str
+    rank: str
+    started_on: date | None
+    ended_on: date | None
+
+
+class SpeakerOut(BaseModel):
+    name: str
+    slug: str
+    url: str
+    kind: str
+    offices: list[OfficeOut]
+
+
+class TimelineMonthOut(BaseModel):
+    month: str
+    score: float | None
+    carried_forward: bool
+
+
+class CountryOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    joined_on: date | None
+    borders_ukraine: bool
+    as_of: date
+    rule_version: int
+    data_version: int
+    positions: list[PositionOut]
+    timeline_topic: str
+    timeline: list[TimelineMonthOut]
+    speakers: list[SpeakerOut]
+    latest_statements: list[StatementOut]
+    all_statements: str = Field(description="URL of the full history for this country.")

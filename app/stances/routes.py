@@ -1,0 +1,158 @@
+"""The stance matrix, a cell's evidence, and the methodology: each page with its JSON twin."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from app.deps import View
+from app.stances import grid, methodology, schemas, scoring
+from app.stances import service as stances_service
+from app.statements import repository as statements_repository
+from app.statements.schemas import StatementOut
+from app.topics import repository as topics_repository
+from app.web import params
+from app.web.errors import BadQuery
+from app.web.htmx import push_url
+
+router = APIRouter(tags=["stances"])
+
+From = Annotated[str | None, Query(alias="from", description="First month, YYYY-MM (default: 23 months before 'to').")]
+To = Annotated[str | None, Query(alias="to", description="Last month, YYYY-MM (default: the month of the latest statement).")]
+TopicParam = Annotated[str | None, Query(description="Topic slug (default: intercept-over-ukraine).")]
+Order = Annotated[str | None, Query(description="'neighbours' (Ukraine's neighbours first; default) or 'stance'.")]
+AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date.")]
+
+
+def _query(view: View, topic: str | None, first: str | None, last: str | None, order: str | None,
+           as_of: str | None, cell: str | None = None) -> stances_service.MatrixQuery:
+    return stances_service.parse_matrix_query(view.session, topic=topic, first=first, last=last, order=order, as_of=as_of, cell=cell)
+
+
+@router.get("/matrix.json", response_model=schemas.MatrixOut, summary="The stance matrix")
+def matrix_json(view: View, topic: TopicParam = None, first: From = None, last: To = None, order: Order = None, as_of: AsOf = None) -> Response:
+    query = _query(view, topic, first, last, order, as_of)
+    built = stances_service.matrix(session=view.session, query=query)
+
+    def row_out(row: grid.GridRow) -> schemas.MatrixRowOut:
+        return schemas.MatrixRowOut(
+            country=row.country.code, name=row.country.name, kind=row.country.kind,
+            cells=[
+                schemas.MatrixCellOut(
+                    month=f"{c.month:%Y-%m}", band=c.band, score=c.score, statements_counted=c.counted, divided=c.divided,
+                    conditional=c.conditional, carried_forward=c.carried, no_statement_on_record=c.band is None,
+                )
+                for c in row.cells
+            ],
+        )
+
+    return view.json(schemas.MatrixOut(
+        topic=query.topic.slug, topic_title=query.topic.title, months=[f"{m:%Y-%m}" for m in query.months],
+        order=query.order, as_of=query.as_of, rule_version=scoring.RULE_VERSION, data_version=view.stamp.version,
+        members=[row_out(row) for row in built.members], others=[row_out(row) for row in built.others],
+    ))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/matrix", response_class=HTMLResponse, summary="The stance matrix (HTML)")
+def matrix_page(
+    view: View, topic: TopicParam = None, first: From = None, last: To = None, order: Order = None, as_of: AsOf = None,
+    cell: Annotated[str | None, Query(description="COUNTRY:YYYY-MM: open that cell's statements.")] = None,
+) -> Response:
+    query = _query(view, topic, first, last, order, as_of, cell)
+    template = "stances/_matrix.html" if view.htmx else "stances/matrix.html"
+
+    def build() -> dict[str, Any]:
+        built = stances_service.matrix(session=view.session, query=query)
+        open_cell = None
+        if query.cell is not None:
+            code, month = query.cell
+            open_cell = _evidence(view, query.topic.slug, code, month, query.as_of)
+        return _matrix_context(view, query, built) | (open_cell or {"open_cell": None})
+
+    key = (params.query_string(query.params | ({"cell": f"{query.cell[0]}:{query.cell[1]:%Y-%m}"} if query.cell else {})),)
+    response = view.cached_html(key, template, build)
+    if view.htmx:
+        push_url(view.request, response, params.with_query("/matrix", query.params))
+    return response
+
+
+def _matrix_context(view: View, query: stances_service.MatrixQuery, built: grid.Grid) -> dict[str, Any]:
+    groups = [{"title": None, "rows": built.members}]
+    if built.others:
+        groups.append({"title": "NATO's institutions and Ukraine", "rows": built.others})
+    return {
+        "nav": "matrix",
+        "query": query,
+        "query_string": params.query_string(query.params),
+        "topics": topics_repository.all_topics(view.session),
+        "month_heads": [grid.month_header(month, index == 0) for index, month in enumerate(query.months)],
+        "groups": groups,
+        "columns": len(query.months) + 1,
+    }
+
+
+def _evidence(view: View, topic: str | None, country: str | None, month: Any, as_of: Any) -> dict[str, Any]:
+    chosen_topic = stances_service.find_topic(view.session, topic)
+    chosen_country = stances_service.find_country(view.session, country)
+    evidence = stances_service.cell_evidence(session=view.session, topic=chosen_topic, country=chosen_country, month=month, as_of=as_of)
+    ids = [item.evidence.statement_id for item in evidence.weighed]
+    statements = {s.id: s for s in statements_repository.cards(view.session, ids)}
+    return {"open_cell": evidence, "statements": statements}
+
+
+def _cell_params(view: View, topic: str | None, country: str | None, month: str | None, as_of: str | None) -> dict[str, Any]:
+    parsed_month = params.parse_month(month, "month")
+    if parsed_month is None:
+        raise BadQuery("month", "is required: the cell's month, written YYYY-MM")
+    return _evidence(view, topic, country, parsed_month, params.parse_day(as_of, "as_of"))
+
+
+@router.get("/matrix/cell.json", response_model=schemas.CellOut, summary="The statements behind one matrix cell")
+def cell_json(view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+    found = _cell_params(view, topic, country, month, as_of)
+    evidence: stances_service.CellEvidence = found["open_cell"]
+    cell = evidence.cell
+    return view.json(schemas.CellOut(
+        country=evidence.country.code, topic=evidence.topic.slug, month=f"{evidence.month:%Y-%m}", as_of=evidence.as_of,
+        rule_version=scoring.RULE_VERSION,
+        band=cell.band.value if cell else None, score=cell.score if cell else None,
+        divided=bool(cell and cell.position.divided), conditional=bool(cell and cell.position.conditional),
+        carried_forward_from=f"{evidence.carried_from:%Y-%m}" if evidence.carried_from else None,
+        statements_on_record=cell.total if cell else 0,
+        counted=[
+            schemas.WeighedStatementOut(
+                statement=StatementOut.of(found["statements"][item.evidence.statement_id]),
+                office_weight=item.evidence.office_weight, age_days=(evidence.as_of - item.evidence.said_on).days,
+                age_weight=round(item.age_weight, 6), weight=round(item.weight, 6),
+            )
+            for item in evidence.weighed
+        ],
+    ))
+
+
+@router.get("/matrix/cell", response_class=HTMLResponse, summary="The statements behind one matrix cell (HTML)")
+def cell_page(
+    view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None,
+    first: From = None, last: To = None, order: Order = None,
+) -> Response:
+    found = _cell_params(view, topic, country, month, as_of)
+    evidence: stances_service.CellEvidence = found["open_cell"]
+    if not view.htmx:
+        return view.html("stances/cell.html", nav="matrix", **found)
+    query = _query(view, topic, first, last, order, as_of)
+    response = view.html("stances/_cell.html", columns=len(query.months) + 1, **found)
+    cell_param = f"{evidence.country.code}:{evidence.month:%Y-%m}"
+    return push_url(view.request, response, params.with_query("/matrix", query.params | {"cell": cell_param}))
+
+
+@router.get("/methodology.json", response_model=schemas.MethodologyOut, summary="The aggregation rule and a worked example")
+def methodology_json(view: View) -> Response:
+    return view.json(methodology.describe(session=view.session))
+
+
+@router.get("/methodology", response_class=HTMLResponse, summary="The aggregation rule explained (HTML)")
+def methodology_page(view: View) -> Response:
+    return view.html("stances/methodology.html", nav="methodology", rule=methodology.describe(session=view.session))

@@ -1,0 +1,182 @@
+"""The statement history (with its JSON and CSV twins) and the statement page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.countries import repository as countries_repository
+from app.deps import View
+from app.interchange.codec import spreadsheet_safe
+from app.revisions import diff
+from app.revisions import repository as revisions_repository
+from app.stances import scoring
+from app.statements import filters as history_filters
+from app.statements import paging, repository
+from app.statements import service as statements_service
+from app.statements.cards import StatementCard
+from app.statements.models import STANCE_MEANINGS
+from app.statements.schemas import (
+    HistoryOut,
+    RevisionSummaryOut,
+    StatementOut,
+    StatementPageOut,
+)
+from app.topics import repository as topics_repository
+from app.web import params
+from app.web.errors import NotFound
+from app.web.htmx import push_url
+
+router = APIRouter(tags=["statements"])
+
+Countries = Annotated[list[str], Query(description="ISO 3166-1 alpha-2 codes (NATO, UA too); repeat for several.")]
+ActorParam = Annotated[str | None, Query(description="Actor slug (or a name or alias).")]
+TopicParam = Annotated[str | None, Query(description="Topic slug.")]
+Stances = Annotated[list[str], Query(description="Stances from -2 to 2; repeat for several.")]
+From = Annotated[str | None, Query(alias="from", description="YYYY-MM-DD, inclusive.")]
+To = Annotated[str | None, Query(alias="to", description="YYYY-MM-DD, inclusive.")]
+Search = Annotated[str | None, Query(description="Words to find in quotes and translations.")]
+Conditional = Annotated[str | None, Query(description="1: only statements with a condition attached.")]
+After = Annotated[str | None, Query(description="Page token: the page after the row it names.")]
+Before = Annotated[str | None, Query(description="Page token: the page before the row it names.")]
+
+
+def _filters(view: View, country: list[str], actor: str | None, topic: str | None, stance: list[str],
+             first: str | None, last: str | None, q: str | None, conditional: str | None) -> history_filters.HistoryFilters:
+    return history_filters.parse(view.session, country=country, actor=actor, topic=topic, stance=stance,
+                                 first=first, last=last, q=q, conditional=conditional)
+
+
+def _page_links(path: str, found: history_filters.HistoryFilters, page: statements_service.HistoryPage) -> dict[str, str | None]:
+    base = found.params
+    return {
+        "older_url": params.with_query(path, base | {"after": page.older}) if page.older else None,
+        "newer_url": params.with_query(path, base | {"before": page.newer}) if page.newer else None,
+        "first_url": params.with_query(path, base),
+    }
+
+
+def _history(view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None) -> statements_service.HistoryPage:
+    return statements_service.history(session=view.session, filters=found, after=after, before=before, secret=view.request.app.state.secret)
+
+
+@router.get("/statements.json", response_model=HistoryOut, summary="Published statements, newest first, filtered")
+def history_json(view: View, country: Countries = [], actor: ActorParam = None, topic: TopicParam = None,  # noqa: B006
+                 stance: Stances = [], first: From = None, last: To = None, q: Search = None,  # noqa: B006
+                 conditional: Conditional = None, after: After = None, before: Before = None) -> Response:
+    found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
+    page = _history(view, found, after, before)
+    links = _page_links("/statements.json", found, page)
+    return view.json(HistoryOut(
+        filters=found.params, count=min(page.count, paging.COUNT_CAP), count_is_capped=page.count_capped,
+        page_size=paging.PAGE_SIZE, statements=[StatementOut.of(s) for s in page.statements],
+        older=links["older_url"], newer=links["newer_url"], data_version=view.stamp.version,
+    ))
+
+
+CSV_COLUMNS = ("id", "said_on", "date_precision", "date_is_report_date", "country", "actor", "office", "topic", "stance",
+               "stance_meaning", "condition", "quote", "quote_is_verbatim", "language", "translation", "sources", "url")
+
+
+def _csv_rows(request: Request, found: history_filters.HistoryFilters) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    base = str(request.base_url).rstrip("/")
+    with request.app.state.db.read_session() as session:
+        for s in statements_service.iter_matching(session=session, filters=found):
+            sources = " | ".join(source.url or f"{source.outlet}: {source.title}" for source in s.sources)
+            text_cells = [s.country.code, s.actor.name, s.office.title, s.topic.slug, STANCE_MEANINGS[s.stance],
+                          s.condition or "", s.quote, s.language, s.translation or "", sources]
+            safe = [spreadsheet_safe(cell) for cell in text_cells]
+            writer.writerow([s.id, s.said_on.isoformat(), s.date_precision.value, str(s.date_is_report_date).lower(),
+                             *safe[:4], s.stance, *safe[4:7], str(s.quote_is_verbatim).lower(), *safe[7:],
+                             f"{base}/statements/{s.id}"])
+            yield flush()
+
+
+@router.get("/statements.csv", summary="The filtered history as CSV (cells safe for spreadsheets)",
+            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def history_csv(view: View, country: Countries = [], actor: ActorParam = None, topic: TopicParam = None,  # noqa: B006
+                stance: Stances = [], first: From = None, last: To = None, q: Search = None,  # noqa: B006
+                conditional: Conditional = None) -> Response:
+    found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
+    return view.csv(_csv_rows(view.request, found), filename=f"intercept-watch-statements-v{view.stamp.version}.csv")
+
+
+@router.get("/statements", response_class=HTMLResponse, summary="Published statements, newest first, filtered (HTML)")
+def history_page(view: View, country: Countries = [], actor: ActorParam = None, topic: TopicParam = None,  # noqa: B006
+                 stance: Stances = [], first: From = None, last: To = None, q: Search = None,  # noqa: B006
+                 conditional: Conditional = None, after: After = None, before: Before = None) -> Response:
+    found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
+    canonical = params.with_query("/statements", found.params | {"after": after, "before": before})
+    if not view.htmx and not _same_query(canonical, view.request):
+        # A form sent with empty fields: answer with the clean, shareable URL.
+        return RedirectResponse(canonical, status_code=303)
+    page = _history(view, found, after, before)
+    values: dict[str, Any] = {
+        "nav": "statements", "filters": found, "page": page, "count_cap": paging.COUNT_CAP,
+        "csv_url": params.with_query("/statements.csv", found.params),
+        "json_url": params.with_query("/statements.json", found.params | {"after": after, "before": before}),
+        **_page_links("/statements", found, page),
+    }
+    if view.htmx:
+        return push_url(view.request, view.html("statements/_results.html", **values), canonical)
+    values |= {"topics": topics_repository.all_topics(view.session), "countries": countries_repository.all_countries(view.session)}
+    return view.html("statements/index.html", **values)
+
+
+def _same_query(canonical: str, request: Request) -> bool:
+    """Whether the request asked for exactly the canonical parameters, in any order."""
+    wanted = sorted(parse_qsl(canonical.partition("?")[2], keep_blank_values=True))
+    return wanted == sorted(parse_qsl(request.url.query, keep_blank_values=True))
+
+
+def _statement(view: View, statement_id: int) -> StatementCard:
+    found = repository.cards(view.session, [statement_id])
+    if not found:
+        raise NotFound(f"There is no statement {statement_id}.")
+    return found[0]
+
+
+@router.get("/statements/{statement_id:int}.json", response_model=StatementPageOut, summary="One statement, whole")
+def statement_json(view: View, statement_id: int) -> Response:
+    statement = _statement(view, statement_id)
+    revisions = revisions_repository.for_statement(view.session, statement_id)
+    return view.json(StatementPageOut(
+        statement=StatementOut.of(statement), matrix_cell=_cell_url(statement),
+        revisions=[RevisionSummaryOut(version=r.version, action=r.action.value, at=r.created_at, via=r.via, note=r.note) for r in revisions],
+    ))
+
+
+def _cell_url(statement: StatementCard) -> str:
+    month = f"{statement.said_on:%Y-%m}"
+    return params.with_query("/matrix", {"topic": statement.topic.slug, "to": month, "cell": f"{statement.country.code}:{month}"}) + f"#detail-{statement.country.code}"
+
+
+@router.get("/statements/{statement_id:int}", response_class=HTMLResponse, summary="One statement, whole (HTML)")
+def statement_page(view: View, statement_id: int) -> Response:
+    statement = _statement(view, statement_id)
+    history = [
+        {"revision": revision, "author": author,
+         "changes": diff.changes(json.loads(revision.before) if revision.before else None, json.loads(revision.after))}
+        for revision, author in revisions_repository.for_statement_with_authors(view.session, statement_id)
+    ]
+    history.reverse()  # newest first
+    return view.html("statements/detail.html", nav="statements", s=statement, history=history,
+                     cell_url=_cell_url(statement), rule_month=scoring.month_start(statement.said_on))

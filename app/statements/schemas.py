@@ -1,0 +1,112 @@
+"""JSON shapes of statements, as the JSON twins of the pages return them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from app.statements.cards import StatementCard
+from app.statements.models import STANCE_MEANINGS, Statement
+
+
+class SourceOut(BaseModel):
+    url: str | None = Field(description="The article's URL; null for an article known only by its text.")
+    key: str | None = Field(description="A stable key for an article without a URL.")
+    outlet: str
+    title: str
+    published_on: date | None
+    language: str
+
+
+class ActorRef(BaseModel):
+    name: str
+    slug: str
+    url: str
+
+
+class StatementOut(BaseModel):
+    id: int
+    url: str
+    actor: ActorRef
+    country: str
+    office: str = Field(description="The office the actor held on the statement's date.")
+    office_rank: str = Field(description="head, minister or other: the class the aggregation rule weighs.")
+    topic: str
+    said_on: date
+    date_precision: str
+    date_is_report_date: bool
+    date_note: str | None
+    quote: str
+    quote_is_verbatim: bool
+    language: str
+    translation: str | None
+    stance: int = Field(ge=-2, le=2)
+    stance_meaning: str
+    condition: str | None
+    rationale: str | None
+    status: str
+    retraction_reason: str | None
+    version: int
+    sources: list[SourceOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, statement: Statement | StatementCard) -> StatementOut:
+        """From a statement loaded whole, or its card (both carry actor, country, office, topic and sources)."""
+        return cls(
+            id=statement.id,
+            url=f"/statements/{statement.id}",
+            actor=ActorRef(name=statement.actor.name, slug=statement.actor.slug, url=f"/actors/{statement.actor.slug}"),
+            country=statement.country.code,
+            office=statement.office.title,
+            office_rank=statement.office.rank.value,
+            topic=statement.topic.slug,
+            said_on=statement.said_on,
+            date_precision=statement.date_precision.value,
+            date_is_report_date=statement.date_is_report_date,
+            date_note=statement.date_note,
+            quote=statement.quote,
+            quote_is_verbatim=statement.quote_is_verbatim,
+            language=statement.language,
+            translation=statement.translation,
+            stance=statement.stance,
+            stance_meaning=STANCE_MEANINGS[statement.stance],
+            condition=statement.condition,
+            rationale=statement.rationale,
+            status=statement.status.value,
+            retraction_reason=statement.retraction_reason,
+            version=statement.version,
+            sources=[
+                SourceOut(url=s.url, key=s.key, outlet=s.outlet, title=s.title, published_on=s.published_on, language=s.language)
+                for s in statement.sources
+            ],
+            created_at=statement.created_at,
+            updated_at=statement.updated_at,
+        )
+
+
+class HistoryOut(BaseModel):
+    filters: dict[str, str | list[str]] = Field(description="The filters applied, as query parameters.")
+    count: int = Field(description="Matching statements, counted up to 10,000.")
+    count_is_capped: bool = Field(description="True when there are more than 10,000 (shown as '10,000+').")
+    page_size: int
+    statements: list[StatementOut]
+    older: str | None = Field(description="URL of the next, older page.")
+    newer: str | None = Field(description="URL of the previous, newer page.")
+    data_version: int
+
+
+class RevisionSummaryOut(BaseModel):
+    version: int
+    action: str
+    at: datetime
+    via: str
+    note: str | None
+
+
+class StatementPageOut(BaseModel):
+    statement: StatementOut
+    matrix_cell: str = Field(description="URL of the matrix cell this statement counts in.")
+    revisions: list[RevisionSummaryOut]

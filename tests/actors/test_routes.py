@@ -1,0 +1,40 @@
+"""An actor's page: offices over time, statements, and flagged changes of position."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from app.db import Database
+from app.statements import service
+from tests.support import record, soup
+
+
+def test_offices_over_time_are_shown(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/actors/jens-stoltenberg").text)
+    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("table tbody tr")]
+    assert rows == [["Secretary General of NATO", "until 2024-10-01", "3"]]
+    rutte = soup(shared_client.get("/actors/mark-rutte").text)
+    assert [td.get_text(strip=True) for td in rutte.select("table tbody td")][:2] == ["Secretary General of NATO", "from 2024-10-01"]
+
+
+def test_every_statement_and_no_false_change_flags(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/actors/radoslaw-sikorski").text)
+    assert len(page.select("article.statement")) == 3
+    assert page.select(".change") == []  # +1 then +2: one point, not a change
+
+
+def test_a_two_point_move_is_flagged_with_both_quotes_side_by_side(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        service.create(session=session, via="test", record=record(stance=-1, quote="Poland will not act over Ukraine."))
+    page = soup(client.get("/actors/radoslaw-sikorski").text)
+    (change,) = page.select(".change")
+    assert "+2 \u2192 \u22121" in change.select_one(".change__flag").get_text()  # type: ignore[union-attr]
+    quotes = [b.get_text() for b in change.select("blockquote")]
+    assert quotes[1] == "\u201cPoland will not act over Ukraine.\u201d" and "constitutional duty" in quotes[0]
+    body = client.get("/actors/radoslaw-sikorski.json").json()
+    assert body["changes"][0]["points"] == 3 and body["changes"][0]["after"]["stance"] == -1
+
+
+def test_unknown_actor_is_404(shared_client: TestClient) -> None:
+    assert shared_client.get("/actors/nobody").status_code == 404
+    assert shared_client.get("/actors/nobody.json").json()["status"] == 404

@@ -1,0 +1,140 @@
+"""Real-browser fixtures: the app served by uvicorn on loopback, and Debian's Chromium driven by Playwright.
+
+Without Chromium at /usr/bin/chromium these tests skip with the reason, unless IW_REQUIRE_BROWSER=1
+(as in CI), where a missing browser fails the run instead. `playwright install` is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from app.main import create_app
+from tests.conftest import DatabaseFactory, settings_for
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run",
+]
+
+
+class LiveServer:
+    """The real app under uvicorn in a background thread, on a free loopback port."""
+
+    def __init__(self, database_url: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(create_app(settings_for(database_url)), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def live_server(factories: dict[str, DatabaseFactory]) -> Iterator[LiveServer]:
+    """The seeded app, served for a module of browser tests (each module gets its own database)."""
+    with LiveServer(factories["sqlite"].create("seeded")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
+        if os.environ.get("IW_REQUIRE_BROWSER", "") not in ("", "0", "false"):
+            pytest.fail(message + "; IW_REQUIRE_BROWSER is set, so they may not skip")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class ConsoleWatch:
+    """Console errors and uncaught page errors seen while a test ran.
+
+    A test that asks for a 4xx on purpose calls `allow_status(code)`: the browser then logs
+    "Failed to load resource" for it, which is expected; every other console error still fails.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.allowed: set[int] = set()
+
+    def allow_status(self, code: int) -> None:
+        self.allowed.add(code)
+
+    def _console(self, message) -> None:  # type: ignore[no-untyped-def]
+        if message.type != "error":
+            return
+        text = message.text
+        if any(f"status of {code} " in text for code in self.allowed) and text.startswith("Failed to load resource"):
+            return
+        self.errors.append(f"console {message.type}: {text}")
+
+    def attach(self, page) -> None:  # type: ignore[no-untyped-def]
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+
+
+@pytest.fixture
+def console() -> ConsoleWatch:
+    return ConsoleWatch()
+
+
+@pytest.fixture
+def page(chromium, console: ConsoleWatch) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh page with JavaScript on; the test fails if any console error or page error occurred."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    console.attach(tab)
+    yield tab
+    context.close()
+    assert console.errors == [], console.errors
+
+
+@pytest.fixture
+def page_without_js(chromium) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Callable[[str], Path]:
+    folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return lambda name: folder / name
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)

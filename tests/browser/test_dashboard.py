@@ -1,0 +1,155 @@
+"""The dashboard in a real Chromium: with JavaScript (HTMX updates in place) and without it (links)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ConsoleWatch, LiveServer
+
+POLAND_ROW = "table.matrix tr:has(th a[href^='/countries/PL'])"
+
+
+def _poland_cell(page: Page, month: str) -> object:
+    """Poland's cell for a month such as 'Sep 2024', found by its text alternative."""
+    return page.locator(f"{POLAND_ROW} td a[title^='Poland, {month}:']")
+
+
+def test_matrix_topic_and_range_switch_in_place(page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]) -> None:
+    page.goto(f"{live_server.url}/matrix")
+    expect(page.locator("h1")).to_have_text("Where NATO members stand")
+    expect(page.locator("table.matrix th[scope=row]")).to_have_count(34)
+    expect(page.locator("table.matrix th.matrix__month")).to_have_count(24)
+    page.screenshot(path=str(screenshot_dir("matrix.png")), full_page=True)
+    page.evaluate("window.__stayed = true")  # survives only if nothing reloads the page
+
+    page.select_option("#m-topic", "no-fly-zone")
+    expect(page).to_have_url(re.compile(r"/matrix\?topic=no-fly-zone&from=2022-12&to=2024-11$"))
+    expect(page.locator("#matrix-caption")).to_have_text("No-fly zone")
+    expect(page.locator("table.matrix tr:has(th a[href^='/countries/UA']) td a[title*='supports']").first).to_be_visible()
+
+    page.fill("#m-from", "2024-05")
+    page.dispatch_event("#m-from", "change")
+    expect(page.locator("table.matrix th.matrix__month").first).to_have_text(re.compile("May.*2024"))
+    page.fill("#m-to", "2024-10")
+    page.dispatch_event("#m-to", "change")
+    expect(page.locator("table.matrix th.matrix__month")).to_have_count(6)
+    expect(page).to_have_url(re.compile(r"from=2024-05&to=2024-10"))
+    assert page.evaluate("window.__stayed") is True
+
+
+def test_clicking_a_poland_cell_opens_its_statements_in_place(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/matrix")
+    page.evaluate("window.__stayed = true")
+    cell = _poland_cell(page, "Sep 2024")
+    expect(cell).to_have_attribute("title", re.compile("leans support.*officials divided.*condition attached"))
+    cell.click()
+    detail = page.locator("tr#detail-PL.matrix__detail--open")
+    expect(detail).to_be_visible()
+    expect(detail.locator(".statement__who > a:first-child")).to_have_text(["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"])
+    expect(detail).to_contain_text("Minister of National Defence")
+    expect(detail).to_contain_text("without NATO approval")
+    expect(detail.locator(".statement__sources li").first).to_contain_text("Not named in the article")
+    expect(page).to_have_url(re.compile(r"cell=PL%3A2024-09"))
+    assert page.evaluate("window.__stayed") is True
+
+    _poland_cell(page, "Jul 2024").click()  # another month replaces the panel
+    expect(page.locator("tr#detail-PL h2")).to_contain_text("Poland, Jul 2024")
+
+
+def test_history_filters_update_in_place_and_back_restores_them(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/statements")
+    expect(page.locator("#results article.statement")).to_have_count(24)
+    page.select_option("#h-country", "PL")
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL$"))
+    expect(page.locator("#results article.statement")).to_have_count(6)
+    page.fill("#h-from", "2024-09-01")  # fill fires input and change, as a person typing would
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL&from=2024-09-01$"))
+    expect(page.locator("#results article.statement")).to_have_count(3)
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL$"))
+    expect(page.locator("#results article.statement")).to_have_count(6)
+    expect(page.locator("#h-from")).to_have_value("")
+    expect(page.locator("#h-country option[value=PL]")).to_have_js_property("selected", True)
+
+    page.fill("#h-q", "airspace")
+    expect(page.locator("#results article.statement")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"q=airspace"))
+
+
+def test_a_bad_filter_shows_its_message_in_place(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
+    console.allow_status(400)
+    page.goto(f"{live_server.url}/statements")
+    page.fill("#h-from", "2024-09-01")
+    page.fill("#h-to", "2024-07-01")
+    page.dispatch_event("#h-to", "change")
+    expect(page.locator("#results .error-box")).to_contain_text("'from' (2024-09-01) is after 'to' (2024-07-01)")
+    page.fill("#h-to", "2024-12-31")
+    page.dispatch_event("#h-to", "change")
+    expect(page.locator("#results article.statement")).to_have_count(10)
+
+
+def test_the_country_page_shows_its_chart(page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]) -> None:
+    page.goto(f"{live_server.url}/countries/PL")
+    chart = page.locator("figure.chart svg")
+    expect(chart).to_be_visible()
+    expect(chart.locator("a.chart__point-link")).to_have_count(6)
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 600 and box["height"] > 150
+    page.screenshot(path=str(screenshot_dir("country.png")), full_page=True)
+    chart.locator("a.chart__point-link").first.click()
+    expect(page).to_have_url(re.compile(r"/statements/\d+$"))
+    expect(page.locator("h1")).to_contain_text("on intercepting over ukraine")
+
+
+def test_no_page_logs_a_console_error(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
+    console.allow_status(404)  # the two error pages below answer 404 and 400 on purpose
+    console.allow_status(400)
+    for path in ("/", "/matrix?topic=air-defence-supply&order=stance", "/statements?q=NATO", "/statements/5",
+                 "/countries/NATO", "/countries/DE", "/actors/volodymyr-zelenskyy", "/methodology", "/docs",
+                 "/no-such-page", "/statements?from=2024-02-30"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+
+
+def test_the_matrix_fits_24_months_on_a_laptop_and_works_on_a_phone(page: Page, live_server: LiveServer) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/matrix")
+    scroller = page.locator(".matrix-scroll")
+    assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth"), "24 months need no horizontal scroll at 1366px"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/matrix")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page itself must not overflow a phone"
+    expect(page.locator(".matrix__country").first).to_be_visible()
+
+
+def test_without_javascript_the_same_information_is_reached_by_links(page_without_js: Page, live_server: LiveServer) -> None:
+    page = page_without_js
+    page.goto(f"{live_server.url}/matrix")
+    _poland_cell(page, "Sep 2024").click()
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL&topic=intercept-over-ukraine&to=2024-09-30$"))
+    expect(page.locator("#results .statement__who > a:first-child")).to_contain_text(["Władysław Kosiniak-Kamysz", "Radosław Sikorski"])
+
+    page.goto(f"{live_server.url}/matrix")
+    page.select_option("#m-topic", "no-fly-zone")
+    page.click("form.filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"topic=no-fly-zone"))
+    expect(page.locator("#matrix-caption")).to_have_text("No-fly zone")
+
+    page.goto(f"{live_server.url}/statements")
+    page.select_option("#h-country", "PL")
+    page.fill("#h-from", "2024-09-01")
+    page.click("#history-filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL&from=2024-09-01$"))
+    expect(page.locator("#results article.statement")).to_have_count(3)
+    page.go_back()
+    expect(page.locator("#results article.statement")).to_have_count(24)
+
+    page.goto(f"{live_server.url}/matrix/cell?country=PL&month=2024-09")
+    expect(page.locator(".statement__who > a:first-child")).to_have_count(3)
+    page.goto(f"{live_server.url}/countries/PL")
+    expect(page.locator("figure.chart svg a.chart__point-link")).to_have_count(6)

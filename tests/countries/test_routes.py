@@ -1,0 +1,71 @@
+"""A country's page: positions with their evidence, the timeline chart, who spoke, and statements."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support import soup
+
+
+def _positions(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {p.select_one("h3 a").get_text(): p.get_text(" ", strip=True) for p in page.select("article.position")}
+
+
+def test_poland_shows_each_topic_with_its_evidence(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/PL").text)
+    assert page.select_one("h1").get_text() == "Poland"  # type: ignore[union-attr]
+    positions = _positions(page)
+    intercept = positions["Intercepting over Ukraine"]
+    assert "leans support" in intercept and "officials divided" in intercept and "conditional" in intercept
+    assert "6 statements, Jul\u2013Sep 2024, 3 officials." in intercept
+    assert "no statement on record" in positions["No-fly zone"]
+    speakers = [a.get_text() for a in page.select(".speakers a")]
+    assert speakers == ["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"]
+    dates = [t["datetime"] for t in page.select("article.statement time")]
+    assert len(dates) == 6 and dates == sorted(dates, reverse=True)
+
+
+def test_the_timeline_chart_has_a_point_per_statement(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/PL?topic=intercept-over-ukraine").text)
+    svg = page.select_one("figure.chart svg")
+    assert svg is not None and svg["role"] == "img" and svg.select_one("title").get_text().startswith("Poland")  # type: ignore[union-attr]
+    points = svg.select("a.chart__point-link")
+    assert len(points) == 6
+    assert {a["href"] for a in points} == {a["href"] for a in page.select("article.statement .statement__meta a")}
+    assert all(a.select_one("circle title").get_text() for a in points)  # type: ignore[union-attr]
+    assert svg.select_one("path.chart__line")["d"].startswith("M")  # type: ignore[index]
+    table = page.select("details.chart-data tbody tr")
+    assert table and table[0].get_text(" ", strip=True).startswith("Jul 2024")
+
+
+def test_a_country_with_no_statement_says_so(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/DE").text)
+    assert set(_positions(page).values()) >= {"Intercepting over Ukraine no statement on record"}
+    assert page.select_one("figure.chart") is None
+    assert "No statement on record" in page.select_one("#timeline").get_text()  # type: ignore[union-attr]
+
+
+def test_as_of_shows_the_position_on_that_day(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/PL?as_of=2024-07-09").text)
+    intercept = _positions(page)["Intercepting over Ukraine"]
+    assert "1 statement, Jul 2024, 1 official." in intercept
+    assert len(page.select("article.statement")) == 1
+
+
+def test_the_country_json_twin(shared_client: TestClient) -> None:
+    body = shared_client.get("/countries/NATO.json").json()
+    assert body["kind"] == "alliance" and body["rule_version"] == 1
+    intercept = next(p for p in body["positions"] if p["topic"] == "intercept-over-ukraine")
+    assert intercept["band"] == "leans against" and intercept["statements_on_record"] == 4
+    assert {s["name"] for s in body["speakers"]} == {"Jens Stoltenberg", "Mark Rutte", "Mircea Geoana", "NATO spokesperson"}
+    stoltenberg = next(s for s in body["speakers"] if s["name"] == "Jens Stoltenberg")
+    assert stoltenberg["offices"][0]["ended_on"] == "2024-10-01"
+
+
+def test_bad_country_input(shared_client: TestClient) -> None:
+    assert shared_client.get("/countries/XX").status_code == 404
+    assert shared_client.get("/countries/XX.json").json()["status"] == 404
+    for query, field in (("as_of=2024-02-30", "as_of"), ("as_of=2999-01-01", "as_of"), ("topic=nope", "topic")):
+        response = shared_client.get(f"/countries/PL?{query}")
+        assert response.status_code == 400
+        assert soup(response.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]

@@ -1,0 +1,50 @@
+"""The matrix grid, built without a database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.stances import grid
+
+MONTHS = [date(2024, 6, 1), date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1)]
+COUNTRIES = [
+    grid.CountryRef(1, "DE", "Germany", "member", False), grid.CountryRef(2, "PL", "Poland", "member", True),
+    grid.CountryRef(3, "AL", "Albania", "member", False), grid.CountryRef(4, "UA", "Ukraine", "partner", False),
+]
+
+
+def _row(country_id: int, month: date, score: float, band: str, counted: int = 1) -> grid.ScoreRow:
+    return grid.ScoreRow(country_id, month, score, band, counted, counted, counted, False, False)
+
+
+def test_cells_carry_forward_and_stay_empty_before_the_first_statement() -> None:
+    built = grid.build(countries=COUNTRIES, rows=[_row(2, date(2024, 7, 1), 0.7, "leans support")],
+                       carry_in=[], months=MONTHS, topic="t", order="neighbours", query={})
+    poland = built.members[0]
+    assert poland.country.code == "PL" and poland.leading_empty == 1
+    assert [c.band for c in poland.cells] == [None, "leans support", "leans support", "leans support"]
+    assert [c.carried for c in poland.cells] == [False, False, True, True]
+    assert "carried forward from Jul 2024" in poland.cells[3].label
+
+
+def test_a_position_from_before_the_window_is_carried_in() -> None:
+    built = grid.build(countries=COUNTRIES, rows=[], carry_in=[_row(1, date(2023, 1, 1), -1.7, "opposes")],
+                       months=MONTHS, topic="t", order="neighbours", query={})
+    germany = next(row for row in built.members if row.country.code == "DE")
+    assert germany.leading_empty == 0 and all(c.band == "opposes" and c.carried for c in germany.cells)
+
+
+def test_orders() -> None:
+    rows = [_row(1, date(2024, 9, 1), -1.0, "leans against"), _row(3, date(2024, 9, 1), 1.8, "supports")]
+    by_stance = grid.build(countries=COUNTRIES, rows=rows, carry_in=[], months=MONTHS, topic="t", order="stance", query={})
+    assert [r.country.code for r in by_stance.members] == ["AL", "DE", "PL"]
+    neighbours = grid.build(countries=COUNTRIES, rows=rows, carry_in=[], months=MONTHS, topic="t", order="neighbours", query={})
+    assert [r.country.code for r in neighbours.members] == ["PL", "AL", "DE"]
+    assert [r.country.code for r in neighbours.others] == ["UA"]
+
+
+def test_cell_text_escapes_names() -> None:
+    evil = [grid.CountryRef(9, "XX", "<b>Evil</b>", "member", False)]
+    built = grid.build(countries=evil, rows=[_row(9, date(2024, 9, 1), 0.0, "mixed or neutral")], carry_in=[],
+                       months=MONTHS, topic="t", order="neighbours", query={})
+    assert "<b>" not in built.members[0].cells[-1].label and "&lt;b&gt;Evil" in built.members[0].cells[-1].label

@@ -1,0 +1,228 @@
+"""The matrix, a cell's evidence and the methodology, on the seed data, as a reader sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from fastapi.testclient import TestClient
+
+from tests.support import soup
+
+MONTHS_2024 = {"Jul": 7, "Aug": 8, "Sep": 9}
+
+
+def _matrix_rows(page: BeautifulSoup) -> dict[str, list[Tag]]:
+    """Country name -> its cells, one per month (a merged 'no statement on record' cell is expanded)."""
+    rows = {}
+    for tr in page.select("table.matrix tbody tr"):
+        th = tr.find("th", scope="row")
+        if th is None:
+            continue
+        cells: list[Tag] = []
+        for td in tr.find_all("td"):
+            cells.extend([td] * int(td.get("colspan", 1)))
+        rows[th.get_text(strip=True)] = cells
+    return rows
+
+
+def _months(page: BeautifulSoup) -> list[str]:
+    return [th.get_text(" ", strip=True) for th in page.select("table.matrix thead th.matrix__month")]
+
+
+def _cell_title(td: Tag) -> str:
+    link = td.find("a")
+    return link["title"] if link is not None else td.get_text(" ", strip=True)  # type: ignore[index,return-value]
+
+
+@pytest.fixture(scope="module")
+def matrix_page(shared_client: TestClient) -> BeautifulSoup:
+    response = shared_client.get("/matrix")
+    assert response.status_code == 200
+    return soup(response.text)
+
+
+def test_the_default_range_is_24_months_up_to_the_latest_statement(matrix_page: BeautifulSoup) -> None:
+    months = _months(matrix_page)
+    assert len(months) == 24
+    assert months[0] == "Dec 2022" and months[-1] == "Nov"
+    assert matrix_page.select_one("#m-topic option[selected]")["value"] == "intercept-over-ukraine"  # type: ignore[index]
+
+
+def test_rows_put_ukraines_neighbours_first_and_nato_and_ukraine_apart(matrix_page: BeautifulSoup) -> None:
+    groups = matrix_page.select("table.matrix tbody")
+    members = [th.get_text(strip=True) for th in groups[0].select("th[scope=row]")]
+    assert len(members) == 32
+    assert members[:4] == ["Poland", "Slovakia", "Hungary", "Romania"]
+    assert members[4:] == sorted(members[4:])
+    others = [th.get_text(strip=True) for th in groups[1].select("th[scope=row]")]
+    assert others == ["NATO (the alliance's institutions)", "Ukraine"]
+    assert "Ukraine" in groups[1].select_one("th[scope=rowgroup]").get_text()  # type: ignore[union-attr]
+
+
+def test_the_seed_data_reads_right(matrix_page: BeautifulSoup) -> None:
+    rows = _matrix_rows(matrix_page)
+    months = _months(matrix_page)
+    index = {month.split()[0]: i for i, month in enumerate(months) if month.split()[0] in MONTHS_2024 and i > 12}
+    poland = rows["Poland"]
+    for name in ("Jul", "Aug", "Sep"):
+        title = _cell_title(poland[index[name]])
+        assert "leans support" in title, title
+        assert "with a condition attached" in title
+    assert "officials divided" in _cell_title(poland[index["Sep"]])
+    assert "carried forward from Jul 2024" in _cell_title(poland[index["Aug"]])
+    assert "cell--carried" in poland[index["Aug"]]["class"]  # type: ignore[operator]
+    nato = rows["NATO (the alliance's institutions)"]
+    assert "opposes" in _cell_title(nato[index["Jul"]])
+    assert "leans against" in _cell_title(nato[index["Sep"]])
+    assert "supports" in _cell_title(rows["Ukraine"][index["Sep"]])
+    for name, cells in rows.items():
+        if name not in ("Poland", "Ukraine", "NATO (the alliance's institutions)"):
+            assert {td.get_text(" ", strip=True) for td in cells} == {"no statement on record"}, name
+
+
+def test_no_statement_on_record_is_never_shown_as_neutral(matrix_page: BeautifulSoup) -> None:
+    rows = _matrix_rows(matrix_page)
+    germany = rows["Germany"]
+    assert all("band--" not in " ".join(td.get("class", [])) for td in germany)
+    assert all(td.find("a") is None for td in germany), "an empty cell links nowhere"
+    assert "mixed or neutral" not in " ".join(td.get_text(" ", strip=True) for td in germany)
+
+
+def test_cells_show_band_as_text_symbol_and_count(matrix_page: BeautifulSoup) -> None:
+    rows = _matrix_rows(matrix_page)
+    months = _months(matrix_page)
+    sep = next(i for i, month in enumerate(months) if month.startswith("Sep") and i > 12)
+    cell = rows["Poland"][sep]
+    assert cell.select_one("b").get_text() == "+"  # type: ignore[union-attr]
+    assert cell.select_one("small").get_text(" ", strip=True) == "3 \u2260*"  # type: ignore[union-attr]
+    link = cell.find("a")
+    assert link["href"] == "/statements?country=PL&topic=intercept-over-ukraine&to=2024-09-30"  # type: ignore[index]
+    assert link["hx-get"].startswith("/matrix/cell?topic=intercept-over-ukraine&country=PL&month=2024-09")  # type: ignore[index]
+
+
+def test_the_topic_switches_the_matrix(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix?topic=no-fly-zone").text)
+    rows = _matrix_rows(page)
+    assert page.select_one("#m-topic option[selected]")["value"] == "no-fly-zone"  # type: ignore[index]
+    assert any("supports" in _cell_title(td) for td in rows["Ukraine"])
+    assert {td.get_text(" ", strip=True) for td in rows["Poland"]} == {"no statement on record"}
+    context = soup(shared_client.get("/matrix?topic=air-defence-supply").text)
+    assert "not a stance on interception" in context.select_one(".matrix-summary").get_text()  # type: ignore[union-attr]
+
+
+def test_the_date_range_sets_the_columns(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix?from=2024-06&to=2024-10").text)
+    assert _months(page) == ["Jun 2024", "Jul", "Aug", "Sep", "Oct"]
+    assert page.select_one("#m-from")["value"] == "2024-06"  # type: ignore[index]
+
+
+def test_order_by_stance_puts_the_most_supportive_first(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix?order=stance").text)
+    members = [th.get_text(strip=True) for th in page.select("table.matrix tbody")[0].select("th[scope=row]")]
+    assert members[0] == "Poland"  # the only member with a statement
+    assert members[1:] == sorted(members[1:])
+
+
+def test_as_of_shows_positions_as_they_stood(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix?as_of=2024-07-09").text)
+    months = _months(page)
+    assert months[-1] == "Jul"
+    july = _matrix_rows(page)["Poland"][-1]
+    title = _cell_title(july)
+    assert "1 statement counted" in title and "leans support" in title  # only Tusk (8 Jul) by the 9th
+
+
+def test_an_htmx_request_gets_a_fragment(shared_client: TestClient) -> None:
+    response = shared_client.get("/matrix?topic=no-fly-zone", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<html" not in response.text and soup(response.text).select_one("section#matrix-region") is not None
+    assert response.headers["HX-Push-Url"] == "/matrix?topic=no-fly-zone"
+    assert "HX-Request" in response.headers["Vary"]
+    full = shared_client.get("/matrix?topic=no-fly-zone")
+    assert full.text.lstrip().startswith("<!doctype html>") and full.headers["ETag"] != response.headers["ETag"]
+
+
+def test_a_cell_opens_its_statements_in_place(shared_client: TestClient) -> None:
+    response = shared_client.get("/matrix/cell?country=PL&month=2024-09&topic=intercept-over-ukraine", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text
+    fragment = soup(response.text)
+    row = fragment.select_one("tr#detail-PL")
+    assert row is not None
+    speakers = [a.get_text() for a in row.select(".statement__who > a:first-child")]
+    assert speakers == ["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"]
+    offices = [span.get_text() for span in row.select(".statement__office")]
+    assert offices == ["Prime Minister of Poland", "Minister of Foreign Affairs", "Minister of National Defence"]
+    text = row.get_text(" ", strip=True)
+    assert "it would require NATO's involvement and approval" in text and "leans support" in text
+    assert "Officials are divided" in text and "A condition is attached" in text
+    assert [li.find("cite").get_text() for li in row.select(".statement__sources li")][1] == "NATO warns members against shooting down Russian missiles"  # type: ignore[union-attr]
+    assert response.headers["HX-Push-Url"].endswith("cell=PL%3A2024-09")
+
+
+def test_a_cell_without_javascript_is_a_page_and_the_matrix_can_open_it(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix/cell?country=PL&month=2024-07").text)
+    assert page.select_one("h1, h2").get_text(" ", strip=True).startswith("Poland, Jul 2024")  # type: ignore[union-attr]
+    opened = soup(shared_client.get("/matrix?cell=PL:2024-07").text)
+    assert opened.select_one("tr#detail-PL.matrix__detail--open") is not None
+    assert [a.get_text() for a in opened.select("tr#detail-PL .statement__who > a:first-child")][0] == "Donald Tusk"
+
+
+def test_the_matrix_json_twin_matches_the_page(shared_client: TestClient) -> None:
+    body: dict[str, Any] = shared_client.get("/matrix.json?from=2024-06&to=2024-10").json()
+    assert body["months"] == ["2024-06", "2024-07", "2024-08", "2024-09", "2024-10"]
+    assert body["rule_version"] == 1 and body["topic"] == "intercept-over-ukraine"
+    poland = next(row for row in body["members"] if row["country"] == "PL")
+    assert [c["band"] for c in poland["cells"]] == [None, "leans support", "leans support", "leans support", "leans support"]
+    assert poland["cells"][0]["no_statement_on_record"] and poland["cells"][2]["carried_forward"]
+    assert poland["cells"][3]["divided"] and poland["cells"][3]["conditional"]
+    assert poland["cells"][3]["score"] == pytest.approx(1.0)
+    assert [row["country"] for row in body["others"]] == ["NATO", "UA"]
+
+
+def test_the_cell_json_twin_explains_the_weights(shared_client: TestClient) -> None:
+    body = shared_client.get("/matrix/cell.json?country=PL&month=2024-09").json()
+    assert body["band"] == "leans support" and body["score"] == pytest.approx(1.0)
+    weights = {item["statement"]["actor"]["name"]: item for item in body["counted"]}
+    assert weights["Donald Tusk"]["office_weight"] == 3 and weights["Donald Tusk"]["age_days"] == 84
+    assert weights["Radosław Sikorski"]["weight"] == pytest.approx(2 * 0.5 ** (28 / 180), abs=1e-5)
+
+
+def test_methodology_works_the_poland_example(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/methodology").text)
+    example = page.select_one("#worked-example")
+    assert example is not None and example.get_text(strip=True).startswith("5. A worked example: Poland, 2024-09")
+    rows = page.select("table.example tbody tr")
+    assert [row.select_one("td a").get_text() for row in rows] == ["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"]  # type: ignore[union-attr]
+    assert "+1.0000" in page.get_text() and "rule (version 1)" in page.get_text()
+    body = shared_client.get("/methodology.json").json()
+    assert body["office_weights"] == {"head": 3, "minister": 2, "other": 1} and body["half_life_days"] == 180
+    assert body["example"]["score"] == pytest.approx(1.0) and body["example"]["divided"] and body["example"]["conditional"]
+    assert [band["rule"] for band in body["bands"]] == ["≥ 1.5", "≥ 0.5 and < 1.5", "> −0.5 and < 0.5", "> −1.5 and ≤ −0.5", "≤ −1.5"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/matrix?to=2024-13", "to"),
+        ("/matrix?from=2024-09&to=2024-07", "from"),
+        ("/matrix?as_of=2024-02-30", "as_of"),
+        ("/matrix?as_of=10000-01-01", "as_of"),
+        ("/matrix?topic=moon-base", "topic"),
+        ("/matrix?order=alphabet", "order"),
+        ("/matrix?from=2014-01&to=2024-09", "from"),
+        ("/matrix?cell=XX:2024-09", "cell"),
+        ("/matrix/cell?country=XX&month=2024-09", "country"),
+        ("/matrix/cell?country=PL", "month"),
+    ],
+)
+def test_bad_matrix_parameters_get_a_4xx_that_names_them(shared_client: TestClient, path: str, field: str) -> None:
+    page = shared_client.get(path)
+    assert page.status_code == 400
+    errors = soup(page.text).select(".error-list li")
+    assert errors and errors[0].find("strong").get_text() == field  # type: ignore[union-attr]
+    json_path = path.replace("/matrix?", "/matrix.json?").replace("/matrix/cell?", "/matrix/cell.json?")
+    if json_path != path and "cell=" not in json_path:
+        body = shared_client.get(json_path).json()
+        assert body["status"] == 400 and body["errors"][0]["field"] == field and body["errors"][0]["message"]

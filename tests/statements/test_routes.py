@@ -1,0 +1,215 @@
+"""The statement history, its JSON and CSV twins, and the statement page, as a reader sees them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from app.db import Database
+from app.statements import paging, service
+from tests.support import record, soup
+
+
+def _cards(page: BeautifulSoup) -> list[dict[str, str]]:
+    found = []
+    for card in page.select("#results article.statement"):
+        found.append({
+            "actor": card.select_one(".statement__who > a").get_text(),  # type: ignore[union-attr]
+            "date": card.select_one("time")["datetime"],  # type: ignore[index]
+            "stance": card.select_one(".stance").get_text(),  # type: ignore[union-attr]
+            "quote": card.select_one("blockquote").get_text(),  # type: ignore[union-attr]
+        })
+    return found
+
+
+def _get(client: TestClient, path: str) -> BeautifulSoup:
+    response = client.get(path)
+    assert response.status_code == 200, response.text[:300]
+    return soup(response.text)
+
+
+def test_the_history_lists_every_published_statement_newest_first(shared_client: TestClient) -> None:
+    page = _get(shared_client, "/statements")
+    cards = _cards(page)
+    assert len(cards) == 24
+    assert [c["date"] for c in cards] == sorted((c["date"] for c in cards), reverse=True)
+    assert "24 statements match" in page.select_one(".results__count").get_text(" ", strip=True)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("country=PL", {"Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"}),
+        ("country=PL&country=NATO", {"Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz", "Jens Stoltenberg", "Mark Rutte", "Mircea Geoana", "NATO spokesperson"}),
+        ("actor=radoslaw-sikorski", {"Radosław Sikorski"}),
+        ("actor=Sikorski", {"Radosław Sikorski"}),
+        ("topic=no-fly-zone", {"Government of Ukraine"}),
+        ("stance=-2", {"Jens Stoltenberg"}),
+        ("stance=-1&stance=0", {"NATO spokesperson", "Mircea Geoana", "Władysław Kosiniak-Kamysz"}),
+        ("from=2024-11-01", {"Volodymyr Zelenskyy", "Mark Rutte", "Government of Ukraine"}),
+        ("to=2024-06-30", {"Government of Ukraine"}),
+        ("q=airspace", {"Radosław Sikorski", "Government of Ukraine"}),
+        ("q=constitutional+duty", {"Radosław Sikorski"}),
+        ("conditional=1&country=PL", {"Donald Tusk", "Władysław Kosiniak-Kamysz", "Radosław Sikorski"}),
+    ],
+)
+def test_each_filter_narrows_the_history(shared_client: TestClient, query: str, expected: set[str]) -> None:
+    page = _get(shared_client, f"/statements?{query}")
+    cards = _cards(page)
+    assert {c["actor"] for c in cards} == expected
+    assert 0 < len(cards) < 24
+    body = shared_client.get(f"/statements.json?{query}").json()
+    assert {s["actor"]["name"] for s in body["statements"]} == expected
+    assert body["count"] == len(cards) == len(body["statements"])
+
+
+def test_filters_combine_and_the_form_shows_them(shared_client: TestClient) -> None:
+    page = _get(shared_client, "/statements?country=PL&from=2024-09-01&q=NATO")
+    assert [c["actor"] for c in _cards(page)] == ["Władysław Kosiniak-Kamysz", "Radosław Sikorski"]
+    assert page.select_one("#h-country option[selected]")["value"] == "PL"  # type: ignore[index]
+    assert page.select_one("#h-from")["value"] == "2024-09-01" and page.select_one("#h-q")["value"] == "NATO"  # type: ignore[index]
+
+
+def test_a_form_sent_with_empty_fields_goes_to_the_clean_url(shared_client: TestClient) -> None:
+    response = shared_client.get("/statements?country=PL&actor=&topic=&stance=&from=&to=&q=", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/statements?country=PL"
+
+
+def test_an_htmx_request_gets_the_results_fragment(shared_client: TestClient) -> None:
+    response = shared_client.get("/statements?country=PL&q=&from=2024-09-01", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert soup(response.text).select_one("section#results") is not None
+    assert response.headers["HX-Push-Url"] == "/statements?country=PL&from=2024-09-01"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2024-02-30", "from"),
+        ("to=10000-01-01", "to"),
+        ("from=2024-09-01&to=2024-07-01", "from"),
+        ("country=XX", "country"),
+        ("topic=moon-base", "topic"),
+        ("stance=3", "stance"),
+        ("actor=nobody-at-all", "actor"),
+        ("after=2024-07-13.5.bogus", "after"),
+        ("q=%21%21%21", "q"),
+        ("conditional=maybe", "conditional"),
+    ],
+)
+def test_bad_history_input_gets_a_4xx_naming_it(shared_client: TestClient, query: str, field: str) -> None:
+    page = shared_client.get(f"/statements?{query}")
+    assert page.status_code == 400
+    assert soup(page.text).select_one(".error-list li strong").get_text() == field  # type: ignore[union-attr]
+    body = shared_client.get(f"/statements.json?{query}").json()
+    assert body["status"] == 400 and body["errors"][0]["field"] == field
+    fragment = shared_client.get(f"/statements?{query}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 400 and "<html" not in fragment.text and fragment.headers["HX-Reswap"] == "innerHTML"
+
+
+def _add_statements(database: Database, count: int) -> None:
+    with database.write() as session:
+        for number in range(count):
+            service.create(session=session, via="test", record=record(
+                said_on=(date(2024, 10, 1) + timedelta(days=number % 40)).isoformat(),
+                quote=f"Paged statement number {number}.", stance=number % 5 - 2))
+
+
+def test_keyset_pages_cover_everything_once_in_order(client: TestClient, seeded_db: Database) -> None:
+    _add_statements(seeded_db, 60)  # 84 published in all: two pages
+    first = _get(client, "/statements")
+    first_cards = _cards(first)
+    assert len(first_cards) == paging.PAGE_SIZE
+    older = first.select_one("a[rel=next]")["href"]  # type: ignore[index]
+    assert "after=" in older and first.select_one("a[rel=prev]") is None
+    second = _get(client, older)
+    second_cards = _cards(second)
+    assert len(second_cards) == 84 - paging.PAGE_SIZE and second.select_one("a[rel=next]") is None
+    keys = [(c["date"], c["quote"]) for c in first_cards + second_cards]
+    assert len(set(keys)) == 84
+    dates = [c["date"] for c in first_cards + second_cards]
+    assert dates == sorted(dates, reverse=True)
+    back = _get(client, second.select_one("a[rel=prev]")["href"])  # type: ignore[index]
+    assert _cards(back) == first_cards
+
+
+def test_the_count_is_capped(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paging, "COUNT_CAP", 10)
+    page = _get(client, "/statements")
+    assert page.select_one(".results__count strong").get_text() == "10+"  # type: ignore[union-attr]
+    body = client.get("/statements.json").json()
+    assert body["count"] == 10 and body["count_is_capped"] is True
+
+
+def test_csv_exports_the_filtered_history_safely(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        service.create(session=session, via="test", record=record(quote="=cmd|' /C calc'!A0", condition="+danger"))
+    response = client.get("/statements.csv?country=PL")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 7 and {row["country"] for row in rows} == {"PL"}
+    mine = next(row for row in rows if "calc" in row["quote"])
+    assert mine["quote"].startswith("'=") and mine["condition"] == "'+danger"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for key, cell in row.items() if key not in ("stance",))
+    assert rows[0]["url"].endswith(f"/statements/{rows[0]['id']}")
+
+
+def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
+    body = shared_client.get("/statements.json?actor=donald-tusk").json()
+    statement_id = body["statements"][0]["id"]
+    page = _get(shared_client, f"/statements/{statement_id}")
+    facts = {dt.get_text(strip=True): dd.get_text(" ", strip=True) for dt, dd in zip(page.select(".facts dt"), page.select(".facts dd"), strict=True)}
+    assert facts["Office that day"].startswith("Prime Minister of Poland") and "3" in facts["Office that day"]
+    assert facts["Condition"] == "it would require NATO's involvement and approval"
+    assert facts["Date"].startswith("8 Jul 2024") and "security agreement" in facts["Date"]
+    links = {a.get_text(strip=True): a["href"] for a in page.select(".links a")}
+    assert links["Its matrix cell (Poland, Jul 2024)"] == "/matrix?topic=intercept-over-ukraine&to=2024-07&cell=PL%3A2024-07#detail-PL"
+    assert page.select_one(".source-list cite").get_text().startswith("Untitled article beginning")  # type: ignore[union-attr]
+    twin = shared_client.get(f"/statements/{statement_id}.json").json()
+    assert twin["statement"]["condition"] == facts["Condition"] and twin["revisions"][0]["action"] == "create"
+    assert shared_client.get("/statements/99999").status_code == 404
+    assert shared_client.get("/statements/99999.json").json()["status"] == 404
+
+
+def test_a_retracted_statement_keeps_its_page_and_leaves_the_listings(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        created, _ = service.create(session=session, via="test", record=record(quote="Soon to be retracted."))
+        service.retract(session=session, statement_id=created.id, reason="Wrongly attributed", expected_version=1, via="test")
+    page = _get(client, f"/statements/{created.id}")
+    assert "Retracted. Wrongly attributed" in page.select_one(".banner-box").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert "Soon to be retracted." not in [c["quote"] for c in _cards(_get(client, "/statements?country=PL"))]
+    assert client.get("/statements.json?q=retracted").json()["count"] == 0
+
+
+def test_etag_gives_304_until_a_statement_is_written(client: TestClient, seeded_db: Database) -> None:
+    for path in ("/statements?country=PL", "/matrix", "/statements.json", "/countries/PL"):
+        first = client.get(path)
+        etag = first.headers["ETag"]
+        assert first.headers["Last-Modified"] and "HX-Request" in first.headers["Vary"]
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+    before = client.get("/statements?country=PL").headers["ETag"]
+    with seeded_db.write() as session:
+        service.create(session=session, via="test", record=record())
+    after = client.get("/statements?country=PL", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["ETag"] != before
+    assert len(_cards(soup(after.text))) == 7
+
+
+def test_the_statement_page_shows_its_history_with_differences(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        created, _ = service.create(session=session, via="test", record=record(quote="Poland is open to it."))
+        service.edit(session=session, statement_id=created.id, expected_version=1, via="test",
+                     record=record(quote="Poland is not open to it.", stance=-1))
+    page = _get(client, f"/statements/{created.id}")
+    versions = page.select("#history article.revision")
+    assert [v.select_one("h3").contents[0].strip() for v in versions] == ["Version 2: edited", "Version 1: recorded"]  # type: ignore[union-attr]
+    rows = {tr.select_one("th").get_text(): tr.select_one("td") for tr in versions[0].select("table.diff tbody tr")}
+    assert set(rows) == {"Stance", "Quote"}
+    assert rows["Quote"].select_one("ins").get_text() == " not"  # type: ignore[union-attr]
+    assert rows["Stance"].select_one("del").get_text() == "2" and rows["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
