@@ -29,6 +29,7 @@ class Plan:
     seed: int
     warmup: int  # seconds of load before a target's first measured run
     duration: int  # seconds per measured run
+    max_duration: int  # the longest a run may get for a page too slow to answer enough requests in `duration`
     repeats: int  # measured runs per figure; the report shows the median
     throughput_connections: int
     latency_connections: int
@@ -72,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="Synthetic data seed.")
     p.add_argument("--warmup", type=int, help="Seconds of warm-up per target (default 1).")
     p.add_argument("--duration", type=int, help="Seconds per measured run (default 3; quick 1).")
+    p.add_argument("--max-duration", type=int, help="Longest run for a slow page, e.g. Datasette at 1,000,000 statements (default 20; quick 5).")
     p.add_argument("--repeats", type=int, default=3, help="Measured runs per figure; the median is reported (at least 3).")
     p.add_argument("--connections", type=int, default=8, help="wrk connections for throughput runs.")
     p.add_argument("--latency-connections", type=int, default=2, help="wrk connections for latency runs (fixed and low).")
@@ -111,6 +113,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         seed=args.seed,
         warmup=args.warmup if args.warmup is not None else 1,
         duration=args.duration or (1 if quick else 3),
+        max_duration=max(args.max_duration or (5 if quick else 20), args.duration or (1 if quick else 3)),
         repeats=args.repeats,
         throughput_connections=args.connections,
         latency_connections=args.latency_connections,

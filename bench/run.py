@@ -8,6 +8,7 @@ mode, the growth check against a 10,000-statement database; then the markdown re
 
 from __future__ import annotations
 
+import math
 import shutil
 import statistics
 import sys
@@ -26,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 from app.config import normalise_database_url
 from app.synthetic import repository as synthetic_repository
 from app.synthetic import service as synthetic_service
+from app.system import migrations
 from bench import mixed, wrk
 from bench.app import FRESH_HEADER
 from bench.config import BENCH_SECRET, Plan, parser, plan_from
@@ -35,6 +37,9 @@ from bench.report import RunRecord, render
 from bench.servers import Server, app_server, datasette_server
 from bench.targets import PAGES, POSTGRESQL, SQLITE, Figures, Target
 from bench.wrk import BenchError
+
+
+MIN_REQUESTS = 8  # a run should complete at least this many requests; slower pages get longer runs
 
 
 class Unavailable(Exception):
@@ -70,6 +75,7 @@ def ensure_synthetic(database_url: str, plan: Plan, statements: int) -> None:
     """Build the synthetic database unless it already holds exactly this size and seed."""
     if _is_cached(database_url, plan, statements):
         say(f"reusing the synthetic database at {make_url(database_url).render_as_string(hide_password=True)}")
+        migrations.upgrade(database_url)  # a cache made before a new migration gets it, as production would
         return
     synthetic_service.generate(database_url=database_url, statements=statements, seed=plan.seed, replace=True,
                                track=_announce)
@@ -151,10 +157,14 @@ class Bench:
         return dict(httpx.request(method, server.base_url + "/_bench/body-cache", timeout=30).json())
 
     def _run(self, server: Server, target: Target, url: str, headers: dict[str, str], connections: int,
-             counts: dict[str, int] | None) -> wrk.WrkRun:
+             counts: dict[str, int] | None, duration: int) -> wrk.WrkRun:
         if counts is not None:
             self._body_cache(server, "DELETE")
-        run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=self.plan.duration, headers=headers)
+        run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers)
+        if run.requests == 0 and duration < self.plan.max_duration:
+            run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers)
+        if run.requests == 0:
+            raise BenchError(f"{target.label}: no request completed in {self.plan.max_duration}s at {url}")
         if run.failed:
             raise BenchError(f"{target.label}: {run.failed} requests failed during the run ({run.errors}) at {url}")
         if counts is not None:
@@ -170,6 +180,8 @@ class Bench:
         plan = self.plan
         targets = [t for t in PAGES if t.server == kind and backend in t.backends and (only is None or t.key in only)]
         ready: list[tuple[Target, str, dict[str, str]]] = []
+        durations: dict[str, int] = {}
+        connections: dict[str, int] = {}
         measured: dict[str, Figures] = {}
         for target in targets:
             status, headers = self.probe(server, target, fixture)
@@ -178,10 +190,16 @@ class Bench:
                 measured[target.key] = Figures(target.key, backend, path, status)
                 say(f"{backend}: {target.key}: not available (404)")
                 continue
-            ready.append((target, path, headers))
+            durations[target.key], connections[target.key] = plan.duration, plan.throughput_connections
             if plan.warmup:
-                wrk.run(server.base_url + path, core=plan.load_core, connections=plan.throughput_connections,
-                        duration=plan.warmup, headers=headers)
+                warm = wrk.run(server.base_url + path, core=plan.load_core, connections=plan.throughput_connections,
+                               duration=plan.warmup, headers=headers)
+                durations[target.key] = run_seconds(plan, warm.rps)
+                if warm.rps < plan.throughput_connections:
+                    # Under a request per connection per second, more connections add no throughput,
+                    # only requests cut off when the run ends.
+                    connections[target.key] = plan.latency_connections
+            ready.append((target, path, headers))
         throughput: dict[str, list[wrk.WrkRun]] = {t.key: [] for t, _, _ in ready}
         latencies: dict[str, list[wrk.WrkRun]] = {t.key: [] for t, _, _ in ready}
         counts: dict[str, dict[str, int]] = {t.key: {} for t, _, _ in ready}
@@ -189,19 +207,24 @@ class Bench:
             for target, path, headers in ready:
                 url = server.base_url + path
                 tracked = counts[target.key] if kind == "app" else None
-                run = self._run(server, target, url, headers, plan.throughput_connections, tracked)
+                seconds = durations[target.key]
+                run = self._run(server, target, url, headers, connections[target.key], tracked, seconds)
                 throughput[target.key].append(run)
-                if latency:
-                    latencies[target.key].append(self._run(server, target, url, headers, plan.latency_connections, tracked))
+                if latency and target.latency_run:
+                    latencies[target.key].append(
+                        self._run(server, target, url, headers, plan.latency_connections, tracked, seconds))
                 say(f"{backend}: {target.key} run {repeat + 1}/{plan.repeats}: {run.rps:,.0f} req/s")
         for target, path, _ in ready:
             runs = [run.rps for run in throughput[target.key]]
-            lat = latencies[target.key]
+            lat = latencies[target.key] if target.latency_run else (throughput[target.key] if latency else [])
+            notes = _notes(counts[target.key], durations[target.key], plan.duration,
+                           connections[target.key] if connections[target.key] != plan.throughput_connections else None,
+                           latency and not target.latency_run)
             measured[target.key] = Figures(
                 target.key, backend, path, str(target.expect), rps=statistics.median(runs),
                 p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,
                 p99_ms=statistics.median(r.p99_ms for r in lat) if lat else None,
-                runs=tuple(runs), note=_cache_note(counts[target.key]),
+                runs=tuple(runs), note=notes,
             )
         for key, figures in measured.items():
             record.results[(backend, key)] = figures
@@ -307,10 +330,26 @@ class Bench:
         return record
 
 
-def _cache_note(counts: dict[str, int]) -> str:
-    if not any(counts.values()):
-        return ""
-    return "body cache: " + ", ".join(f"{counts.get(name, 0):,} {name}" for name in ("hits", "misses", "bypassed"))
+def run_seconds(plan: Plan, warmup_rps: float) -> int:
+    """How long a target's runs last: the plan's duration, longer for a page too slow to give MIN_REQUESTS in it."""
+    if warmup_rps * plan.duration >= MIN_REQUESTS:
+        return plan.duration
+    if warmup_rps <= 0:
+        return plan.max_duration
+    return min(plan.max_duration, max(plan.duration, math.ceil(MIN_REQUESTS / warmup_rps)))
+
+
+def _notes(counts: dict[str, int], seconds: int, planned: int, connections: int | None, latency_from_throughput: bool) -> str:
+    notes = []
+    if seconds != planned:
+        notes.append(f"runs of {seconds}s: a slow page")
+    if connections is not None:
+        notes.append(f"throughput runs at {connections} connections: a slow page")
+    if latency_from_throughput:
+        notes.append("p50/p99 from the throughput runs (no latency runs: no target reads them)")
+    if any(counts.values()):
+        notes.append("body cache: " + ", ".join(f"{counts.get(name, 0):,} {name}" for name in ("hits", "misses", "bypassed")))
+    return "; ".join(notes)
 
 
 def write_report(record: RunRecord) -> Path:

@@ -26,6 +26,7 @@ def test_every_page_builds_its_url_and_keys_are_unique() -> None:
     assert paths["history-deep"] == "/statements?after=2025-01-01.7.sig"
     assert paths["datasette-json"].startswith("/synthetic/statement.json?country_id__in=23%2C13&said_on__gte=2025-01-01")
     assert "_size=50" in paths["datasette-html"] and "_sort_desc=said_on" in paths["datasette-html"]
+    assert "status=published" in paths["datasette-html"]  # the rows the history lists
     assert BY_KEY["matrix-304"].expect == 304 and BY_KEY["matrix-304"].conditional and BY_KEY["matrix-fresh"].fresh
 
 
