@@ -22,9 +22,20 @@ from tests.support import assert_scores_match_rebuild, snapshot_tables, soup, ta
 SIZE = 2000
 SEED = 7
 
-# Every page a synthetic database can show today must carry the banner: add each dashboard page here as it lands.
+# Every page a synthetic database can show must carry the banner: add each new page here, one line each.
+# {statement}, {actor}, {country}, {topic} and {month} are filled in from one published statement.
 BANNER_PAGES = (
     "/this-page-does-not-exist",
+    "/",
+    "/matrix?topic=intercept-over-ukraine",
+    "/matrix/cell?topic={topic}&country={country}&month={month}",
+    "/methodology",
+    "/statements",
+    "/statements?country=PL&country=HU&q=drones",
+    "/statements/{statement}",
+    "/countries/PL",
+    "/actors/{actor}",
+    "/docs",
 )
 
 
@@ -121,20 +132,30 @@ def test_full_text_search_finds_what_the_quotes_say(
     assert _search_objects(synthetic_db) == _search_objects(fresh)
 
 
-def test_health_says_synthetic_and_every_page_shows_the_banner(synthetic_url: str, make_client: Callable[[str], TestClient]) -> None:
+def test_health_says_synthetic_and_every_page_shows_the_banner(
+    synthetic_url: str, make_client: Callable[[str], TestClient], synthetic_db: Database
+) -> None:
     client = make_client(synthetic_url)
     health = client.get("/healthz").json()
     assert health["synthetic"] is True and health["counts"]["statements"] == SIZE
-    for path in BANNER_PAGES:
+    with synthetic_db.read_session() as session:
+        row = session.execute(text(
+            "SELECT s.id, a.slug, c.code, t.slug, s.said_on FROM statement s JOIN actor a ON a.id = s.actor_id "
+            "JOIN country c ON c.id = s.country_id JOIN topic t ON t.id = s.topic_id "
+            "WHERE s.status = 'published' AND t.is_context = false ORDER BY s.id DESC LIMIT 1")).one()
+    values = {"statement": row[0], "actor": row[1], "country": row[2], "topic": row[3], "month": str(row[4])[:7]}
+    for template in BANNER_PAGES:
+        path = template.format(**values)
         response = client.get(path)
-        assert response.headers["content-type"].startswith("text/html"), path
+        expected = 404 if "does-not-exist" in path else 200
+        assert response.status_code == expected and response.headers["content-type"].startswith("text/html"), path
         banner = soup(response.text).select_one(".banner--synthetic")
         assert banner is not None, f"{path} has no synthetic banner"
         assert "Synthetic data." in banner.get_text() and f"{SIZE:,} statements, seed {SEED}" in banner.get_text()
 
 
 def test_a_real_database_shows_no_banner(shared_client: TestClient) -> None:
-    for path in BANNER_PAGES:
+    for path in ("/this-page-does-not-exist", "/matrix", "/statements"):
         assert soup(shared_client.get(path).text).select_one(".banner--synthetic") is None
 
 
