@@ -1,4 +1,4 @@
-"""The `intercept-watch` command: serve, migrate, seed, import, export, rebuild scores, and build benchmark data."""
+"""The `intercept-watch` command: serve, migrate, seed, import, export, rebuild scores, manage users, and build benchmark data."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,6 +22,8 @@ from rich.progress import (
 )
 
 from app import paths
+from app.accounts import service as accounts_service
+from app.accounts.models import Role
 from app.config import Settings
 from app.db import Database
 from app.interchange import codec
@@ -41,8 +44,10 @@ app = typer.Typer(
 db_app = typer.Typer(help="Migrate the database schema.", no_args_is_help=True)
 scores_app = typer.Typer(help="Manage the stored stance scores.", no_args_is_help=True)
 bench_app = typer.Typer(help="Benchmark tools: synthetic data (see bench/README.md).", no_args_is_help=True)
+user_app = typer.Typer(help="Manage the editors and admins who may write.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(scores_app, name="scores")
+app.add_typer(user_app, name="user")
 app.add_typer(bench_app, name="bench")
 
 out = Console()
@@ -259,6 +264,83 @@ def scores_rebuild() -> None:
     finally:
         database.dispose()
     out.print(f"Rebuilt {rows} stored scores.")
+
+
+def _read_password_from_stdin() -> str:
+    """Everything on standard input, less one final line break (what `echo` or a file adds)."""
+    text = sys.stdin.read()
+    for ending in ("\r\n", "\n"):
+        if text.endswith(ending):
+            return text[: -len(ending)]
+    return text
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="The user's email address; they sign in with it.")],
+    role: Annotated[Role, typer.Option("--role", case_sensitive=False, help="editor: adds and corrects statements; admin: also manages users.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input instead of prompting.")] = False,
+) -> None:
+    """Add an editor or admin; the password is asked for twice (or read from standard input)."""
+    database = _database()
+    try:
+        if password_stdin:
+            password = _read_password_from_stdin()
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, default="", show_default=False)
+        with database.write() as session:
+            user = accounts_service.add_user(session=session, email=email, password=password, role=role)
+            added = f"Added {user.email} ({user.role.value})."
+    except accounts_service.AccountRefused as refused:
+        for field, message in refused.errors:
+            err.print(f"[bold red]Refused[/]: {field}: {escape(message)}", highlight=False, soft_wrap=True)
+        err.print("Nothing was written.", soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    out.print(added, highlight=False, markup=False, soft_wrap=True)
+
+
+@user_app.command("disable")
+def user_disable(email: Annotated[str, typer.Argument(help="The address of the user to disable.")]) -> None:
+    """Disable a user: signs them out everywhere and revokes their API tokens. Their revisions keep their name."""
+    database = _database()
+    try:
+        with database.write() as session:
+            report = accounts_service.disable_user(
+                session=session, user=accounts_service.user_by_email(session=session, email=email)
+            )
+            done = (
+                f"{report.user.email} {'was already' if report.already else 'is now'} disabled; "
+                f"revoked {report.sessions_revoked} session(s) and {report.tokens_revoked} API token(s)."
+            )
+    except accounts_service.UserNotFound as missing:
+        err.print(f"[bold red]Refused[/]: {escape(str(missing))} Nothing was written.", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    out.print(done, highlight=False, markup=False, soft_wrap=True)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List every user with their role and whether they are active."""
+    from rich.table import Table
+
+    database = _database()
+    try:
+        with database.read_session() as session:
+            users = accounts_service.list_users(session=session)
+            if not users:
+                out.print("No users yet. Create the first admin with: intercept-watch user add EMAIL --role admin", soft_wrap=True)
+                return
+            table = Table("Email", "Role", "Status", "Added", box=None, header_style="bold")
+            for user in users:
+                status = f"disabled {user.disabled_at:%Y-%m-%d}" if user.disabled_at else "active"
+                table.add_row(escape(user.email), user.role.value, status, f"{user.created_at:%Y-%m-%d}")
+    finally:
+        database.dispose()
+    out.print(table, highlight=False)
 
 
 @contextmanager

@@ -6,10 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__, paths
+from app import __version__, deps, paths
+from app.accounts import routes as accounts_routes
+from app.accounts.activity import ActivityMiddleware
 from app.actors import routes as actors_routes
 from app.config import Settings
 from app.countries import routes as countries_routes
@@ -20,6 +22,7 @@ from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.web import errors
 from app.web.conditional import BodyCache
+from app.web.csrf import CrossSiteMiddleware
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
 
@@ -49,12 +52,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served from vendored files by app/system/routes.py, never from a CDN
         redoc_url=None,
+        # Every route, including ones added later, checks the CSRF token of state-changing requests.
+        dependencies=[Depends(deps.csrf_protect)],
     )
     app.state.settings = settings
     app.state.templates = make_environment()
     app.state.build = build_token()
     app.state.body_cache = BodyCache()
     errors.install(app)
+    # The last added runs first: headers on every answer, then cross-site refusals, then activity.
+    app.add_middleware(ActivityMiddleware)
+    app.add_middleware(CrossSiteMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
     app.include_router(stances_routes.router)
@@ -62,4 +70,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(actors_routes.router)
     app.include_router(statements_routes.router)
     app.include_router(system_routes.router)
+    app.include_router(accounts_routes.router)
     return app

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import groupby
 from typing import Any
 
 from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -83,3 +85,46 @@ def statement_ids(session: Session) -> list[int]:
     from app.statements.models import Statement
 
     return list(session.execute(select(Statement.id).order_by(Statement.id)).scalars())
+
+
+# Accounts
+
+PASSWORD = "correct horse battery staple"
+LONG_PASSWORD = ("Ωmega-пароль-密码-🔑 " * 60)[:1000]  # 1,000 characters, far from ASCII
+
+
+@cache
+def password_hash(password: str) -> str:
+    """An argon2id hash, computed once per password per run (hashing takes a fifth of a second)."""
+    from app.accounts.passwords import hash_password
+
+    return hash_password(password)
+
+
+def make_user(database: Database, email: str, role: str = "editor", password: str = PASSWORD) -> int:
+    """A user stored as `user add` stores one (with a cached hash); their id."""
+    from app.accounts.models import Role, User
+
+    with database.write() as session:
+        user = User(email=email.lower(), password_hash=password_hash(password), role=Role(role))
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def form_token(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token a page's forms carry (on /login: the signed double-submit token, setting its cookie)."""
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    field = soup(response.text).select_one("input[name=csrf_token]")
+    assert field is not None, f"{path} has no form with a CSRF token"
+    return str(field["value"])
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Sign the client in through the sign-in form; the session's CSRF token, for its later forms and HTMX calls."""
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": form_token(client)}, follow_redirects=False
+    )
+    assert response.status_code == 303, soup(response.text).get_text(" ", strip=True)[:500]
+    return form_token(client, "/account")

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from app.cli import app
 from app.db import Database
 from app.system import migrations
-from tests.support import snapshot_tables
+from tests.support import LONG_PASSWORD, PASSWORD, sign_in, snapshot_tables
 
 COMMAND = str(Path(sys.executable).parent / "intercept-watch")
 
@@ -119,6 +119,82 @@ def test_every_command_explains_itself(cli: CliRunner) -> None:
         assert result.exit_code == 0
         summary = result.output.split("Usage:", 1)[1].split("Options", 1)[0]
         assert len([line for line in summary.splitlines() if line.strip(" │")]) >= 2, f"{command} has no description"
+
+
+# Users
+
+def test_user_add_reads_a_long_non_ascii_password_from_stdin_and_it_signs_in(
+    empty_url: str, cli: CliRunner, make_client
+) -> None:  # type: ignore[no-untyped-def]
+    result = _run(cli, empty_url, "user", "add", "Admin@Example.org", "--role", "admin", "--password-stdin", stdin=LONG_PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Added admin@example.org (admin)." in result.output
+    client = make_client(empty_url)
+    sign_in(client, "admin@example.org", LONG_PASSWORD)
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_user_add_prompts_twice_for_the_password(empty_url: str, cli: CliRunner) -> None:
+    result = _run(cli, empty_url, "user", "add", "editor@example.org", "--role", "editor", stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "Added editor@example.org (editor)." in result.output
+    assert PASSWORD not in result.output
+    listed = _run(cli, empty_url, "user", "list")
+    assert "editor@example.org" in listed.output and "editor" in listed.output and "active" in listed.output
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["taken@example.org", "--role", "editor", "--password-stdin"], PASSWORD, "There is already a user taken@example.org"),
+        (["TAKEN@example.org", "--role", "admin", "--password-stdin"], PASSWORD, "There is already a user taken@example.org"),
+        (["not-an-address", "--role", "editor", "--password-stdin"], PASSWORD, "Enter an email address like name@example.org"),
+        (["new@example.org", "--role", "editor", "--password-stdin"], "\n", "Enter a password; it can't be empty"),
+        (["new@example.org", "--role", "editor", "--password-stdin"], "", "Enter a password; it can't be empty"),
+        (["new@example.org", "--role", "editor", "--password-stdin"], "short\n", "at least 8 characters"),
+        (["new@example.org", "--role", "editor"], "\n\n", "Enter a password; it can't be empty"),
+        (["new@example.org", "--role", "editor"], f"{PASSWORD}\nsomething else\n", "do not match"),
+        (["new@example.org", "--role", "owner", "--password-stdin"], PASSWORD, "'owner' is not one of"),
+        (["new@example.org", "--password-stdin"], PASSWORD, "Missing option '--role'"),
+    ],
+)
+def test_user_add_refuses_clearly_and_writes_nothing(
+    empty_url: str, cli: CliRunner, args: list[str], stdin: str, message: str
+) -> None:
+    assert _run(cli, empty_url, "user", "add", "taken@example.org", "--role", "editor", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    database = Database.from_url(empty_url)
+    before = snapshot_tables(database)
+    result = cli.invoke(app, ["--database-url", empty_url, "user", "add", *args], input=stdin)
+    assert result.exit_code != 0
+    assert message in " ".join(result.output.split()), result.output
+    assert snapshot_tables(database) == before
+    database.dispose()
+
+
+def test_user_disable_signs_out_everywhere_and_revokes_tokens(empty_url: str, cli: CliRunner, make_client) -> None:  # type: ignore[no-untyped-def]
+    assert _run(cli, empty_url, "user", "add", "editor@example.org", "--role", "editor", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    client = make_client(empty_url)
+    token = sign_in(client, "editor@example.org")
+    assert client.post("/account/tokens", data={"name": "script", "csrf_token": token}).status_code == 201
+    result = _run(cli, empty_url, "user", "disable", "Editor@example.org")
+    assert result.exit_code == 0, result.output
+    assert "editor@example.org is now disabled; revoked 1 session(s) and 1 API token(s)." in result.output
+    assert client.get("/account", follow_redirects=False).headers["location"] == "/login?next=%2Faccount"
+    again = _run(cli, empty_url, "user", "disable", "editor@example.org")
+    assert "was already disabled; revoked 0 session(s) and 0 API token(s)." in again.output
+    assert "disabled" in _run(cli, empty_url, "user", "list").output
+
+
+def test_user_disable_refuses_an_unknown_address(empty_url: str, cli: CliRunner) -> None:
+    result = _run(cli, empty_url, "user", "disable", "nobody@example.org")
+    assert result.exit_code == 1
+    assert "There is no user nobody@example.org. Nothing was written." in result.output
+
+
+def test_user_list_says_how_to_begin(empty_url: str, cli: CliRunner) -> None:
+    result = _run(cli, empty_url, "user", "list")
+    assert result.exit_code == 0
+    assert "intercept-watch user add EMAIL --role admin" in result.output
 
 
 def test_bench_generate_needs_a_database_and_never_uses_the_configured_one(cli: CliRunner, tmp_path: Path,

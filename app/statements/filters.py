@@ -64,8 +64,11 @@ class HistoryFilters:
 
 
 def search_words(text: str) -> tuple[str, ...]:
-    """The words of a search, folded; punctuation and operators are ignored, never interpreted."""
-    return tuple(dict.fromkeys(fold(word) for word in _WORD.findall(text)))[:MAX_SEARCH_WORDS]
+    """The words of a search, lower-cased; punctuation and operators are ignored, never interpreted.
+
+    Diacritics are left for the database to fold, exactly as it folded the indexed text.
+    """
+    return tuple(dict.fromkeys(word.casefold() for word in _WORD.findall(text)))[:MAX_SEARCH_WORDS]
 
 
 def parse(

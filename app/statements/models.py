@@ -55,14 +55,14 @@ class Statement(Base):
     __table_args__ = (
         CheckConstraint("stance BETWEEN -2 AND 2", name="stance_range"),
         CheckConstraint("version >= 1", name="version_positive"),
-        # Listings and scores read published statements only, so their indexes hold only those rows:
-        # counts and scans stay inside the index. Queries must spell the predicate as a literal
-        # (see PUBLISHED below) for SQLite to choose a partial index.
-        Index("ix_statement_country_topic_said_on", "country_id", "topic_id", "said_on", "id", **_published_only),
-        Index("ix_statement_country_said_on", "country_id", "said_on", "id", **_published_only),
-        Index("ix_statement_topic_said_on", "topic_id", "said_on", "id", **_published_only),
-        Index("ix_statement_actor_said_on", "actor_id", "said_on", "id", **_published_only),
-        Index("ix_statement_said_on", "said_on", "id", **_published_only),
+        # Listings and scores read published statements only, so their indexes hold only those rows,
+        # in history order, with the stance: counts, keyset scans and stance filters stay inside the
+        # index. Queries must spell the predicate as a literal (PUBLISHED below) for SQLite to use them.
+        Index("ix_statement_country_topic_said_on", "country_id", "topic_id", "said_on", "id", "stance", **_published_only),
+        Index("ix_statement_country_said_on", "country_id", "said_on", "id", "stance", **_published_only),
+        Index("ix_statement_topic_said_on", "topic_id", "said_on", "id", "stance", **_published_only),
+        Index("ix_statement_actor_said_on", "actor_id", "said_on", "id", "stance", **_published_only),
+        Index("ix_statement_said_on", "said_on", "id", "stance", **_published_only),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,11 @@ from datetime import date
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+# How far a count may look before it stops and says "at least": many index entries when the only
+# filter checked one by one is the stance (the listing indexes carry it), fewer rows when each
+# candidate must be read (a condition, or words together with other filters).
+COUNT_BUDGET_INDEXED = 60_000
+COUNT_BUDGET_ROWS = 5_000
 
 
 class BadPageToken(ValueError):

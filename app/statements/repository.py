@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    and_,
     bindparam,
+    case,
     delete,
     func,
     insert,
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from app.actors.models import Actor, Office
 from app.countries.models import Country
 from app.sources.models import Source
+from app.statements import search
 from app.statements.cards import (
     ActorCard,
     CountryCard,
@@ -127,19 +131,15 @@ def replace_source_links(session: Session, statement_id: int, links: Sequence[di
 
 # ---- The statement history: keyset pages, never OFFSET.
 
-def _search_clause(dialect: str, words: Sequence[str]) -> ColumnElement[bool]:
-    """Full-text match on quote and translation, every word as a prefix (built from plain words only)."""
-    if dialect == "sqlite":
-        match = " ".join(f'"{word}"*' for word in words)
-        fts = select(literal_column("rowid")).select_from(table("statement_fts")).where(
-            literal_column("statement_fts").op("MATCH")(bindparam("fts_match", match))
-        )
-        return Statement.id.in_(fts)
-    query = " & ".join(f"{word}:*" for word in words)
-    return literal_column("statement.search_vector").op("@@")(func.to_tsquery("simple", bindparam("ts_query", query)))
+_FTS_KEY = literal_column("statement_fts.rowid")
 
 
-def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> list[ColumnElement[bool]]:
+def _fts_match(words: Sequence[str]) -> ColumnElement[bool]:
+    return literal_column("statement_fts").op("MATCH")(bindparam("fts_match", search.sqlite_match(words)))
+
+
+def _indexed(filters: HistoryFilters, *, by_country: bool) -> list[ColumnElement[bool]]:
+    """Conditions the listing indexes answer."""
     found: list[ColumnElement[bool]] = [PUBLISHED]
     if by_country and filters.countries:
         found.append(Statement.country_id.in_([country.id for country in filters.countries]))
@@ -147,17 +147,37 @@ def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> l
         found.append(Statement.actor_id == filters.actor.id)
     if filters.topic is not None:
         found.append(Statement.topic_id == filters.topic.id)
-    if filters.stances:
-        found.append(Statement.stance.in_(filters.stances))
     if filters.first is not None:
         found.append(Statement.said_on >= filters.first)
     if filters.last is not None:
         found.append(Statement.said_on <= filters.last)
+    return found
+
+
+def _residual(filters: HistoryFilters, dialect: str) -> list[ColumnElement[bool]]:
+    """Conditions no listing index answers: checked row by row (on SQLite, words use the FTS index instead)."""
+    found: list[ColumnElement[bool]] = []
+    if filters.stances:
+        found.append(Statement.stance.in_(filters.stances))
     if filters.conditional:
         found.append(Statement.condition.is_not(None))
-    if filters.words:
-        found.append(_search_clause(dialect, filters.words))
+    if filters.words and dialect != "sqlite":
+        found.append(search.postgresql_match(filters.words))
     return found
+
+
+def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> list[ColumnElement[bool]]:
+    return _indexed(filters, by_country=by_country) + _residual(filters, dialect)
+
+
+def _sqlite_search(filters: HistoryFilters) -> Any:
+    """Matches read from the FTS index in history order, joined to their rows for the other filters."""
+    return (
+        select(Statement.id, Statement.said_on)
+        .select_from(table("statement_fts"))
+        .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
+        .where(_fts_match(filters.words), *_conditions(filters, "sqlite", by_country=True))
+    )
 
 
 def history_ids(
@@ -166,6 +186,16 @@ def history_ids(
     """(id, said_on) of one page, newest first: rows after `after`, or (going back) rows before `before`."""
     dialect = session.get_bind().dialect.name
     newer_first = before is None
+    if filters.words and dialect == "sqlite":
+        query = _sqlite_search(filters)
+        if after is not None:
+            query = query.where(_FTS_KEY < search.search_key(after.said_on, after.statement_id))
+        if before is not None:
+            query = query.where(_FTS_KEY > search.search_key(before.said_on, before.statement_id))
+        query = query.order_by(_FTS_KEY.desc() if newer_first else _FTS_KEY.asc()).limit(limit)
+        rows = [(row[0], row[1]) for row in session.execute(query)]
+        return rows if newer_first else rows[::-1]
+
     key = tuple_(Statement.said_on, Statement.id)
     ordering = (Statement.said_on.desc(), Statement.id.desc()) if newer_first else (Statement.said_on, Statement.id)
     conditions = _conditions(filters, dialect, by_country=False)
@@ -189,11 +219,47 @@ def history_ids(
     return rows if newer_first else rows[::-1]
 
 
-def count_matches(session: Session, filters: HistoryFilters, *, cap: int) -> int:
-    """How many statements match, counting no further than cap + 1 (shown as "cap+")."""
+@dataclass(frozen=True, slots=True)
+class MatchCount:
+    """How many statements match: exact up to the cap, or at least `count` when counting stopped early."""
+
+    count: int
+    stopped_early: bool
+
+
+def count_matches(session: Session, filters: HistoryFilters, *, cap: int, indexed_budget: int, row_budget: int) -> MatchCount:
+    """How many statements match, counting no further than cap + 1.
+
+    When a filter is checked candidate by candidate, at most `indexed_budget` index entries (when
+    only the stance is checked) or `row_budget` rows are examined; a count stopped there is a lower bound.
+    """
     dialect = session.get_bind().dialect.name
-    capped = select(literal(1)).where(*_conditions(filters, dialect, by_country=True)).limit(cap + 1).subquery()
-    return session.execute(select(func.count()).select_from(capped)).scalar_one()
+    only_words = filters == HistoryFilters(text=filters.text, words=filters.words)
+    if filters.words and dialect == "sqlite" and only_words:
+        # The index holds published statements only: words alone are counted without the rows.
+        inner = select(_FTS_KEY).select_from(table("statement_fts")).where(_fts_match(filters.words)).limit(cap + 1)
+        return MatchCount(session.execute(select(func.count()).select_from(inner.subquery())).scalar_one(), False)
+    budget = row_budget
+    if filters.words and dialect == "sqlite":
+        hit = and_(*_conditions(filters, dialect, by_country=True))
+        candidates: Any = (
+            select(case((hit, 1), else_=0).label("hit"))
+            .select_from(table("statement_fts"))
+            .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
+            .where(_fts_match(filters.words))
+        )
+    else:
+        residual = _residual(filters, dialect)
+        indexed = _indexed(filters, by_country=True)
+        if not residual:
+            inner = select(literal(1)).where(*indexed).limit(cap + 1)
+            return MatchCount(session.execute(select(func.count()).select_from(inner.subquery())).scalar_one(), False)
+        if not (filters.conditional or filters.words):
+            budget = indexed_budget  # the stance is in every listing index: no row is read
+        candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
+    scanned = candidates.limit(budget).subquery()
+    examined, matched = session.execute(select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))).one()
+    return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
 
 
 def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date, last: date, limit: int) -> list[StatementMark]:

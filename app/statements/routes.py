@@ -76,6 +76,7 @@ def history_json(view: View, country: Countries = [], actor: ActorParam = None, 
     links = _page_links("/statements.json", found, page)
     return view.json(HistoryOut(
         filters=found.params, count=min(page.count, paging.COUNT_CAP), count_is_capped=page.count_capped,
+        count_is_lower_bound=page.count_is_lower_bound,
         page_size=paging.PAGE_SIZE, statements=[StatementOut.of(s) for s in page.statements],
         older=links["older_url"], newer=links["newer_url"], data_version=view.stamp.version,
     ))

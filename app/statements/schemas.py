@@ -91,6 +91,7 @@ class HistoryOut(BaseModel):
     filters: dict[str, str | list[str]] = Field(description="The filters applied, as query parameters.")
     count: int = Field(description="Matching statements, counted up to 10,000.")
     count_is_capped: bool = Field(description="True when there are more than 10,000 (shown as '10,000+').")
+    count_is_lower_bound: bool = Field(description="True when at least `count` match: over the cap, or counting stopped early to stay fast.")
     page_size: int
     statements: list[StatementOut]
     older: str | None = Field(description="URL of the next, older page.")

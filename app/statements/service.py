@@ -310,13 +310,18 @@ def restore(*, session: Session, statement_id: int, version: int, via: str, user
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
     statements: list[StatementCard]
-    count: int  # capped at paging.COUNT_CAP + 1
+    count: int  # at most paging.COUNT_CAP + 1
+    count_stopped_early: bool  # the count examined its budget of rows: at least `count` match
     older: str | None  # page token for the next (older) page
     newer: str | None  # page token for the previous (newer) page
 
     @property
     def count_capped(self) -> bool:
         return self.count > paging.COUNT_CAP
+
+    @property
+    def count_is_lower_bound(self) -> bool:
+        return self.count_capped or self.count_stopped_early
 
 
 def _cursor(token: str | None, *, secret: str, field: str) -> paging.Cursor | None:
@@ -345,10 +350,18 @@ def history(
     else:
         rows = rows[-page_size:] if more else rows
         has_older, has_newer = True, more
-    token = lambda row: paging.encode(paging.Cursor(row[1], row[0]), secret=secret)  # noqa: E731
+    counted = repository.count_matches(
+        session, filters, cap=paging.COUNT_CAP,
+        indexed_budget=paging.COUNT_BUDGET_INDEXED, row_budget=paging.COUNT_BUDGET_ROWS,
+    )
+
+    def token(row: tuple[int, date]) -> str:
+        return paging.encode(paging.Cursor(row[1], row[0]), secret=secret)
+
     return HistoryPage(
         statements=repository.cards(session, [row[0] for row in rows]),
-        count=repository.count_matches(session, filters, cap=paging.COUNT_CAP),
+        count=counted.count,
+        count_stopped_early=counted.stopped_early,
         older=token(rows[-1]) if rows and has_older else None,
         newer=token(rows[0]) if rows and has_newer else None,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +16,7 @@ from app.system import repository as system_repository
 from app.system.repository import DataStamp
 from app.web import security
 from app.web.conditional import NotModified
-from app.web.htmx import is_htmx
+from app.web.htmx import is_htmx, redirect
 
 log = logging.getLogger("intercept_watch")
 
@@ -64,6 +65,24 @@ class NotFound(UserError):
 
     def __init__(self, what: str) -> None:
         super().__init__(message=what)
+
+
+class SignInRequired(UserError):
+    """Nobody valid is signed in: pages redirect to the sign-in page, other requests get 401.
+
+    `bearer` marks the JSON API's refusals, which say how to send a token (WWW-Authenticate).
+    """
+
+    status = 401
+
+    def __init__(self, message: str = "Please sign in to do that.", *, bearer: bool = False) -> None:
+        super().__init__(message=message)
+        self.bearer = bearer
+
+
+def sign_in_url(next_path: str | None = None) -> str:
+    """/login, coming back to `next_path` afterwards."""
+    return "/login" if not next_path else "/login?" + urlencode({"next": next_path})
 
 
 def wants_json(request: Request) -> bool:
@@ -123,6 +142,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(UserError)
     async def _user_error(request: Request, exc: UserError) -> Response:
         return error_response(request, exc.status, exc.message, exc.errors)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired) -> Response:
+        if exc.bearer or wants_json(request):
+            challenge = {"WWW-Authenticate": 'Bearer realm="intercept-watch"'}
+            return error_response(request, 401, exc.message, headers=challenge)
+        if is_htmx(request):  # htmx swaps no 4xx: send the whole page to sign in, back to where it was
+            current = urlsplit(request.headers.get("hx-current-url", ""))
+            back = current.path + (f"?{current.query}" if current.query else "") if current.path else None
+            return redirect(request, sign_in_url(back or request.url.path))
+        if request.method in ("GET", "HEAD"):
+            path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return redirect(request, sign_in_url(path))
+        return error_response(request, 401, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -1,0 +1,136 @@
+"""The dependencies routes declare: who is viewing (for pages and their ETags), and API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from app.accounts import service as accounts_service
+from app.accounts.models import ApiToken, User, UserSession
+from app.db import Database, utcnow
+from app.deps import ApiUser, View, Viewer
+from app.main import create_app
+from app.web.errors import FieldError, UserError
+from tests.conftest import settings_for
+from tests.support import make_user, sign_in, snapshot_tables
+
+
+@pytest.fixture
+def probe(seeded_url: str) -> Iterator[TestClient]:
+    """The app plus a few routes that show what the dependencies give."""
+    app = create_app(settings_for(seeded_url))
+
+    @app.get("/probe/viewer")
+    def viewer(request: Request, viewer: Viewer) -> dict[str, object]:
+        state = request.state
+        return {"email": viewer.email if viewer else None, "key": state.viewer_key, "csrf": state.csrf_token}
+
+    @app.get("/probe/page")
+    def page(view: View) -> Response:
+        return Response("page", headers=view.headers)
+
+    @app.get("/api/probe")
+    def whoami(user: ApiUser) -> dict[str, str]:
+        return {"email": user.email}
+
+    @app.post("/api/probe/refuse")
+    def refuse(user: ApiUser) -> JSONResponse:
+        raise UserError(FieldError("quote", "is empty"), status=422)
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def _token(database: Database, user_id: int) -> str:
+    with database.write() as session:
+        user = accounts_service.get_user(session=session, user_id=user_id)
+        return accounts_service.create_token(session=session, user=user, name="script").token
+
+
+def test_the_viewer_is_set_for_every_request(probe: TestClient, seeded_db: Database) -> None:
+    assert probe.get("/probe/viewer").json() == {"email": None, "key": None, "csrf": None}
+    make_user(seeded_db, "editor@example.org")
+    csrf = sign_in(probe, "editor@example.org")
+    with seeded_db.read_session() as session:
+        session_id = session.execute(select(UserSession.id)).scalar_one()
+    assert probe.get("/probe/viewer").json() == {"email": "editor@example.org", "key": session_id[:16], "csrf": csrf}
+
+
+def test_pages_vary_their_etag_and_caching_by_viewer(probe: TestClient, seeded_db: Database) -> None:
+    anonymous = probe.get("/probe/page")
+    assert anonymous.headers["etag"].endswith('.anon"') and anonymous.headers["cache-control"] == "no-cache"
+    make_user(seeded_db, "editor@example.org")
+    sign_in(probe, "editor@example.org")
+    with seeded_db.read_session() as session:
+        session_id = session.execute(select(UserSession.id)).scalar_one()
+    signed_in = probe.get("/probe/page")
+    assert signed_in.headers["etag"].endswith(f'.{session_id[:16]}"')
+    assert signed_in.headers["cache-control"] == "private, no-cache"
+    assert probe.get("/probe/page", headers={"If-None-Match": anonymous.headers["etag"]}).status_code == 200
+    assert probe.get("/probe/page", headers={"If-None-Match": signed_in.headers["etag"]}).status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("authorization", "message"),
+    [
+        (None, "Send a personal API token as `Authorization: Bearer <token>`"),
+        ("Basic dXNlcjpwYXNz", "Send a personal API token"),
+        ("Bearer", "Send a personal API token"),
+        ("Bearer iw_not-a-real-token", "This API token is not valid"),
+        ("Bearer " + "x" * 5000, "This API token is not valid"),
+    ],
+)
+def test_the_api_refuses_missing_and_unknown_tokens_with_401(probe: TestClient, authorization: str | None, message: str) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = probe.get("/api/probe", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="intercept-watch"'
+    assert response.json()["message"].startswith(message)
+
+
+def test_a_token_names_its_user_and_its_use_is_recorded_once_a_minute(probe: TestClient, seeded_db: Database) -> None:
+    token = _token(seeded_db, make_user(seeded_db, "editor@example.org"))
+    response = probe.get("/api/probe", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.json() == {"email": "editor@example.org"}
+    with seeded_db.read_session() as session:
+        first_use = session.execute(select(ApiToken.last_used_at)).scalar_one()
+    assert first_use is not None
+    before = snapshot_tables(seeded_db)
+    assert probe.get("/api/probe", headers={"Authorization": f"bearer {token}"}).status_code == 200
+    assert snapshot_tables(seeded_db) == before
+
+
+def test_a_refused_api_call_records_nothing(probe: TestClient, seeded_db: Database) -> None:
+    token = _token(seeded_db, make_user(seeded_db, "editor@example.org"))
+    before = snapshot_tables(seeded_db)
+    response = probe.post("/api/probe/refuse", json={}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422 and response.json()["errors"] == [{"field": "quote", "message": "is empty"}]
+    assert snapshot_tables(seeded_db) == before  # not even the token's last use
+
+
+def test_revoked_tokens_and_disabled_users_are_refused(probe: TestClient, seeded_db: Database) -> None:
+    user_id = make_user(seeded_db, "editor@example.org")
+    token = _token(seeded_db, user_id)
+    with seeded_db.write() as session:  # as if disabled by hand, without revoking the token
+        session.execute(update(User).where(User.id == user_id).values(disabled_at=utcnow()))
+    response = probe.get("/api/probe", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403 and "This account is disabled" in response.json()["message"]
+    with seeded_db.write() as session:
+        accounts_service.disable_user(session=session, user=accounts_service.get_user(session=session, user_id=user_id))
+    assert probe.get("/api/probe", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_token_sent_with_a_session_cookie_still_needs_the_csrf_token(probe: TestClient, seeded_db: Database) -> None:
+    user_id = make_user(seeded_db, "editor@example.org")
+    token = _token(seeded_db, user_id)
+    csrf = sign_in(probe, "editor@example.org")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert probe.post("/api/probe/refuse", json={}, headers=headers).status_code == 403
+    assert probe.post("/api/probe/refuse", json={}, headers={**headers, "X-CSRF-Token": csrf}).status_code == 422
+    probe.cookies.clear()
+    assert probe.post("/api/probe/refuse", json={}, headers=headers).status_code == 422
