@@ -4,7 +4,7 @@
 - F, `/_bench/fortunes`: a minimal page in the same stack (the app's session dependency, SQLAlchemy,
   one SQL query on the same database, a small Jinja2 template), the yardstick pages are measured against;
 - `/_bench/plaintext`: "Hello, World!" from an async FastAPI endpoint, the yardstick for F;
-- `/_bench/body-cache`: how often the app's body cache hit, missed or was bypassed (GET; DELETE resets);
+- `/_bench/body-cache`: how often the app's body cache has hit, missed or been bypassed since the start;
 - requests carrying `X-Bench-Fresh: 1` bypass the body cache, so "matrix rendered fresh" renders
   every time while the rest of the request (ETag, data stamp, session) runs as usual.
 """
@@ -66,11 +66,9 @@ class CountingBodyCache(BodyCache):
         self._count("misses" if rendered else "hits")
         return body
 
-    def reset(self) -> dict[str, int]:
+    def snapshot(self) -> dict[str, int]:
         with self._count_lock:
-            before = dict(self.counts)
-            self.counts = dict.fromkeys(self.counts, 0)
-        return before
+            return dict(self.counts)
 
 
 class FreshMarker:
@@ -115,11 +113,7 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
 
     @router.get("/body-cache")
     async def body_cache(request: Request) -> JSONResponse:
-        return JSONResponse(request.app.state.body_cache.counts)
-
-    @router.delete("/body-cache")
-    async def reset_body_cache(request: Request) -> JSONResponse:
-        return JSONResponse(request.app.state.body_cache.reset())
+        return JSONResponse(request.app.state.body_cache.snapshot())
 
     return router
 

@@ -153,13 +153,13 @@ class Bench:
             f"{' (--all-pages: every page must exist)' if response.status_code == 404 else ''}: {response.text[:300]}"
         )
 
-    def _body_cache(self, server: Server, method: str) -> dict[str, int]:
-        return dict(httpx.request(method, server.base_url + "/_bench/body-cache", timeout=30).json())
+    def _body_cache(self, server: Server) -> dict[str, int]:
+        """The body cache's counts since the server started (runs take differences)."""
+        return dict(httpx.get(server.base_url + "/_bench/body-cache", timeout=30).json())
 
     def _run(self, server: Server, target: Target, url: str, headers: dict[str, str], connections: int,
              counts: dict[str, int] | None, duration: int) -> wrk.WrkRun:
-        if counts is not None:
-            self._body_cache(server, "DELETE")
+        before = self._body_cache(server) if counts is not None else {}
         run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers)
         if run.requests == 0 and duration < self.plan.max_duration:
             run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers)
@@ -168,8 +168,8 @@ class Bench:
         if run.failed:
             raise BenchError(f"{target.label}: {run.failed} requests failed during the run ({run.errors}) at {url}")
         if counts is not None:
-            for name, value in self._body_cache(server, "GET").items():
-                counts[name] = counts.get(name, 0) + value
+            for name, value in self._body_cache(server).items():
+                counts[name] = counts.get(name, 0) + value - before.get(name, 0)
             if target.fresh and counts.get("hits"):
                 raise BenchError(f"{target.label}: {counts['hits']} requests were served from the body cache")
         return run

@@ -1,8 +1,8 @@
 """Every query the synthetic loader makes: inspecting a target, and the bulk path that fills it.
 
 The bulk path writes in one transaction on one connection. On SQLite it uses executemany on the
-raw connection, with the full-text insert trigger dropped during the load and the index rebuilt
-once at the end; on PostgreSQL it uses COPY, with the statement table's secondary indexes (the
+raw connection, with the full-text insert trigger dropped during the load and the index filled
+once at the end (`app.statements.search.rebuild_sqlite`, the same keys the trigger writes); on PostgreSQL it uses COPY, with the statement table's secondary indexes (the
 full-text GIN index among them) dropped during the load and rebuilt once. Either way each dropped
 object is recreated from the exact SQL the database reported for it, so the schema ends as the
 migrations made it.
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.actors.models import Actor, Office
 from app.sources.models import Source
+from app.statements import search
 from app.statements.models import Statement
 
 FTS_INSERT_TRIGGER = "statement_fts_after_insert"
@@ -181,7 +182,7 @@ class SqliteBulkLoad(BulkLoad):
         self.raw.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
 
     def resume_statement_indexing(self) -> None:
-        self.raw.execute("INSERT INTO statement_fts(statement_fts) VALUES ('rebuild')")
+        search.rebuild_sqlite(self.connection)
         self.raw.execute(self.trigger_sql)
 
     def after_commit(self) -> None:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from app.db import Database
+from app.statements import search
 from app.statements.models import Statement
 from app.statements.rules import EARLIEST_DATE, fingerprint
 from app.synthetic import service
@@ -102,7 +103,8 @@ def test_stored_scores_equal_a_full_rebuild(synthetic_db: Database) -> None:
 def _search_ids(database: Database, word: str) -> set[int]:
     with database.read_session() as session:
         if database.dialect == "sqlite":
-            sql = "SELECT rowid FROM statement_fts WHERE statement_fts MATCH :word"
+            # The rowid is a search key in history order; its low bits are the statement id.
+            sql = f"SELECT rowid & {(1 << search.ID_BITS) - 1} FROM statement_fts WHERE statement_fts MATCH :word"
         else:
             sql = "SELECT id FROM statement WHERE search_vector @@ plainto_tsquery('simple', :word)"
         return set(session.execute(text(sql), {"word": word}).scalars())
@@ -122,7 +124,8 @@ def test_full_text_search_finds_what_the_quotes_say(
 ) -> None:
     with synthetic_db.read_session() as session:
         statement_id, quote = session.execute(
-            select(Statement.id, Statement.quote).where(Statement.language == "en").order_by(Statement.id.desc()).limit(1)
+            select(Statement.id, Statement.quote).where(Statement.language == "en", Statement.status == "published")
+            .order_by(Statement.id.desc()).limit(1)
         ).one()
     word = max(quote.replace(".", " ").replace(",", " ").split(), key=len)
     assert statement_id in _search_ids(synthetic_db, word)
