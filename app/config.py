@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     session_max_age_days: int = Field(
         default=14, ge=1, le=365, description="How long an editor stays signed in without activity."
     )
+    page_cache_mb: int = Field(
+        default=64, ge=0, le=4096,
+        description=(
+            "Memory per worker for rendered pages, reused until the data changes (every write changes "
+            "the data version that keys them). 0 turns the cache off."
+        ),
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="uvicorn's log level for `intercept-watch serve`."
     )

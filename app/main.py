@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__, deps, paths
 from app.accounts import routes as accounts_routes
@@ -58,10 +59,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_environment()
     app.state.build = build_token()
-    app.state.body_cache = BodyCache()
+    app.state.body_cache = BodyCache(settings.page_cache_mb * 1024 * 1024)
     errors.install(app)
     # The last added runs first: headers on every answer, then cross-site refusals, then activity.
     app.add_middleware(ActivityMiddleware)
+    # Pages such as the matrix are a few hundred kilobytes of HTML; browsers get them gzipped.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.add_middleware(CrossSiteMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")

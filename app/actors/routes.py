@@ -20,22 +20,25 @@ from app.web import params
 from app.web.errors import NotFound
 
 router = APIRouter(tags=["actors"])
+CHANGES_SHOWN = 10  # the newest changes of position on the page; the rest are counted
+CHANGES_IN_JSON = 50
 
 
-def _load(view: View, slug: str) -> dict[str, Any]:
+def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
     actor = repository.get_by_slug(view.session, slug)
     if actor is None:
         raise NotFound(f"There is no actor '{slug}'.")
     latest = statements_service.history(
         session=view.session, filters=HistoryFilters(actor=actor), after=None, before=None, secret=view.request.app.state.secret
     )
-    pairs = position_changes(statements_repository.stance_sequence(view.session, actor_id=actor.id))
-    pairs.reverse()  # newest change first
+    all_pairs = position_changes(statements_repository.stance_sequence(view.session, actor_id=actor.id))
+    pairs = all_pairs[::-1][:changes_shown]  # newest change first
     loaded = {s.id: s for s in statements_repository.cards(view.session, sorted({i for pair in pairs for i in pair}))}
     history_url = params.with_query("/statements", {"actor": actor.slug})
     return {
         "actor": actor,
         "changes": [(loaded[before], loaded[after]) for before, after in pairs],
+        "changes_total": len(all_pairs),
         "latest": latest,
         "history_url": history_url,
         "more_url": params.with_query("/statements", {"actor": actor.slug, "after": latest.older}) if latest.older else None,
@@ -45,9 +48,12 @@ def _load(view: View, slug: str) -> dict[str, Any]:
 
 @router.get("/actors/{slug}.json", response_model=ActorOut, summary="An actor's offices, position changes and statements")
 def actor_json(view: View, slug: str) -> Response:
-    found = _load(view, slug)
+    return view.page_json(lambda: _actor_out(_load(view, slug, CHANGES_IN_JSON)))
+
+
+def _actor_out(found: dict[str, Any]) -> ActorOut:
     actor = found["actor"]
-    return view.json(ActorOut(
+    return ActorOut(
         name=actor.name, slug=actor.slug, kind=actor.kind.value, country=actor.country.code,
         aliases=[alias.alias for alias in actor.aliases if alias.alias != actor.name],
         offices=[OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on) for o in actor.offices],
@@ -55,11 +61,12 @@ def actor_json(view: View, slug: str) -> Response:
             ChangeOut(topic=after.topic.slug, before=StatementOut.of(before), after=StatementOut.of(after), points=abs(after.stance - before.stance))
             for before, after in found["changes"]
         ],
+        changes_total=found["changes_total"],
         latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
         all_statements=found["history_url"],
-    ))
+    )
 
 
 @router.get("/actors/{slug}", response_class=HTMLResponse, summary="An actor's page (HTML)")
 def actor_page(view: View, slug: str) -> Response:
-    return view.html("actors/detail.html", nav="statements", **_load(view, slug))
+    return view.page("actors/detail.html", lambda: {"nav": "statements", **_load(view, slug, CHANGES_SHOWN)})

@@ -40,6 +40,7 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
     day = params.parse_day(as_of, "as_of")
     if day is not None and day > countries_service.today():
         raise BadQuery("as_of", f"'{as_of}' is in the future")
+    as_of_given = day is not None
     day = day or countries_service.today()
     latest = statements_service.history(
         session=view.session, filters=HistoryFilters(countries=(country,), last=day), after=None, before=None,
@@ -48,9 +49,9 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
     return {
         "country": country,
         "as_of": day,
-        "as_of_given": as_of is not None and as_of.strip() != "",
+        "as_of_given": as_of_given,
         "topic": chosen_topic,
-        "positions": countries_service.positions(session=view.session, country=country, as_of=day),
+        "positions": countries_service.positions(session=view.session, country=country, as_of=day if as_of_given else None),
         "timeline": countries_service.timeline(session=view.session, country=country, topic=chosen_topic, as_of=day),
         "speakers": countries_service.speakers(session=view.session, country=country),
         "latest": latest,
@@ -60,23 +61,24 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
 
 
 def _position_out(position: countries_service.TopicPosition) -> PositionOut:
-    cell = position.cell
     return PositionOut(
         topic=position.topic.slug, topic_title=position.topic.title, is_context=position.topic.is_context,
-        band=cell.band.value if cell else None, score=cell.score if cell else None,
-        statements_on_record=cell.total if cell else 0, officials_counted=len(cell.position.counted) if cell else 0,
-        first_on=cell.first_on if cell else None, last_on=cell.last_on if cell else None,
-        divided=bool(cell and cell.position.divided), conditional=bool(cell and cell.position.conditional),
-        carried_forward_from=f"{position.evidence.carried_from:%Y-%m}" if position.evidence.carried_from else None,
+        band=position.band, score=position.score, statements_on_record=position.statements,
+        officials_counted=position.officials, first_on=position.first_on, last_on=position.last_on,
+        divided=position.divided, conditional=position.conditional,
+        carried_forward_from=f"{position.carried_from:%Y-%m}" if position.carried_from else None,
     )
 
 
 @router.get("/countries/{code}.json", response_model=CountryOut, summary="A country's positions, timeline, officials and statements")
 def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
-    found = _load(view, code, topic, as_of)
+    return view.page_json(lambda: _country_out(view, _load(view, code, topic, as_of)))
+
+
+def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
     country: Country = found["country"]
     timeline = found["timeline"]
-    return view.json(CountryOut(
+    return CountryOut(
         code=country.code, name=country.name, kind=country.kind.value, joined_on=country.joined_on,
         borders_ukraine=country.borders_ukraine, as_of=found["as_of"], rule_version=scoring.RULE_VERSION,
         data_version=view.stamp.version, positions=[_position_out(p) for p in found["positions"]],
@@ -89,10 +91,13 @@ def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = 
         ],
         latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
         all_statements=found["history_url"],
-    ))
+    )
 
 
 @router.get("/countries/{code}", response_class=HTMLResponse, summary="A country's page (HTML)")
 def country_page(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
-    found = _load(view, code, topic, as_of)
-    return view.html("countries/detail.html", nav="matrix", topics=[p.topic for p in found["positions"]], **found)
+    def build() -> dict[str, Any]:
+        found = _load(view, code, topic, as_of)
+        return {"nav": "matrix", "topics": [p.topic for p in found["positions"]], **found}
+
+    return view.page("countries/detail.html", build)

@@ -25,12 +25,19 @@ CHART_POINTS = 200
 
 @dataclass(frozen=True, slots=True)
 class TopicPosition:
-    topic: Topic
-    evidence: stances_service.CellEvidence
+    """A country's position on one topic on a date: what its page shows beside the topic."""
 
-    @property
-    def cell(self) -> scoring.CellScore | None:
-        return self.evidence.cell
+    topic: Topic
+    month: date  # the matrix cell holding this position (its evidence link)
+    band: str | None  # None: no statement on record
+    score: float | None = None
+    statements: int = 0  # published statements up to the date
+    officials: int = 0  # actors counted: each one's latest statement
+    first_on: date | None = None
+    last_on: date | None = None
+    divided: bool = False
+    conditional: bool = False
+    carried_from: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +50,24 @@ class CountryTimeline:
     total_statements: int
 
 
-def positions(*, session: Session, country: Country, as_of: date) -> list[TopicPosition]:
-    """The country's position on each topic as of a date, with the evidence behind it."""
-    month = scoring.month_start(as_of)
-    return [
-        TopicPosition(topic, stances_service.cell_evidence(session=session, topic=topic, country=country, month=month, as_of=as_of))
-        for topic in topics_repository.all_topics(session)
-    ]
+def positions(*, session: Session, country: Country, as_of: date | None) -> list[TopicPosition]:
+    """The country's position on each topic today (from its stored rows), or as of a past date."""
+    month = scoring.month_start(as_of or today())
+    found = []
+    for topic in topics_repository.all_topics(session):
+        if as_of is None or as_of == scoring.month_end(as_of):
+            # No statement is dated after today, so the latest stored row is the position now.
+            row = stances_repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=month)
+            found.append(TopicPosition(topic, month, None) if row is None else TopicPosition(
+                topic, month, row.band, row.score, row.total, row.counted, row.first_on, row.last_on,
+                row.divided, row.conditional, row.month if row.month != month else None))
+            continue
+        evidence = stances_service.cell_evidence(session=session, topic=topic, country=country, month=month, as_of=as_of)
+        cell = evidence.cell
+        found.append(TopicPosition(topic, month, None) if cell is None else TopicPosition(
+            topic, month, cell.band.value, cell.score, cell.total, len(cell.position.counted), cell.first_on,
+            cell.last_on, cell.position.divided, cell.position.conditional, evidence.carried_from))
+    return found
 
 
 def timeline(*, session: Session, country: Country, topic: Topic, as_of: date) -> CountryTimeline:

@@ -12,7 +12,6 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from app.stances import scoring
-from app.web.params import with_query
 
 MINUS = "\u2212"
 SYMBOLS: Mapping[str, str] = {
@@ -56,15 +55,10 @@ class CountryRef:
 
 @dataclass(slots=True)
 class Cell:
-    """Everything the template prints for one cell, already escaped."""
+    """One month of one country: its data, and its <td> already rendered (escaped piece by piece)."""
 
-    css: Markup
-    symbol: Markup
-    count: Markup
-    marks: Markup
-    label: Markup
-    href: Markup
-    hx: Markup
+    html: Markup
+    label: str  # the text alternative, HTML-escaped
     score: float | None
     band: str | None
     counted: int = 0
@@ -124,38 +118,59 @@ def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], mo
     return result
 
 
-def _cell(country: CountryRef, month: date, found: ScoreRow | None | tuple[ScoreRow], topic: str, query: Mapping[str, str]) -> Cell:
-    month_text = f"{month:%b %Y}"
-    history = with_query("/statements", {"country": country.code, "topic": topic, "to": scoring.month_end(month).isoformat()})
-    if found is None:
-        label = f"{country.name}, {month_text}: {NO_STATEMENT}."
-        return Cell(Markup("cell cell--none"), Markup("\u00b7"), Markup(""), Markup(""), Markup(escape(label)),
-                    Markup(escape(history)), Markup(""), None, None, month=month)
-    carried = isinstance(found, tuple)
-    row = found[0] if isinstance(found, tuple) else found
-    band = scoring.Band(row.band)
-    parts = [f"{country.name}, {month_text}: {band.value} (score {_signed(row.score)})"]
-    parts.append(f"{row.counted} statement{'s' if row.counted != 1 else ''} counted")
-    if row.divided:
-        parts.append("officials divided")
-    if row.conditional:
-        parts.append("with a condition attached")
-    if carried:
-        parts.append(f"carried forward from {row.month:%b %Y}, no new statement this month")
-    label = "; ".join(parts) + "."
-    marks = (DIVIDED_MARK if row.divided else "") + (CONDITIONAL_MARK if row.conditional else "")
-    css = f"cell band--{band.value.replace(' ', '-')}" + (" cell--carried" if carried else "")
-    hx = with_query("/matrix/cell", {**query, "topic": topic, "country": country.code, "month": f"{month:%Y-%m}"})
-    return Cell(
-        css=Markup(css), symbol=Markup(escape(SYMBOLS[band])), count=Markup(str(row.counted)), marks=Markup(escape(marks)),
-        label=Markup(escape(label)), href=Markup(escape(history)), hx=Markup(escape(hx)), score=row.score, band=band.value,
-        counted=row.counted, divided=row.divided, conditional=row.conditional, carried=carried, month=month,
-    )
+@dataclass(frozen=True, slots=True)
+class _Month:
+    """What every cell of a month column shares, formatted once per grid."""
+
+    month: date
+    text: str  # 'Sep 2024'
+    end: str  # '2024-09-30'
+
+
+_BAND_CSS = {band: f"cell band--{band.value.replace(' ', '-')}" for band in scoring.Band}
+_BAND_SYMBOL = {band: str(escape(SYMBOLS[band])) for band in scoring.Band}
+_MARKS = {(False, False): "", (True, False): str(escape(DIVIDED_MARK)), (False, True): CONDITIONAL_MARK,
+          (True, True): str(escape(DIVIDED_MARK)) + CONDITIONAL_MARK}
 
 
 def _signed(score: float) -> str:
     text = f"{abs(score):.2f}"
     return ("+" if score > 0.005 else MINUS if score < -0.005 else "") + text
+
+
+def _row_cells(country: CountryRef, line: Sequence[ScoreRow | None | tuple[ScoreRow]], months: Sequence[_Month],
+               topic: str) -> list[Cell]:
+    """One country's cells, each <td> built by concatenating pieces escaped once (the matrix's hot loop)."""
+    name = str(escape(country.name))
+    # Without JavaScript a cell links to the history it summarises; with it, static/app.js opens
+    # the cell's statements in place (the month is read from the link's `to`).
+    history_base = f'<a href="/statements?country={country.code}&amp;topic={topic}&amp;to='
+    cells = []
+    for month, found in zip(months, line, strict=True):
+        if found is None:
+            label = f"{name}, {month.text}: {NO_STATEMENT}."
+            html = f'<td class="cell cell--none"><span role="img" title="{label}" aria-label="{label}">\u00b7</span></td>'
+            cells.append(Cell(Markup(html), label, None, None, month=month.month))
+            continue
+        carried = isinstance(found, tuple)
+        row = found[0] if isinstance(found, tuple) else found
+        band = scoring.Band(row.band)
+        label = f"{name}, {month.text}: {row.band} (score {_signed(row.score)}); {row.counted} statement{'' if row.counted == 1 else 's'} counted"
+        if row.divided:
+            label += "; officials divided"
+        if row.conditional:
+            label += "; with a condition attached"
+        if carried:
+            label += f"; carried forward from {row.month:%b %Y}, no new statement this month"
+        label += "."
+        marks = _MARKS[row.divided, row.conditional]
+        html = (
+            f'<td class="{_BAND_CSS[band]}{" cell--carried" if carried else ""}">{history_base}{month.end}'
+            f'" title="{label}"><span class="cell__body" aria-hidden="true"><b>{_BAND_SYMBOL[band]}</b>'
+            f'<small>{row.counted}{" " + marks if marks else ""}</small></span></a></td>'
+        )
+        cells.append(Cell(Markup(html), label, row.score, row.band, row.counted, row.divided, row.conditional, carried, month.month))
+    return cells
 
 
 def build(
@@ -170,10 +185,11 @@ def build(
 ) -> Grid:
     """The whole grid: member states (neighbours first, or by stance), then NATO and Ukraine apart."""
     lines = series_by_country(rows, carry_in, months)
+    columns = [_Month(m, f"{m:%b %Y}", scoring.month_end(m).isoformat()) for m in months]
     grid = Grid(months=list(months))
     for country in countries:
         line = lines.get(country.id) or [None] * len(months)
-        cells = [_cell(country, month, found, topic, query) for month, found in zip(months, line, strict=True)]
+        cells = _row_cells(country, line, columns, topic)
         leading = next((index for index, found in enumerate(line) if found is not None), len(line))
         target = grid.members if country.kind == "member" else grid.others
         target.append(GridRow(country, cells, f"detail-{country.code}", leading))

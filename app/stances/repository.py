@@ -177,12 +177,17 @@ def _score_rows(rows: Any) -> list[grid.ScoreRow]:
     return [grid.ScoreRow(*row) for row in rows]
 
 
+def _core(session: Session, query: Any) -> Any:
+    """Run a column query on the session's connection: no ORM result processing for plain rows."""
+    return session.connection().execute(query)
+
+
 def rows_in_window(session: Session, *, topic_id: int, first_month: date, last_month: date) -> list[grid.ScoreRow]:
     """Every stored row of a topic in a month range (each a month that brought statements)."""
     query = select(*_SCALAR_COLUMNS).where(
         StanceScore.topic_id == topic_id, StanceScore.month >= first_month, StanceScore.month <= last_month
     )
-    return _score_rows(session.execute(query))
+    return _score_rows(_core(session, query))
 
 
 def carry_in(session: Session, *, topic_id: int, before: date, country_id: int | None = None) -> list[grid.ScoreRow]:

@@ -34,6 +34,10 @@ def _query(view: View, topic: str | None, first: str | None, last: str | None, o
 @router.get("/matrix.json", response_model=schemas.MatrixOut, summary="The stance matrix")
 def matrix_json(view: View, topic: TopicParam = None, first: From = None, last: To = None, order: Order = None, as_of: AsOf = None) -> Response:
     query = _query(view, topic, first, last, order, as_of)
+    return view.page_json(lambda: _matrix_out(view, query))
+
+
+def _matrix_out(view: View, query: stances_service.MatrixQuery) -> schemas.MatrixOut:
     built = stances_service.matrix(session=view.session, query=query)
 
     def row_out(row: grid.GridRow) -> schemas.MatrixRowOut:
@@ -48,11 +52,11 @@ def matrix_json(view: View, topic: TopicParam = None, first: From = None, last: 
             ],
         )
 
-    return view.json(schemas.MatrixOut(
+    return schemas.MatrixOut(
         topic=query.topic.slug, topic_title=query.topic.title, months=[f"{m:%Y-%m}" for m in query.months],
         order=query.order, as_of=query.as_of, rule_version=scoring.RULE_VERSION, data_version=view.stamp.version,
         members=[row_out(row) for row in built.members], others=[row_out(row) for row in built.others],
-    ))
+    )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -72,8 +76,7 @@ def matrix_page(
             open_cell = _evidence(view, query.topic.slug, code, month, query.as_of)
         return _matrix_context(view, query, built) | (open_cell or {"open_cell": None})
 
-    key = (params.query_string(query.params | ({"cell": f"{query.cell[0]}:{query.cell[1]:%Y-%m}"} if query.cell else {})),)
-    response = view.cached_html(key, template, build)
+    response = view.page(template, build)
     if view.htmx:
         push_url(view.request, response, params.with_query("/matrix", query.params))
     return response
@@ -91,6 +94,7 @@ def _matrix_context(view: View, query: stances_service.MatrixQuery, built: grid.
         "month_heads": [grid.month_header(month, index == 0) for index, month in enumerate(query.months)],
         "groups": groups,
         "columns": len(query.months) + 1,
+        "cell_base": params.with_query("/matrix/cell", query.params),
     }
 
 
@@ -112,10 +116,13 @@ def _cell_params(view: View, topic: str | None, country: str | None, month: str 
 
 @router.get("/matrix/cell.json", response_model=schemas.CellOut, summary="The statements behind one matrix cell")
 def cell_json(view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None) -> Response:
-    found = _cell_params(view, topic, country, month, as_of)
+    return view.page_json(lambda: _cell_out(_cell_params(view, topic, country, month, as_of)))
+
+
+def _cell_out(found: dict[str, Any]) -> schemas.CellOut:
     evidence: stances_service.CellEvidence = found["open_cell"]
     cell = evidence.cell
-    return view.json(schemas.CellOut(
+    return schemas.CellOut(
         country=evidence.country.code, topic=evidence.topic.slug, month=f"{evidence.month:%Y-%m}", as_of=evidence.as_of,
         rule_version=scoring.RULE_VERSION,
         band=cell.band.value if cell else None, score=cell.score if cell else None,
@@ -130,7 +137,7 @@ def cell_json(view: View, country: str | None = None, month: str | None = None, 
             )
             for item in evidence.weighed
         ],
-    ))
+    )
 
 
 @router.get("/matrix/cell", response_class=HTMLResponse, summary="The statements behind one matrix cell (HTML)")
@@ -138,10 +145,10 @@ def cell_page(
     view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None,
     first: From = None, last: To = None, order: Order = None,
 ) -> Response:
+    if not view.htmx:
+        return view.page("stances/cell.html", lambda: {"nav": "matrix", **_cell_params(view, topic, country, month, as_of)})
     found = _cell_params(view, topic, country, month, as_of)
     evidence: stances_service.CellEvidence = found["open_cell"]
-    if not view.htmx:
-        return view.html("stances/cell.html", nav="matrix", **found)
     query = _query(view, topic, first, last, order, as_of)
     response = view.html("stances/_cell.html", columns=len(query.months) + 1, **found)
     cell_param = f"{evidence.country.code}:{evidence.month:%Y-%m}"
@@ -150,9 +157,9 @@ def cell_page(
 
 @router.get("/methodology.json", response_model=schemas.MethodologyOut, summary="The aggregation rule and a worked example")
 def methodology_json(view: View) -> Response:
-    return view.json(methodology.describe(session=view.session))
+    return view.page_json(lambda: methodology.describe(session=view.session))
 
 
 @router.get("/methodology", response_class=HTMLResponse, summary="The aggregation rule explained (HTML)")
 def methodology_page(view: View) -> Response:
-    return view.html("stances/methodology.html", nav="methodology", rule=methodology.describe(session=view.session))
+    return view.page("stances/methodology.html", lambda: {"nav": "methodology", "rule": methodology.describe(session=view.session)})

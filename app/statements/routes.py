@@ -72,14 +72,18 @@ def history_json(view: View, country: Countries = [], actor: ActorParam = None, 
                  stance: Stances = [], first: From = None, last: To = None, q: Search = None,  # noqa: B006
                  conditional: Conditional = None, after: After = None, before: Before = None) -> Response:
     found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
+    return view.page_json(lambda: _history_out(view, found, after, before))
+
+
+def _history_out(view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None) -> HistoryOut:
     page = _history(view, found, after, before)
     links = _page_links("/statements.json", found, page)
-    return view.json(HistoryOut(
+    return HistoryOut(
         filters=found.params, count=min(page.count, paging.COUNT_CAP), count_is_capped=page.count_capped,
         count_is_lower_bound=page.count_is_lower_bound,
         page_size=paging.PAGE_SIZE, statements=[StatementOut.of(s) for s in page.statements],
         older=links["older_url"], newer=links["newer_url"], data_version=view.stamp.version,
-    ))
+    )
 
 
 CSV_COLUMNS = ("id", "said_on", "date_precision", "date_is_report_date", "country", "actor", "office", "topic", "stance",
@@ -129,17 +133,22 @@ def history_page(view: View, country: Countries = [], actor: ActorParam = None, 
     if not view.htmx and not _same_query(canonical, view.request):
         # A form sent with empty fields: answer with the clean, shareable URL.
         return RedirectResponse(canonical, status_code=303)
-    page = _history(view, found, after, before)
-    values: dict[str, Any] = {
-        "nav": "statements", "filters": found, "page": page, "count_cap": paging.COUNT_CAP,
-        "csv_url": params.with_query("/statements.csv", found.params),
-        "json_url": params.with_query("/statements.json", found.params | {"after": after, "before": before}),
-        **_page_links("/statements", found, page),
-    }
+
+    def build() -> dict[str, Any]:
+        page = _history(view, found, after, before)
+        values: dict[str, Any] = {
+            "nav": "statements", "filters": found, "page": page, "count_cap": paging.COUNT_CAP,
+            "csv_url": params.with_query("/statements.csv", found.params),
+            "json_url": params.with_query("/statements.json", found.params | {"after": after, "before": before}),
+            **_page_links("/statements", found, page),
+        }
+        if not view.htmx:
+            values |= {"topics": topics_repository.all_topics(view.session), "countries": countries_repository.all_countries(view.session)}
+        return values
+
     if view.htmx:
-        return push_url(view.request, view.html("statements/_results.html", **values), canonical)
-    values |= {"topics": topics_repository.all_topics(view.session), "countries": countries_repository.all_countries(view.session)}
-    return view.html("statements/index.html", **values)
+        return push_url(view.request, view.page("statements/_results.html", build), canonical)
+    return view.page("statements/index.html", build)
 
 
 def _same_query(canonical: str, request: Request) -> bool:
@@ -157,12 +166,15 @@ def _statement(view: View, statement_id: int) -> StatementCard:
 
 @router.get("/statements/{statement_id:int}.json", response_model=StatementPageOut, summary="One statement, whole")
 def statement_json(view: View, statement_id: int) -> Response:
-    statement = _statement(view, statement_id)
-    revisions = revisions_repository.for_statement(view.session, statement_id)
-    return view.json(StatementPageOut(
-        statement=StatementOut.of(statement), matrix_cell=_cell_url(statement),
-        revisions=[RevisionSummaryOut(version=r.version, action=r.action.value, at=r.created_at, via=r.via, note=r.note) for r in revisions],
-    ))
+    def build() -> StatementPageOut:
+        statement = _statement(view, statement_id)
+        revisions = revisions_repository.for_statement(view.session, statement_id)
+        return StatementPageOut(
+            statement=StatementOut.of(statement), matrix_cell=_cell_url(statement),
+            revisions=[RevisionSummaryOut(version=r.version, action=r.action.value, at=r.created_at, via=r.via, note=r.note) for r in revisions],
+        )
+
+    return view.page_json(build)
 
 
 def _cell_url(statement: StatementCard) -> str:
@@ -172,12 +184,15 @@ def _cell_url(statement: StatementCard) -> str:
 
 @router.get("/statements/{statement_id:int}", response_class=HTMLResponse, summary="One statement, whole (HTML)")
 def statement_page(view: View, statement_id: int) -> Response:
-    statement = _statement(view, statement_id)
-    history = [
-        {"revision": revision, "author": author,
-         "changes": diff.changes(json.loads(revision.before) if revision.before else None, json.loads(revision.after))}
-        for revision, author in revisions_repository.for_statement_with_authors(view.session, statement_id)
-    ]
-    history.reverse()  # newest first
-    return view.html("statements/detail.html", nav="statements", s=statement, history=history,
-                     cell_url=_cell_url(statement), rule_month=scoring.month_start(statement.said_on))
+    def build() -> dict[str, Any]:
+        statement = _statement(view, statement_id)
+        history = [
+            {"revision": revision, "author": author,
+             "changes": diff.changes(json.loads(revision.before) if revision.before else None, json.loads(revision.after))}
+            for revision, author in revisions_repository.for_statement_with_authors(view.session, statement_id)
+        ]
+        history.reverse()  # newest first
+        return {"nav": "statements", "s": statement, "history": history, "cell_url": _cell_url(statement),
+                "rule_month": scoring.month_start(statement.said_on)}
+
+    return view.page("statements/detail.html", build)

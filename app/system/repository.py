@@ -23,12 +23,15 @@ class DataStamp:
     synthetic_note: str | None
 
 
+_STAMP = select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note).where(
+    AppState.id == STATE_ID
+)
+
+
 def data_stamp(session: Session) -> DataStamp:
     """The data version and when it last changed: what ETag and Last-Modified are made of."""
-    row = session.execute(
-        select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note)
-        .where(AppState.id == STATE_ID)
-    ).one()
+    # Every page reads this first: a plain Core read on the session's connection, no ORM processing.
+    row = session.connection().execute(_STAMP).one()
     return DataStamp(row.data_version, row.changed_at, row.synthetic, row.synthetic_note)
 
 

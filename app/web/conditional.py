@@ -61,20 +61,32 @@ class BodyCache:
     version that each request reads from the database first.
     """
 
-    def __init__(self, capacity: int = 256) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
 
+    @property
+    def enabled(self) -> bool:
+        return self._max_bytes > 0
+
     def get_or_render(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
+        if not self.enabled:
+            return render()
         with self._lock:
             body = self._items.get(key)
             if body is not None:
                 self._items.move_to_end(key)
                 return body
         body = render()
+        if len(body) > self._max_bytes // 8:
+            return body  # too big to be worth a place
         with self._lock:
-            self._items[key] = body
-            if len(self._items) > self._capacity:
-                self._items.popitem(last=False)
+            if key not in self._items:
+                self._items[key] = body
+                self._bytes += len(body)
+            while self._bytes > self._max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped)
         return body

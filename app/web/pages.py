@@ -50,17 +50,33 @@ class PageView:
     def html(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         return HTMLResponse(self.render(template, **values), status_code=status, headers=self.headers)
 
-    def cached_html(self, key: tuple[object, ...], template: str, build: Callable[[], dict[str, Any]]) -> HTMLResponse:
-        """An HTML page reused while the data version and the viewer stay the same.
+    @property
+    def _cacheable(self) -> bool:
+        """Pages of anonymous readers are cached; a signed-in editor's page carries their own tokens."""
+        return getattr(self.request.state, "viewer_key", None) is None
 
-        `build` computes the template's values; it runs only when the body is not cached.
-        """
-        full_key = (self.etag, template, *key)
-        body = self.request.app.state.body_cache.get_or_render(full_key, lambda: self.render(template, **build()))
-        return HTMLResponse(body, headers=self.headers)
+    def _cache_key(self, kind: str) -> tuple[object, ...]:
+        # The ETag carries the data version, rule version, deployed build and HTMX variant.
+        return (self.etag, kind, self.request.url.path, self.request.url.query)
+
+    def page(self, template: str, build: Callable[[], dict[str, Any]], status: int = 200) -> HTMLResponse:
+        """An HTML page whose values `build` computes, reused while the data version stays the same."""
+        if not self._cacheable:
+            return HTMLResponse(self.render(template, **build()), status_code=status, headers=self.headers)
+        body = self.request.app.state.body_cache.get_or_render(
+            self._cache_key(template), lambda: self.render(template, **build())
+        )
+        return HTMLResponse(body, status_code=status, headers=self.headers)
 
     def json(self, model: BaseModel, status: int = 200) -> Response:
         return Response(model.model_dump_json(), status_code=status, media_type="application/json", headers=self.headers)
+
+    def page_json(self, build: Callable[[], BaseModel]) -> Response:
+        """A JSON twin whose model `build` computes, reused like `page`."""
+        if not self._cacheable:
+            return self.json(build())
+        body = self.request.app.state.body_cache.get_or_render(self._cache_key("json"), lambda: build().model_dump_json().encode())
+        return Response(body, media_type="application/json", headers=self.headers)
 
     def csv(self, rows: Iterable[str], filename: str) -> StreamingResponse:
         headers = {**self.headers, "Content-Disposition": f'attachment; filename="{filename}"'}

@@ -38,3 +38,18 @@ def test_a_two_point_move_is_flagged_with_both_quotes_side_by_side(client: TestC
 def test_unknown_actor_is_404(shared_client: TestClient) -> None:
     assert shared_client.get("/actors/nobody").status_code == 404
     assert shared_client.get("/actors/nobody.json").json()["status"] == 404
+
+
+def test_a_long_record_shows_the_newest_changes_and_counts_the_rest(client: TestClient, seeded_db: Database) -> None:
+    from app.actors import routes
+
+    with seeded_db.write() as session:
+        for day in range(1, 15):  # alternating -2 and +2: every statement is a change
+            service.create(session=session, via="test", record=record(stance=2 if day % 2 else -2, quote=f"Swing {day}.", said_on=f"2024-10-{day:02d}"))
+    page = soup(client.get("/actors/radoslaw-sikorski").text)
+    assert len(page.select(".change")) == routes.CHANGES_SHOWN
+    # His last seeded statement is +2, so the first new +2 is no change: 13 changes.
+    assert f"the newest {routes.CHANGES_SHOWN} of 13" in page.select_one("#changes-title + p").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert "Swing 14." in page.select(".change")[0].select("blockquote")[1].get_text()
+    body = client.get("/actors/radoslaw-sikorski.json").json()
+    assert body["changes_total"] == 13 and len(body["changes"]) == 13

@@ -26,3 +26,12 @@ def test_every_response_carries_the_security_headers(shared_client: TestClient) 
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"]
+
+
+def test_pages_are_gzipped_for_clients_that_ask(shared_client: TestClient) -> None:
+    plain = shared_client.get("/statements", headers={"Accept-Encoding": "identity"})
+    zipped = shared_client.get("/statements", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["vary"]
+    assert zipped.text == plain.text  # the client unzips: the same page
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 3

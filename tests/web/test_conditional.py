@@ -1,0 +1,63 @@
+"""The page cache: bounded, keyed by the data version, never serving a stale or someone else's page."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.db import Database
+from app.statements import service
+from app.web.conditional import BodyCache, matches
+from tests.support import make_user, record, sign_in
+
+
+def test_the_cache_is_bounded_by_bytes_and_can_be_off() -> None:
+    cache = BodyCache(max_bytes=800)
+    renders: list[str] = []
+
+    def render(name: str) -> bytes:
+        renders.append(name)
+        return name.encode() * 100
+
+    for name in "abcdefghij":
+        cache.get_or_render((name,), lambda name=name: render(name))
+    cache.get_or_render(("j",), lambda: render("j"))
+    cache.get_or_render(("a",), lambda: render("a"))
+    assert renders == [*"abcdefghij", "a"]  # j was kept, a was evicted long ago
+    off = BodyCache(max_bytes=0)
+    off.get_or_render(("x",), lambda: render("x"))
+    off.get_or_render(("x",), lambda: render("x"))
+    assert renders[-2:] == ["x", "x"] and not off.enabled
+
+
+def test_weak_etag_comparison() -> None:
+    assert matches('W/"1.1.abc.p.anon"', 'W/"1.1.abc.p.anon"')
+    assert matches('"x", W/"1.1.abc.p.anon"', 'W/"1.1.abc.p.anon"') and matches("*", 'W/"x"')
+    assert not matches('W/"2.1.abc.p.anon"', 'W/"1.1.abc.p.anon"') and not matches(None, 'W/"x"')
+
+
+def test_a_repeated_page_is_not_rebuilt_until_the_data_changes(client: TestClient, seeded_db: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = service.history
+    monkeypatch.setattr(service, "history", lambda **kwargs: calls.append(1) or real(**kwargs))
+    first = client.get("/statements?country=PL")
+    second = client.get("/statements?country=PL")
+    assert first.text == second.text and len(calls) == 1
+    with seeded_db.write() as session:
+        service.create(session=session, via="test", record=record(quote="A new statement changes the page."))
+    third = client.get("/statements?country=PL")
+    assert len(calls) == 2 and "A new statement changes the page." in third.text
+
+
+def test_a_signed_in_editors_pages_are_their_own(client: TestClient, seeded_db: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    make_user(seeded_db, "editor@example.org")
+    sign_in(client, "editor@example.org")
+    calls: list[int] = []
+    real = service.history
+    monkeypatch.setattr(service, "history", lambda **kwargs: calls.append(1) or real(**kwargs))
+    client.get("/statements")
+    client.get("/statements")
+    assert len(calls) == 2
+    assert "private" in client.get("/statements").headers["cache-control"]
