@@ -39,13 +39,16 @@ FORTUNES_QUERY = select(Statement.id, Statement.said_on, Statement.quote).where(
 _fresh: ContextVar[bool] = ContextVar("bench_fresh", default=False)
 
 
-class CountingBodyCache(BodyCache):
-    """The app's body cache, counting hits and misses; bypassed for requests marked fresh."""
+class CountingBodyCache:
+    """Wraps the app's own body cache (its size as configured), counting hits and misses; bypassed for fresh requests."""
 
-    def __init__(self, capacity: int = 256) -> None:
-        super().__init__(capacity)
+    def __init__(self, inner: BodyCache) -> None:
+        self.inner = inner
         self.counts = {"hits": 0, "misses": 0, "bypassed": 0}
         self._count_lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
     def _count(self, outcome: str) -> None:
         with self._count_lock:
@@ -62,7 +65,7 @@ class CountingBodyCache(BodyCache):
             rendered = True
             return render()
 
-        body = super().get_or_render(key, counted)
+        body = self.inner.get_or_render(key, counted)
         self._count("misses" if rendered else "hits")
         return body
 
@@ -121,7 +124,7 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
 def create_bench_app(settings: Settings | None = None) -> FastAPI:
     """The real app with the benchmark-only routes; uvicorn runs it with --factory."""
     app = create_app(settings)
-    app.state.body_cache = CountingBodyCache()
+    app.state.body_cache = CountingBodyCache(app.state.body_cache)
     env = make_environment()
     env.loader = ChoiceLoader([FileSystemLoader(TEMPLATES), env.loader])  # type: ignore[list-item]
     template = env.get_template("fortunes.html")
