@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 QUICK ?=
+BENCH_ARGS ?=
 
 .PHONY: run test bench install install-test lock clean
 
@@ -34,9 +35,9 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Benchmark at 1,000,000 statements (QUICK=1: 10,000). See bench/README.md.
+## Benchmark at 1,000,000 statements (QUICK=1: 10,000; BENCH_ARGS for more options). See bench/README.md.
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick,) $(BENCH_ARGS)
 
 ## Re-pin every dependency after changing pyproject.toml.
 lock: | $(BIN)/python

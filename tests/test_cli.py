@@ -195,3 +195,46 @@ def test_user_list_says_how_to_begin(empty_url: str, cli: CliRunner) -> None:
     result = _run(cli, empty_url, "user", "list")
     assert result.exit_code == 0
     assert "intercept-watch user add EMAIL --role admin" in result.output
+
+
+def test_bench_generate_needs_a_database_and_never_uses_the_configured_one(cli: CliRunner, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    configured = tmp_path / "configured.sqlite3"
+    result = cli.invoke(app, ["bench", "generate", "20"], env={"DATABASE_URL": f"sqlite:///{configured}"})
+    assert result.exit_code == 2
+    assert "--database" in result.output and "Nothing was written" in result.output
+    assert not configured.exists() and not (tmp_path / "data").exists()
+
+
+def test_bench_generate_refuses_the_default_database(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli.invoke(app, ["bench", "generate", "20", "--database", "sqlite:///./data/intercept-watch.sqlite3"])
+    assert result.exit_code == 1
+    assert "default database" in result.output and "Nothing was written" in result.output
+    assert not (tmp_path / "data").exists()
+
+
+def test_bench_generate_refuses_the_default_database_even_when_it_exists(cli: CliRunner, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    default = "sqlite:///./data/intercept-watch.sqlite3"
+    assert cli.invoke(app, ["--database-url", default, "seed"]).exit_code == 0  # an empty default store, seeded
+    before = {path.name: path.read_bytes() for path in (tmp_path / "data").iterdir()}
+    result = cli.invoke(app, ["bench", "generate", "20", "--replace", "--database", f"sqlite:///{tmp_path}/data/intercept-watch.sqlite3"])
+    assert result.exit_code == 1 and "default database" in result.output
+    assert {path.name: path.read_bytes() for path in (tmp_path / "data").iterdir()} == before
+
+
+def test_bench_generate_builds_a_small_database(cli: CliRunner, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'small.sqlite3'}"
+    result = cli.invoke(app, ["bench", "generate", "120", "--actors", "60", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert "Built a synthetic database: 120 statements" in result.output
+    health = Database.from_url(url)
+    with health.read_session() as session:
+        from app.system.repository import data_stamp
+
+        stamp = data_stamp(session)
+    health.dispose()
+    assert stamp.synthetic and stamp.synthetic_note and "120 statements, seed 1" in stamp.synthetic_note

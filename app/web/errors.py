@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.system import repository as system_repository
+from app.system.repository import DataStamp
 from app.web import security
 from app.web.conditional import NotModified
 from app.web.htmx import is_htmx, redirect
@@ -91,6 +93,19 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def _stamp(request: Request) -> DataStamp | None:
+    """The data stamp, so an error page on a synthetic database shows the banner too; None if unreadable."""
+    database = getattr(request.app.state, "db", None)
+    if database is None:
+        return None
+    try:
+        with database.read_session() as session:
+            return system_repository.data_stamp(session)
+    except Exception:  # an error page must never fail because the database can't be read
+        log.warning("error page: the data stamp could not be read", exc_info=True)
+        return None
+
+
 def error_response(request: Request, status: int, message: str, errors: list[FieldError] | None = None,
                    headers: dict[str, str] | None = None) -> Response:
     errors = errors or []
@@ -106,7 +121,8 @@ def error_response(request: Request, status: int, message: str, errors: list[Fie
         headers = {**(headers or {}), "HX-Reswap": "innerHTML"}
     try:
         html = env.get_template("errors/_error.html" if fragment else "errors/error.html").render(
-            request=request, status=status, title=title, message=message, errors=errors, viewer=None
+            request=request, status=status, title=title, message=message, errors=errors, viewer=None,
+            stamp=None if fragment else _stamp(request),  # the full page shows the synthetic banner
         )
     except Exception:  # an error page must never fail; fall back to plain markup
         log.exception("rendering the error page failed")

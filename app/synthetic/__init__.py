@@ -1,0 +1,1 @@
+"""Synthetic benchmark data: a realistic, clearly labelled, deterministic database of any size."""

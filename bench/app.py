@@ -1,0 +1,138 @@
+"""The benchmarked app: the real app plus benchmark-only routes. Never mounted in production.
+
+`create_bench_app()` is `app.main.create_app()` with:
+- F, `/_bench/fortunes`: a minimal page in the same stack (the app's session dependency, SQLAlchemy,
+  one SQL query on the same database, a small Jinja2 template), the yardstick pages are measured against;
+- `/_bench/plaintext`: "Hello, World!" from an async FastAPI endpoint, the yardstick for F;
+- `/_bench/body-cache`: how often the app's body cache has hit, missed or been bypassed since the start;
+- requests carrying `X-Bench-Fresh: 1` bypass the body cache, so "matrix rendered fresh" renders
+  every time while the rest of the request (ETag, data stamp, session) runs as usual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from jinja2 import ChoiceLoader, FileSystemLoader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.config import Settings
+from app.deps import read_session
+from app.main import create_app
+from app.statements.models import Statement
+from app.web.conditional import BodyCache
+from app.web.templating import make_environment
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FRESH_HEADER = "X-Bench-Fresh"
+FORTUNE_ROWS = 12
+FORTUNES_QUERY = select(Statement.id, Statement.said_on, Statement.quote).where(Statement.id <= FORTUNE_ROWS)
+_fresh: ContextVar[bool] = ContextVar("bench_fresh", default=False)
+
+
+class CountingBodyCache:
+    """Wraps the app's own body cache (its size as configured), counting hits and misses; bypassed for fresh requests."""
+
+    def __init__(self, inner: BodyCache) -> None:
+        self.inner = inner
+        self.counts = {"hits": 0, "misses": 0, "bypassed": 0}
+        self._count_lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def _count(self, outcome: str) -> None:
+        with self._count_lock:
+            self.counts[outcome] += 1
+
+    def get_or_render(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
+        if _fresh.get():
+            self._count("bypassed")
+            return render()
+        rendered = False
+
+        def counted() -> bytes:
+            nonlocal rendered
+            rendered = True
+            return render()
+
+        body = self.inner.get_or_render(key, counted)
+        self._count("misses" if rendered else "hits")
+        return body
+
+    def snapshot(self) -> dict[str, int]:
+        with self._count_lock:
+            return dict(self.counts)
+
+
+class FreshMarker:
+    """Marks requests that carry the fresh header, for CountingBodyCache (a pure ASGI middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.header = FRESH_HEADER.lower().encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        fresh = any(name == self.header and value == b"1" for name, value in scope["headers"])
+        token = _fresh.set(fresh)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _fresh.reset(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Fortune:
+    id: int
+    said_on: str
+    quote: str
+
+
+def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
+    router = APIRouter(prefix="/_bench", include_in_schema=False)
+
+    @router.get("/fortunes", response_class=HTMLResponse)
+    def fortunes(session: Annotated[Session, Depends(read_session)]) -> HTMLResponse:
+        rows = [Fortune(row.id, row.said_on.isoformat(), row.quote) for row in session.execute(FORTUNES_QUERY)]
+        rows.append(Fortune(0, "", "Additional fortune added at request time: <script>escaped</script>"))
+        rows.sort(key=lambda fortune: fortune.quote)
+        return HTMLResponse(render(rows))
+
+    @router.get("/plaintext", response_class=PlainTextResponse)
+    async def plaintext() -> PlainTextResponse:
+        return PlainTextResponse("Hello, World!")
+
+    @router.get("/body-cache")
+    async def body_cache(request: Request) -> JSONResponse:
+        return JSONResponse(request.app.state.body_cache.snapshot())
+
+    return router
+
+
+def create_bench_app(settings: Settings | None = None) -> FastAPI:
+    """The real app with the benchmark-only routes; uvicorn runs it with --factory."""
+    app = create_app(settings)
+    app.state.body_cache = CountingBodyCache(app.state.body_cache)
+    env = make_environment()
+    env.loader = ChoiceLoader([FileSystemLoader(TEMPLATES), env.loader])  # type: ignore[list-item]
+    template = env.get_template("fortunes.html")
+
+    def render(rows: list[Fortune]) -> str:
+        context: dict[str, Any] = {"rows": rows}
+        return template.render(context)
+
+    app.include_router(_router(render))
+    app.add_middleware(FreshMarker)
+    return app

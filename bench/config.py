@@ -1,0 +1,131 @@
+"""What a benchmark run does: sizes, durations, concurrency, cores and where things go.
+
+Every figure here can be changed on the command line (`python -m bench.run --help`), and through
+`make bench BENCH_ARGS="..."`. The defaults keep the full run at 1,000,000 statements under 15
+minutes on a 2-core machine once its synthetic databases are cached (see README.md for the sums).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+FULL_STATEMENTS = 1_000_000
+QUICK_STATEMENTS = 10_000
+DEEP_ROWS = 500_000
+BENCH_SECRET = "bench-secret-" + "0" * 40  # IW_SECRET_KEY for the benchmarked servers: page tokens are computable
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    quick: bool
+    statements: int
+    baseline_statements: int | None  # a second, smaller size for the growth check (full mode)
+    seed: int
+    warmup: int  # seconds of load before a target's first measured run
+    duration: int  # seconds per measured run
+    max_duration: int  # the longest a run may get for a page too slow to answer enough requests in `duration`
+    repeats: int  # measured runs per figure; the report shows the median
+    throughput_connections: int
+    latency_connections: int
+    server_core: int
+    load_core: int
+    postgres_url: str | None  # a server URL naming a maintenance database; None skips PostgreSQL
+    postgres_db: str
+    datasette: bool
+    mixed: bool
+    mixed_rate: int  # form POSTs per second the writer aims for
+    mixed_connections: int
+    all_pages: bool  # every page must exist: 404 fails the run instead of "not available"
+    cache_dir: Path
+    output_dir: Path
+
+    @property
+    def deep_rows(self) -> int:
+        """How deep the deep page is: 500,000 rows, or half the data when there is less."""
+        return min(DEEP_ROWS, self.statements // 2)
+
+    @property
+    def mode(self) -> str:
+        return "quick" if self.quick else "full"
+
+
+def _cores() -> tuple[int, int]:
+    cores = sorted(os.sched_getaffinity(0))
+    return (cores[0], cores[1]) if len(cores) > 1 else (cores[0], cores[0])
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false", "no")
+
+
+def parser() -> argparse.ArgumentParser:
+    server_core, load_core = _cores()
+    p = argparse.ArgumentParser(prog="python -m bench.run", description="Benchmark Intercept Watch (see bench/README.md).")
+    p.add_argument("--quick", action="store_true", help=f"{QUICK_STATEMENTS:,} statements, short runs (the test suite's mode).")
+    p.add_argument("--statements", type=int, help=f"Statements in the synthetic database (default {FULL_STATEMENTS:,}; quick {QUICK_STATEMENTS:,}).")
+    p.add_argument("--baseline-statements", type=int, help="Smaller size for the growth check (default 10,000 in full mode, none in quick mode; 0 skips).")
+    p.add_argument("--seed", type=int, default=1, help="Synthetic data seed.")
+    p.add_argument("--warmup", type=int, help="Seconds of warm-up per target (default 1).")
+    p.add_argument("--duration", type=int, help="Seconds per measured run (default 3; quick 1).")
+    p.add_argument("--max-duration", type=int, help="Longest run for a slow page, e.g. Datasette at 1,000,000 statements (default 20; quick 5).")
+    p.add_argument("--repeats", type=int, default=3, help="Measured runs per figure; the median is reported (at least 3).")
+    p.add_argument("--connections", type=int, default=8, help="wrk connections for throughput runs.")
+    p.add_argument("--latency-connections", type=int, default=2, help="wrk connections for latency runs (fixed and low).")
+    p.add_argument("--server-core", type=int, default=server_core, help="CPU core for the servers (taskset).")
+    p.add_argument("--load-core", type=int, default=load_core, help="CPU core for wrk (taskset).")
+    p.add_argument("--postgres-url", default=os.environ.get("IW_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+                   help="A PostgreSQL server (any database on it, used to create the benchmark's own).")
+    p.add_argument("--postgres-db", help="The benchmark's PostgreSQL database (default iw_bench_<statements>); never 'test'.")
+    p.add_argument("--no-postgres", action="store_true", help="Skip the PostgreSQL runs.")
+    p.add_argument("--no-datasette", action="store_true", help="Skip Datasette.")
+    p.add_argument("--no-mixed", action="store_true", help="Skip the mixed read/write load.")
+    p.add_argument("--mixed-rate", type=int, default=300, help="Form POSTs per second in the mixed load.")
+    p.add_argument("--mixed-connections", type=int, default=4, help="wrk connections posting the form.")
+    p.add_argument("--all-pages", action="store_true", default=_flag("IW_BENCH_ALL_PAGES"),
+                   help="Every page, the form and login must exist: a 404 fails the run (also IW_BENCH_ALL_PAGES=1).")
+    p.add_argument("--cache-dir", type=Path, default=BENCH / ".cache", help="Where synthetic databases are kept between runs.")
+    p.add_argument("--output-dir", type=Path, default=BENCH / "results", help="Where the report goes.")
+    return p
+
+
+def plan_from(args: argparse.Namespace) -> Plan:
+    quick = bool(args.quick)
+    statements = args.statements or (QUICK_STATEMENTS if quick else FULL_STATEMENTS)
+    if args.baseline_statements is None:
+        baseline = None if quick or statements <= QUICK_STATEMENTS else QUICK_STATEMENTS
+    else:
+        baseline = args.baseline_statements or None
+    if args.repeats < 3:
+        raise SystemExit("--repeats must be at least 3: every figure is the median of three or more runs")
+    postgres_db = args.postgres_db or f"iw_bench_{statements}"
+    if postgres_db == "test":
+        raise SystemExit("--postgres-db may not be 'test': that database belongs to the test suite")
+    return Plan(
+        quick=quick,
+        statements=statements,
+        baseline_statements=baseline,
+        seed=args.seed,
+        warmup=args.warmup if args.warmup is not None else 1,
+        duration=args.duration or (1 if quick else 3),
+        max_duration=max(args.max_duration or (5 if quick else 20), args.duration or (1 if quick else 3)),
+        repeats=args.repeats,
+        throughput_connections=args.connections,
+        latency_connections=args.latency_connections,
+        server_core=args.server_core,
+        load_core=args.load_core,
+        postgres_url=None if args.no_postgres else args.postgres_url,
+        postgres_db=postgres_db,
+        datasette=not args.no_datasette,
+        mixed=not args.no_mixed,
+        mixed_rate=args.mixed_rate,
+        mixed_connections=args.mixed_connections,
+        all_pages=bool(args.all_pages),
+        cache_dir=args.cache_dir.resolve(),
+        output_dir=args.output_dir.resolve(),
+    )

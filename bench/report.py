@@ -1,0 +1,135 @@
+"""The markdown report: the run, the machine, every figure, the ratios, and the targets with pass or miss."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bench.config import Plan
+from bench.machine import Machine
+from bench.targets import (
+    BY_KEY, CHECKS, DATASETTE_FOR_KIND, FORTUNES, PAGES, POSTGRESQL, SQLITE, Extra, Figures, Results,
+)
+
+DASH = "—"
+BACKEND_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
+
+
+@dataclass
+class RunRecord:
+    plan: Plan
+    machine: Machine
+    started_at: datetime
+    statements: dict[str, int] = field(default_factory=dict)  # backend -> statements in its database
+    results: Results = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    return DASH if value is None else f"{value:,.{digits}f}"
+
+
+def _ratio(top: Figures | None, bottom: Figures | None) -> str:
+    if top is None or bottom is None or top.rps is None or bottom.rps is None or not bottom.rps:
+        return DASH
+    return f"{top.rps / bottom.rps:.2f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _backend_table(record: RunRecord, backend: str) -> list[str]:
+    results = record.results
+    fortunes = results.get((backend, FORTUNES))
+    rows = []
+    for target in PAGES:
+        figures = results.get((backend, target.key))
+        if figures is None:
+            continue
+        datasette = results.get((SQLITE, DATASETTE_FOR_KIND[target.kind]))
+        versus_datasette = DASH if target.server == "datasette" else _ratio(figures, datasette)
+        spread = DASH if not figures.runs else f"{min(figures.runs):,.0f}–{max(figures.runs):,.0f}"
+        rows.append([
+            target.label, f"`{figures.path}`", figures.status, _number(figures.rps), spread,
+            _number(figures.p50_ms, 2), _number(figures.p99_ms, 2), _ratio(figures, fortunes), versus_datasette,
+            figures.note or "",
+        ])
+    header = ["Target", "Request", "Status", "req/s", "req/s range", "p50 ms", "p99 ms", "× F", "× Datasette", "Notes"]
+    return _table(header, rows)
+
+
+def render(record: RunRecord) -> str:
+    plan, machine = record.plan, record.machine
+    title = f"# Intercept Watch benchmark: {plan.mode} mode, {plan.statements:,} statements"
+    lines = [title, ""]
+    if plan.quick:
+        lines += ["> **Quick mode.** Short runs on a small database, for the test suite and for checking the harness. "
+                  "The targets are defined at 1,000,000 statements; read the pass/miss column here as a smoke test only.", ""]
+    lines += ["## Run", ""]
+    lines += _table(["What", "Value"], [
+        ["Started", record.started_at.strftime("%Y-%m-%d %H:%M UTC")],
+        ["Mode", plan.mode],
+        ["Statements", f"{plan.statements:,}"],
+        *([[f"Statements in the {BACKEND_NAMES[backend]} database", f"{count:,}"] for backend, count in record.statements.items()]),
+        ["Seed", str(plan.seed)],
+        ["Commit", machine.commit],
+        ["All pages required (--all-pages)", "yes" if plan.all_pages else "no"],
+        ["Runs per figure (median reported)", str(plan.repeats)],
+        ["Seconds per run (warm-up per target; longest for a slow page)", f"{plan.duration} ({plan.warmup}; {plan.max_duration})"],
+        ["Deep page depth", f"{plan.deep_rows:,} rows"],
+        ["wrk connections: throughput runs / latency runs", f"{plan.throughput_connections} / {plan.latency_connections}"],
+        ["Cores: server / wrk", f"{plan.server_core} / {plan.load_core}"],
+        ["Whole run took", f"{record.seconds:.0f} s"],
+    ])
+    lines += ["", "## Machine", ""]
+    lines += _table(["What", "Value"], [
+        ["CPU", machine.cpu], ["Cores", str(machine.cores)], ["Memory", f"{machine.memory_gib:.1f} GiB"],
+        ["Kernel", machine.kernel], ["Python", machine.python], ["SQLite", machine.sqlite],
+        ["PostgreSQL", machine.postgresql], ["wrk", machine.wrk], ["uvicorn", machine.uvicorn],
+        ["Datasette", machine.datasette], ["Load average at start (1/5/15 min)", machine.load_average],
+    ])
+    lines += ["", f"## SQLite ({record.statements.get(SQLITE, plan.statements):,} statements)", "",
+              "req/s is the median of the throughput runs; p50 and p99 are the medians of the latency runs, "
+              "at a fixed low concurrency. × F and × Datasette divide this page's req/s by theirs "
+              "(HTML pages by Datasette's HTML page, JSON by its JSON).", ""]
+    lines += _backend_table(record, SQLITE)
+    if any(backend == POSTGRESQL for backend, _ in record.results):
+        lines += ["", f"## PostgreSQL ({record.statements.get(POSTGRESQL, plan.statements):,} statements)", "",
+                  "The same pages on PostgreSQL; × F is against F on PostgreSQL, × Datasette against Datasette on SQLite.", ""]
+        lines += _backend_table(record, POSTGRESQL)
+    lines += ["", "## Mixed load", ""]
+    mixed = record.extra.get("mixed")
+    if isinstance(mixed, dict) and "post_rps" in mixed:
+        lines += _table(["What", "Value"], [
+            ["Form POSTs per second (aimed at)", f"{mixed['post_rps']:,.0f} ({plan.mixed_rate})"],
+            ["Form POST p99", f"{mixed['post_p99_ms']:.2f} ms"],
+            ["Reads alone", f"{mixed['reads_alone_rps']:,.0f} req/s"],
+            ["Reads while posting", f"{mixed['reads_with_posts_rps']:,.0f} req/s"],
+            ["Read throughput lost", f"{mixed['read_loss']:.0%}"],
+        ])
+    else:
+        reason = mixed.get("reason", "not run") if isinstance(mixed, dict) else "not run"
+        lines += [f"Not available: {reason}."]
+    growth = record.extra.get("growth")
+    if isinstance(growth, dict) and growth:
+        lines += ["", f"## Growth ({plan.baseline_statements:,} → {plan.statements:,} statements)", ""]
+        lines += _table(["Page", "Throughput kept"], [[BY_KEY[key].label, f"{kept:.0%}"] for key, kept in growth.items()])
+    lines += ["", "## Memory", ""]
+    rss = record.extra.get("rss", {})
+    lines += _table(["Server", "RSS at end"], [[name, f"{value / 1e6:,.0f} MB"] for name, value in dict(rss).items()])  # type: ignore[call-overload]
+    lines += ["", "## Targets", "", "Judged on SQLite figures from this run.", ""]
+    rows = []
+    for check in CHECKS:
+        outcome = check.judge(record.results, record.extra)
+        verdict = "not available" if outcome.passed is None else ("pass" if outcome.passed else "miss")
+        rows.append([check.what, check.target, outcome.measured, verdict])
+    lines += _table(["What", "Target", "Measured", "Result"], rows)
+    if record.notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in record.notes]
+    return "\n".join(lines) + "\n"

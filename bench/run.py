@@ -1,0 +1,379 @@
+"""`make bench` (`python -m bench.run [--quick]`): every figure in the report, from one command.
+
+The run: a synthetic SQLite database (cached between runs) and a working copy of it; the app under
+uvicorn on the server core; wrk on the load core against every target (each checked to answer as
+expected first); Datasette on the same file; the mixed load; the same pages on PostgreSQL; in full
+mode, the growth check against a 10,000-statement database; then the markdown report.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from app.config import normalise_database_url
+from app.synthetic import repository as synthetic_repository
+from app.synthetic import service as synthetic_service
+from app.system import migrations
+from bench import mixed, wrk
+from bench.app import FRESH_HEADER
+from bench.config import BENCH_SECRET, Plan, parser, plan_from
+from bench.fixture import Fixture, read_fixture
+from bench.machine import describe
+from bench.report import RunRecord, render
+from bench.servers import Server, app_server, datasette_server
+from bench.targets import PAGES, POSTGRESQL, SQLITE, Figures, Target
+from bench.wrk import BenchError
+
+
+MIN_REQUESTS = 8  # a run should complete at least this many requests; slower pages get longer runs
+
+
+class Unavailable(Exception):
+    """A part of the run that can't happen here (no PostgreSQL server, no login yet); the report says why."""
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+@contextmanager
+def _announce(label: str, total: int | None) -> Iterator[Callable[[int], object]]:
+    started = time.monotonic()
+    say(f"{label}{f' ({total:,})' if total else ''}...")
+    yield lambda n: None
+    say(f"{label}: done in {time.monotonic() - started:.0f}s")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _is_cached(database_url: str, plan: Plan, statements: int) -> bool:
+    try:
+        state = synthetic_repository.inspect_target(database_url)
+    except ConnectionError:
+        return False
+    note = synthetic_service.synthetic_note(statements=statements, seed=plan.seed)
+    return state.synthetic and state.statements == statements and state.note == note
+
+
+def ensure_synthetic(database_url: str, plan: Plan, statements: int) -> None:
+    """Build the synthetic database unless it already holds exactly this size and seed."""
+    if _is_cached(database_url, plan, statements):
+        say(f"reusing the synthetic database at {make_url(database_url).render_as_string(hide_password=True)}")
+        migrations.upgrade(database_url)  # a cache made before a new migration gets it, as production would
+        return
+    synthetic_service.generate(database_url=database_url, statements=statements, seed=plan.seed, replace=True,
+                               track=_announce)
+
+
+def sqlite_database(plan: Plan, statements: int) -> Path:
+    """The cached synthetic SQLite file for a size, built if needed."""
+    from app.synthetic.generator import GENERATOR_VERSION
+
+    path = plan.cache_dir / f"synthetic-{statements}-seed{plan.seed}-v{GENERATOR_VERSION}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_synthetic(sqlite_url(path), plan, statements)
+    return path
+
+
+def working_copy(plan: Plan, source: Path) -> Path:
+    """A copy of the cached file for this run, so the mixed load's writes never touch the cache."""
+    engine = create_engine(sqlite_url(source))
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    target = plan.cache_dir / "run" / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    synthetic_repository.remove_sqlite_file(sqlite_url(target))
+    shutil.copyfile(source, target)
+    return target
+
+
+def postgres_database(plan: Plan) -> str:
+    """The benchmark's own PostgreSQL database, created and filled if needed (never 'test')."""
+    assert plan.postgres_url is not None
+    server = make_url(normalise_database_url(plan.postgres_url))
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": plan.postgres_db}).first()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{plan.postgres_db}"')
+    except OperationalError as error:
+        raise Unavailable(f"PostgreSQL at {server.render_as_string(hide_password=True)} can't be reached: {error.orig}") from None
+    finally:
+        admin.dispose()
+    url = server.set(database=plan.postgres_db).render_as_string(hide_password=False)
+    ensure_synthetic(url, plan, plan.statements)
+    return url
+
+
+class Bench:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.logs = plan.cache_dir / "run" / "logs"
+
+    # Probing and measuring ---------------------------------------------------------------
+
+    def probe(self, server: Server, target: Target, fixture: Fixture) -> tuple[str, dict[str, str]]:
+        """Check a target answers as expected before it is measured: its status, and the headers its runs send."""
+        path = target.path(fixture)
+        headers: dict[str, str] = {}
+        if target.fresh:
+            headers[FRESH_HEADER] = "1"
+        with httpx.Client(base_url=server.base_url, timeout=60) as client:
+            if target.conditional:
+                first = client.get(path)
+                if first.status_code == 200 and "etag" not in first.headers:
+                    raise BenchError(f"{target.label}: {path} answered without an ETag, so it can't answer 304")
+                if first.status_code == 200:
+                    headers["If-None-Match"] = first.headers["etag"]
+            response = client.get(path, headers=headers)
+        if response.status_code == target.expect:
+            return str(response.status_code), headers
+        if response.status_code == 404 and not target.yardstick and not self.plan.all_pages:
+            return "not available", headers
+        raise BenchError(
+            f"{target.label}: GET {path} answered {response.status_code}, expected {target.expect}"
+            f"{' (--all-pages: every page must exist)' if response.status_code == 404 else ''}: {response.text[:300]}"
+        )
+
+    def _body_cache(self, server: Server) -> dict[str, int]:
+        """The body cache's counts since the server started (runs take differences)."""
+        return dict(httpx.get(server.base_url + "/_bench/body-cache", timeout=30).json())
+
+    def _run(self, server: Server, target: Target, url: str, headers: dict[str, str], connections: int,
+             counts: dict[str, int] | None, duration: int) -> wrk.WrkRun:
+        before = self._body_cache(server) if counts is not None else {}
+        run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers)
+        if run.requests == 0 and duration < self.plan.max_duration:
+            run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers)
+        if run.requests == 0:
+            raise BenchError(f"{target.label}: no request completed in {self.plan.max_duration}s at {url}")
+        if run.failed:
+            raise BenchError(f"{target.label}: {run.failed} requests failed during the run ({run.errors}) at {url}")
+        if counts is not None:
+            for name, value in self._body_cache(server).items():
+                counts[name] = counts.get(name, 0) + value - before.get(name, 0)
+            if target.fresh and counts.get("hits"):
+                raise BenchError(f"{target.label}: {counts['hits']} requests were served from the body cache")
+        return run
+
+    def measure(self, record: RunRecord, backend: str, server: Server, fixture: Fixture, kind: str,
+                *, latency: bool = True, only: set[str] | None = None) -> dict[str, Figures]:
+        """Every target this server serves: probe, warm up, then the repeats, interleaved; medians kept."""
+        plan = self.plan
+        targets = [t for t in PAGES if t.server == kind and backend in t.backends and (only is None or t.key in only)]
+        ready: list[tuple[Target, str, dict[str, str]]] = []
+        durations: dict[str, int] = {}
+        connections: dict[str, int] = {}
+        measured: dict[str, Figures] = {}
+        for target in targets:
+            status, headers = self.probe(server, target, fixture)
+            path = target.path(fixture)
+            if status == "not available":
+                measured[target.key] = Figures(target.key, backend, path, status)
+                say(f"{backend}: {target.key}: not available (404)")
+                continue
+            durations[target.key], connections[target.key] = plan.duration, plan.throughput_connections
+            if plan.warmup:
+                warm = wrk.run(server.base_url + path, core=plan.load_core, connections=plan.throughput_connections,
+                               duration=plan.warmup, headers=headers)
+                durations[target.key] = run_seconds(plan, warm.rps)
+                if warm.rps < plan.throughput_connections:
+                    # Under a request per connection per second, more connections add no throughput,
+                    # only requests cut off when the run ends.
+                    connections[target.key] = plan.latency_connections
+            ready.append((target, path, headers))
+        throughput: dict[str, list[wrk.WrkRun]] = {t.key: [] for t, _, _ in ready}
+        latencies: dict[str, list[wrk.WrkRun]] = {t.key: [] for t, _, _ in ready}
+        counts: dict[str, dict[str, int]] = {t.key: {} for t, _, _ in ready}
+        for repeat in range(plan.repeats):
+            for target, path, headers in ready:
+                url = server.base_url + path
+                tracked = counts[target.key] if kind == "app" else None
+                seconds = durations[target.key]
+                run = self._run(server, target, url, headers, connections[target.key], tracked, seconds)
+                throughput[target.key].append(run)
+                if latency and target.latency_run:
+                    latencies[target.key].append(
+                        self._run(server, target, url, headers, plan.latency_connections, tracked, seconds))
+                say(f"{backend}: {target.key} run {repeat + 1}/{plan.repeats}: {run.rps:,.0f} req/s")
+        for target, path, _ in ready:
+            runs = [run.rps for run in throughput[target.key]]
+            lat = latencies[target.key] if target.latency_run else (throughput[target.key] if latency else [])
+            notes = _notes(counts[target.key], durations[target.key], plan.duration,
+                           connections[target.key] if connections[target.key] != plan.throughput_connections else None,
+                           latency and not target.latency_run)
+            measured[target.key] = Figures(
+                target.key, backend, path, str(target.expect), rps=statistics.median(runs),
+                p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,
+                p99_ms=statistics.median(r.p99_ms for r in lat) if lat else None,
+                runs=tuple(runs), note=notes,
+            )
+        for key, figures in measured.items():
+            record.results[(backend, key)] = figures
+        return measured
+
+    # The parts of a run ------------------------------------------------------------------
+
+    def sqlite_phase(self, record: RunRecord) -> None:
+        plan = self.plan
+        work = working_copy(plan, sqlite_database(plan, plan.statements))
+        url = sqlite_url(work)
+        fixture = read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET, datasette_db=work.stem)
+        record.statements[SQLITE] = fixture.statements
+        rss: dict[str, int] = {}
+        with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-sqlite.log") as server:
+            self.measure(record, SQLITE, server, fixture, "app")
+            rss["uvicorn on SQLite, after the read runs"] = server.rss_bytes()
+            if plan.datasette:
+                with datasette_server(work, core=plan.server_core, log=self.logs / "datasette.log") as datasette:
+                    self.measure(record, SQLITE, datasette, fixture, "datasette")
+                    rss["Datasette"] = datasette.rss_bytes()
+            else:
+                record.notes.append("Datasette was skipped (--no-datasette).")
+            if plan.mixed:
+                self.mixed_phase(record, server, url, fixture)
+                rss["uvicorn on SQLite, after the mixed load"] = server.rss_bytes()
+            else:
+                record.extra["mixed"] = {"reason": "skipped (--no-mixed)"}
+        record.extra.setdefault("rss", {}).update(rss)  # type: ignore[union-attr]
+        record.extra["rss_mb"] = max(value for name, value in rss.items() if name.startswith("uvicorn")) / 1e6
+
+    def mixed_phase(self, record: RunRecord, server: Server, url: str, fixture: Fixture) -> None:
+        plan = self.plan
+        read_paths = [
+            record.results[(SQLITE, t.key)].path for t in PAGES
+            if t.server == "app" and not t.yardstick and not t.fresh and not t.conditional
+            and (SQLITE, t.key) in record.results and record.results[(SQLITE, t.key)].measured
+        ]
+        try:
+            mixed.create_editor(url)
+            session = mixed.login(server.base_url)
+            figures = mixed.run_mixed(plan, server.base_url, read_paths, session, mixed.pick_speaker(url), self.logs.parent)
+        except mixed.NotYetAvailable as reason:
+            if plan.all_pages:
+                raise BenchError(f"the mixed load can't run: {reason} (--all-pages: the form and login must exist)") from None
+            record.extra["mixed"] = {"reason": f"not yet runnable on this branch: {reason}"}
+            say(f"mixed load: not yet runnable: {reason}")
+            return
+        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss}
+
+    def postgres_phase(self, record: RunRecord) -> None:
+        plan = self.plan
+        try:
+            url = postgres_database(plan)
+        except Unavailable as reason:
+            record.notes.append(f"PostgreSQL runs skipped: {reason}")
+            say(str(reason))
+            return
+        fixture = read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
+        record.statements[POSTGRESQL] = fixture.statements
+        with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-postgresql.log") as server:
+            self.measure(record, POSTGRESQL, server, fixture, "app")
+            record.extra.setdefault("rss", {})["uvicorn on PostgreSQL"] = server.rss_bytes()  # type: ignore[index]
+
+    def growth_phase(self, record: RunRecord) -> None:
+        """Throughput of every page at the baseline size, to compare with this run's size."""
+        plan = self.plan
+        assert plan.baseline_statements
+        pages = {t.key for t in PAGES if t.growth and record.results.get((SQLITE, t.key), Figures("", "", "", "")).measured}
+        if not pages:
+            record.notes.append("Growth check skipped: no page was available to measure.")
+            return
+        work = working_copy(plan, sqlite_database(plan, plan.baseline_statements))
+        url = sqlite_url(work)
+        fixture = read_fixture(url, deep_rows=min(plan.deep_rows, plan.baseline_statements // 2), secret=BENCH_SECRET)
+        scratch = RunRecord(plan, record.machine, record.started_at)
+        with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-baseline.log") as server:
+            small = self.measure(scratch, SQLITE, server, fixture, "app", latency=False, only=pages)
+        record.extra["growth"] = {
+            key: record.results[(SQLITE, key)].rps / small[key].rps  # type: ignore[operator]
+            for key in pages if small.get(key) and small[key].rps
+        }
+
+    def run(self) -> RunRecord:
+        plan = self.plan
+        wrk.require_tools()
+        started = time.monotonic()
+        record = RunRecord(plan, describe(plan.postgres_url), datetime.now(UTC))
+        self.sqlite_phase(record)
+        if plan.postgres_url:
+            self.postgres_phase(record)
+        else:
+            record.notes.append("PostgreSQL runs skipped (--no-postgres).")
+        if plan.baseline_statements:
+            self.growth_phase(record)
+        missing = [key for (backend, key), figures in record.results.items() if backend == SQLITE and not figures.measured]
+        if missing:
+            record.notes.append(
+                f"Not available yet (answered 404, so not measured): {', '.join(missing)}. "
+                "Run with --all-pages once every page exists, and a 404 fails the run instead."
+            )
+        record.seconds = time.monotonic() - started
+        return record
+
+
+def run_seconds(plan: Plan, warmup_rps: float) -> int:
+    """How long a target's runs last: the plan's duration, longer for a page too slow to give MIN_REQUESTS in it."""
+    if warmup_rps * plan.duration >= MIN_REQUESTS:
+        return plan.duration
+    if warmup_rps <= 0:
+        return plan.max_duration
+    return min(plan.max_duration, max(plan.duration, math.ceil(MIN_REQUESTS / warmup_rps)))
+
+
+def _notes(counts: dict[str, int], seconds: int, planned: int, connections: int | None, latency_from_throughput: bool) -> str:
+    notes = []
+    if seconds != planned:
+        notes.append(f"runs of {seconds}s: a slow page")
+    if connections is not None:
+        notes.append(f"throughput runs at {connections} connections: a slow page")
+    if latency_from_throughput:
+        notes.append("p50/p99 from the throughput runs (no latency runs: no target reads them)")
+    if any(counts.values()):
+        notes.append("body cache: " + ", ".join(f"{counts.get(name, 0):,} {name}" for name in ("hits", "misses", "bypassed")))
+    return "; ".join(notes)
+
+
+def write_report(record: RunRecord) -> Path:
+    output = record.plan.output_dir
+    output.mkdir(parents=True, exist_ok=True)
+    text_ = render(record)
+    stamped = output / f"{record.started_at:%Y-%m-%dT%H%M%SZ}-{record.plan.mode}.md"
+    stamped.write_text(text_, encoding="utf-8")
+    (output / "latest.md").write_text(text_, encoding="utf-8")
+    return stamped
+
+
+def main(argv: list[str] | None = None) -> int:
+    plan = plan_from(parser().parse_args(argv))
+    say(f"{plan.mode} mode: {plan.statements:,} statements, {plan.repeats} runs of {plan.duration}s per figure")
+    try:
+        record = Bench(plan).run()
+    except BenchError as error:
+        print(f"bench: FAILED: {error}", file=sys.stderr, flush=True)
+        return 1
+    path = write_report(record)
+    say(f"report written to {path} (and latest.md) in {record.seconds:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The benchmark end to end in quick mode (`make bench QUICK=1`), and its refusal to measure a page that isn't there.
+
+No timing is asserted: the targets are judged by reading the report, not by the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.config import normalise_database_url
+from app.synthetic import service
+from bench import run as bench_run
+from bench.config import ROOT, parser, plan_from
+from bench.servers import app_server
+from bench.targets import CHECKS, PAGES, Target
+from bench.wrk import BenchError
+
+pytestmark = pytest.mark.slow
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _need_tools() -> None:
+    missing = [tool for tool in ("wrk", "taskset", "make") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"the benchmark needs {', '.join(missing)} (apt-get install wrk)")
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """The report's '## ' sections by title, and '#' for the title line."""
+    found: dict[str, str] = {}
+    title = "#"
+    for block in re.split(r"^## ", markdown, flags=re.MULTILINE):
+        heading, _, body = block.partition("\n")
+        found[title if not found else heading.strip()] = body if found else block
+    return found
+
+
+def table(body: str) -> list[dict[str, str]]:
+    """The first markdown table in a section, as one dict per row."""
+    lines = [line.strip() for line in body.splitlines() if line.strip().startswith("|")]
+    assert len(lines) >= 2 and set(lines[1].replace("|", "")) <= {"-"}, f"no table in: {body[:200]}"
+
+    def cells(line: str) -> list[str]:
+        return [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line.strip().strip("|"))]
+
+    header = cells(lines[0])
+    rows = [dict(zip(header, cells(line), strict=True)) for line in lines[2:]]
+    return rows
+
+
+def _number(cell: str) -> float:
+    return float(cell.replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[tuple[str, str] | None]:
+    """(server URL on its maintenance database, a database name of our own), dropped afterwards."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield None
+        return
+    maintenance = make_url(normalise_database_url(server)).set(database="postgres")
+    name = f"iw_bench_t{secrets.token_hex(3)}"
+    yield maintenance.render_as_string(hide_password=False), name
+    engine = create_engine(maintenance, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def test_quick_bench_answers_every_available_page_and_writes_the_report(
+    tmp_path: Path, postgres: tuple[str, str] | None
+) -> None:
+    _need_tools()
+    output, cache = tmp_path / "results", tmp_path / "cache"
+    args = f"--output-dir {output} --cache-dir {cache}"
+    args += f" --postgres-url {postgres[0]} --postgres-db {postgres[1]}" if postgres else " --no-postgres"
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "IW_BENCH_ALL_PAGES", "MAKEFLAGS")}
+    result = subprocess.run(["make", "bench", "QUICK=1", f"BENCH_ARGS={args}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=900, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    stamped = [path for path in output.glob("*-quick.md")]
+    assert len(stamped) == 1 and (output / "latest.md").read_text() == stamped[0].read_text()
+    report = sections((output / "latest.md").read_text())
+    assert "quick mode, 10,000 statements" in report["#"]
+
+    run = {row["What"]: row["Value"] for row in table(report["Run"])}
+    assert run["Mode"] == "quick" and run["Statements"] == "10,000" and run["Runs per figure (median reported)"] == "3"
+    assert run["Statements in the SQLite database"] == "10,000"
+    machine = {row["What"]: row["Value"] for row in table(report["Machine"])}
+    for what in ("CPU", "Cores", "Memory", "Python", "SQLite", "PostgreSQL", "wrk"):
+        assert machine[what], what
+
+    backends = ["SQLite (10,000 statements)"] + (["PostgreSQL (10,000 statements)"] if postgres else [])
+    for section in backends:
+        rows = {row["Target"]: row for row in table(report[section])}
+        expected = [t for t in PAGES if ("PostgreSQL" not in section or "postgresql" in t.backends)]
+        assert set(rows) == {t.label for t in expected}, section
+        for target in expected:
+            row = rows[target.label]
+            if target.yardstick:
+                assert row["Status"] == str(target.expect), (section, row)
+            else:
+                assert row["Status"] in (str(target.expect), "not available"), (section, row)
+            if row["Status"] == "not available":
+                assert row["req/s"] == "—"
+            else:
+                assert _number(row["req/s"]) > 0 and _number(row["p99 ms"]) >= _number(row["p50 ms"]) > 0, row
+        fortunes = rows[PAGES[0].label]
+        assert _number(fortunes["× F"]) == 1.0
+
+    memory = table(report["Memory"])
+    assert any(row["Server"].startswith("uvicorn on SQLite") and row["RSS at end"].endswith("MB") for row in memory)
+    assert report["Mixed load"].strip()  # measured, or the reason it can't run yet
+    targets = {row["What"]: row for row in table(report["Targets"])}
+    assert set(targets) == {check.what for check in CHECKS}
+    assert all(row["Result"] in ("pass", "miss", "not available") for row in targets.values())
+    assert targets["F itself"]["Result"] in ("pass", "miss") and targets["Memory"]["Result"] in ("pass", "miss")
+
+
+def test_a_missing_page_is_not_available_unless_every_page_is_required(tmp_path: Path) -> None:
+    _need_tools()
+    url = f"sqlite:///{tmp_path / 'small.sqlite3'}"
+    service.generate(database_url=url, statements=300, actors=60)
+    missing = Target("missing", "A page that does not exist", lambda f: "/no-such-page-anywhere")
+    yardstick = Target("missing-yardstick", "A yardstick that does not exist", lambda f: "/_bench/none", yardstick=True)
+    relaxed = bench_run.Bench(plan_from(parser().parse_args(["--quick", "--cache-dir", str(tmp_path)])))
+    strict = bench_run.Bench(plan_from(parser().parse_args(["--quick", "--all-pages", "--cache-dir", str(tmp_path)])))
+    fixture = bench_run.read_fixture(url, deep_rows=100, secret="unused")
+    with app_server(url, core=relaxed.plan.server_core, log=tmp_path / "server.log") as server:
+        assert relaxed.probe(server, missing, fixture) == ("not available", {})
+        assert relaxed.probe(server, PAGES[0], fixture) == ("200", {})
+        with pytest.raises(BenchError, match="--all-pages"):
+            strict.probe(server, missing, fixture)
+        with pytest.raises(BenchError, match="answered 404"):
+            relaxed.probe(server, yardstick, fixture)

@@ -1,0 +1,62 @@
+"""bench/targets.py: every page's URL builds, and every target is judged from the figures it names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bench.fixture import Fixture
+from bench.targets import BY_KEY, CHECKS, PAGES, SQLITE, Figures, Results
+
+FIXTURE = Fixture(
+    statements=100, published=99, countries=("PL", "HU"), country_ids=(23, 13), date_from=date(2025, 1, 1),
+    date_to=date(2025, 6, 30), word="Uzhhorod", statement_id=42, country="PL", actor_slug="anna-nowak", deep_rows=50,
+    deep_token="2025-01-01.7.sig", datasette_db="synthetic",
+)
+
+
+def _results(rps: float, **overrides: float) -> Results:
+    return {(SQLITE, t.key): Figures(t.key, SQLITE, t.path(FIXTURE), "200", rps=overrides.get(t.key, rps), p50_ms=1, p99_ms=2)
+            for t in PAGES}
+
+
+def test_every_page_builds_its_url_and_keys_are_unique() -> None:
+    assert len(BY_KEY) == len(PAGES)
+    paths = {t.key: t.path(FIXTURE) for t in PAGES}
+    assert paths["history-filtered"] == "/statements?country=PL&country=HU&from=2025-01-01&to=2025-06-30"
+    assert paths["history-deep"] == "/statements?after=2025-01-01.7.sig"
+    assert paths["datasette-json"].startswith("/synthetic/statement.json?country_id__in=23%2C13&said_on__gte=2025-01-01")
+    assert "_size=50" in paths["datasette-html"] and "_sort_desc=said_on" in paths["datasette-html"]
+    assert "status=published" in paths["datasette-html"]  # the rows the history lists
+    assert BY_KEY["matrix-304"].expect == 304 and BY_KEY["matrix-304"].conditional and BY_KEY["matrix-fresh"].fresh
+
+
+def test_nothing_is_judged_without_figures() -> None:
+    for check in CHECKS:
+        assert check.judge({}, {}).passed is None, check.what
+
+
+def test_page_ratios_pass_and_miss_at_their_thresholds() -> None:
+    judged = {check.what: check.judge for check in CHECKS}
+    results = _results(100, plaintext=200, **{"datasette-html": 2, "datasette-json": 2})
+    assert judged["F itself"](results, {}).passed is True  # 100 / 200 = 0.5
+    assert judged["Filtered history (HTML)"](results, {}).passed is True  # 100 / 2 = 50
+    assert judged["Matrix, 304"](results, {}).passed is False  # 100 / 100 < 1.5
+    slow = _results(100, plaintext=201, search=19)
+    assert judged["F itself"](slow, {}).passed is False
+    assert judged["Full-text search"](slow, {}).passed is False
+    for check in CHECKS[:11]:  # every page ratio names figures the pages produce
+        assert check.judge(results, {}).passed is not None, check.what
+
+
+def test_deep_page_mixed_load_growth_and_memory() -> None:
+    judged = {check.what: check.judge for check in CHECKS}
+    results = _results(100)
+    results[(SQLITE, "history-deep")] = Figures("history-deep", SQLITE, "/", "200", rps=90, p50_ms=1, p99_ms=2.5)
+    assert judged["Deep page"](results, {}).passed is False  # 2.5 > 1.2 × 2
+    mixed = {"post_rps": 310.0, "post_p99_ms": 20.0, "read_loss": 0.1}
+    assert judged["Form POST under read load"](results, {"mixed": mixed}).passed is True
+    assert judged["Form POST under read load"](results, {"mixed": {**mixed, "read_loss": 0.25}}).passed is False
+    assert judged["Form POST under read load"](results, {"mixed": {"reason": "not yet"}}).passed is None
+    assert judged["Growing from 10,000 statements"](results, {"growth": {"history": 0.9, "search": 0.8}}).passed is False
+    assert judged["Memory"](results, {"rss_mb": 120.0}).passed is True
+    assert judged["Memory"](results, {"rss_mb": 300.0}).passed is False

@@ -1,0 +1,211 @@
+"""Synthetic databases: realistic shape, scores and search as the app builds them, loud about what they are, and never
+written over real data or into the default database."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+
+from app.db import Database
+from app.statements import search
+from app.statements.models import Statement
+from app.statements.rules import EARLIEST_DATE, fingerprint
+from app.synthetic import service
+from tests.conftest import DatabaseFactory
+from tests.support import assert_scores_match_rebuild, snapshot_tables, soup, table_counts
+
+SIZE = 2000
+SEED = 7
+
+# Every page a synthetic database can show must carry the banner: add each new page here, one line each.
+# {statement}, {actor}, {country}, {topic} and {month} are filled in from one published statement.
+BANNER_PAGES = (
+    "/this-page-does-not-exist",
+    "/",
+    "/matrix?topic=intercept-over-ukraine",
+    "/matrix/cell?topic={topic}&country={country}&month={month}",
+    "/methodology",
+    "/statements",
+    "/statements?country=PL&country=HU&q=drones",
+    "/statements/{statement}",
+    "/countries/PL",
+    "/actors/{actor}",
+    "/docs",
+)
+
+
+@pytest.fixture(scope="module")
+def synthetic_url(dialect: str, factories: dict[str, DatabaseFactory]) -> str:
+    url = factories[dialect].create("empty")
+    service.generate(database_url=url, statements=SIZE, seed=SEED)
+    return url
+
+
+@pytest.fixture
+def synthetic_db(synthetic_url: str, make_database: Callable[[str], Database]) -> Database:
+    return make_database(synthetic_url)
+
+
+def _scalar(database: Database, sql: str, **params: object) -> object:
+    with database.read_session() as session:
+        return session.execute(text(sql), params).scalar_one()
+
+
+def test_the_database_has_the_shape_of_real_data(synthetic_db: Database) -> None:
+    counts = table_counts(synthetic_db, "statement", "actor", "actor_alias", "office", "topic", "country", "revision")
+    assert counts["statement"] == SIZE
+    assert 1800 <= counts["actor"] <= 2200 and counts["actor_alias"] >= counts["actor"] and counts["office"] > counts["actor"]
+    assert counts["topic"] == 4 and counts["country"] == 34
+    assert counts["revision"] == 0  # synthetic rows were written by nobody: no revisions (bench/README.md)
+    speaking = _scalar(synthetic_db, "SELECT count(DISTINCT country_id) FROM statement WHERE status = 'published'")
+    assert speaking == 34
+    assert _scalar(synthetic_db, "SELECT count(DISTINCT topic_id) FROM statement") == 4
+    with synthetic_db.read_session() as session:
+        ranks = dict(session.execute(text("SELECT rank, count(*) FROM office GROUP BY rank")).all())
+        per_statement = [row[0] for row in session.execute(text(
+            "SELECT count(l.source_id) FROM statement s LEFT JOIN statement_source l ON l.statement_id = s.id GROUP BY s.id"))]
+        said = [row[0] for row in session.execute(select(Statement.said_on))]
+        languages = dict(session.execute(text("SELECT language, count(*) FROM statement GROUP BY language")).all())
+        translated = session.execute(text("SELECT count(*) FROM statement WHERE language <> 'en' AND translation IS NOT NULL")).scalar_one()
+        urls = list(session.execute(text("SELECT url FROM source")).scalars())
+        quotes = list(session.execute(select(Statement.quote)).scalars())
+    assert ranks["other"] > ranks["minister"] > 0 and ranks["head"] > 0
+    assert min(per_statement) == 1 and max(per_statement) == 3
+    assert min(said) >= EARLIEST_DATE and max(said) <= datetime.now(UTC).date()
+    today = datetime.now(UTC).date()
+    first_year = sum(1 for day in said if day < EARLIEST_DATE + timedelta(days=365))
+    last_year = sum(1 for day in said if day > today - timedelta(days=365))
+    assert last_year > 1.5 * first_year > 0
+    assert languages["en"] > SIZE / 2 and len(languages) >= 4 and translated > 0
+    assert urls and all(url.startswith("https://synthetic.example.org/") for url in urls)
+    assert 80 <= statistics.mean(len(quote) for quote in quotes) <= 400
+
+
+def test_fingerprints_follow_the_statement_rule(synthetic_db: Database) -> None:
+    with synthetic_db.read_session() as session:
+        rows = session.execute(select(Statement).order_by(Statement.id).limit(300)).scalars().all()
+        for statement in rows:
+            assert statement.fingerprint == fingerprint(
+                actor_id=statement.actor_id, topic_id=statement.topic_id, said_on=statement.said_on, quote=statement.quote
+            )
+
+
+def test_stored_scores_equal_a_full_rebuild(synthetic_db: Database) -> None:
+    assert_scores_match_rebuild(synthetic_db)
+
+
+def _search_ids(database: Database, word: str) -> set[int]:
+    with database.read_session() as session:
+        if database.dialect == "sqlite":
+            # The rowid is a search key in history order; its low bits are the statement id.
+            sql = f"SELECT rowid & {(1 << search.ID_BITS) - 1} FROM statement_fts WHERE statement_fts MATCH :word"
+        else:
+            sql = "SELECT id FROM statement WHERE search_vector @@ plainto_tsquery('simple', :word)"
+        return set(session.execute(text(sql), {"word": word}).scalars())
+
+
+def _search_objects(database: Database) -> list[str]:
+    with database.read_session() as session:
+        if database.dialect == "sqlite":
+            sql = "SELECT sql FROM sqlite_master WHERE tbl_name IN ('statement', 'statement_fts') ORDER BY name"
+        else:
+            sql = "SELECT indexdef FROM pg_indexes WHERE tablename = 'statement' ORDER BY indexname"
+        return [str(item) for item in session.execute(text(sql)).scalars()]
+
+
+def test_full_text_search_finds_what_the_quotes_say(
+    synthetic_db: Database, dialect: str, factories: dict[str, DatabaseFactory], make_database: Callable[[str], Database]
+) -> None:
+    with synthetic_db.read_session() as session:
+        statement_id, quote = session.execute(
+            select(Statement.id, Statement.quote).where(Statement.language == "en", Statement.status == "published")
+            .order_by(Statement.id.desc()).limit(1)
+        ).one()
+    word = max(quote.replace(".", " ").replace(",", " ").split(), key=len)
+    assert statement_id in _search_ids(synthetic_db, word)
+    assert not _search_ids(synthetic_db, "zzzunseenword")
+    # The trigger and indexes dropped for the bulk load are back exactly as the migration made them.
+    fresh = make_database(factories[dialect].create("empty"))
+    assert _search_objects(synthetic_db) == _search_objects(fresh)
+
+
+def test_health_says_synthetic_and_every_page_shows_the_banner(
+    synthetic_url: str, make_client: Callable[[str], TestClient], synthetic_db: Database
+) -> None:
+    client = make_client(synthetic_url)
+    health = client.get("/healthz").json()
+    assert health["synthetic"] is True and health["counts"]["statements"] == SIZE
+    with synthetic_db.read_session() as session:
+        row = session.execute(text(
+            "SELECT s.id, a.slug, c.code, t.slug, s.said_on FROM statement s JOIN actor a ON a.id = s.actor_id "
+            "JOIN country c ON c.id = s.country_id JOIN topic t ON t.id = s.topic_id "
+            "WHERE s.status = 'published' AND t.is_context = false ORDER BY s.id DESC LIMIT 1")).one()
+    values = {"statement": row[0], "actor": row[1], "country": row[2], "topic": row[3], "month": str(row[4])[:7]}
+    for template in BANNER_PAGES:
+        path = template.format(**values)
+        response = client.get(path)
+        expected = 404 if "does-not-exist" in path else 200
+        assert response.status_code == expected and response.headers["content-type"].startswith("text/html"), path
+        banner = soup(response.text).select_one(".banner--synthetic")
+        assert banner is not None, f"{path} has no synthetic banner"
+        assert "Synthetic data." in banner.get_text() and f"{SIZE:,} statements, seed {SEED}" in banner.get_text()
+
+
+def test_a_real_database_shows_no_banner(shared_client: TestClient) -> None:
+    for path in ("/this-page-does-not-exist", "/matrix", "/statements"):
+        assert soup(shared_client.get(path).text).select_one(".banner--synthetic") is None
+
+
+def test_refuses_a_database_with_real_statements_and_writes_nothing(seeded_url: str, make_database: Callable[[str], Database]) -> None:
+    database = make_database(seeded_url)
+    before = snapshot_tables(database)
+    with pytest.raises(service.TargetRefused, match="24 real"):
+        service.generate(database_url=seeded_url, statements=50, replace=True)
+    assert snapshot_tables(database) == before
+
+
+def test_rebuilds_synthetic_data_only_when_asked(empty_url: str, make_database: Callable[[str], Database]) -> None:
+    service.generate(database_url=empty_url, statements=60, actors=40)
+    database = make_database(empty_url)
+    before = snapshot_tables(database)
+    with pytest.raises(service.TargetRefused, match="--replace"):
+        service.generate(database_url=empty_url, statements=90, actors=40)
+    assert snapshot_tables(database) == before
+    database.dispose()
+    service.generate(database_url=empty_url, statements=90, actors=40, replace=True)
+    assert table_counts(make_database(empty_url), "statement")["statement"] == 90
+
+
+@pytest.mark.parametrize("spelling", ["sqlite:///./data/intercept-watch.sqlite3", "sqlite:///data/intercept-watch.sqlite3",
+                                      "sqlite:///data/../data/intercept-watch.sqlite3", "absolute"])
+def test_never_writes_to_the_default_database(spelling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path}/data/intercept-watch.sqlite3" if spelling == "absolute" else spelling
+    with pytest.raises(service.TargetRefused, match="default database"):
+        service.generate(database_url=url, statements=10)
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_same_seed_gives_the_same_data(tmp_path: Path) -> None:
+    def build(name: str, seed: int) -> list[tuple[object, ...]]:
+        url = f"sqlite:///{tmp_path / name}"
+        service.generate(database_url=url, statements=300, actors=60, seed=seed, today=date(2025, 6, 30))
+        database = Database.from_url(url)
+        try:
+            with database.read_session() as session:
+                return [tuple(row) for row in session.execute(text(
+                    "SELECT s.id, a.slug, s.said_on, s.quote, s.stance, s.condition, group_concat(src.url) "
+                    "FROM statement s JOIN actor a ON a.id = s.actor_id JOIN statement_source l ON l.statement_id = s.id "
+                    "JOIN source src ON src.id = l.source_id GROUP BY s.id ORDER BY s.id"))]
+        finally:
+            database.dispose()
+
+    first = build("a.sqlite3", 11)
+    assert build("b.sqlite3", 11) == first
+    assert build("c.sqlite3", 12) != first
