@@ -106,8 +106,10 @@ def iter_for_export(session: Session) -> Iterator[Statement]:
 
 
 def count_by_status(session: Session) -> dict[StatementStatus, int]:
-    query = select(Statement.status, func.count()).group_by(Statement.status)
-    return {status: count for status, count in session.execute(query)}
+    """Published and retracted statements, each counted from an index (no scan of the table)."""
+    total = session.execute(select(func.count()).select_from(Statement)).scalar_one()
+    published = session.execute(select(func.count()).select_from(Statement).where(PUBLISHED)).scalar_one()
+    return {StatementStatus.PUBLISHED: published, StatementStatus.RETRACTED: total - published}
 
 
 def get_full(session: Session, statement_id: int, *, refresh: bool = False) -> Statement | None:

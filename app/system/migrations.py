@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -35,8 +37,9 @@ def check(database_url: str) -> None:
     command.check(alembic_config(database_url))
 
 
+@functools.cache
 def head_revision() -> str | None:
-    """The newest revision the code ships."""
+    """The newest revision the code ships (read once: the scripts don't change while the app runs)."""
     return ScriptDirectory(str(paths.MIGRATIONS)).get_current_head()
 
 
