@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -175,3 +176,33 @@ class RetractForm(CsrfForm):
 class RestoreForm(CsrfForm):
     version: str = ""  # the version to make current again
     current_version: str = ""  # the version the admin was looking at
+
+
+# ---- The JSON write API's answers.
+
+class StatementWritten(BaseModel):
+    statement: StatementOut
+    created: bool = Field(description="False when nothing new was created: a repeated Idempotency-Key, or a PATCH.")
+    reused_sources: list[str] = Field(description="URLs (or keys) of cited sources that were already recorded and were reused.")
+    possible_duplicates: list[str] = Field(
+        description="URLs of published statements by the same actor, on the same topic and day, with a very similar quote."
+    )
+
+
+class FieldProblemOut(BaseModel):
+    field: str = Field(description="Where: 'said_on', 'sources[0].url', 'version', ...")
+    message: str
+
+
+class ProblemOut(BaseModel):
+    """Every refusal of the API has this shape."""
+
+    status: int
+    title: str
+    message: str
+    errors: list[FieldProblemOut] = Field(description="Every bad field, each with its message.")
+
+
+class ConflictOut(ProblemOut):
+    current_version: int = Field(description="The statement's version now: send it as `version` to change that version.")
+    current: dict[str, Any] | None = Field(None, description="The statement now, in the interchange format.")
