@@ -22,6 +22,7 @@ from app.statements import editing as statements_editing
 from app.statements import routes as statements_routes
 from app.system import repository as system_repository
 from app.system import routes as system_routes
+from app.topics import routes as topics_routes
 from app.web import errors
 from app.web.conditional import BodyCache
 from app.web.csrf import CrossSiteMiddleware
@@ -75,4 +76,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(statements_routes.router)
     app.include_router(system_routes.router)
     app.include_router(accounts_routes.router)
+    app.include_router(topics_routes.router)
     return app
