@@ -48,7 +48,7 @@ LABELS = {
     "rationale": "Why this stance", "sources": "Sources", "submission_key": "Form", "version": "Version",
     "note": "What changed and why", "reason": "Reason", "form": "Form",
 }
-SOURCE_LABELS = {"url": "URL", "outlet": "Outlet", "title": "Title", "published_on": "Published on"}
+SOURCE_LABELS = {"url": "URL", "outlet": "outlet", "title": "title", "published_on": "publication date"}
 # When one field changes, the fields whose messages may change with it.
 _RELATED = {
     "actor": ("actor", "country", "office", "office_rank"),
@@ -71,7 +71,7 @@ def label(field_id: str) -> str:
     """What a reader calls a form field: 'Date', 'Source 2: URL'."""
     found = re.fullmatch(r"source-(\d+)-(\w+)", field_id)
     if found:
-        return f"Source {int(found[1]) + 1}: {SOURCE_LABELS.get(found[2], found[2])}"
+        return f"Source {int(found[1]) + 1} {SOURCE_LABELS.get(found[2], found[2])}"
     return LABELS.get(field_id, field_id)
 
 
@@ -191,12 +191,22 @@ def field_of(path: str, rows: list[int]) -> str:
     return name if name in FIELDS or name == "sources" else "form"
 
 
+def _position(field_id: str) -> tuple[int, int, int]:
+    """Where a field is on the form, so messages are listed in the order the fields are."""
+    found = re.fullmatch(r"source-(\d+)-(\w+)", field_id)
+    if found:
+        return (len(FIELDS) + 1, int(found[1]), list(SOURCE_LABELS).index(found[2]) if found[2] in SOURCE_LABELS else 0)
+    if field_id in FIELDS:
+        return (FIELDS.index(field_id), 0, 0)
+    return (len(FIELDS), 0, 0) if field_id == "sources" else (-1, 0, 0)
+
+
 def messages(found: Iterable[tuple[str, str]], rows: list[int]) -> dict[str, str]:
-    """Display text by form field: 'Date: is in the future', several messages for one field joined."""
+    """Display text by form field, in the form's order: 'Date: is in the future' (a field's messages joined)."""
     by_field: dict[str, list[str]] = {}
     for path, message in found:
         by_field.setdefault(field_of(path, rows), []).append(message)
-    return {name: f"{label(name)}: {'; '.join(texts)}" for name, texts in by_field.items()}
+    return {name: f"{label(name)}: {'; '.join(by_field[name])}" for name in sorted(by_field, key=_position)}
 
 
 def related(field_id: str) -> tuple[str, ...]:
