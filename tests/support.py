@@ -61,8 +61,8 @@ def snapshot_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
         return found
 
 
-def record(**overrides: Any) -> StatementRecord:
-    """A valid statement record by an actor already in the seed data, changed by `overrides`."""
+def record_values(**overrides: Any) -> dict[str, Any]:
+    """The fields of a valid statement record by an actor already in the seed data, changed by `overrides` (not validated)."""
     values: dict[str, Any] = {
         "actor": "Radosław Sikorski",
         "country": "PL",
@@ -74,7 +74,27 @@ def record(**overrides: Any) -> StatementRecord:
         "sources": [{"url": "https://example.org/news/1", "outlet": "Example News", "title": "A test article", "published_on": "2024-10-15"}],
     }
     values.update(overrides)
-    return StatementRecord.model_validate(values)
+    return values
+
+
+def record(**overrides: Any) -> StatementRecord:
+    """A valid statement record by an actor already in the seed data, changed by `overrides`."""
+    return StatementRecord.model_validate(record_values(**overrides))
+
+
+def form_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """A record's fields as the add or edit form posts them (sources as parallel lists, one entry per row)."""
+    fields: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "sources":
+            for part in ("url", "key", "outlet", "title", "published_on"):
+                fields[f"source_{part}"] = ["" if source.get(part) is None else str(source[part]) for source in value]
+        elif isinstance(value, bool):
+            if name != "date_is_report_date" or value:
+                fields[name] = "true" if value else "false"
+        elif name not in ("status", "retraction_reason"):
+            fields[name] = "" if value is None else str(value)
+    return fields
 
 
 def soup(html: str) -> BeautifulSoup:

@@ -203,7 +203,7 @@ def _version(raw: str) -> int:
     return int(raw)
 
 
-@router.get("/statements/{statement_id:int}/edit")
+@router.get("/statements/{statement_id}/edit")
 def edit_statement_page(request: Request, user: EditorUser, session: SessionDep, statement_id: int) -> HTMLResponse:
     current = _current(session, statement_id)
     return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"])
@@ -223,7 +223,7 @@ def _conflict(request: Request, conflict: statements_service.VersionConflict) ->
     }
 
 
-@router.post("/statements/{statement_id:int}/edit")
+@router.post("/statements/{statement_id}/edit")
 def edit_statement(request: Request, user: EditorUser, session: SessionDep, statement_id: int,
                    form: Annotated[EditForm, Form()]) -> Response:
     current = _current(session, statement_id)
@@ -268,7 +268,7 @@ def edit_statement(request: Request, user: EditorUser, session: SessionDep, stat
 
 # ---- Retracting and restoring
 
-@router.post("/statements/{statement_id:int}/retract")
+@router.post("/statements/{statement_id}/retract")
 def retract_statement(request: Request, user: EditorUser, session: SessionDep, statement_id: int,
                       form: Annotated[RetractForm, Form()]) -> Response:
     current = _current(session, statement_id)
@@ -295,7 +295,7 @@ def retract_statement(request: Request, user: EditorUser, session: SessionDep, s
     return redirect(request, f"/statements/{statement_id}?saved=retracted")
 
 
-@router.post("/statements/{statement_id:int}/restore")
+@router.post("/statements/{statement_id}/restore")
 def restore_version(request: Request, admin: AdminUser, statement_id: int, form: Annotated[RestoreForm, Form()]) -> Response:
     version = _version(form.version)
     expected = _version(form.current_version)
