@@ -148,3 +148,27 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
     )
     assert response.status_code == 303, soup(response.text).get_text(" ", strip=True)[:500]
     return form_token(client, "/account")
+
+
+def form_values(html: str, selector: str = "#statement-form") -> dict[str, Any]:
+    """What a browser would send for a form as the page shows it (its submit buttons aside): repeated names as lists."""
+    form = soup(html).select_one(selector)
+    assert form is not None, f"no form {selector}"
+    found: dict[str, list[str]] = {}
+    for element in form.select("input, textarea, select"):
+        name = element.get("name")
+        if not name or element.get("type") in ("submit", "button"):
+            continue
+        if element.name == "textarea":
+            value = element.get_text()
+        elif element.name == "select":
+            chosen = element.select_one("option[selected]") or element.select_one("option")
+            value = str(chosen["value"]) if chosen else ""
+        elif element.get("type") in ("radio", "checkbox"):
+            if not element.has_attr("checked"):
+                continue
+            value = str(element.get("value", "on"))
+        else:
+            value = str(element.get("value", ""))
+        found.setdefault(str(name), []).append(value)
+    return {name: values if name.startswith("source_") else values[0] for name, values in found.items()}
