@@ -535,3 +535,30 @@ def test_admins_add_topics_and_reword_them(client: TestClient, seeded_db: Databa
     editor = clients()
     _editor(editor, seeded_db)
     assert editor.get("/admin/topics").status_code == 403
+
+
+# ---- Cross-site requests
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}])
+def test_cross_site_posts_to_the_forms_are_refused_and_write_nothing(
+    client: TestClient, seeded_db: Database, headers: dict[str, str]
+) -> None:
+    _editor(client, seeded_db, "admin@example.org", "admin")
+    statement_id = _created(seeded_db)
+    edit = _edit_form(client, statement_id)
+    token = edit["csrf_token"]
+    calls = [
+        ("/statements/new", _filled(client)),
+        (f"/statements/{statement_id}/edit", edit | {"stance": "-2"}),
+        (f"/statements/{statement_id}/retract", {"csrf_token": token, "version": "1", "reason": "forged"}),
+        (f"/statements/{statement_id}/restore", {"csrf_token": token, "version": "1", "current_version": "1"}),
+        ("/admin/topics", {"csrf_token": token, "slug": "forged", "title": "Forged", "question": "?"}),
+        ("/admin/topics/no-fly-zone", {"csrf_token": token, "title": "Forged", "question": "?"}),
+    ]
+    before = snapshot_tables(seeded_db)
+    for path, data in calls:
+        response = client.post(path, data=data, headers=headers)
+        assert response.status_code == 403 and "came from another site" in response.text, path
+        without_token = client.post(path, data={k: v for k, v in data.items() if k != "csrf_token"})
+        assert without_token.status_code == 403 and "This form has expired" in without_token.text, path
+    assert snapshot_tables(seeded_db) == before
