@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.accounts.models import User
-from app.deps import ApiUser
+from app.db import release
+from app.deps import ApiUser, SessionDep
 from app.interchange.records import statement_record
 from app.interchange.schemas import StatementRecord, problems
 from app.statements import repository, rules
@@ -144,17 +145,16 @@ def _idempotency_key(raw: str | None, user: User) -> str | None:
     return rules.submission_key(via=VIA, user_id=user.id, key=raw)
 
 
-def _create(request: Request, user: User, body: dict[str, Any], raw_key: str | None) -> Response:
+def _create(request: Request, session: Session, user: User, body: dict[str, Any], raw_key: str | None) -> Response:
     key = _idempotency_key(raw_key, user)
-    database = request.app.state.db
-    with database.read_session() as session:
-        if key is not None:
-            earlier = repository.by_submission_key(session, key)
-            if earlier is not None:
-                return _answer(_written(earlier, created=False, reused=[], duplicates=[]), 200)
-        record, reused, duplicates = _checked(session, body, submission_key=key)
+    if key is not None:
+        earlier = repository.by_submission_key(session, key)
+        if earlier is not None:
+            return _answer(_written(earlier, created=False, reused=[], duplicates=[]), 200)
+    record, reused, duplicates = _checked(session, body, submission_key=key)
+    release(session)
     try:
-        with database.write() as write:
+        with request.app.state.db.write() as write:
             statement, created = statements_service.create(
                 session=write, record=record, via=VIA, user_id=user.id, submission_key=key,
             )
@@ -173,6 +173,7 @@ def _create(request: Request, user: User, body: dict[str, Any], raw_key: str | N
 )
 async def create_statement(
     request: Request,
+    session: SessionDep,
     user: ApiUser,
     idempotency_key: Annotated[str | None, Header(
         alias="Idempotency-Key",
@@ -182,7 +183,7 @@ async def create_statement(
 ) -> Response:
     """One statement in the interchange format (see docs/interchange.md); 201 with the stored statement."""
     body = await _json_object(request)
-    return await run_in_threadpool(_create, request, user, body, idempotency_key)
+    return await run_in_threadpool(_create, request, session, user, body, idempotency_key)
 
 
 def _conflict(message: str, current_version: int, current: dict[str, Any] | None = None) -> UserError:
@@ -190,34 +191,33 @@ def _conflict(message: str, current_version: int, current: dict[str, Any] | None
                      details={"current_version": current_version, "current": current})
 
 
-def _edit(request: Request, user: User, statement_id: int, body: dict[str, Any]) -> Response:
+def _edit(request: Request, session: Session, user: User, statement_id: int, body: dict[str, Any]) -> Response:
     unknown = [name for name in body if name != "version" and name not in StatementRecord.model_fields]
     if unknown:
         raise _refused([(name, "is not a field of the format") for name in unknown])
-    database = request.app.state.db
-    with database.read_session() as session:
-        statement = repository.get_full(session, statement_id)
-        if statement is None:
-            raise NotFound(f"There is no statement {statement_id}.")
-        current = statement_record(statement)
-        current_version = statement.version
-        version = body.get("version")
-        if version is None:
-            raise _conflict(f"send the version you are changing (it is {current_version} now)", current_version, current)
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise _refused([("version", f"must be a whole number from 1, not {version!r}")])
-        if version != current_version:
-            raise _conflict(f"the statement changed: it is at version {current_version}, not {version}", current_version, current)
-        changed = [name for name in _NOT_PATCHED if name in body and body[name] != current[name]]
-        if changed:
-            raise _refused([(name, "can't be changed here: retract a statement on its edit page") for name in changed])
-        merged = current | {name: value for name, value in body.items() if name != "version"}
-        for name, follows in _FOLLOWS.items():
-            if name in body and body[name] != current[name]:
-                merged |= {other: None for other in follows if other not in body}
-        record, reused, duplicates = _checked(session, merged, exclude_id=statement_id)
+    statement = repository.get_full(session, statement_id)
+    if statement is None:
+        raise NotFound(f"There is no statement {statement_id}.")
+    current = statement_record(statement)
+    current_version = statement.version
+    version = body.get("version")
+    if version is None:
+        raise _conflict(f"send the version you are changing (it is {current_version} now)", current_version, current)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _refused([("version", f"must be a whole number from 1, not {version!r}")])
+    if version != current_version:
+        raise _conflict(f"the statement changed: it is at version {current_version}, not {version}", current_version, current)
+    changed = [name for name in _NOT_PATCHED if name in body and body[name] != current[name]]
+    if changed:
+        raise _refused([(name, "can't be changed here: retract a statement on its edit page") for name in changed])
+    merged = current | {name: value for name, value in body.items() if name != "version"}
+    for name, follows in _FOLLOWS.items():
+        if name in body and body[name] != current[name]:
+            merged |= {other: None for other in follows if other not in body}
+    record, reused, duplicates = _checked(session, merged, exclude_id=statement_id)
+    release(session)
     try:
-        with database.write() as write:
+        with request.app.state.db.write() as write:
             edited = statements_service.edit(
                 session=write, statement_id=statement_id, record=record, expected_version=version, via=VIA, user_id=user.id,
             )
@@ -237,7 +237,7 @@ def _edit(request: Request, user: User, statement_id: int, body: dict[str, Any])
                **REFUSALS},
     openapi_extra=_body(_patch_schema()),
 )
-async def edit_statement(request: Request, user: ApiUser, statement_id: int) -> Response:
+async def edit_statement(request: Request, session: SessionDep, user: ApiUser, statement_id: int) -> Response:
     """Change the fields given, at the version given; the change is a new revision in the statement's history."""
     body = await _json_object(request)
-    return await run_in_threadpool(_edit, request, user, statement_id, body)
+    return await run_in_threadpool(_edit, request, session, user, statement_id, body)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.actors import service as actors_service
 from app.countries import repository as countries_repository
+from app.db import release
 from app.deps import AdminUser, EditorUser, SessionDep
 from app.interchange.records import statement_record
 from app.interchange.schemas import describe
@@ -144,6 +145,7 @@ def create_statement(request: Request, user: EditorUser, session: SessionDep,
             errors=checked.errors, duplicates=checked.duplicates, reused=checked.reused,
         )
     assert checked.record is not None
+    release(session)
     try:
         with request.app.state.db.write() as write:
             statement, created = statements_service.create(
@@ -209,10 +211,10 @@ def edit_statement_page(request: Request, user: EditorUser, session: SessionDep,
     return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"])
 
 
-def _conflict(request: Request, conflict: statements_service.VersionConflict) -> dict[str, Any]:
+def _conflict(session: Session, conflict: statements_service.VersionConflict) -> dict[str, Any]:
     """What the other editors changed since the version this editor started from (read afresh)."""
-    with request.app.state.db.read_session() as session:
-        history = revisions_repository.for_statement_with_authors(session, conflict.statement_id)
+    release(session)  # a new snapshot, which has their revisions
+    history = revisions_repository.for_statement_with_authors(session, conflict.statement_id)
     started = next((json.loads(r.after) for r, _ in history if r.version == conflict.expected_version), None)
     return {
         "started_version": conflict.expected_version,
@@ -246,6 +248,7 @@ def edit_statement(request: Request, user: EditorUser, session: SessionDep, stat
             status=422 if errors else 200, errors=errors, duplicates=checked.duplicates, reused=checked.reused,
         )
     assert checked.record is not None
+    release(session)
     try:
         with request.app.state.db.write() as write:
             statement = statements_service.edit(
@@ -258,7 +261,7 @@ def edit_statement(request: Request, user: EditorUser, session: SessionDep, stat
     except statements_service.VersionConflict as conflict:
         # Nothing was written. Their words stay in the form, now based on the current version.
         return _edit_page(request, session, statement_id, state, version=conflict.current_version, note=form.note,
-                          status=409, conflict=_conflict(request, conflict), reused=checked.reused)
+                          status=409, conflict=_conflict(session, conflict), reused=checked.reused)
     except RecordsRefused as refused:
         _, rows = forms.to_record(state)
         errors = forms.messages(((e.field, e.message) for e in refused.errors), rows)
@@ -279,6 +282,7 @@ def retract_statement(request: Request, user: EditorUser, session: SessionDep, s
         retract = {"reason": form.reason, "errors": {"reason": f"{forms.label('reason')}: {error}"}}
         return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"],
                           status=422, retract=retract, fragment=False)
+    release(session)
     try:
         with request.app.state.db.write() as write:
             statements_service.retract(session=write, statement_id=statement_id, reason=reason,
@@ -291,14 +295,16 @@ def retract_statement(request: Request, user: EditorUser, session: SessionDep, s
         retract = {"reason": form.reason, "errors": {}}
         return _edit_page(request, session, statement_id, forms.from_record(conflict.current_record),
                           version=conflict.current_version, status=409, retract=retract, fragment=False,
-                          conflict=_conflict(request, conflict) | {"retracting": True})
+                          conflict=_conflict(session, conflict) | {"retracting": True})
     return redirect(request, f"/statements/{statement_id}?saved=retracted")
 
 
 @router.post("/statements/{statement_id}/restore")
-def restore_version(request: Request, admin: AdminUser, statement_id: int, form: Annotated[RestoreForm, Form()]) -> Response:
+def restore_version(request: Request, admin: AdminUser, session: SessionDep, statement_id: int,
+                    form: Annotated[RestoreForm, Form()]) -> Response:
     version = _version(form.version)
     expected = _version(form.current_version)
+    release(session)
     try:
         with request.app.state.db.write() as write:
             statement = statements_service.restore(session=write, statement_id=statement_id, version=version,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.models import User
+from app.db import release
 from app.deps import AdminUser, SessionDep
 from app.topics import repository
 from app.topics import service as topics_service
@@ -48,6 +49,7 @@ def topics_page(request: Request, admin: AdminUser, session: SessionDep,
 
 @router.post("/admin/topics")
 def add_topic(request: Request, admin: AdminUser, session: SessionDep, form: Annotated[NewTopicForm, Form()]) -> Response:
+    release(session)
     try:
         with request.app.state.db.write() as write:
             topic = topics_service.add_topic(session=write, slug=form.slug, title=form.title, question=form.question,
@@ -62,6 +64,7 @@ def add_topic(request: Request, admin: AdminUser, session: SessionDep, form: Ann
 @router.post("/admin/topics/{slug}")
 def reword_topic(request: Request, admin: AdminUser, session: SessionDep, slug: str,
                  form: Annotated[TopicForm, Form()]) -> Response:
+    release(session)
     try:
         with request.app.state.db.write() as write:
             topics_service.reword_topic(session=write, slug=slug, title=form.title, question=form.question)
