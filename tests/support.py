@@ -172,3 +172,48 @@ def form_values(html: str, selector: str = "#statement-form") -> dict[str, Any]:
             value = str(element.get("value", ""))
         found.setdefault(str(name), []).append(value)
     return {name: values if name.startswith("source_") else values[0] for name, values in found.items()}
+
+
+# Classic cross-site scripting payloads: every one must come back as text, never as markup.
+XSS_PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\"><svg onload=alert(1)>",
+    "'><script>alert(document.domain)</script>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<body onload=alert(1)>",
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "<svg><script>alert(1)</script></svg>",
+    "<details open ontoggle=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<marquee onstart=alert(1)>x</marquee>",
+    "<object data=\"javascript:alert(1)\"></object>",
+    "<embed src=\"javascript:alert(1)\">",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<div hx-get=\"/logout\" hx-trigger=\"load\">htmx</div>",
+    "<button hx-on:click=\"alert(1)\">htmx</button>",
+    "{{7*7}} ${alert(1)} <%= 7*7 %>",
+    "'';!--\"<XSS>=&{()}",
+    "<style>*{display:none}</style>",
+    "javascript:alert(1)//<b>bold</b>",
+    "=HYPERLINK(\"http://evil.example\",\"x\")<i>",
+)
+
+
+def store_xss_statements(database: Database) -> list[int]:
+    """One Estonian statement per payload, the payload in every text field; their ids."""
+    from app.statements import service
+
+    ids = []
+    with database.write() as session:
+        for number, payload in enumerate(XSS_PAYLOADS):
+            values = record_values(
+                actor=f"{payload} #{number}", country="EE", office=f"{payload} office", said_on=f"2024-10-{number + 1:02d}",
+                quote=payload, condition=payload, rationale=payload, date_note=payload, stance=number % 5 - 2,
+                sources=[{"url": f"https://example.org/xss/{number}/<b>?q=<script>", "outlet": payload, "title": payload}],
+            )
+            statement, _ = service.create(session=session, record=StatementRecord.model_validate(values), via="test")
+            ids.append(statement.id)
+    return ids
