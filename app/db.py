@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -110,6 +111,11 @@ class Database:
         self.engine = engine
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(iw_write=True), expire_on_commit=False)
+        # SQLite lets one writer in at a time, and its busy handler is not a queue: with twenty
+        # threads polling for the lock, one can starve past the busy timeout and fail. So a
+        # process's writers queue here first and meet SQLite's lock one by one. (Other processes
+        # still wait on SQLite's own lock; PostgreSQL writers queue on the app_state row lock.)
+        self._write_turn = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, database_url: str, **kwargs: Any) -> Database:
@@ -126,8 +132,21 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A unit of work: commits when the block ends, rolls back if it raises."""
-        with self._write() as session, session.begin():
+        if self._write_turn is None:
+            with self._write() as session, session.begin():
+                yield session
+            return
+        with self._write_turn, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def release(session: Session) -> None:
+    """End a read session's transaction so its connection goes back to the pool; what it loaded stays usable.
+
+    A request that reads, then queues to write, calls this first: it then holds one connection at
+    a time, so a burst of writers can't exhaust the pool while they wait for the write lock.
+    """
+    session.commit()  # nothing to commit; read sessions keep their objects (expire_on_commit=False)

@@ -18,9 +18,12 @@ from app.config import Settings
 from app.countries import routes as countries_routes
 from app.db import Database
 from app.stances import routes as stances_routes
+from app.statements import api as statements_api
+from app.statements import editing as statements_editing
 from app.statements import routes as statements_routes
 from app.system import repository as system_repository
 from app.system import routes as system_routes
+from app.topics import routes as topics_routes
 from app.web import errors
 from app.web.conditional import BodyCache
 from app.web.csrf import CrossSiteMiddleware
@@ -71,7 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stances_routes.router)
     app.include_router(countries_routes.router)
     app.include_router(actors_routes.router)
+    app.include_router(statements_editing.router)
+    app.include_router(statements_api.router)
     app.include_router(statements_routes.router)
     app.include_router(system_routes.router)
     app.include_router(accounts_routes.router)
+    app.include_router(topics_routes.router)
     return app

@@ -61,8 +61,8 @@ def snapshot_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
         return found
 
 
-def record(**overrides: Any) -> StatementRecord:
-    """A valid statement record by an actor already in the seed data, changed by `overrides`."""
+def record_values(**overrides: Any) -> dict[str, Any]:
+    """The fields of a valid statement record by an actor already in the seed data, changed by `overrides` (not validated)."""
     values: dict[str, Any] = {
         "actor": "Radosław Sikorski",
         "country": "PL",
@@ -74,7 +74,27 @@ def record(**overrides: Any) -> StatementRecord:
         "sources": [{"url": "https://example.org/news/1", "outlet": "Example News", "title": "A test article", "published_on": "2024-10-15"}],
     }
     values.update(overrides)
-    return StatementRecord.model_validate(values)
+    return values
+
+
+def record(**overrides: Any) -> StatementRecord:
+    """A valid statement record by an actor already in the seed data, changed by `overrides`."""
+    return StatementRecord.model_validate(record_values(**overrides))
+
+
+def form_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """A record's fields as the add or edit form posts them (sources as parallel lists, one entry per row)."""
+    fields: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "sources":
+            for part in ("url", "key", "outlet", "title", "published_on"):
+                fields[f"source_{part}"] = ["" if source.get(part) is None else str(source[part]) for source in value]
+        elif isinstance(value, bool):
+            if name != "date_is_report_date" or value:
+                fields[name] = "true" if value else "false"
+        elif name not in ("status", "retraction_reason"):
+            fields[name] = "" if value is None else str(value)
+    return fields
 
 
 def soup(html: str) -> BeautifulSoup:
@@ -128,3 +148,72 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
     )
     assert response.status_code == 303, soup(response.text).get_text(" ", strip=True)[:500]
     return form_token(client, "/account")
+
+
+def form_values(html: str, selector: str = "#statement-form") -> dict[str, Any]:
+    """What a browser would send for a form as the page shows it (its submit buttons aside): repeated names as lists."""
+    form = soup(html).select_one(selector)
+    assert form is not None, f"no form {selector}"
+    found: dict[str, list[str]] = {}
+    for element in form.select("input, textarea, select"):
+        name = element.get("name")
+        if not name or element.get("type") in ("submit", "button"):
+            continue
+        if element.name == "textarea":
+            value = element.get_text()
+        elif element.name == "select":
+            chosen = element.select_one("option[selected]") or element.select_one("option")
+            value = str(chosen["value"]) if chosen else ""
+        elif element.get("type") in ("radio", "checkbox"):
+            if not element.has_attr("checked"):
+                continue
+            value = str(element.get("value", "on"))
+        else:
+            value = str(element.get("value", ""))
+        found.setdefault(str(name), []).append(value)
+    return {name: values if name.startswith("source_") else values[0] for name, values in found.items()}
+
+
+# Classic cross-site scripting payloads: every one must come back as text, never as markup.
+XSS_PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\"><svg onload=alert(1)>",
+    "'><script>alert(document.domain)</script>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<body onload=alert(1)>",
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "<svg><script>alert(1)</script></svg>",
+    "<details open ontoggle=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<marquee onstart=alert(1)>x</marquee>",
+    "<object data=\"javascript:alert(1)\"></object>",
+    "<embed src=\"javascript:alert(1)\">",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<div hx-get=\"/logout\" hx-trigger=\"load\">htmx</div>",
+    "<button hx-on:click=\"alert(1)\">htmx</button>",
+    "{{7*7}} ${alert(1)} <%= 7*7 %>",
+    "'';!--\"<XSS>=&{()}",
+    "<style>*{display:none}</style>",
+    "javascript:alert(1)//<b>bold</b>",
+    "=HYPERLINK(\"http://evil.example\",\"x\")<i>",
+)
+
+
+def store_xss_statements(database: Database) -> list[int]:
+    """One Estonian statement per payload, the payload in every text field; their ids."""
+    from app.statements import service
+
+    ids = []
+    with database.write() as session:
+        for number, payload in enumerate(XSS_PAYLOADS):
+            values = record_values(
+                actor=f"{payload} #{number}", country="EE", office=f"{payload} office", said_on=f"2024-10-{number + 1:02d}",
+                quote=payload, condition=payload, rationale=payload, date_note=payload, stance=number % 5 - 2,
+                sources=[{"url": f"https://example.org/xss/{number}/<b>?q=<script>", "outlet": payload, "title": payload}],
+            )
+            statement, _ = service.create(session=session, record=StatementRecord.model_validate(values), via="test")
+            ids.append(statement.id)
+    return ids

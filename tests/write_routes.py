@@ -5,7 +5,8 @@ five people: anonymous, a browser replaying a cookie after signing out, a disabl
 and an admin. It compares every table before and after: only the callers an entry allows may
 change anything. A write route with no entry here FAILS that test, so none can be forgotten.
 
-To add a route, register a function that builds a valid request for the caller in `world`:
+To add a route, register a function that builds a valid request for the caller in `world`
+(`writes=False` for a POST that only checks, such as the statement form's inline check):
 
     @register("POST", "/statements", allowed=EDITORS)
     def _new_statement(world: World) -> Call:
@@ -34,7 +35,11 @@ from fastapi.testclient import TestClient
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.db import Database
-from tests.support import PASSWORD, make_user
+from app.interchange.records import statement_record
+from app.interchange.schemas import StatementRecord
+from app.statements import repository as statements_repository
+from app.statements import service as statements_service
+from tests.support import PASSWORD, form_fields, make_user, record_values
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 PERSONAS = ("anonymous", "replayed", "disabled", "editor", "admin")
@@ -59,7 +64,7 @@ def write_routes(app: FastAPI) -> list[tuple[str, str]]:
 @dataclass(frozen=True, slots=True)
 class Call:
     path: str
-    data: dict[str, str] | None = None  # a form
+    data: dict[str, Any] | None = None  # a form (a list value repeats the field)
     json: Any = None  # or a JSON body
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -97,16 +102,17 @@ class WriteRoute:
     allowed: frozenset[str]  # whose call must change something
     auth: Auth = "session"
     refused: frozenset[int] = REFUSED  # what everyone else may get back (and nothing changes)
+    writes: bool = True  # False: a POST that only checks (allowed callers get an answer, and nothing changes either)
 
 
 WRITE_ROUTES: dict[tuple[str, str], WriteRoute] = {}
 
 
 def register(method: str, path: str, *, allowed: frozenset[str], auth: Auth = "session",
-             refused: frozenset[int] = REFUSED) -> Callable[[Callable[[World], Call]], Callable[[World], Call]]:
+             refused: frozenset[int] = REFUSED, writes: bool = True) -> Callable[[Callable[[World], Call]], Callable[[World], Call]]:
     def add(build: Callable[[World], Call]) -> Callable[[World], Call]:
         assert (method, path) not in WRITE_ROUTES, f"{method} {path} is registered twice"
-        WRITE_ROUTES[(method, path)] = WriteRoute(build, allowed, auth, refused)
+        WRITE_ROUTES[(method, path)] = WriteRoute(build, allowed, auth, refused, writes)
         return build
 
     return add
@@ -152,3 +158,77 @@ def _add_user(world: World) -> Call:
 def _disable_user(world: World) -> Call:
     target = make_user(world.database, world.unique("target") + "@example.org")
     return Call(f"/admin/users/{target}/disable", data={})
+
+
+# Statements: the forms (editors; restoring: admins), and the JSON API (API tokens)
+
+def _new_values(world: World) -> dict[str, Any]:
+    """A valid new statement nobody has recorded, citing a new source."""
+    stem = world.unique("access")
+    return record_values(quote=f"A statement for the access test ({stem}).",
+                         sources=[{"url": f"https://example.org/{stem}", "outlet": "Example", "title": stem}])
+
+
+def _current(world: World, statement_id: int = 1) -> tuple[dict[str, Any], int]:
+    with world.database.read_session() as session:
+        statement = statements_repository.get_full(session, statement_id)
+        assert statement is not None
+        return statement_record(statement), statement.version
+
+
+@register("POST", "/statements/new", allowed=EDITORS)
+def _add_statement(world: World) -> Call:
+    return Call("/statements/new", data=form_fields(_new_values(world)) | {"submission_key": world.unique("key")})
+
+
+# The inline check answers with messages and writes nothing, for anyone allowed to use the form.
+@register("POST", "/statements/form/check", allowed=EDITORS, writes=False)
+def _check_fields(world: World) -> Call:
+    return Call("/statements/form/check", data=form_fields(_new_values(world) | {"said_on": "2031-01-01"}) | {"check": "said_on"})
+
+
+@register("POST", "/statements/{statement_id}/edit", allowed=EDITORS)
+def _edit_statement(world: World) -> Call:
+    current, version = _current(world)
+    changed = current | {"condition": f"edited in the access test ({world.unique('edit')})", "office_rank": None}
+    return Call("/statements/1/edit", data=form_fields(changed) | {"version": str(version)})
+
+
+@register("POST", "/statements/{statement_id}/retract", allowed=EDITORS)
+def _retract_statement(world: World) -> Call:
+    _, version = _current(world)
+    return Call("/statements/1/retract", data={"version": str(version), "reason": "Retracted in the access test."})
+
+
+@register("POST", "/statements/{statement_id}/restore", allowed=ADMINS)
+def _restore_version(world: World) -> Call:
+    current, version = _current(world)
+    with world.database.write() as session:  # a second version, so the first can be restored
+        edited = statements_service.edit(session=session, statement_id=1, record=StatementRecord.model_validate(
+            current | {"condition": "a change to undo"}), expected_version=version, via="test")
+        version = edited.version
+    return Call("/statements/1/restore", data={"version": "1", "current_version": str(version)})
+
+
+@register("POST", "/api/statements", allowed=EDITORS, auth="token")
+def _api_create(world: World) -> Call:
+    return Call("/api/statements", json=_new_values(world), headers={"Idempotency-Key": world.unique("api")})
+
+
+@register("PATCH", "/api/statements/{statement_id}", allowed=EDITORS, auth="token")
+def _api_edit(world: World) -> Call:
+    _, version = _current(world)
+    return Call("/api/statements/1", json={"version": version, "condition": f"patched ({world.unique('patch')})"})
+
+
+# Topics (admins)
+
+@register("POST", "/admin/topics", allowed=ADMINS)
+def _add_topic(world: World) -> Call:
+    slug = world.unique("access-topic")
+    return Call("/admin/topics", data={"slug": slug, "title": f"Topic {slug}", "question": "Should they?"})
+
+
+@register("POST", "/admin/topics/{slug}", allowed=ADMINS)
+def _reword_topic(world: World) -> Call:
+    return Call("/admin/topics/no-fly-zone", data={"title": f"No-fly zone ({world.unique('title')})", "question": "Should they?"})

@@ -58,6 +58,20 @@ class ActorAlias(Base):
     key: Mapped[str] = mapped_column(String(200), index=True)
 
     actor: Mapped[Actor] = relationship(back_populates="aliases", lazy="raise")
+    words: Mapped[list[ActorAliasWord]] = relationship(lazy="raise", cascade="all")
+
+
+# Compared byte by byte on PostgreSQL too, so a prefix is exactly one index range (as on SQLite).
+_WORD = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class ActorAliasWord(Base):
+    """One word of an alias's folded key: a typed prefix finds actors with one index range, never a scan."""
+
+    __tablename__ = "actor_alias_word"
+
+    word: Mapped[str] = mapped_column(_WORD, primary_key=True)
+    alias_id: Mapped[int] = mapped_column(ForeignKey("actor_alias.id"), primary_key=True, index=True)
 
 
 class Office(Base):

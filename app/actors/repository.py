@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.actors.models import Actor, ActorAlias, Office
+from app.actors.models import Actor, ActorAlias, ActorAliasWord, Office
 from app.statements.models import PUBLISHED, Statement
 
 
@@ -69,3 +69,24 @@ def who_spoke(session: Session, *, country_id: int) -> list[Actor]:
     spoke = exists().where(Statement.actor_id == Actor.id, PUBLISHED)
     query = select(Actor).where(Actor.country_id == country_id, spoke).options(selectinload(Actor.offices)).order_by(Actor.name)
     return list(session.execute(query).scalars())
+
+
+def _after_prefix(prefix: str) -> str:
+    """The smallest string greater than every string that starts with `prefix` (in code point order)."""
+    last = ord(prefix[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters; skip past them
+        last = 0xE000
+    return prefix[:-1] + chr(last) if last <= 0x10FFFF else prefix + "\U0010ffff"
+
+
+def aliases_with_word_prefix(session: Session, prefix: str, *, limit: int) -> list[tuple[int, str, str]]:
+    """(actor id, alias, folded key) of aliases with a word starting with `prefix` (folded): one index range."""
+    words = (
+        select(ActorAliasWord.alias_id)
+        .where(ActorAliasWord.word >= prefix, ActorAliasWord.word < _after_prefix(prefix))
+        .order_by(ActorAliasWord.word, ActorAliasWord.alias_id)
+        .limit(limit)
+        .subquery()
+    )
+    query = select(ActorAlias.actor_id, ActorAlias.alias, ActorAlias.key).join(words, words.c.alias_id == ActorAlias.id)
+    return [(row[0], row[1], row[2]) for row in session.execute(query)]

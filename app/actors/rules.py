@@ -23,6 +23,14 @@ _MINISTER = re.compile(
 )
 
 
+_WORD_BREAK = re.compile(r"[^\w]+")
+
+
+def name_words(text: str) -> list[str]:
+    """The folded words of a name, each once: 'Władysław Kosiniak-Kamysz' -> ['wladyslaw', 'kosiniak', 'kamysz']."""
+    return list(dict.fromkeys(word for word in _WORD_BREAK.split(fold(text)) if word))
+
+
 def infer_rank(title: str) -> OfficeRank:
     """The office class a title most likely is; editors can always set it explicitly."""
     key = fold(title)

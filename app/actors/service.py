@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from app.actors import repository
-from app.actors.models import Actor, ActorAlias, ActorKind, Office, OfficeRank
-from app.actors.rules import infer_rank
+from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
+from app.actors.rules import infer_rank, name_words
 from app.text import fold, slugify, strip_diacritics
 
 
@@ -25,11 +26,16 @@ def free_slug(*, session: Session, name: str, taken: set[str] | None = None) -> 
 
 
 def alias_rows(names: list[str]) -> list[ActorAlias]:
-    """Alias rows for a name and its other spellings: one per folded key, the undiacritised form too."""
+    """Alias rows for a name and its other spellings: one per folded key, the undiacritised form too.
+
+    Each carries its words, which the add-statement form's actor search reads.
+    """
     rows: dict[str, ActorAlias] = {}
     for name in names:
         for spelling in (name, strip_diacritics(name)):
-            rows.setdefault(fold(spelling), ActorAlias(alias=spelling, key=fold(spelling)))
+            key = fold(spelling)
+            if key not in rows:
+                rows[key] = ActorAlias(alias=spelling, key=key, words=[ActorAliasWord(word=word) for word in name_words(key)])
     return list(rows.values())
 
 
@@ -71,3 +77,40 @@ def create_office(
         ended_on=ended_on,
     )
     return repository.add_office(session, office)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An actor the typed words may mean; `alias` is the other name matched, if not the actor's own."""
+
+    actor: Actor  # with its country and offices loaded
+    alias: str | None
+
+
+SUGGESTION_CANDIDATES = 200
+
+
+def suggest(*, session: Session, typed: str, limit: int = 8) -> list[Suggestion]:
+    """Actors with a name or alias in which every typed word begins a word (case and diacritics ignored)."""
+    wanted = name_words(typed)
+    if not wanted:
+        return []
+    # The longest word is the most selective index range; the others are checked here.
+    rows = repository.aliases_with_word_prefix(session, max(wanted, key=len), limit=SUGGESTION_CANDIDATES)
+    matched: dict[int, tuple[str, str]] = {}
+    for actor_id, alias, key in rows:
+        words = name_words(key)
+        if all(any(word.startswith(part) for word in words) for part in wanted):
+            matched.setdefault(actor_id, (alias, key))
+    actors = repository.with_offices(session, matched)
+    first = wanted[0]
+
+    def rank(actor: Actor) -> tuple[bool, str]:
+        return (not fold(actor.name).startswith(first), fold(actor.name))
+
+    found = []
+    for actor in sorted(actors.values(), key=rank)[:limit]:
+        alias, key = matched[actor.id]
+        own = all(any(word.startswith(part) for word in name_words(actor.name)) for part in wanted)
+        found.append(Suggestion(actor, None if own else alias))
+    return found

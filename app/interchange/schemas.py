@@ -6,7 +6,9 @@ See docs/interchange.md for the format written out with an example.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    TypeAdapter,
     ValidationError,
     model_validator,
 )
@@ -124,20 +127,69 @@ class StatementRecord(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> StatementRecord:
-        if self.date_precision == "month" and self.said_on.day != 1:
-            raise _field_error("said_on", "a date known only to the month is written with day 01")
-        if not rules.is_english(self.language) and self.translation is None:
-            raise _field_error("translation", f"is required when the language is not English (it is '{self.language}')")
-        if self.status == "retracted" and self.retraction_reason is None:
-            raise _field_error("retraction_reason", "is required for a retracted statement")
-        if self.status == "published" and self.retraction_reason is not None:
-            raise _field_error("retraction_reason", "only a retracted statement has one")
+        for field, message in _across_fields(self.model_dump(include=set(_ACROSS_FIELDS))):
+            raise _field_error(field, message)
         return self
 
     @property
     def label(self) -> str:
         """How an error message names the record."""
         return f"{self.actor}, {self.said_on.isoformat()}"
+
+
+# The rules that compare fields, and the fields they read.
+_ACROSS_FIELDS = ("said_on", "date_precision", "language", "translation", "status", "retraction_reason")
+
+
+def _across_fields(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) for each rule across fields broken by `values` (a rule is skipped when a field it reads is absent)."""
+    found = []
+    if {"said_on", "date_precision"} <= values.keys() and values["date_precision"] == "month" and values["said_on"].day != 1:
+        found.append(("said_on", "a date known only to the month is written with day 01"))
+    if {"language", "translation"} <= values.keys() and not rules.is_english(values["language"]) and values["translation"] is None:
+        found.append(("translation", f"is required when the language is not English (it is '{values['language']}')"))
+    if {"status", "retraction_reason"} <= values.keys():
+        if values["status"] == "retracted" and values["retraction_reason"] is None:
+            found.append(("retraction_reason", "is required for a retracted statement"))
+        if values["status"] == "published" and values["retraction_reason"] is not None:
+            found.append(("retraction_reason", "only a retracted statement has one"))
+    return found
+
+
+@cache
+def _field_adapter(name: str) -> TypeAdapter[Any]:
+    """A validator for one field of StatementRecord on its own, with that field's rules."""
+    info = StatementRecord.model_fields[name]
+    annotation: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(annotation)
+
+
+def problems(values: Any) -> list[tuple[str, str]]:
+    """Every problem with a raw record as (field path, message); empty when it is valid.
+
+    Unlike one validation pass, this also checks the rules across fields when some other field
+    is wrong, so a form or an API client learns about every bad field at once.
+    """
+    try:
+        StatementRecord.model_validate(values)
+    except ValidationError as error:
+        found = describe(error)
+    else:
+        return []
+    if not isinstance(values, Mapping):
+        return found
+    valid: dict[str, Any] = {}
+    for name in _ACROSS_FIELDS:
+        try:
+            valid[name] = (
+                _field_adapter(name).validate_python(values[name]) if name in values
+                else StatementRecord.model_fields[name].get_default(call_default_factory=True)
+            )
+        except ValidationError:
+            continue
+    reported = {path for path, _ in found}
+    found.extend(item for item in _across_fields(valid) if item[0] not in reported)
+    return found
 
 
 class _FieldError(ValueError):

@@ -130,6 +130,25 @@ def by_submission_key(session: Session, key: str) -> Statement | None:
     return None if found is None else get_full(session, found)
 
 
+def same_day(session: Session, *, actor_id: int, topic_id: int, said_on: date) -> list[tuple[int, str, str | None]]:
+    """(id, quote, submission key) of an actor's published statements on a topic on one day."""
+    query = select(Statement.id, Statement.quote, Statement.submission_key).where(
+        Statement.actor_id == actor_id, Statement.topic_id == topic_id, Statement.said_on == said_on, PUBLISHED
+    ).order_by(Statement.id)
+    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+
+
+def sources_cited_earlier(session: Session, statement_id: int) -> set[tuple[str | None, str | None]]:
+    """(url, key) of this statement's sources that an earlier statement already cited: the ones it reused."""
+    earlier = select(StatementSource.source_id).where(StatementSource.statement_id < statement_id)
+    query = (
+        select(Source.url, Source.key)
+        .join(StatementSource, StatementSource.source_id == Source.id)
+        .where(StatementSource.statement_id == statement_id, Source.id.in_(earlier))
+    )
+    return {(row[0], row[1]) for row in session.execute(query)}
+
+
 def replace_source_links(session: Session, statement_id: int, links: Sequence[dict[str, Any]]) -> None:
     """Point a statement at a new list of sources (its revisions keep the old list)."""
     session.execute(delete(StatementSource).where(StatementSource.statement_id == statement_id))

@@ -182,10 +182,23 @@ def _cell_url(statement: StatementCard) -> str:
     return params.with_query("/matrix", {"topic": statement.topic.slug, "to": month, "cell": f"{statement.country.code}:{month}"}) + f"#detail-{statement.country.code}"
 
 
+# After a save, the statement page says what happened (`?saved=...`).
+SAVED_NOTICES = {
+    "new": "Saved. The matrix, the country and actor pages and the history include it now.",
+    "again": "This form had already been saved: here is the statement it created. Nothing was added twice.",
+    "edited": "Your changes are saved as a new version; the earlier one stays in the history below.",
+    "unchanged": "Nothing changed, so no new version was written.",
+    "retracted": "Retracted. It no longer counts in any score or listing; this page keeps it, with your reason.",
+    "restored": "Restored: the version you chose is current again, as a new version in the history below.",
+}
+Saved = Annotated[str | None, Query(include_in_schema=False)]
+
+
 @router.get("/statements/{statement_id:int}", response_class=HTMLResponse, summary="One statement, whole (HTML)")
-def statement_page(view: View, statement_id: int) -> Response:
+def statement_page(view: View, statement_id: int, saved: Saved = None) -> Response:
     def build() -> dict[str, Any]:
         statement = _statement(view, statement_id)
+        reused = repository.sources_cited_earlier(view.session, statement_id) if saved in ("new", "again") else set()
         history = [
             {"revision": revision, "author": author,
              "changes": diff.changes(json.loads(revision.before) if revision.before else None, json.loads(revision.after))}
@@ -193,6 +206,7 @@ def statement_page(view: View, statement_id: int) -> Response:
         ]
         history.reverse()  # newest first
         return {"nav": "statements", "s": statement, "history": history, "cell_url": _cell_url(statement),
-                "rule_month": scoring.month_start(statement.said_on)}
+                "rule_month": scoring.month_start(statement.said_on), "notice": SAVED_NOTICES.get(saved or ""),
+                "reused": reused}
 
     return view.page("statements/detail.html", build)

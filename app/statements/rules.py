@@ -5,6 +5,7 @@ The import, the form and the JSON API all apply these, so each message is writte
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -95,3 +96,23 @@ def fingerprint(*, actor_id: int, topic_id: int, said_on: date, quote: str) -> s
     """The identity of a statement for de-duplication: same actor, topic, date and (folded) quote."""
     material = "\x1f".join((str(actor_id), str(topic_id), said_on.isoformat(), fold(quote)))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+# How alike two folded quotes must be for a statement to be flagged as a possible duplicate.
+SIMILAR_QUOTE_RATIO = 0.8
+
+
+def similar_quotes(first: str, second: str) -> bool:
+    """Whether two quotes are probably the same words: one inside the other, or 80% alike, once folded."""
+    a, b = fold(first), fold(second)
+    if a == b or (min(len(a), len(b)) >= 20 and (a in b or b in a)):
+        return True
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= SIMILAR_QUOTE_RATIO and matcher.quick_ratio() >= SIMILAR_QUOTE_RATIO and (
+        matcher.ratio() >= SIMILAR_QUOTE_RATIO
+    )
+
+
+def submission_key(*, via: str, user_id: int, key: str) -> str:
+    """How a form's or API client's idempotency key is stored: hashed, and scoped to its user and channel."""
+    return hashlib.sha256(f"{via}\x1f{user_id}\x1f{key}".encode()).hexdigest()

@@ -1,11 +1,13 @@
-"""JSON shapes of statements, as the JSON twins of the pages return them."""
+"""Shapes of statements: the JSON the pages' twins and the write API return, and the forms and bodies that arrive."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from app.accounts.schemas import CsrfForm
 from app.statements.cards import StatementCard
 from app.statements.models import STANCE_MEANINGS, Statement
 
@@ -111,3 +113,97 @@ class StatementPageOut(BaseModel):
     statement: StatementOut
     matrix_cell: str = Field(description="URL of the matrix cell this statement counts in.")
     revisions: list[RevisionSummaryOut]
+
+
+# ---- The add and edit forms as they arrive (see app/statements/forms.py for what they become).
+# Every field defaults to empty, so a missing one gets the record's own message beside it; unknown
+# fields are refused. Sources arrive as parallel lists, one entry per row of the form.
+
+class StatementForm(CsrfForm):
+    submission_key: str = ""
+    actor: str = ""
+    country: str = ""
+    office: str = ""
+    office_rank: str = ""
+    actor_kind: str = ""
+    topic: str = ""
+    said_on: str = ""
+    date_precision: str = "day"
+    date_is_report_date: str = ""
+    date_note: str = ""
+    quote: str = ""
+    quote_is_verbatim: str = "true"
+    language: str = "en"
+    translation: str = ""
+    stance: str = ""
+    condition: str = ""
+    rationale: str = ""
+    source_url: list[str] = []
+    source_key: list[str] = []
+    source_outlet: list[str] = []
+    source_title: list[str] = []
+    source_published_on: list[str] = []
+    # Buttons that change the form instead of saving it (they work without JavaScript too).
+    add_source: str = ""
+    remove_source: str = ""
+    find_actor: str = ""
+    pick_actor: str = ""
+    # "Save anyway", after a possible duplicate was shown.
+    confirm_duplicate: str = ""
+
+
+class EditForm(StatementForm):
+    version: str = ""
+    note: str = ""
+
+
+class CheckForm(EditForm):
+    """The form's fields as the inline check sends them, and which field changed."""
+
+    check: str = ""
+
+
+class ActorQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = ""
+
+
+class RetractForm(CsrfForm):
+    version: str = ""
+    reason: str = ""
+
+
+class RestoreForm(CsrfForm):
+    version: str = ""  # the version to make current again
+    current_version: str = ""  # the version the admin was looking at
+
+
+# ---- The JSON write API's answers.
+
+class StatementWritten(BaseModel):
+    statement: StatementOut
+    created: bool = Field(description="False when nothing new was created: a repeated Idempotency-Key, or a PATCH.")
+    reused_sources: list[str] = Field(description="URLs (or keys) of cited sources that were already recorded and were reused.")
+    possible_duplicates: list[str] = Field(
+        description="URLs of published statements by the same actor, on the same topic and day, with a very similar quote."
+    )
+
+
+class FieldProblemOut(BaseModel):
+    field: str = Field(description="Where: 'said_on', 'sources[0].url', 'version', ...")
+    message: str
+
+
+class ProblemOut(BaseModel):
+    """Every refusal of the API has this shape."""
+
+    status: int
+    title: str
+    message: str
+    errors: list[FieldProblemOut] = Field(description="Every bad field, each with its message.")
+
+
+class ConflictOut(ProblemOut):
+    current_version: int = Field(description="The statement's version now: send it as `version` to change that version.")
+    current: dict[str, Any] | None = Field(None, description="The statement now, in the interchange format.")

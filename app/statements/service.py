@@ -23,6 +23,7 @@ from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
 from app.stances import scoring
+from app.sources.models import Source
 from app.stances import service as stances_service
 from app.statements import paging, repository, rules
 from app.statements.cards import StatementCard
@@ -31,6 +32,7 @@ from app.statements.models import DatePrecision, Statement, StatementStatus
 from app.statements.resolver import (
     NewActor,
     NewSource,
+    RecordError,
     RecordResolver,
     Resolved,
     stored_id,
@@ -297,19 +299,84 @@ def retract(
     return _record_change(session, statement, before=before, old_series=old_series, action=RevisionAction.RETRACT, via=via, user_id=user_id, note=None)
 
 
-def restore(*, session: Session, statement_id: int, version: int, via: str, user_id: int | None = None) -> Statement:
-    """Make an earlier version current again; the restore is itself a new revision."""
+class RevisionNotFound(Exception):
+    def __init__(self, statement_id: int, version: int) -> None:
+        self.statement_id = statement_id
+        self.version = version
+        super().__init__(f"Statement {statement_id} has no version {version}.")
+
+
+def restore(
+    *,
+    session: Session,
+    statement_id: int,
+    version: int,
+    via: str,
+    user_id: int | None = None,
+    expected_version: int | None = None,
+) -> Statement:
+    """Make an earlier version current again; the restore is itself a new revision.
+
+    With `expected_version`, VersionConflict if the statement moved on since the caller looked.
+    """
     revision = revisions_repository.get(session, statement_id=statement_id, version=version)
-    if revision is None:
-        raise StatementNotFound(statement_id)
     current = repository.get_full(session, statement_id)
     if current is None:
         raise StatementNotFound(statement_id)
+    if revision is None:
+        raise RevisionNotFound(statement_id, version)
     record = StatementRecord.model_validate(json.loads(revision.after))
     return edit(
-        session=session, statement_id=statement_id, record=record, expected_version=current.version,
+        session=session, statement_id=statement_id, record=record,
+        expected_version=current.version if expected_version is None else expected_version,
         via=via, user_id=user_id, note=f"restored version {version}", action=RevisionAction.RESTORE,
     )
+
+
+# ---- Before writing: what a record would do, read-only.
+
+@dataclass(frozen=True, slots=True)
+class Preflight:
+    """What saving a record would meet: the resolver's refusals, its stored actor and topic, the sources it reuses."""
+
+    errors: list[RecordError]
+    actor_id: int | None  # None for a new actor (or when refused)
+    topic_id: int | None
+    reused_sources: dict[int, Source]  # by the record's source index
+
+
+def preflight(*, session: Session, record: StatementRecord) -> Preflight:
+    """Resolve a record against the store without writing anything."""
+    resolver = RecordResolver(session, [(1, record)], file="form")
+    resolved = resolver.resolve(1, record)
+    reused = {index: source for index, source in enumerate(resolved.sources if resolved else []) if isinstance(source, Source)}
+    if resolved is None:
+        return Preflight(resolver.errors, None, None, {})
+    actor_id = None if isinstance(resolved.actor, NewActor) else resolved.actor.id
+    return Preflight([], actor_id, resolved.topic.id, reused)
+
+
+def possible_duplicates(
+    *,
+    session: Session,
+    record: StatementRecord,
+    actor_id: int,
+    topic_id: int,
+    exclude_id: int | None = None,
+    exclude_submission_key: str | None = None,
+) -> list[StatementCard]:
+    """Published statements by the same actor on the same topic and day whose quote is much the same.
+
+    `exclude_submission_key` leaves out the statement a repeated submission already created.
+    """
+    ids = [
+        statement_id
+        for statement_id, quote, key in repository.same_day(session, actor_id=actor_id, topic_id=topic_id, said_on=record.said_on)
+        if statement_id != exclude_id
+        and (exclude_submission_key is None or key != exclude_submission_key)
+        and rules.similar_quotes(quote, record.quote)
+    ]
+    return repository.cards(session, ids)
 
 
 # ---- Reading: a page of the history.

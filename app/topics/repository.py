@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.topics.models import Topic
@@ -18,3 +18,14 @@ def by_slug(session: Session) -> dict[str, Topic]:
 
 def get_by_slug(session: Session, slug: str) -> Topic | None:
     return session.execute(select(Topic).where(Topic.slug == slug)).scalar_one_or_none()
+
+
+def next_position(session: Session) -> int:
+    """A position after every topic's, so a new topic is listed last."""
+    return (session.execute(select(func.max(Topic.position))).scalar_one() or 0) + 1
+
+
+def add(session: Session, topic: Topic) -> Topic:
+    session.add(topic)
+    session.flush()
+    return topic

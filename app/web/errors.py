@@ -45,11 +45,13 @@ class UserError(Exception):
 
     status = 400
 
-    def __init__(self, *errors: FieldError, message: str | None = None, status: int | None = None) -> None:
+    def __init__(self, *errors: FieldError, message: str | None = None, status: int | None = None,
+                 details: dict[str, Any] | None = None) -> None:
         self.errors = list(errors)
         self.message = message or "; ".join(f"{e.field}: {e.message}" for e in errors)
         if status is not None:
             self.status = status
+        self.details = details or {}  # more for JSON clients (a conflict's current version), beside the errors
         super().__init__(self.message)
 
 
@@ -107,12 +109,12 @@ def _stamp(request: Request) -> DataStamp | None:
 
 
 def error_response(request: Request, status: int, message: str, errors: list[FieldError] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+                   headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
     errors = errors or []
     title = TITLES.get(status, "Error")
     if wants_json(request):
         body: dict[str, Any] = {"status": status, "title": title, "message": message,
-                                "errors": [{"field": e.field, "message": e.message} for e in errors]}
+                                "errors": [{"field": e.field, "message": e.message} for e in errors], **(details or {})}
         return JSONResponse(body, status_code=status, headers=headers)
     env = getattr(request.app.state, "templates", None)
     fragment = is_htmx(request)
@@ -141,7 +143,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def _user_error(request: Request, exc: UserError) -> Response:
-        return error_response(request, exc.status, exc.message, exc.errors)
+        return error_response(request, exc.status, exc.message, exc.errors, details=exc.details)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Response:

@@ -81,3 +81,20 @@ class PageView:
     def csv(self, rows: Iterable[str], filename: str) -> StreamingResponse:
         headers = {**self.headers, "Content-Disposition": f'attachment; filename="{filename}"'}
         return StreamingResponse(iter(rows), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+PRIVATE = {"Cache-Control": "no-store", "Vary": "Cookie, HX-Request"}
+
+
+def private_html(request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
+                 **values: Any) -> HTMLResponse:
+    """A page for the signed-in person alone (a form, with its one-time keys): never stored, never answered 304."""
+    context = {
+        "request": request,
+        "htmx": is_htmx(request),
+        "viewer": getattr(request.state, "viewer", None),
+        "csrf_token": getattr(request.state, "csrf_token", None),
+        **values,
+    }
+    html = request.app.state.templates.get_template(template).render(context)
+    return HTMLResponse(html, status_code=status, headers={**PRIVATE, **(headers or {})})

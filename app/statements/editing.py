@@ -1,0 +1,324 @@
+"""Adding, correcting, retracting and restoring statements through the HTML forms.
+
+Editors add (/statements/new), edit and retract; admins also restore earlier versions. Every
+form page is the signed-in editor's own (it carries a one-time submission key or the version it
+started from), so it is never cached. With HTMX the form swaps itself in place; without
+JavaScript every button still works by posting the whole form. See app/statements/forms.py for
+how a form becomes a record.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.actors import service as actors_service
+from app.countries import repository as countries_repository
+from app.db import release
+from app.deps import AdminUser, EditorUser, SessionDep
+from app.interchange.records import statement_record
+from app.interchange.schemas import describe
+from app.revisions import diff
+from app.revisions import repository as revisions_repository
+from app.statements import forms, repository, rules
+from app.statements import service as statements_service
+from app.statements.resolver import RecordsRefused
+from app.statements.schemas import (
+    ActorQuery,
+    CheckForm,
+    EditForm,
+    RestoreForm,
+    RetractForm,
+    StatementForm,
+)
+from app.topics import repository as topics_repository
+from app.web.errors import FieldError, NotFound, UserError
+from app.web.htmx import is_htmx, redirect
+from app.web.pages import private_html
+
+router = APIRouter(tags=["editing"], include_in_schema=False)
+
+VIA = "form"
+NOTE_MAX_LENGTH = 1000
+REASON_MAX_LENGTH = 1000
+SUBMISSION_KEY_MAX_LENGTH = 200
+
+
+# ---- Rendering the form
+
+def _form_values(session: Session, state: forms.FormState, **values: Any) -> dict[str, Any]:
+    """What _form.html needs besides the page's own values."""
+    return {
+        "state": state,
+        "errors": {},
+        "duplicates": [],
+        "reused": {},
+        "suggestions": None,
+        "actor_note": forms.actor_note(session, state.values["actor"]),
+        "topics": topics_repository.all_topics(session),
+        "countries": countries_repository.all_countries(session),
+        "label": forms.label,
+        "rank_meanings": forms.RANK_MEANINGS,
+        "conflict": None,
+        **values,
+    }
+
+
+def _new_page(request: Request, session: Session, state: forms.FormState, *, submission_key: str,
+              status: int = 200, **values: Any) -> HTMLResponse:
+    template = "statements/_form.html" if is_htmx(request) else "statements/new.html"
+    return private_html(
+        request, template, status=status, nav="new",
+        **_form_values(session, state, mode="new", action="/statements/new", submission_key=submission_key, **values),
+    )
+
+
+def _edit_page(request: Request, session: Session, statement_id: int, state: forms.FormState, *, version: int,
+               note: str = "", status: int = 200, retract: dict[str, Any] | None = None,
+               fragment: bool | None = None, **values: Any) -> HTMLResponse:
+    found = repository.cards(session, [statement_id])
+    if not found:
+        raise NotFound(f"There is no statement {statement_id}.")
+    fragment = is_htmx(request) if fragment is None else fragment
+    return private_html(
+        request, "statements/_form.html" if fragment else "statements/edit.html", status=status, nav="statements",
+        **_form_values(
+            session, state, mode="edit", action=f"/statements/{statement_id}/edit", version=version, note=note,
+            s=found[0], retract=retract or {"reason": "", "errors": {}}, **values,
+        ),
+    )
+
+
+def _changes_form(session: Session, form: StatementForm, state: forms.FormState) -> dict[str, Any] | None:
+    """For the buttons that change the form rather than save it: what to show with it; None to save."""
+    if form.pick_actor:
+        forms.pick_actor(session, state, form.pick_actor)
+        return {}
+    if form.find_actor:
+        state.focus = "actor-suggestions"
+        return {"suggestions": actors_service.suggest(session=session, typed=state.values["actor"])}
+    if form.add_source or form.remove_source:
+        return {}
+    return None
+
+
+# ---- Adding
+
+@router.get("/statements/new")
+def new_statement_page(request: Request, user: EditorUser, session: SessionDep) -> HTMLResponse:
+    return _new_page(request, session, forms.blank(), submission_key=secrets.token_urlsafe(24))
+
+
+def _stored_key(raw: str, user: User) -> str | None:
+    """The submission key as stored (hashed, scoped to the user); None when the form has none."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if len(raw) > SUBMISSION_KEY_MAX_LENGTH:
+        raise UserError(FieldError("submission_key", "this form is damaged; reload the page"), status=422)
+    return rules.submission_key(via=VIA, user_id=user.id, key=raw)
+
+
+@router.post("/statements/new")
+def create_statement(request: Request, user: EditorUser, session: SessionDep,
+                     form: Annotated[StatementForm, Form()]) -> Response:
+    state = forms.from_form(form)
+    shown = _changes_form(session, form, state)
+    if shown is not None:
+        return _new_page(request, session, state, submission_key=form.submission_key, **shown)
+    key = _stored_key(form.submission_key, user)
+    if key is not None:
+        earlier = repository.by_submission_key(session, key)
+        if earlier is not None:  # a double click, a retry, or back and submit again
+            return redirect(request, f"/statements/{earlier.id}?saved=again")
+    checked = forms.review(session=session, state=state, submission_key=key, look_for_duplicates=not form.confirm_duplicate)
+    if not checked.ready:
+        return _new_page(
+            request, session, checked.state, submission_key=form.submission_key, status=422 if checked.errors else 200,
+            errors=checked.errors, duplicates=checked.duplicates, reused=checked.reused,
+        )
+    assert checked.record is not None
+    release(session)
+    try:
+        with request.app.state.db.write() as write:
+            statement, created = statements_service.create(
+                session=write, record=checked.record, via=VIA, user_id=user.id, submission_key=key,
+            )
+            statement_id = statement.id
+    except RecordsRefused as refused:  # the store changed between the check and the save
+        _, rows = forms.to_record(state)
+        errors = forms.messages(((e.field, e.message) for e in refused.errors), rows)
+        return _new_page(request, session, state, submission_key=form.submission_key, status=422, errors=errors)
+    return redirect(request, f"/statements/{statement_id}?saved={'new' if created else 'again'}")
+
+
+# ---- Checking as fields change, and finding actors as their name is typed
+
+@router.post("/statements/form/check")
+def check_fields(request: Request, user: EditorUser, session: SessionDep, form: Annotated[CheckForm, Form()]) -> HTMLResponse:
+    """The messages of the field that changed and the fields that depend on it (as out-of-band swaps)."""
+    state = forms.from_form(form)
+    checked = forms.review(session=session, state=state, look_for_duplicates=False)
+    fields = forms.related(form.check)
+    notes = {}
+    for name in fields:
+        if name.endswith("-url"):
+            row = int(name.split("-")[1])
+            notes[name] = checked.reused.get(row)
+    return private_html(
+        request, "statements/_check.html", fields=fields, errors=checked.errors, notes=notes, state=state,
+        rank_meanings=forms.RANK_MEANINGS, check=form.check,
+    )
+
+
+@router.get("/statements/form/actors")
+def actor_suggestions(request: Request, user: EditorUser, session: SessionDep,
+                      query: Annotated[ActorQuery, Query()]) -> HTMLResponse:
+    """Actors whose name or alias has words starting with the words typed, and who the name is now."""
+    typed = query.actor
+    return private_html(
+        request, "statements/_actor_suggestions.html", oob=True,
+        suggestions=actors_service.suggest(session=session, typed=typed), actor_note=forms.actor_note(session, typed),
+        typed=typed,
+    )
+
+
+# ---- Editing
+
+def _current(session: Session, statement_id: int) -> dict[str, Any]:
+    statement = repository.get_full(session, statement_id)
+    if statement is None:
+        raise NotFound(f"There is no statement {statement_id}.")
+    return statement_record(statement) | {"version": statement.version}
+
+
+def _version(raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise UserError(FieldError("version", "this form is damaged (it has no version); reload the page"), status=422)
+    return int(raw)
+
+
+@router.get("/statements/{statement_id}/edit")
+def edit_statement_page(request: Request, user: EditorUser, session: SessionDep, statement_id: int) -> HTMLResponse:
+    current = _current(session, statement_id)
+    return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"])
+
+
+def _conflict(session: Session, conflict: statements_service.VersionConflict) -> dict[str, Any]:
+    """What the other editors changed since the version this editor started from (read afresh)."""
+    release(session)  # a new snapshot, which has their revisions
+    history = revisions_repository.for_statement_with_authors(session, conflict.statement_id)
+    started = next((json.loads(r.after) for r, _ in history if r.version == conflict.expected_version), None)
+    return {
+        "started_version": conflict.expected_version,
+        "current_version": conflict.current_version,
+        "changes": diff.changes(started, conflict.current_record) if started is not None else None,
+        "revisions": [(r, author) for r, author in history if r.version > conflict.expected_version],
+        "retracting": False,
+    }
+
+
+@router.post("/statements/{statement_id}/edit")
+def edit_statement(request: Request, user: EditorUser, session: SessionDep, statement_id: int,
+                   form: Annotated[EditForm, Form()]) -> Response:
+    current = _current(session, statement_id)
+    version = _version(form.version)
+    state = forms.from_form(form)
+    shown = _changes_form(session, form, state)
+    if shown is not None:
+        return _edit_page(request, session, statement_id, state, version=version, note=form.note, **shown)
+    keep = {"status": current["status"], "retraction_reason": current["retraction_reason"]}
+    checked = forms.review(session=session, state=state, keep=keep, exclude_id=statement_id,
+                           look_for_duplicates=not form.confirm_duplicate)
+    errors = dict(checked.errors)
+    try:
+        note = rules.clean_text(form.note, max_length=NOTE_MAX_LENGTH, multiline=False) if form.note.strip() else None
+    except ValueError as error:
+        errors["note"] = f"{forms.label('note')}: {error}"
+    if errors or not checked.ready:
+        return _edit_page(
+            request, session, statement_id, checked.state, version=version, note=form.note,
+            status=422 if errors else 200, errors=errors, duplicates=checked.duplicates, reused=checked.reused,
+        )
+    assert checked.record is not None
+    release(session)
+    try:
+        with request.app.state.db.write() as write:
+            statement = statements_service.edit(
+                session=write, statement_id=statement_id, record=checked.record, expected_version=version,
+                via=VIA, user_id=user.id, note=note,
+            )
+            changed = statement.version != version
+    except statements_service.StatementNotFound:
+        raise NotFound(f"There is no statement {statement_id}.") from None
+    except statements_service.VersionConflict as conflict:
+        # Nothing was written. Their words stay in the form, now based on the current version.
+        return _edit_page(request, session, statement_id, state, version=conflict.current_version, note=form.note,
+                          status=409, conflict=_conflict(session, conflict), reused=checked.reused)
+    except RecordsRefused as refused:
+        _, rows = forms.to_record(state)
+        errors = forms.messages(((e.field, e.message) for e in refused.errors), rows)
+        return _edit_page(request, session, statement_id, state, version=version, note=form.note, status=422, errors=errors)
+    return redirect(request, f"/statements/{statement_id}?saved={'edited' if changed else 'unchanged'}")
+
+
+# ---- Retracting and restoring
+
+@router.post("/statements/{statement_id}/retract")
+def retract_statement(request: Request, user: EditorUser, session: SessionDep, statement_id: int,
+                      form: Annotated[RetractForm, Form()]) -> Response:
+    current = _current(session, statement_id)
+    version = _version(form.version)
+    try:
+        reason = rules.clean_text(form.reason, max_length=REASON_MAX_LENGTH, multiline=False)
+    except ValueError as error:
+        retract = {"reason": form.reason, "errors": {"reason": f"{forms.label('reason')}: {error}"}}
+        return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"],
+                          status=422, retract=retract, fragment=False)
+    release(session)
+    try:
+        with request.app.state.db.write() as write:
+            statements_service.retract(session=write, statement_id=statement_id, reason=reason,
+                                       expected_version=version, via=VIA, user_id=user.id)
+    except statements_service.StatementNotFound:
+        raise NotFound(f"There is no statement {statement_id}.") from None
+    except statements_service.AlreadyRetracted:
+        raise UserError(message="This statement is already retracted; nothing was changed.", status=409) from None
+    except statements_service.VersionConflict as conflict:
+        retract = {"reason": form.reason, "errors": {}}
+        return _edit_page(request, session, statement_id, forms.from_record(conflict.current_record),
+                          version=conflict.current_version, status=409, retract=retract, fragment=False,
+                          conflict=_conflict(session, conflict) | {"retracting": True})
+    return redirect(request, f"/statements/{statement_id}?saved=retracted")
+
+
+@router.post("/statements/{statement_id}/restore")
+def restore_version(request: Request, admin: AdminUser, session: SessionDep, statement_id: int,
+                    form: Annotated[RestoreForm, Form()]) -> Response:
+    version = _version(form.version)
+    expected = _version(form.current_version)
+    release(session)
+    try:
+        with request.app.state.db.write() as write:
+            statement = statements_service.restore(session=write, statement_id=statement_id, version=version,
+                                                   via=VIA, user_id=admin.id, expected_version=expected)
+            changed = statement.version != expected
+    except (statements_service.StatementNotFound, statements_service.RevisionNotFound) as missing:
+        raise NotFound(str(missing)) from None
+    except statements_service.VersionConflict as conflict:
+        raise UserError(message=(
+            f"This statement changed while you were looking at it: it is now at version {conflict.current_version}, "
+            f"not {expected}. Nothing was restored; look at its history again."
+        ), status=409) from None
+    except ValidationError as invalid:  # an old version that today's rules refuse
+        raise UserError(*(FieldError(path, message) for path, message in describe(invalid)), status=422) from None
+    except RecordsRefused as refused:
+        raise UserError(*(FieldError(e.field, e.message) for e in refused.errors), status=422) from None
+    return redirect(request, f"/statements/{statement_id}?saved={'restored' if changed else 'unchanged'}#history")
