@@ -2,24 +2,24 @@
 // No inline scripts anywhere: the Content-Security-Policy allows scripts from this origin only.
 "use strict";
 
-// Matrix cells: without JavaScript each links to the history it summarises. With it, a plain
-// click opens the cell's statements in place, under its row, through htmx (which also pushes the
-// shareable URL the server names). The month comes from the link's `to`; the matrix's own
-// parameters from the table.
+// Matrix cells: without JavaScript each links to /cell/COUNTRY/YYYY-MM, which answers with the
+// history behind it. With it, a plain click opens the cell's statements in place, under its row,
+// through htmx (which also pushes the shareable URL the server names). The matrix's own
+// parameters come from the table.
 document.addEventListener("click", function (event) {
-  var link = event.target.closest && event.target.closest("table.matrix td.cell a");
+  var link = event.target.closest && event.target.closest("table.matrix td.c a");
   if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
     return;
   }
   var table = link.closest("table.matrix");
   var row = link.closest("tr");
-  var to = new URL(link.href).searchParams.get("to");
-  if (!table || !row || !to || !window.htmx) {
+  var parts = new URL(link.href).pathname.split("/");  // ["", "cell", country, month]
+  if (!table || !row || parts.length < 4 || !window.htmx) {
     return;
   }
   event.preventDefault();
   var url = table.dataset.cellBase + (table.dataset.cellBase.indexOf("?") < 0 ? "?" : "&") +
-    "country=" + encodeURIComponent(row.dataset.country) + "&month=" + to.slice(0, 7);
+    "country=" + encodeURIComponent(parts[2]) + "&month=" + encodeURIComponent(parts[3]);
   window.htmx.ajax("GET", url, { source: link, target: "#" + row.dataset.detail, swap: "outerHTML" });
 });
 

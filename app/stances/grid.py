@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
 from app.stances import scoring
+from app.topics.models import DEFAULT_TOPIC
+from app.web.params import query_string
 
 MINUS = "\u2212"
 SYMBOLS: Mapping[str, str] = {
@@ -29,9 +32,11 @@ NEIGHBOUR_ORDER = ("PL", "SK", "HU", "RO")
 ORDERS = ("neighbours", "stance")
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreRow:
-    """The scalar columns of a stored score row (its evidence is not needed to draw a cell)."""
+class ScoreRow(NamedTuple):
+    """The scalar columns of a stored score row (its evidence is not needed to draw a cell).
+
+    A named tuple: the matrix builds hundreds per request, and tuples are the cheapest to make.
+    """
 
     country_id: int
     month: date
@@ -42,6 +47,12 @@ class ScoreRow:
     total: int
     divided: bool
     conditional: bool
+
+
+class Carried(NamedTuple):
+    """A month with no new statement: the position of an earlier month's row, carried forward."""
+
+    row: ScoreRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,11 @@ class GridRow:
     def shown_cells(self) -> list[Cell]:
         return self.cells[self.leading_empty :]
 
+    @property
+    def cells_html(self) -> Markup:
+        """The row's cells after its leading empty months, as one string for the template to print."""
+        return Markup("".join(cell.html for cell in self.cells[self.leading_empty :]))
+
 
 @dataclass(slots=True)
 class Grid:
@@ -96,16 +112,16 @@ def month_header(month: date, first: bool) -> tuple[str, str]:
     return f"{month:%b}", (str(month.year) if first or month.month == 1 else "")
 
 
-def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], months: Sequence[date]) -> dict[int, list[ScoreRow | None | tuple[ScoreRow]]]:
-    """Per country, for each month: its own row, a carried row (1-tuple), or None (no statement yet)."""
+def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], months: Sequence[date]) -> dict[int, list[ScoreRow | Carried | None]]:
+    """Per country, for each month: its own row, a carried row, or None (no statement yet)."""
     own: dict[int, dict[date, ScoreRow]] = {}
     for row in rows:
         own.setdefault(row.country_id, {})[row.month] = row
     previous = {row.country_id: row for row in carry_in}
-    result: dict[int, list[ScoreRow | None | tuple[ScoreRow]]] = {}
+    result: dict[int, list[ScoreRow | Carried | None]] = {}
     for country_id in set(own) | set(previous):
         last = previous.get(country_id)
-        line: list[ScoreRow | None | tuple[ScoreRow]] = []
+        line: list[ScoreRow | Carried | None] = []
         months_of = own.get(country_id, {})
         for month in months:
             row = months_of.get(month)
@@ -113,7 +129,7 @@ def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], mo
                 line.append(row)
                 last = row
             else:
-                line.append((last,) if last is not None else None)
+                line.append(Carried(last) if last is not None else None)
         result[country_id] = line
     return result
 
@@ -124,11 +140,17 @@ class _Month:
 
     month: date
     text: str  # 'Sep 2024'
-    end: str  # '2024-09-30'
+    key: str  # '2024-09'
 
 
-_BAND_CSS = {band: f"cell band--{band.value.replace(' ', '-')}" for band in scoring.Band}
-_BAND_SYMBOL = {band: str(escape(SYMBOLS[band])) for band in scoring.Band}
+# Keyed by the band's text as stored: converting each row's band to the enum costs more than the cell.
+# Short classes (see static/app.css): s supports, ls leans support, m mixed, la leans against, o opposes;
+# k marks a carried-forward cell and n an empty one.
+_BAND_CLASS = {
+    scoring.Band.SUPPORTS.value: "c s", scoring.Band.LEANS_SUPPORT.value: "c ls", scoring.Band.MIXED.value: "c m",
+    scoring.Band.LEANS_AGAINST.value: "c la", scoring.Band.OPPOSES.value: "c o",
+}
+_BAND_SYMBOL = {band.value: str(escape(SYMBOLS[band])) for band in scoring.Band}
 _MARKS = {(False, False): "", (True, False): str(escape(DIVIDED_MARK)), (False, True): CONDITIONAL_MARK,
           (True, True): str(escape(DIVIDED_MARK)) + CONDITIONAL_MARK}
 
@@ -138,36 +160,38 @@ def _signed(score: float) -> str:
     return ("+" if score > 0.005 else MINUS if score < -0.005 else "") + text
 
 
-def _row_cells(country: CountryRef, line: Sequence[ScoreRow | None | tuple[ScoreRow]], months: Sequence[_Month],
-               topic: str) -> list[Cell]:
-    """One country's cells, each <td> built by concatenating pieces escaped once (the matrix's hot loop)."""
+def _row_cells(country: CountryRef, line: Sequence[ScoreRow | Carried | None], months: Sequence[_Month],
+               link_query: str) -> list[Cell]:
+    """One country's cells, each <td> built by concatenating pieces escaped once (the matrix's hot loop).
+
+    The markup is kept small (the matrix has up to 816 cells): short band classes, the text
+    alternative in aria-label (static/app.css shows it as a tooltip), and a short link that
+    answers with the history of that country and topic up to the month (`/cell/...`, which
+    static/app.js opens in place instead when JavaScript runs).
+    """
     name = str(escape(country.name))
-    # Without JavaScript a cell links to the history it summarises; with it, static/app.js opens
-    # the cell's statements in place (the month is read from the link's `to`).
-    history_base = f'<a href="/statements?country={country.code}&amp;topic={topic}&amp;to='
+    link_base = f'<a href="/cell/{country.code}/'
     cells = []
     for month, found in zip(months, line, strict=True):
         if found is None:
             label = f"{name}, {month.text}: {NO_STATEMENT}."
-            html = f'<td class="cell cell--none"><span role="img" title="{label}" aria-label="{label}">\u00b7</span></td>'
+            html = f'<td class="c n"><span role="img" aria-label="{label}">\u00b7</span></td>'
             cells.append(Cell(Markup(html), label, None, None, month=month.month))
             continue
-        carried = isinstance(found, tuple)
-        row = found[0] if isinstance(found, tuple) else found
-        band = scoring.Band(row.band)
-        label = f"{name}, {month.text}: {row.band} (score {_signed(row.score)}); {row.counted} statement{'' if row.counted == 1 else 's'} counted"
+        carried = isinstance(found, Carried)
+        row = found.row if carried else found  # type: ignore[union-attr]
+        label = f"{name}, {month.text}: {row.band}, {_signed(row.score)}; {row.counted} statement{'' if row.counted == 1 else 's'}"
         if row.divided:
             label += "; officials divided"
         if row.conditional:
-            label += "; with a condition attached"
+            label += "; condition attached"
         if carried:
-            label += f"; carried forward from {row.month:%b %Y}, no new statement this month"
+            label += f"; carried forward from {row.month:%b %Y}"
         label += "."
         marks = _MARKS[row.divided, row.conditional]
         html = (
-            f'<td class="{_BAND_CSS[band]}{" cell--carried" if carried else ""}">{history_base}{month.end}'
-            f'" title="{label}"><span class="cell__body" aria-hidden="true"><b>{_BAND_SYMBOL[band]}</b>'
-            f'<small>{row.counted}{" " + marks if marks else ""}</small></span></a></td>'
+            f'<td class="{_BAND_CLASS[row.band]}{" k" if carried else ""}">{link_base}{month.key}{link_query}'
+            f'" aria-label="{label}">{_BAND_SYMBOL[row.band]}<small>{row.counted}{" " + marks if marks else ""}</small></a></td>'
         )
         cells.append(Cell(Markup(html), label, row.score, row.band, row.counted, row.divided, row.conditional, carried, month.month))
     return cells
@@ -185,11 +209,13 @@ def build(
 ) -> Grid:
     """The whole grid: member states (neighbours first, or by stance), then NATO and Ukraine apart."""
     lines = series_by_country(rows, carry_in, months)
-    columns = [_Month(m, f"{m:%b %Y}", scoring.month_end(m).isoformat()) for m in months]
+    columns = [_Month(m, f"{m:%b %Y}", f"{m:%Y-%m}") for m in months]
+    link_params = {"topic": None if topic == DEFAULT_TOPIC else topic, "as_of": query.get("as_of")}
+    link_query = str(escape("?" + query_string(link_params))) if any(link_params.values()) else ""
     grid = Grid(months=list(months))
     for country in countries:
         line = lines.get(country.id) or [None] * len(months)
-        cells = _row_cells(country, line, columns, topic)
+        cells = _row_cells(country, line, columns, link_query)
         leading = next((index for index, found in enumerate(line) if found is not None), len(line))
         target = grid.members if country.kind == "member" else grid.others
         target.append(GridRow(country, cells, f"detail-{country.code}", leading))

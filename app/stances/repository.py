@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import String, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.actors.models import Office
@@ -168,13 +168,19 @@ def cell_to_row(*, country_id: int, topic_id: int, cell: scoring.CellScore) -> d
 # ---- Reads for the pages: stored rows only, never statements aggregated on request.
 
 _SCALAR_COLUMNS = (
-    StanceScore.country_id, StanceScore.month, StanceScore.score, StanceScore.band, StanceScore.counted,
-    StanceScore.new, StanceScore.total, StanceScore.divided, StanceScore.conditional,
+    # The month as the driver gives it (SQLite: text, parsed below by date.fromisoformat, in C).
+    StanceScore.country_id, type_coerce(StanceScore.month, String), StanceScore.score, StanceScore.band,
+    StanceScore.counted, StanceScore.new, StanceScore.total, StanceScore.divided, StanceScore.conditional,
 )
 
 
 def _score_rows(rows: Any) -> list[grid.ScoreRow]:
-    return [grid.ScoreRow(*row) for row in rows]
+    parse = date.fromisoformat
+    return [
+        grid.ScoreRow(row[0], parse(row[1]) if isinstance(row[1], str) else row[1], row[2], row[3], row[4], row[5], row[6],
+                      bool(row[7]), bool(row[8]))
+        for row in rows.all()  # one fetch of every row: far cheaper than fetching them one by one
+    ]
 
 
 def _core(session: Session, query: Any) -> Any:

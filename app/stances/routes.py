@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.deps import View
+from app.deps import SessionDep, View
 from app.stances import grid, methodology, schemas, scoring
 from app.stances import service as stances_service
 from app.statements import repository as statements_repository
@@ -153,6 +153,20 @@ def cell_page(
     response = view.html("stances/_cell.html", columns=len(query.months) + 1, **found)
     cell_param = f"{evidence.country.code}:{evidence.month:%Y-%m}"
     return push_url(view.request, response, params.with_query("/matrix", query.params | {"cell": cell_param}))
+
+
+@router.get("/cell/{code}/{month}", include_in_schema=False)
+def cell_link(session: SessionDep, code: str, month: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+    """A matrix cell's own link, for reading without JavaScript: the history behind it, as filters."""
+    country = stances_service.find_country(session, code)
+    chosen = stances_service.find_topic(session, topic)
+    parsed = params.parse_month(month, "month")
+    if parsed is None:
+        raise BadQuery("month", "is required: the cell's month, written YYYY-MM")
+    day = params.parse_day(as_of, "as_of")
+    last = min(scoring.month_end(parsed), day) if day else scoring.month_end(parsed)
+    target = params.with_query("/statements", {"country": country.code, "topic": chosen.slug, "to": last.isoformat()})
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/methodology.json", response_model=schemas.MethodologyOut, summary="The aggregation rule and a worked example")

@@ -22,8 +22,8 @@ from app.interchange.schemas import StatementRecord
 from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
-from app.stances import scoring
 from app.sources.models import Source
+from app.stances import scoring
 from app.stances import service as stances_service
 from app.statements import paging, repository, rules
 from app.statements.cards import StatementCard

@@ -15,7 +15,7 @@ POLAND_ROW = "table.matrix tr:has(th a[href^='/countries/PL'])"
 
 def _poland_cell(page: Page, month: str) -> object:
     """Poland's cell for a month such as 'Sep 2024', found by its text alternative."""
-    return page.locator(f"{POLAND_ROW} td a[title^='Poland, {month}:']")
+    return page.locator(f"{POLAND_ROW} td a[aria-label^='Poland, {month}:']")
 
 
 def test_matrix_topic_and_range_switch_in_place(page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]) -> None:
@@ -29,7 +29,7 @@ def test_matrix_topic_and_range_switch_in_place(page: Page, live_server: LiveSer
     page.select_option("#m-topic", "no-fly-zone")
     expect(page).to_have_url(re.compile(r"/matrix\?topic=no-fly-zone&from=2022-12&to=2024-11$"))
     expect(page.locator("#matrix-caption")).to_have_text("No-fly zone")
-    expect(page.locator("table.matrix tr:has(th a[href^='/countries/UA']) td a[title*='supports']").first).to_be_visible()
+    expect(page.locator("table.matrix tr:has(th a[href^='/countries/UA']) td a[aria-label*='supports']").first).to_be_visible()
 
     page.fill("#m-from", "2024-05")
     page.dispatch_event("#m-from", "change")
@@ -45,7 +45,7 @@ def test_clicking_a_poland_cell_opens_its_statements_in_place(page: Page, live_s
     page.goto(f"{live_server.url}/matrix")
     page.evaluate("window.__stayed = true")
     cell = _poland_cell(page, "Sep 2024")
-    expect(cell).to_have_attribute("title", re.compile("leans support.*officials divided.*condition attached"))
+    expect(cell).to_have_attribute("aria-label", re.compile("leans support.*officials divided.*condition attached"))
     cell.click()
     detail = page.locator("tr#detail-PL.matrix__detail--open")
     expect(detail).to_be_visible()
@@ -131,7 +131,7 @@ def test_without_javascript_the_same_information_is_reached_by_links(page_withou
     page = page_without_js
     page.goto(f"{live_server.url}/matrix")
     _poland_cell(page, "Sep 2024").click()
-    expect(page).to_have_url(re.compile(r"/statements\?country=PL&topic=intercept-over-ukraine&to=2024-09-30$"))
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL&topic=intercept-over-ukraine&to=2024-09-30$"))  # via /cell/PL/2024-09
     expect(page.locator("#results .statement__who > a:first-child")).to_contain_text(["Władysław Kosiniak-Kamysz", "Radosław Sikorski"])
 
     page.goto(f"{live_server.url}/matrix")

@@ -46,7 +46,7 @@ def _sign_in(page: Page, site: Site) -> None:
 
 def _poland_october_title(page: Page, site: Site) -> str | None:
     page.goto(f"{site.url}/matrix?topic=intercept-over-ukraine&from=2024-01&to=2024-12")
-    return page.locator(f"{POLAND_ROW} td a[title^='Poland, Oct 2024:']").get_attribute("title")
+    return page.locator(f"{POLAND_ROW} td a[aria-label^='Poland, Oct 2024:']").get_attribute("aria-label")
 
 
 def test_add_with_a_mistake_correct_it_save_see_the_pages_change_then_edit(

@@ -33,7 +33,7 @@ def _months(page: BeautifulSoup) -> list[str]:
 
 def _cell_title(td: Tag) -> str:
     link = td.find("a")
-    return link["title"] if link is not None else td.get_text(" ", strip=True)  # type: ignore[index,return-value]
+    return link["aria-label"] if link is not None else td.get_text(" ", strip=True)  # type: ignore[index,return-value]
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +69,10 @@ def test_the_seed_data_reads_right(matrix_page: BeautifulSoup) -> None:
     for name in ("Jul", "Aug", "Sep"):
         title = _cell_title(poland[index[name]])
         assert "leans support" in title, title
-        assert "with a condition attached" in title
+        assert "condition attached" in title
     assert "officials divided" in _cell_title(poland[index["Sep"]])
     assert "carried forward from Jul 2024" in _cell_title(poland[index["Aug"]])
-    assert "cell--carried" in poland[index["Aug"]]["class"]  # type: ignore[operator]
+    assert "k" in poland[index["Aug"]]["class"] and "k" not in poland[index["Sep"]]["class"]  # carried: lighter
     nato = rows["NATO (the alliance's institutions)"]
     assert "opposes" in _cell_title(nato[index["Jul"]])
     assert "leans against" in _cell_title(nato[index["Sep"]])
@@ -95,10 +95,12 @@ def test_cells_show_band_as_text_symbol_and_count(matrix_page: BeautifulSoup) ->
     months = _months(matrix_page)
     sep = next(i for i, month in enumerate(months) if month.startswith("Sep") and i > 12)
     cell = rows["Poland"][sep]
-    assert cell.select_one("b").get_text() == "+"  # type: ignore[union-attr]
-    assert cell.select_one("small").get_text(" ", strip=True) == "3 \u2260*"  # type: ignore[union-attr]
     link = cell.find("a")
-    assert link["href"] == "/statements?country=PL&topic=intercept-over-ukraine&to=2024-09-30"  # type: ignore[index]
+    assert link.contents[0] == "+" and cell["class"] == ["c", "ls"]  # type: ignore[union-attr,index]
+    assert cell.select_one("small").get_text(" ", strip=True) == "3 \u2260*"  # type: ignore[union-attr]
+    assert link["aria-label"] == ("Poland, Sep 2024: leans support, +1.00; 3 statements; officials divided; "  # type: ignore[index]
+                                  "condition attached.")
+    assert link["href"] == "/cell/PL/2024-09"  # type: ignore[index]
     # static/app.js opens the cell in place from these, with JavaScript on.
     assert matrix_page.select_one("table.matrix")["data-cell-base"] == "/matrix/cell?topic=intercept-over-ukraine"  # type: ignore[index]
     row = cell.find_parent("tr")
@@ -134,7 +136,7 @@ def test_as_of_shows_positions_as_they_stood(shared_client: TestClient) -> None:
     assert months[-1] == "Jul"
     july = _matrix_rows(page)["Poland"][-1]
     title = _cell_title(july)
-    assert "1 statement counted" in title and "leans support" in title  # only Tusk (8 Jul) by the 9th
+    assert "; 1 statement;" in title and "leans support" in title  # only Tusk (8 Jul) by the 9th
 
 
 def test_an_htmx_request_gets_a_fragment(shared_client: TestClient) -> None:
@@ -229,3 +231,16 @@ def test_bad_matrix_parameters_get_a_4xx_that_names_them(shared_client: TestClie
     if json_path != path and "cell=" not in json_path:
         body = shared_client.get(json_path).json()
         assert body["status"] == 400 and body["errors"][0]["field"] == field and body["errors"][0]["message"]
+
+
+def test_a_cell_link_without_javascript_answers_with_its_history(shared_client: TestClient) -> None:
+    response = shared_client.get("/cell/PL/2024-09", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/statements?country=PL&topic=intercept-over-ukraine&to=2024-09-30"
+    other = shared_client.get("/cell/UA/2024-06?topic=no-fly-zone&as_of=2024-06-20", follow_redirects=False)
+    assert other.headers["location"] == "/statements?country=UA&topic=no-fly-zone&to=2024-06-20"
+    page = soup(shared_client.get("/matrix?topic=no-fly-zone&as_of=2024-06-20").text)
+    assert page.select_one("td.c a")["href"] == "/cell/UA/2024-06?topic=no-fly-zone&as_of=2024-06-20"  # type: ignore[index]
+    for path, field in (("/cell/XX/2024-09", "country"), ("/cell/PL/2024-13", "month"), ("/cell/PL/2024-09?topic=nope", "topic")):
+        bad = shared_client.get(path, follow_redirects=False)
+        assert bad.status_code == 400 and soup(bad.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
