@@ -54,13 +54,22 @@ class CountingBodyCache:
         with self._count_lock:
             self.counts[outcome] += 1
 
-    def get_or_render(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
+    def get(self, key: tuple[object, ...]) -> Any:
+        """The early look-up pages make before any work: a fresh request never finds anything."""
+        if _fresh.get():
+            return None
+        found = self.inner.get(key)
+        if found is not None:
+            self._count("hits")
+        return found
+
+    def get_or_render(self, key: tuple[object, ...], render: Callable[[], Any]) -> Any:
         if _fresh.get():
             self._count("bypassed")
             return render()
         rendered = False
 
-        def counted() -> bytes:
+        def counted() -> Any:
             nonlocal rendered
             rendered = True
             return render()

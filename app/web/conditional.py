@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.utils import format_datetime
 
 from fastapi import Request
@@ -26,6 +27,21 @@ class NotModified(Exception):
     """Raised once If-None-Match matches; answered as 304 with these headers."""
 
     def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+
+
+@dataclass(frozen=True, slots=True)
+class CachedBody:
+    media_type: str
+    body: bytes
+    status: int = 200
+
+
+class CachedPage(Exception):
+    """Raised when this URL's page is already rendered at this data version; answered with it as is."""
+
+    def __init__(self, cached: CachedBody, headers: dict[str, str]) -> None:
+        self.cached = cached
         self.headers = headers
 
 
@@ -62,7 +78,7 @@ class BodyCache:
     """
 
     def __init__(self, max_bytes: int) -> None:
-        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._items: OrderedDict[tuple[object, ...], CachedBody] = OrderedDict()
         self._max_bytes = max_bytes
         self._bytes = 0
         self._lock = threading.Lock()
@@ -71,22 +87,27 @@ class BodyCache:
     def enabled(self) -> bool:
         return self._max_bytes > 0
 
-    def get_or_render(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
+    def get(self, key: tuple[object, ...]) -> CachedBody | None:
         if not self.enabled:
-            return render()
+            return None
         with self._lock:
-            body = self._items.get(key)
-            if body is not None:
+            found = self._items.get(key)
+            if found is not None:
                 self._items.move_to_end(key)
-                return body
-        body = render()
-        if len(body) > self._max_bytes // 8:
-            return body  # too big to be worth a place
+            return found
+
+    def get_or_render(self, key: tuple[object, ...], render: Callable[[], CachedBody]) -> CachedBody:
+        found = self.get(key)
+        if found is not None:
+            return found
+        found = render()
+        if not self.enabled or len(found.body) > self._max_bytes // 8:
+            return found  # no cache, or too big to be worth a place
         with self._lock:
             if key not in self._items:
-                self._items[key] = body
-                self._bytes += len(body)
+                self._items[key] = found
+                self._bytes += len(found.body)
             while self._bytes > self._max_bytes:
                 _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped)
-        return body
+                self._bytes -= len(dropped.body)
+        return found

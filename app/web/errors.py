@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.system import repository as system_repository
 from app.system.repository import DataStamp
 from app.web import security
-from app.web.conditional import NotModified
+from app.web.conditional import CachedPage, NotModified
 from app.web.htmx import is_htmx, redirect
 
 log = logging.getLogger("intercept_watch")
@@ -136,6 +136,10 @@ def error_response(request: Request, status: int, message: str, errors: list[Fie
 
 def install(app: FastAPI) -> None:
     """Register the handlers on the app."""
+
+    @app.exception_handler(CachedPage)
+    async def _cached_page(request: Request, exc: CachedPage) -> Response:
+        return Response(exc.cached.body, status_code=exc.cached.status, media_type=exc.cached.media_type, headers=exc.headers)
 
     @app.exception_handler(NotModified)
     async def _not_modified(request: Request, exc: NotModified) -> Response:

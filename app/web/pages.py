@@ -30,6 +30,12 @@ class PageView:
         )
         if conditional.matches(request.headers.get("if-none-match"), self.etag):
             raise conditional.NotModified(self.headers)
+        if self._cacheable and not self.htmx:
+            # Rendered already for this URL at this data version: answer before the route does any work.
+            # (A fragment is not answered here: its route adds HX-Push-Url.)
+            cached = request.app.state.body_cache.get(self._cache_key())
+            if cached is not None:
+                raise conditional.CachedPage(cached, self.headers)
 
     def context(self, **values: Any) -> dict[str, Any]:
         """What every template can use, plus the page's own values."""
@@ -55,18 +61,19 @@ class PageView:
         """Pages of anonymous readers are cached; a signed-in editor's page carries their own tokens."""
         return getattr(self.request.state, "viewer_key", None) is None
 
-    def _cache_key(self, kind: str) -> tuple[object, ...]:
-        # The ETag carries the data version, rule version, deployed build and HTMX variant.
-        return (self.etag, kind, self.request.url.path, self.request.url.query)
+    def _cache_key(self) -> tuple[object, ...]:
+        # The ETag carries the data version, rule version, deployed build and HTMX variant; the
+        # path and query name the page (an HTML page and its JSON twin have different paths).
+        return (self.etag, self.request.url.path, self.request.url.query)
 
     def page(self, template: str, build: Callable[[], dict[str, Any]], status: int = 200) -> HTMLResponse:
         """An HTML page whose values `build` computes, reused while the data version stays the same."""
         if not self._cacheable:
             return HTMLResponse(self.render(template, **build()), status_code=status, headers=self.headers)
-        body = self.request.app.state.body_cache.get_or_render(
-            self._cache_key(template), lambda: self.render(template, **build())
+        found = self.request.app.state.body_cache.get_or_render(
+            self._cache_key(), lambda: conditional.CachedBody("text/html", self.render(template, **build()), status)
         )
-        return HTMLResponse(body, status_code=status, headers=self.headers)
+        return HTMLResponse(found.body, status_code=found.status, headers=self.headers)
 
     def json(self, model: BaseModel, status: int = 200) -> Response:
         return Response(model.model_dump_json(), status_code=status, media_type="application/json", headers=self.headers)
@@ -75,8 +82,10 @@ class PageView:
         """A JSON twin whose model `build` computes, reused like `page`."""
         if not self._cacheable:
             return self.json(build())
-        body = self.request.app.state.body_cache.get_or_render(self._cache_key("json"), lambda: build().model_dump_json().encode())
-        return Response(body, media_type="application/json", headers=self.headers)
+        found = self.request.app.state.body_cache.get_or_render(
+            self._cache_key(), lambda: conditional.CachedBody("application/json", build().model_dump_json().encode())
+        )
+        return Response(found.body, media_type=found.media_type, headers=self.headers)
 
     def csv(self, rows: Iterable[str], filename: str) -> StreamingResponse:
         headers = {**self.headers, "Content-Disposition": f'attachment; filename="{filename}"'}

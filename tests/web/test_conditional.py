@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.statements import service
-from app.web.conditional import BodyCache, matches
+from app.web.conditional import BodyCache, CachedBody, matches
 from tests.support import make_user, record, sign_in
 
 
@@ -15,9 +15,9 @@ def test_the_cache_is_bounded_by_bytes_and_can_be_off() -> None:
     cache = BodyCache(max_bytes=800)
     renders: list[str] = []
 
-    def render(name: str) -> bytes:
+    def render(name: str) -> CachedBody:
         renders.append(name)
-        return name.encode() * 100
+        return CachedBody("text/html", name.encode() * 100)
 
     for name in "abcdefghij":
         cache.get_or_render((name,), lambda name=name: render(name))
@@ -61,3 +61,19 @@ def test_a_signed_in_editors_pages_are_their_own(client: TestClient, seeded_db: 
     client.get("/statements")
     assert len(calls) == 2
     assert "private" in client.get("/statements").headers["cache-control"]
+
+
+def test_a_cached_page_is_answered_before_the_route_runs(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.stances import service as stances_service
+
+    first = client.get("/matrix?topic=no-fly-zone")
+    calls: list[int] = []
+    real = stances_service.parse_matrix_query
+    monkeypatch.setattr(stances_service, "parse_matrix_query", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = client.get("/matrix?topic=no-fly-zone")
+    assert again.status_code == 200 and again.text == first.text and calls == []
+    assert again.headers["etag"] == first.headers["etag"] and again.headers["content-type"].startswith("text/html")
+    twin = client.get("/matrix.json?topic=no-fly-zone")
+    assert client.get("/matrix.json?topic=no-fly-zone").headers["content-type"] == "application/json" and twin.json()["topic"] == "no-fly-zone"
+    fragment = client.get("/matrix?topic=no-fly-zone", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and fragment.headers["HX-Push-Url"]  # fragments still go through the route
