@@ -25,7 +25,7 @@ from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.topics import routes as topics_routes
 from app.web import errors
-from app.web.conditional import BodyCache
+from app.web.conditional import BodyCache, NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
@@ -64,11 +64,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.build = build_token()
     app.state.body_cache = BodyCache(settings.page_cache_mb * 1024 * 1024)
     errors.install(app)
-    # The last added runs first: headers on every answer, then cross-site refusals, then activity.
+    # The last added runs first: headers on every answer, early 304s, cross-site refusals, activity.
     app.add_middleware(ActivityMiddleware)
     # Pages such as the matrix are a few hundred kilobytes of HTML; browsers get them gzipped.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.add_middleware(CrossSiteMiddleware)
+    # An anonymous reader's revalidation is answered here, before routing, with the headers added.
+    app.add_middleware(NotModifiedMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
     app.include_router(stances_routes.router)

@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.accounts.cookies import SESSION_COOKIE
+from app.db import Database
 from app.stances import scoring
+from app.system import repository as system_repository
 from app.system.repository import DataStamp
 from app.web.htmx import is_htmx
 
@@ -47,8 +53,11 @@ class CachedPage(Exception):
 
 def make_etag(request: Request, stamp: DataStamp, build: str) -> str:
     viewer = getattr(request.state, "viewer_key", None) or "anon"
-    variant = "h" if is_htmx(request) else "p"
-    return f'W/"{stamp.version}.{scoring.RULE_VERSION}.{build}.{variant}.{viewer}"'
+    return etag_for(stamp.version, build, "h" if is_htmx(request) else "p", viewer)
+
+
+def etag_for(version: int, build: str, variant: str, viewer: str) -> str:
+    return f'W/"{version}.{scoring.RULE_VERSION}.{build}.{variant}.{viewer}"'
 
 
 def cache_headers(etag: str, stamp: DataStamp, *, private: bool) -> dict[str, str]:
@@ -111,3 +120,50 @@ class BodyCache:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped.body)
         return found
+
+
+class NotModifiedMiddleware:
+    """Answers an anonymous reader's revalidation before routing: one primary-key read, then 304.
+
+    Every page's ETag is made of the data version, the rule version, the build, the HTMX variant and
+    the viewer (see make_etag), and for a request without a session cookie all but the data version
+    are known from its headers. So when If-None-Match names the current anonymous ETag, the answer
+    is 304 whatever the page; anything else (a signed-in browser, `*`, an older version, a header
+    that names no page of this build) goes on to the route, which judges it as before.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        connection = HTTPConnection(scope)
+        if_none_match = connection.headers.get("if-none-match")
+        if not if_none_match or SESSION_COOKIE in connection.cookies:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        variant = "h" if is_htmx(connection) else "p"
+        suffix = f'.{scoring.RULE_VERSION}.{state.build}.{variant}.anon"'
+        if not any(candidate.strip().endswith(suffix) for candidate in if_none_match.split(",")):
+            await self.app(scope, receive, send)  # `*`, or no anonymous page of this build
+            return
+        stamp = await run_in_threadpool(_read_stamp, state.db)
+        etag = etag_for(stamp.version, state.build, variant, "anon")
+        if not matches(if_none_match, etag):
+            await self.app(scope, receive, send)
+            return
+        headers = cache_headers(etag, stamp, private=False)
+        await send({
+            "type": "http.response.start",
+            "status": 304,
+            "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
+        })
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _read_stamp(database: Database) -> DataStamp:
+    with database.read_session() as session:
+        return system_repository.data_stamp(session)

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.requests import HTTPConnection
 
 
-def is_htmx(request: Request) -> bool:
+def is_htmx(request: HTTPConnection) -> bool:
     """An HTMX request that wants a fragment (not a history restore, which needs the whole page)."""
     return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
 

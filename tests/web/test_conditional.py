@@ -77,3 +77,43 @@ def test_a_cached_page_is_answered_before_the_route_runs(client: TestClient, mon
     assert client.get("/matrix.json?topic=no-fly-zone").headers["content-type"] == "application/json" and twin.json()["topic"] == "no-fly-zone"
     fragment = client.get("/matrix?topic=no-fly-zone", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and fragment.headers["HX-Push-Url"]  # fragments still go through the route
+
+
+def test_an_anonymous_revalidation_is_answered_before_routing(client: TestClient, seeded_db: Database,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import deps
+
+    page = client.get("/matrix?topic=no-fly-zone")
+    fragment = client.get("/matrix?topic=no-fly-zone", headers={"HX-Request": "true"})
+    assert page.headers["etag"] != fragment.headers["etag"]
+
+    routed: list[str] = []
+    real = deps.PageView
+    monkeypatch.setattr(deps, "PageView", lambda request, session: routed.append(request.url.path) or real(request, session))
+    again = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": page.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == page.headers["etag"] and again.headers["cache-control"] == "no-cache"
+    assert again.headers["last-modified"] == page.headers["last-modified"]
+    assert again.headers["x-content-type-options"] == "nosniff"  # the security headers still wrap it
+    twin = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": fragment.headers["etag"], "HX-Request": "true"})
+    assert twin.status_code == 304 and routed == []
+    # The fragment's ETag does not stand for the page: that goes to the route, which renders it.
+    assert client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": fragment.headers["etag"]}).status_code == 200
+    assert routed == ["/matrix"]
+    with seeded_db.write() as session:
+        service.create(session=session, via="test", record=record(quote="A new statement changes every ETag."))
+    changed = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": page.headers["etag"]})
+    assert changed.status_code == 200 and changed.headers["etag"] != page.headers["etag"]
+
+
+def test_a_signed_in_revalidation_and_a_wildcard_go_to_the_route(client: TestClient, seeded_db: Database) -> None:
+    anonymous = client.get("/statements").headers["etag"]
+    assert client.get("/nowhere", headers={"If-None-Match": "*"}).status_code == 404
+    # Only a client that made an ETag up sends it for a URL that never gave it; it hears "unchanged".
+    assert client.get("/nowhere", headers={"If-None-Match": anonymous}).status_code == 304
+    make_user(seeded_db, "editor@example.org")
+    sign_in(client, "editor@example.org")
+    own = client.get("/statements")
+    assert own.headers["etag"] != anonymous and "private" in own.headers["cache-control"]
+    assert client.get("/statements", headers={"If-None-Match": anonymous}).status_code == 200
+    assert client.get("/statements", headers={"If-None-Match": own.headers["etag"]}).status_code == 304
