@@ -18,7 +18,12 @@ class StanceScore(Base):
     """
 
     __tablename__ = "stance_score"
-    __table_args__ = (Index("ix_stance_score_topic_month", "topic_id", "month"),)
+    __table_args__ = (
+        # The cell columns ride along so the matrix reads a window without visiting the table
+        # (each row's evidence makes table rows large): migration 0008.
+        Index("ix_stance_score_topic_month_cells", "topic_id", "month", "country_id", "score", "band", "counted", "new",
+              "total", "divided", "conditional"),
+    )
 
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), primary_key=True)
