@@ -64,40 +64,47 @@ class CountryRef:
     borders_ukraine: bool
 
 
-@dataclass(slots=True)
-class Cell:
-    """One month of one country: its data, and its <td> already rendered (escaped piece by piece)."""
+class Cell(NamedTuple):
+    """One month of one country, as data (for the JSON twin; the page prints `GridRow.cells_html`)."""
 
-    html: Markup
-    label: str  # the text alternative, HTML-escaped
+    month: date
     score: float | None
     band: str | None
     counted: int = 0
     divided: bool = False
     conditional: bool = False
     carried: bool = False
-    month: date | None = None
+
+
+Found = ScoreRow | Carried | None  # a month of a country's line: its own row, a carried row, or nothing yet
 
 
 @dataclass(slots=True)
 class GridRow:
     country: CountryRef
-    cells: list[Cell]
+    line: list[Found]  # one per month of the grid
+    months: Sequence[date]
+    cells_html: Markup  # the <td>s after the leading empty months, rendered once (see _cells_html)
     detail_id: str
     leading_empty: int = 0  # months before the first statement on record, drawn as one cell
 
     @property
-    def latest(self) -> Cell:
-        return self.cells[-1]
+    def latest(self) -> ScoreRow | None:
+        """The row giving the position in the last month (its own or carried), if any."""
+        found = self.line[-1]
+        return found.row if type(found) is Carried else found  # type: ignore[union-attr, return-value]
 
     @property
-    def shown_cells(self) -> list[Cell]:
-        return self.cells[self.leading_empty :]
-
-    @property
-    def cells_html(self) -> Markup:
-        """The row's cells after its leading empty months, as one string for the template to print."""
-        return Markup("".join(cell.html for cell in self.cells[self.leading_empty :]))
+    def cells(self) -> list[Cell]:
+        cells = []
+        for month, found in zip(self.months, self.line, strict=True):
+            if found is None:
+                cells.append(Cell(month, None, None))
+                continue
+            carried = type(found) is Carried
+            row: ScoreRow = found.row if carried else found  # type: ignore[union-attr, assignment]
+            cells.append(Cell(month, row.score, row.band, row.counted, row.divided, row.conditional, carried))
+        return cells
 
 
 @dataclass(slots=True)
@@ -112,16 +119,16 @@ def month_header(month: date, first: bool) -> tuple[str, str]:
     return f"{month:%b}", (str(month.year) if first or month.month == 1 else "")
 
 
-def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], months: Sequence[date]) -> dict[int, list[ScoreRow | Carried | None]]:
+def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], months: Sequence[date]) -> dict[int, list[Found]]:
     """Per country, for each month: its own row, a carried row, or None (no statement yet)."""
     own: dict[int, dict[date, ScoreRow]] = {}
     for row in rows:
         own.setdefault(row.country_id, {})[row.month] = row
     previous = {row.country_id: row for row in carry_in}
-    result: dict[int, list[ScoreRow | Carried | None]] = {}
+    result: dict[int, list[Found]] = {}
     for country_id in set(own) | set(previous):
         last = previous.get(country_id)
-        line: list[ScoreRow | Carried | None] = []
+        line: list[Found] = []
         months_of = own.get(country_id, {})
         for month in months:
             row = months_of.get(month)
@@ -151,8 +158,11 @@ _BAND_CLASS = {
     scoring.Band.LEANS_AGAINST.value: "c la", scoring.Band.OPPOSES.value: "c o",
 }
 _BAND_SYMBOL = {band.value: str(escape(SYMBOLS[band])) for band in scoring.Band}
-_MARKS = {(False, False): "", (True, False): str(escape(DIVIDED_MARK)), (False, True): CONDITIONAL_MARK,
-          (True, True): str(escape(DIVIDED_MARK)) + CONDITIONAL_MARK}
+# After the count: its marks in the cell, and its notes in the text alternative, by (divided, conditional).
+_MARKS = {(False, False): "", (True, False): " " + str(escape(DIVIDED_MARK)), (False, True): " " + CONDITIONAL_MARK,
+          (True, True): " " + str(escape(DIVIDED_MARK)) + CONDITIONAL_MARK}
+_NOTES = {(False, False): "", (True, False): "; officials divided", (False, True): "; condition attached",
+          (True, True): "; officials divided; condition attached"}
 
 
 def _signed(score: float) -> str:
@@ -160,41 +170,53 @@ def _signed(score: float) -> str:
     return ("+" if score > 0.005 else MINUS if score < -0.005 else "") + text
 
 
-def _row_cells(country: CountryRef, line: Sequence[ScoreRow | Carried | None], months: Sequence[_Month],
-               link_query: str) -> list[Cell]:
-    """One country's cells, each <td> built by concatenating pieces escaped once (the matrix's hot loop).
+class _Carried(NamedTuple):
+    """What every month carrying one stored row shares, formatted once however many months carry it."""
+
+    css: str  # its classes
+    said: str  # the text alternative after "Country, Month: "
+    inner: str  # the symbol and the small print
+
+
+def _carried(row: ScoreRow) -> _Carried:
+    counted, notes = row.counted, (row.divided, row.conditional)
+    said = (f"{row.band}, {_signed(row.score)}; {counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
+            f"carried forward from {row.month:%b %Y}")
+    return _Carried(_BAND_CLASS[row.band] + " k", said, f"{_BAND_SYMBOL[row.band]}<small>{counted}{_MARKS[notes]}</small>")
+
+
+def _cells_html(country: CountryRef, line: Sequence[Found], months: Sequence[_Month], link_query: str) -> Markup:
+    """One country's <td>s, each built by concatenating pieces escaped once (the matrix's hot loop).
 
     The markup is kept small (the matrix has up to 816 cells): short band classes, the text
     alternative in aria-label (static/app.css shows it as a tooltip), and a short link that
     answers with the history of that country and topic up to the month (`/cell/...`, which
-    static/app.js opens in place instead when JavaScript runs).
+    static/app.js opens in place instead when JavaScript runs). A row carried over several
+    months is formatted once.
     """
     name = str(escape(country.name))
     link_base = f'<a href="/cell/{country.code}/'
-    cells = []
+    parts = []
+    carried_row: ScoreRow | None = None
+    carried = _Carried("", "", "")
     for month, found in zip(months, line, strict=True):
         if found is None:
-            label = f"{name}, {month.text}: {NO_STATEMENT}."
-            html = f'<td class="c n"><span role="img" aria-label="{label}">\u00b7</span></td>'
-            cells.append(Cell(Markup(html), label, None, None, month=month.month))
+            parts.append(f'<td class="c n"><span role="img" aria-label="{name}, {month.text}: {NO_STATEMENT}.">\u00b7</span></td>')
             continue
-        carried = isinstance(found, Carried)
-        row = found.row if carried else found  # type: ignore[union-attr]
-        label = f"{name}, {month.text}: {row.band}, {_signed(row.score)}; {row.counted} statement{'' if row.counted == 1 else 's'}"
-        if row.divided:
-            label += "; officials divided"
-        if row.conditional:
-            label += "; condition attached"
-        if carried:
-            label += f"; carried forward from {row.month:%b %Y}"
-        label += "."
-        marks = _MARKS[row.divided, row.conditional]
-        html = (
-            f'<td class="{_BAND_CLASS[row.band]}{" k" if carried else ""}">{link_base}{month.key}{link_query}'
-            f'" aria-label="{label}">{_BAND_SYMBOL[row.band]}<small>{row.counted}{" " + marks if marks else ""}</small></a></td>'
+        if type(found) is Carried:
+            if found.row is not carried_row:
+                carried_row, carried = found.row, _carried(found.row)
+            parts.append(f'<td class="{carried.css}">{link_base}{month.key}{link_query}" aria-label="{name}, {month.text}: '
+                         f'{carried.said}.">{carried.inner}</a></td>')
+            continue
+        # A month's own row (every cell, once statements are dense): formatted in one go.
+        band, counted, notes = found.band, found.counted, (found.divided, found.conditional)  # type: ignore[union-attr]
+        parts.append(
+            f'<td class="{_BAND_CLASS[band]}">{link_base}{month.key}{link_query}" aria-label="{name}, {month.text}: {band}, '
+            f'{_signed(found.score)}; {counted} statement{"" if counted == 1 else "s"}{_NOTES[notes]}.">'  # type: ignore[union-attr]
+            f'{_BAND_SYMBOL[band]}<small>{counted}{_MARKS[notes]}</small></a></td>'
         )
-        cells.append(Cell(Markup(html), label, row.score, row.band, row.counted, row.divided, row.conditional, carried, month.month))
-    return cells
+    return Markup("".join(parts))
 
 
 def build(
@@ -215,10 +237,10 @@ def build(
     grid = Grid(months=list(months))
     for country in countries:
         line = lines.get(country.id) or [None] * len(months)
-        cells = _row_cells(country, line, columns, link_query)
         leading = next((index for index, found in enumerate(line) if found is not None), len(line))
+        html = _cells_html(country, line[leading:], columns[leading:], link_query)
         target = grid.members if country.kind == "member" else grid.others
-        target.append(GridRow(country, cells, f"detail-{country.code}", leading))
+        target.append(GridRow(country, line, grid.months, html, f"detail-{country.code}", leading))
     grid.members.sort(key=_order_key(order))
     grid.others.sort(key=lambda row: (row.country.code != "NATO", row.country.name))
     return grid
@@ -230,7 +252,7 @@ def _order_key(order: str):  # type: ignore[no-untyped-def]
         return (NEIGHBOUR_ORDER.index(code) if code in NEIGHBOUR_ORDER else len(NEIGHBOUR_ORDER), row.country.name)
 
     def by_stance(row: GridRow) -> tuple[int, float, str]:
-        score = row.latest.score
-        return (score is None, -(score or 0.0), row.country.name)
+        latest = row.latest
+        return (latest is None, -(latest.score if latest else 0.0), row.country.name)
 
     return by_stance if order == "stance" else by_neighbours

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, delete, func, insert, select, type_coerce
+from sqlalchemy import String, bindparam, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.actors.models import Office
@@ -175,41 +175,43 @@ _SCALAR_COLUMNS = (
 
 
 def _score_rows(rows: Any) -> list[grid.ScoreRow]:
-    parse = date.fromisoformat
-    return [
-        grid.ScoreRow(row[0], parse(row[1]) if isinstance(row[1], str) else row[1], row[2], row[3], row[4], row[5], row[6],
-                      bool(row[7]), bool(row[8]))
-        for row in rows.all()  # one fetch of every row: far cheaper than fetching them one by one
-    ]
+    fetched = rows.all()  # one fetch of every row: far cheaper than fetching them one by one
+    # tuple.__new__ skips the named tuple's Python-level constructor: this runs for every cell.
+    make, new = grid.ScoreRow, tuple.__new__
+    if fetched and isinstance(fetched[0][1], str):  # SQLite gives the month as text
+        parse = date.fromisoformat
+        return [new(make, (country, parse(month), score, band, counted, fresh, total, divided, conditional))
+                for country, month, score, band, counted, fresh, total, divided, conditional in fetched]
+    return [new(make, tuple(row)) for row in fetched]
 
 
-def _core(session: Session, query: Any) -> Any:
-    """Run a column query on the session's connection: no ORM result processing for plain rows."""
-    return session.connection().execute(query)
+# The matrix's two reads, built once (a select with a subquery costs more to build than to run).
+_WINDOW = select(*_SCALAR_COLUMNS).where(
+    StanceScore.topic_id == bindparam("topic_id"),
+    StanceScore.month >= bindparam("first_month"),
+    StanceScore.month <= bindparam("last_month"),
+)
+_LAST_BEFORE = (
+    select(StanceScore.country_id, func.max(StanceScore.month).label("month"))
+    .where(StanceScore.topic_id == bindparam("topic_id"), StanceScore.month < bindparam("before"))
+    .group_by(StanceScore.country_id)
+    .subquery()
+)
+_CARRY_IN = select(*_SCALAR_COLUMNS).join(
+    _LAST_BEFORE, (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month)
+).where(StanceScore.topic_id == bindparam("topic_id"))
 
 
 def rows_in_window(session: Session, *, topic_id: int, first_month: date, last_month: date) -> list[grid.ScoreRow]:
     """Every stored row of a topic in a month range (each a month that brought statements)."""
-    query = select(*_SCALAR_COLUMNS).where(
-        StanceScore.topic_id == topic_id, StanceScore.month >= first_month, StanceScore.month <= last_month
-    )
-    return _score_rows(_core(session, query))
+    return _score_rows(session.connection().execute(
+        _WINDOW, {"topic_id": topic_id, "first_month": first_month, "last_month": last_month}
+    ))
 
 
-def carry_in(session: Session, *, topic_id: int, before: date, country_id: int | None = None) -> list[grid.ScoreRow]:
+def carry_in(session: Session, *, topic_id: int, before: date) -> list[grid.ScoreRow]:
     """Each country's last stored row before `before`: where its position stood coming into a window."""
-    last = (
-        select(StanceScore.country_id, func.max(StanceScore.month).label("month"))
-        .where(StanceScore.topic_id == topic_id, StanceScore.month < before)
-        .group_by(StanceScore.country_id)
-    )
-    if country_id is not None:
-        last = last.where(StanceScore.country_id == country_id)
-    last = last.subquery()
-    query = select(*_SCALAR_COLUMNS).join(
-        last, (StanceScore.country_id == last.c.country_id) & (StanceScore.month == last.c.month)
-    ).where(StanceScore.topic_id == topic_id)
-    return _score_rows(session.execute(query))
+    return _score_rows(session.connection().execute(_CARRY_IN, {"topic_id": topic_id, "before": before}))
 
 
 def latest_month(session: Session) -> date | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from bs4 import BeautifulSoup
+
 from app.stances import grid
 
 MONTHS = [date(2024, 6, 1), date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1)]
@@ -11,6 +13,12 @@ COUNTRIES = [
     grid.CountryRef(1, "DE", "Germany", "member", False), grid.CountryRef(2, "PL", "Poland", "member", True),
     grid.CountryRef(3, "AL", "Albania", "member", False), grid.CountryRef(4, "UA", "Ukraine", "partner", False),
 ]
+
+
+def _labels(row: grid.GridRow) -> list[str]:
+    """What a screen reader announces for each drawn cell (the text alternative), as a browser reads it."""
+    cells = BeautifulSoup(str(row.cells_html), "html.parser").find_all("td")
+    return [cell.find(attrs={"aria-label": True})["aria-label"] for cell in cells]
 
 
 def _row(country_id: int, month: date, score: float, band: str, counted: int = 1) -> grid.ScoreRow:
@@ -24,7 +32,12 @@ def test_cells_carry_forward_and_stay_empty_before_the_first_statement() -> None
     assert poland.country.code == "PL" and poland.leading_empty == 1
     assert [c.band for c in poland.cells] == [None, "leans support", "leans support", "leans support"]
     assert [c.carried for c in poland.cells] == [False, False, True, True]
-    assert "carried forward from Jul 2024" in poland.cells[3].label
+    # The first month is drawn by the template as the leading empty cell; the others carry labels.
+    assert _labels(poland) == [
+        "Poland, Jul 2024: leans support, +0.70; 1 statement.",
+        "Poland, Aug 2024: leans support, +0.70; 1 statement; carried forward from Jul 2024.",
+        "Poland, Sep 2024: leans support, +0.70; 1 statement; carried forward from Jul 2024.",
+    ]
 
 
 def test_a_position_from_before_the_window_is_carried_in() -> None:
@@ -47,4 +60,6 @@ def test_cell_text_escapes_names() -> None:
     evil = [grid.CountryRef(9, "XX", "<b>Evil</b>", "member", False)]
     built = grid.build(countries=evil, rows=[_row(9, date(2024, 9, 1), 0.0, "mixed or neutral")], carry_in=[],
                        months=MONTHS, topic="t", order="neighbours", query={})
-    assert "<b>" not in built.members[0].cells[-1].label and "&lt;b&gt;Evil" in built.members[0].cells[-1].label
+    html = str(built.members[0].cells_html)
+    assert "<b>" not in html and "&lt;b&gt;Evil" in html
+    assert _labels(built.members[0]) == ["<b>Evil</b>, Sep 2024: mixed or neutral, 0.00; 1 statement."]
