@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+
+from sqlalchemy import Row, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.countries.models import Country
@@ -10,6 +12,15 @@ from app.countries.models import Country
 
 def all_countries(session: Session) -> list[Country]:
     return list(session.execute(select(Country).order_by(Country.name)).scalars())
+
+
+def heads(session: Session) -> Sequence[Row[tuple[int, str, str, str, bool]]]:
+    """Each country's id, code, name, kind and border flag, by name: the matrix's row heads.
+
+    Plain columns on the session's connection (no ORM objects), with the kind as its stored text.
+    """
+    query = select(Country.id, Country.code, Country.name, type_coerce(Country.kind, String), Country.borders_ukraine)
+    return session.connection().execute(query.order_by(Country.name)).all()
 
 
 def by_code(session: Session) -> dict[str, Country]:

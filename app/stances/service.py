@@ -194,10 +194,7 @@ def find_country(session: Session, code: str | None, *, field: str = "country") 
 
 
 def country_refs(session: Session) -> list[grid.CountryRef]:
-    return [
-        grid.CountryRef(c.id, c.code, c.name, c.kind.value, c.borders_ukraine)
-        for c in countries_repository.all_countries(session)
-    ]
+    return [grid.CountryRef(*head) for head in countries_repository.heads(session)]
 
 
 def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
