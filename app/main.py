@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -32,6 +34,23 @@ from app.web.templating import build_token, make_environment
 
 log = logging.getLogger("intercept_watch")
 
+_settled = threading.Event()
+
+
+def settle_long_lived_objects() -> None:
+    """Once per process, after start-up: leave what lives as long as the process out of collections.
+
+    Modules, routes, templates and the engine are tens of thousands of objects that never become
+    garbage, yet every full collection walked them all: on a fresh matrix render (which makes a few
+    thousand small objects) that was about 2 ms of a 12 ms request. `gc.freeze` moves them to the
+    permanent generation; collections then look at young objects only.
+    """
+    if _settled.is_set():
+        return
+    _settled.set()
+    gc.collect()
+    gc.freeze()
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app; its engine is made when it starts and disposed when it stops."""
@@ -44,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             secret = system_repository.ensure_secret(session)
         app.state.db = database
         app.state.secret = settings.secret_key.get_secret_value() if settings.secret_key else secret
+        settle_long_lived_objects()
         try:
             yield
         finally:
