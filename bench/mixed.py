@@ -12,12 +12,13 @@ Nothing here fakes a figure: whatever can't run is reported as not available, wi
 
 from __future__ import annotations
 
+import random
 import re
 import statistics
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from app.accounts import repository as accounts_repository
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.db import Database
+from app.synthetic.generator import QuoteMaker
 from bench import wrk
 from bench.config import Plan
 from bench.wrk import BenchError
@@ -52,11 +54,19 @@ class EditorSession:
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """Who the posted statements are by: an actor of the database, with their current office."""
+    """Who a posted statement is by: an actor of the database, with their current office."""
 
     name: str
     country: str
     office: str
+
+
+@dataclass(frozen=True, slots=True)
+class Posters:
+    """Whom the mixed load posts as, and on which topics (by slug)."""
+
+    speakers: Sequence[Speaker]
+    topics: Sequence[str]
 
 
 def create_editor(database_url: str) -> None:
@@ -100,31 +110,59 @@ def login(base_url: str) -> EditorSession:
         return EditorSession(cookie, token)
 
 
-def pick_speaker(database_url: str) -> Speaker:
-    """A Polish actor and the office they hold now, to post statements as."""
+# How many days back the posted statements spread, so that no actor says two things on one topic and day
+# (which the form would rightly flag as a possible duplicate instead of saving).
+SPREAD_DAYS = 60
+
+
+def pick_posters(database_url: str, *, today: date) -> Posters:
+    """People to post as, in a fixed order, and the topics: each person has a name no other actor has,
+    and one office, held throughout the last SPREAD_DAYS days (a blank office resolves to it on any of them)."""
+    first_day = today - timedelta(days=SPREAD_DAYS)
     database = Database.from_url(database_url)
     try:
         with database.read_session() as session:
-            row = session.execute(text(
+            rows = session.execute(text(
                 "SELECT a.name, c.code, o.title FROM actor a JOIN country c ON c.id = a.country_id "
-                "JOIN office o ON o.actor_id = a.id WHERE c.code = 'PL' AND o.ended_on IS NULL ORDER BY a.id LIMIT 1"
-            )).one()
+                "JOIN office o ON o.actor_id = a.id "
+                "WHERE o.ended_on IS NULL AND o.started_on IS NOT NULL AND o.started_on <= :first_day "
+                "AND a.kind = 'person' "
+                "AND (SELECT count(*) FROM actor b WHERE b.name = a.name) = 1 "
+                "AND (SELECT count(*) FROM office p WHERE p.actor_id = a.id AND p.ended_on IS NULL) = 1 "
+                "ORDER BY a.id"
+            ), {"first_day": first_day}).all()
+            topics = session.execute(text("SELECT slug FROM topic ORDER BY slug")).scalars().all()
     finally:
         database.dispose()
-    return Speaker(row[0], row[1], row[2])
+    if not rows or not topics:
+        raise BenchError("the database has no actor or no topic to post the form with")
+    return Posters([Speaker(name, code, title) for name, code, title in rows], list(topics))
 
 
-def form_fields(speaker: Speaker, number: int, csrf_token: str) -> dict[str, str]:
-    """One new statement as the add-statement form posts it, with its own submission key."""
+def form_fields(posters: Posters, number: int, csrf_token: str, *, today: date) -> dict[str, str]:
+    """Post `number` of the mixed load, as the add-statement form sends it, with its own submission key.
+
+    The speakers, topics and days rotate so that each post is a new statement rather than a possible
+    duplicate of an earlier one; the quote comes from the synthetic generator's phrase bank.
+    """
+    speakers, topics = posters.speakers, posters.topics
+    speaker = speakers[number % len(speakers)]
+    turn = number // len(speakers)
+    topic = topics[turn % len(topics)]
+    said_on = today - timedelta(days=(turn // len(topics)) % SPREAD_DAYS)
+    rng = random.Random(number)
+    stance = rng.choice((-2, -1, 0, 1, 2))
+    quote, language, translation = QuoteMaker(rng).make(speaker.country, stance)
     return {
         "actor": speaker.name,
         "country": speaker.country,
-        "office": speaker.office,
-        "topic": "intercept-over-ukraine",
-        "said_on": datetime.now(UTC).date().isoformat(),
-        "stance": "1",
-        "quote": f"Synthetic statement {number} posted by the mixed-load benchmark; not a real quote.",
-        "language": "en",
+        "office": "",
+        "topic": topic,
+        "said_on": said_on.isoformat(),
+        "stance": str(stance),
+        "quote": quote,
+        "language": language,
+        "translation": translation or "",
         "source_url": f"https://synthetic.example.org/mixed-load/{number}",
         "source_outlet": "Synthetic Wire",
         "source_title": f"Mixed-load benchmark statement {number}",
@@ -133,21 +171,40 @@ def form_fields(speaker: Speaker, number: int, csrf_token: str) -> dict[str, str
     }
 
 
-def write_bodies(path: Path, speaker: Speaker, session: EditorSession, count: int) -> None:
-    lines = (urlencode(form_fields(speaker, number, session.csrf_token)) for number in range(count))
+def write_bodies(path: Path, posters: Posters, session: EditorSession, count: int, *, today: date) -> None:
+    lines = (urlencode(form_fields(posters, number, session.csrf_token, today=today)) for number in range(count))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def saved_count(database_url: str) -> int:
+    """How many statements the benchmark's editor has added: the POSTs that saved, not re-shown forms."""
+    database = Database.from_url(database_url)
+    try:
+        with database.read_session() as session:
+            return int(session.execute(text(
+                "SELECT count(*) FROM statement s JOIN app_user u ON u.id = s.created_by_id WHERE u.email = :email"
+            ), {"email": EDITOR_EMAIL}).scalar_one())
+    finally:
+        database.dispose()
 
 
 @dataclass(frozen=True, slots=True)
 class MixedFigures:
     reads_alone_rps: float
     reads_with_posts_rps: float
-    post_rps: float
+    post_rps: float  # POSTs answered per second, whatever the answer
     post_p99_ms: float
+    posts_sent: int  # over all repeats
+    posts_saved: int  # of those, how many added a statement (the rest re-showed the form)
 
     @property
     def read_loss(self) -> float:
         return 1 - self.reads_with_posts_rps / self.reads_alone_rps if self.reads_alone_rps else 0.0
+
+    @property
+    def saved_rps(self) -> float:
+        """Statements added per second: the POST rate, scaled by the share of POSTs that saved."""
+        return self.post_rps * self.posts_saved / self.posts_sent if self.posts_sent else 0.0
 
 
 def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
@@ -156,19 +213,26 @@ def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
     return run
 
 
-def run_mixed(plan: Plan, base_url: str, read_paths: Sequence[str], session: EditorSession, speaker: Speaker,
+def run_mixed(plan: Plan, base_url: str, database_url: str, read_paths: Sequence[str], session: EditorSession,
               workdir: Path) -> MixedFigures:
-    """Reads alone, then the same reads while the form is POSTed at plan.mixed_rate; medians of the repeats."""
+    """Reads alone, then the same reads while the form is POSTed at plan.mixed_rate; medians of the repeats.
+
+    Each repeat posts bodies no earlier repeat sent (a body sent twice is an idempotent retry, not a save).
+    """
     if not read_paths:
         raise NotYetAvailable("no read page is available to load")
+    today = datetime.now(UTC).date()
+    per_run = plan.mixed_rate * plan.duration * 2 + 100  # room for a server faster than the aimed rate
     bodies = workdir / "form-bodies.txt"
-    write_bodies(bodies, speaker, session, plan.mixed_rate * plan.duration * plan.repeats * 2 + 100)
+    write_bodies(bodies, pick_posters(database_url, today=today), session, per_run * plan.repeats, today=today)
     reads_env = {"IW_BENCH_PATHS": "|".join(read_paths)}
     delay_ms = max(1, round(1000 * plan.mixed_connections / plan.mixed_rate))
-    post_env = {"IW_BENCH_BODIES": str(bodies), "IW_BENCH_FORM_PATH": FORM_PATH, "IW_BENCH_DELAY_MS": str(delay_ms)}
     headers = {"Cookie": session.cookie, "X-CSRF-Token": session.csrf_token}
+    saved_before = saved_count(database_url)
     alone, together, posts = [], [], []
-    for _ in range(plan.repeats):
+    for repeat in range(plan.repeats):
+        post_env = {"IW_BENCH_BODIES": str(bodies), "IW_BENCH_FORM_PATH": FORM_PATH, "IW_BENCH_DELAY_MS": str(delay_ms),
+                    "IW_BENCH_FIRST_BODY": str(repeat * per_run)}
         alone.append(_check(wrk.run(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
                                     duration=plan.duration, env=reads_env), "reads alone").rps)
         reader = wrk.start(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
@@ -182,4 +246,6 @@ def run_mixed(plan: Plan, base_url: str, read_paths: Sequence[str], session: Edi
         reads_with_posts_rps=statistics.median(together),
         post_rps=statistics.median(run.rps for run in posts),
         post_p99_ms=statistics.median(run.p99_ms for run in posts),
+        posts_sent=sum(run.requests for run in posts),
+        posts_saved=saved_count(database_url) - saved_before,
     )

@@ -107,7 +107,9 @@ def render(record: RunRecord) -> str:
     mixed = record.extra.get("mixed")
     if isinstance(mixed, dict) and "post_rps" in mixed:
         lines += _table(["What", "Value"], [
-            ["Form POSTs per second (aimed at)", f"{mixed['post_rps']:,.0f} ({plan.mixed_rate})"],
+            ["Form POSTs answered per second (aimed at)", f"{mixed['post_rps']:,.0f} ({plan.mixed_rate})"],
+            ["POSTs that added a statement", f"{mixed['posts_saved']:,} of {mixed['posts_sent']:,}"],
+            ["Statements added per second", f"{mixed['saved_rps']:,.0f}"],
             ["Form POST p99", f"{mixed['post_p99_ms']:.2f} ms"],
             ["Reads alone", f"{mixed['reads_alone_rps']:,.0f} req/s"],
             ["Reads while posting", f"{mixed['reads_with_posts_rps']:,.0f} req/s"],

@@ -266,14 +266,14 @@ class Bench:
         try:
             mixed.create_editor(url)
             session = mixed.login(server.base_url)
-            figures = mixed.run_mixed(plan, server.base_url, read_paths, session, mixed.pick_speaker(url), self.logs.parent)
+            figures = mixed.run_mixed(plan, server.base_url, url, read_paths, session, self.logs.parent)
         except mixed.NotYetAvailable as reason:
             if plan.all_pages:
                 raise BenchError(f"the mixed load can't run: {reason} (--all-pages: the form and login must exist)") from None
             record.extra["mixed"] = {"reason": f"not yet runnable on this branch: {reason}"}
             say(f"mixed load: not yet runnable: {reason}")
             return
-        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss}
+        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss, "saved_rps": figures.saved_rps}
 
     def postgres_phase(self, record: RunRecord) -> None:
         plan = self.plan

@@ -53,9 +53,11 @@ def test_deep_page_mixed_load_growth_and_memory() -> None:
     results = _results(100)
     results[(SQLITE, "history-deep")] = Figures("history-deep", SQLITE, "/", "200", rps=90, p50_ms=1, p99_ms=2.5)
     assert judged["Deep page"](results, {}).passed is False  # 2.5 > 1.2 × 2
-    mixed = {"post_rps": 310.0, "post_p99_ms": 20.0, "read_loss": 0.1}
+    mixed = {"post_rps": 330.0, "saved_rps": 310.0, "post_p99_ms": 20.0, "read_loss": 0.1}
     assert judged["Form POST under read load"](results, {"mixed": mixed}).passed is True
     assert judged["Form POST under read load"](results, {"mixed": {**mixed, "read_loss": 0.25}}).passed is False
+    # POSTs answered fast enough, but too few of them saved a statement
+    assert judged["Form POST under read load"](results, {"mixed": {**mixed, "saved_rps": 250.0}}).passed is False
     assert judged["Form POST under read load"](results, {"mixed": {"reason": "not yet"}}).passed is None
     assert judged["Growing from 10,000 statements"](results, {"growth": {"history": 0.9, "search": 0.8}}).passed is False
     assert judged["Memory"](results, {"rss_mb": 120.0}).passed is True

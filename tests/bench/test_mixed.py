@@ -1,0 +1,61 @@
+"""bench/mixed.py: the mixed load posts new statements through the real form, not forms shown again.
+
+The posts rotate speakers, topics and days so that no two of them are by one actor on one topic and
+day (which the form flags as a possible duplicate instead of saving). Posted through the app, they save.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.synthetic import service
+from bench import mixed
+from tests.support import sign_in
+
+TODAY = date(2026, 11, 22)
+
+
+def _small(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'small.sqlite3'}"
+    service.generate(database_url=url, statements=400, actors=60, today=TODAY)
+    return url
+
+
+def test_posters_have_one_name_and_one_office_held_through_the_spread(tmp_path: Path) -> None:
+    url = _small(tmp_path)
+    posters = mixed.pick_posters(url, today=TODAY)
+    assert posters.speakers and len({speaker.name for speaker in posters.speakers}) == len(posters.speakers)
+    assert sorted(posters.topics) == ["air-defence-supply", "air-policing-after-ceasefire", "intercept-over-ukraine", "no-fly-zone"]
+
+
+def test_posts_never_repeat_an_actor_topic_and_day() -> None:
+    speakers = [mixed.Speaker(f"Speaker {n}", "PL", "Minister") for n in range(7)]
+    posters = mixed.Posters(speakers, ["a", "b", "c"])
+    count = len(speakers) * len(posters.topics) * mixed.SPREAD_DAYS
+    posts = [mixed.form_fields(posters, number, "token", today=TODAY) for number in range(count)]
+    slots = {(post["actor"], post["topic"], post["said_on"]) for post in posts}
+    assert len(slots) == count
+    assert len({post["submission_key"] for post in posts}) == count
+    assert all(post["csrf_token"] == "token" and post["quote"] for post in posts)
+    assert min(date.fromisoformat(post["said_on"]) for post in posts) == date(2026, 9, 24)  # 59 days back
+
+
+def test_the_posted_bodies_save_statements(tmp_path: Path) -> None:
+    url = _small(tmp_path)
+    posters = mixed.pick_posters(url, today=TODAY)
+    app = create_app(Settings(database_url=url, secret_key="bench-mixed-test"))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        mixed.create_editor(url)
+        csrf = sign_in(client, mixed.EDITOR_EMAIL, mixed.EDITOR_PASSWORD)
+        answers = [
+            client.post(mixed.FORM_PATH, data=mixed.form_fields(posters, number, csrf, today=TODAY), follow_redirects=False)
+            for number in range(12)
+        ]
+    assert [answer.status_code for answer in answers] == [303] * 12
+    assert all(answer.headers["location"].endswith("?saved=new") for answer in answers)
+    assert mixed.saved_count(url) == 12
