@@ -194,8 +194,9 @@ class MixedFigures:
     reads_with_posts_rps: float
     post_rps: float  # POSTs answered per second, whatever the answer
     post_p99_ms: float
-    posts_sent: int  # over all repeats
-    posts_saved: int  # of those, how many added a statement (the rest re-showed the form)
+    posts_sent: int  # POSTs answered within the runs, over all repeats
+    posts_saved: int  # statements the editor added meanwhile (a POST still in flight when a run ended counts
+    #                   here and not above, so this can exceed posts_sent by up to the connections per run)
 
     @property
     def read_loss(self) -> float:
@@ -203,8 +204,8 @@ class MixedFigures:
 
     @property
     def saved_rps(self) -> float:
-        """Statements added per second: the POST rate, scaled by the share of POSTs that saved."""
-        return self.post_rps * self.posts_saved / self.posts_sent if self.posts_sent else 0.0
+        """Statements added per second: the POST rate, scaled by the share of POSTs that saved (at most all)."""
+        return self.post_rps * min(1.0, self.posts_saved / self.posts_sent) if self.posts_sent else 0.0
 
 
 def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:

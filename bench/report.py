@@ -108,7 +108,8 @@ def render(record: RunRecord) -> str:
     if isinstance(mixed, dict) and "post_rps" in mixed:
         lines += _table(["What", "Value"], [
             ["Form POSTs answered per second (aimed at)", f"{mixed['post_rps']:,.0f} ({plan.mixed_rate})"],
-            ["POSTs that added a statement", f"{mixed['posts_saved']:,} of {mixed['posts_sent']:,}"],
+            ["POSTs answered, and statements added (requests in flight at a run's end add but go unanswered)",
+             f"{mixed['posts_sent']:,}, {mixed['posts_saved']:,}"],
             ["Statements added per second", f"{mixed['saved_rps']:,.0f}"],
             ["Form POST p99", f"{mixed['post_p99_ms']:.2f} ms"],
             ["Reads alone", f"{mixed['reads_alone_rps']:,.0f} req/s"],

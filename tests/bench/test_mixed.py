@@ -59,3 +59,14 @@ def test_the_posted_bodies_save_statements(tmp_path: Path) -> None:
     assert [answer.status_code for answer in answers] == [303] * 12
     assert all(answer.headers["location"].endswith("?saved=new") for answer in answers)
     assert mixed.saved_count(url) == 12
+
+
+def test_statements_added_per_second_count_only_saves() -> None:
+    def figures(sent: int, saved: int) -> mixed.MixedFigures:
+        return mixed.MixedFigures(reads_alone_rps=800, reads_with_posts_rps=600, post_rps=200, post_p99_ms=20,
+                                  posts_sent=sent, posts_saved=saved)
+
+    assert figures(1000, 500).saved_rps == 100  # half the POSTs re-showed the form
+    assert figures(1000, 1004).saved_rps == 200  # posts in flight at the end saved but went unanswered
+    assert figures(0, 0).saved_rps == 0
+    assert figures(1000, 500).read_loss == 0.25
