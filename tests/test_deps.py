@@ -134,3 +134,15 @@ def test_a_token_sent_with_a_session_cookie_still_needs_the_csrf_token(probe: Te
     assert probe.post("/api/probe/refuse", json={}, headers={**headers, "X-CSRF-Token": csrf}).status_code == 422
     probe.cookies.clear()
     assert probe.post("/api/probe/refuse", json={}, headers=headers).status_code == 422
+
+
+def test_every_request_gives_its_read_session_connection_back(probe: TestClient, seeded_db: Database) -> None:
+    """The read session is made on the event loop and closed when the request ends, on either database:
+    after pages, a signed-in page and an API call, no connection is left checked out of the pool."""
+    make_user(seeded_db, "reader@example.org")
+    anonymous = [probe.get(path) for path in ("/probe/page", "/matrix", "/statements", "/countries/PL")]
+    sign_in(probe, "reader@example.org")
+    signed_in = [probe.get(path) for path in ("/probe/viewer", "/matrix", "/statements/1")]
+    assert [response.status_code for response in anonymous + signed_in] == [200] * 7
+    pool = probe.app.state.db.engine.pool  # type: ignore[attr-defined]
+    assert pool.checkedout() == 0
