@@ -1,13 +1,13 @@
 """The mixed load: reads, plus the add-statement form POSTed by a signed-in editor at a steady rate.
 
-It plugs into work on other branches, and says "not yet runnable" until that work exists:
-- `create_editor` makes the editor account through `app.accounts.service.add_user` (it exists);
+- `create_editor` makes the editor account through `app.accounts.service.add_user`;
 - `login` signs in at LOGIN_PATH (a form with email, password and a csrf_token field) and reads
   the CSRF token the add-statement page carries (its hidden csrf_token field, or the
   X-CSRF-Token in base.html's hx-headers);
-- `form_fields` is what one POST to FORM_PATH sends. If the form's field names differ, change
-  them here, and only here.
-Nothing here fakes a figure: whatever can't run is reported as not available, with the reason.
+- `pick_posters` and `form_fields` make each POST a new statement (see form_fields), and
+  `saved_count` counts the ones that saved, so a form shown again is never timed as a save.
+Nothing here fakes a figure: whatever can't run (a page missing on a branch) is reported as not
+available, with the reason.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ def test_posters_have_one_name_and_one_office_held_through_the_spread(tmp_path: 
     url = _small(tmp_path)
     posters = mixed.pick_posters(url, today=TODAY)
     assert posters.speakers and len({speaker.name for speaker in posters.speakers}) == len(posters.speakers)
-    assert sorted(posters.topics) == ["air-defence-supply", "air-policing-after-ceasefire", "intercept-over-ukraine", "no-fly-zone"]
+    assert sorted(posters.topics) == [
+        "air-defence-supply", "air-policing-after-ceasefire", "intercept-over-ukraine", "no-fly-zone",
+    ]
 
 
 def test_posts_never_repeat_an_actor_topic_and_day() -> None:
