@@ -6,12 +6,17 @@ day (which the form flags as a possible duplicate instead of saving). Posted thr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from app.actors import repository as actors_repository
+from app.actors.models import Actor
+from app.actors.rules import offices_held_on
 from app.config import Settings
+from app.db import Database
 from app.main import create_app
 from app.synthetic import service
 from bench import mixed
@@ -29,10 +34,20 @@ def _small(tmp_path: Path) -> str:
 def test_posters_have_one_name_and_one_office_held_through_the_spread(tmp_path: Path) -> None:
     url = _small(tmp_path)
     posters = mixed.pick_posters(url, today=TODAY)
-    assert posters.speakers and len({speaker.name for speaker in posters.speakers}) == len(posters.speakers)
+    assert posters.speakers
     assert sorted(posters.topics) == [
         "air-defence-supply", "air-policing-after-ceasefire", "intercept-over-ukraine", "no-fly-zone",
     ]
+    database = Database.from_url(url)
+    try:
+        with database.read_session() as session:
+            for speaker in posters.speakers:
+                [actor] = session.execute(select(Actor).where(Actor.name == speaker.name)).scalars().all()
+                offices = actors_repository.with_offices(session, [actor.id])[actor.id].offices
+                for day in (TODAY - timedelta(days=mixed.SPREAD_DAYS - 1), TODAY):
+                    assert [office.title for office in offices_held_on(offices, day)] == [speaker.office], (speaker, day)
+    finally:
+        database.dispose()
 
 
 def test_posts_never_repeat_an_actor_topic_and_day() -> None:
