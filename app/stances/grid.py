@@ -119,6 +119,15 @@ def month_header(month: date, first: bool) -> tuple[str, str]:
     return f"{month:%b}", (str(month.year) if first or month.month == 1 else "")
 
 
+def needs_carry_in(countries: Iterable[CountryRef], rows: Iterable[ScoreRow], first_month: date) -> bool:
+    """Whether a country has no row of its own in the window's first month, so an earlier row may carry in.
+
+    Once statements are dense, every country has one and the read of earlier rows can be skipped.
+    """
+    opened = {row.country_id for row in rows if row.month == first_month}
+    return any(country.id not in opened for country in countries)
+
+
 def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], months: Sequence[date]) -> dict[int, list[Found]]:
     """Per country, for each month: its own row, a carried row, or None (no statement yet)."""
     own: dict[int, dict[date, ScoreRow]] = {}

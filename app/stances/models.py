@@ -23,6 +23,8 @@ class StanceScore(Base):
         # (each row's evidence makes table rows large): migration 0008.
         Index("ix_stance_score_topic_month_cells", "topic_id", "month", "country_id", "score", "band", "counted", "new",
               "total", "divided", "conditional"),
+        # The latest stored month, where the matrix and country pages end by default: migration 0009.
+        Index("ix_stance_score_month", "month"),
     )
 
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)

@@ -204,9 +204,12 @@ def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
     rows = repository.rows_in_window(session, topic_id=query.topic.id, first_month=query.first_month, last_month=full_last)
     if partial is not None:
         rows += [row for row in _partial_rows(session, query.topic.id, query.as_of) if row.month >= query.first_month]  # type: ignore[arg-type]
-    carry = repository.carry_in(session, topic_id=query.topic.id, before=query.first_month)
+    countries = country_refs(session)
+    carry = []
+    if grid.needs_carry_in(countries, rows, query.first_month):
+        carry = repository.carry_in(session, topic_id=query.topic.id, before=query.first_month)
     return grid.build(
-        countries=country_refs(session), rows=rows, carry_in=carry, months=query.months,
+        countries=countries, rows=rows, carry_in=carry, months=query.months,
         topic=query.topic.slug, order=query.order, query=query.params,
     )
 

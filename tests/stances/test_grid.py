@@ -40,6 +40,16 @@ def test_cells_carry_forward_and_stay_empty_before_the_first_statement() -> None
     ]
 
 
+def test_earlier_rows_are_needed_only_while_a_country_has_no_row_in_the_first_month() -> None:
+    first = MONTHS[0]
+    every_country = [_row(country.id, first, 0.0, "mixed or neutral") for country in COUNTRIES]
+    assert not grid.needs_carry_in(COUNTRIES, every_country, first)
+    assert grid.needs_carry_in(COUNTRIES, every_country[1:], first)
+    # A row in a later month doesn't say where the country stood in the first.
+    later = [*every_country[1:], _row(COUNTRIES[0].id, MONTHS[1], 1.0, "leans support")]
+    assert grid.needs_carry_in(COUNTRIES, later, first)
+
+
 def test_a_position_from_before_the_window_is_carried_in() -> None:
     built = grid.build(countries=COUNTRIES, rows=[], carry_in=[_row(1, date(2023, 1, 1), -1.7, "opposes")],
                        months=MONTHS, topic="t", order="neighbours", query={})
