@@ -12,7 +12,6 @@ from app.stances import grid, methodology, schemas, scoring
 from app.stances import service as stances_service
 from app.statements import repository as statements_repository
 from app.statements.schemas import StatementOut
-from app.topics import repository as topics_repository
 from app.web import params
 from app.web.errors import BadQuery
 from app.web.htmx import push_url
@@ -90,7 +89,7 @@ def _matrix_context(view: View, query: stances_service.MatrixQuery, built: grid.
         "nav": "matrix",
         "query": query,
         "query_string": params.query_string(query.params),
-        "topics": topics_repository.all_topics(view.session),
+        "topics": query.topics,
         "month_heads": [grid.month_header(month, index == 0) for index, month in enumerate(query.months)],
         "groups": groups,
         "columns": len(query.months) + 1,

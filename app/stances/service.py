@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from typing import Any
@@ -102,6 +102,7 @@ class MatrixQuery:
     as_of: date | None
     cell: tuple[str, date] | None
     explicit_range: bool
+    topics: list[Topic] = field(default_factory=list, compare=False)  # every topic, for the page's topic menu
 
     @property
     def months(self) -> list[date]:
@@ -137,7 +138,8 @@ def parse_matrix_query(
     cell: str | None = None,
 ) -> MatrixQuery:
     """Check a matrix request's parameters; BadQuery names the first one that can't be used."""
-    chosen = find_topic(session, topic)
+    topics = topics_repository.all_topics(session)
+    chosen = choose_topic(topics, topic)
     this_month = scoring.month_start(latest_allowed_date())
     as_of_day = params.parse_day(as_of, "as_of")
     if as_of_day is not None and as_of_day > latest_allowed_date():
@@ -161,7 +163,7 @@ def parse_matrix_query(
     chosen_order = (order or "neighbours").strip()
     if chosen_order not in grid.ORDERS:
         raise BadQuery("order", f"'{order}' is not an order; use 'neighbours' or 'stance'")
-    return MatrixQuery(chosen, first_month, last_month, chosen_order, as_of_day, _parse_cell(session, cell), explicit)
+    return MatrixQuery(chosen, first_month, last_month, chosen_order, as_of_day, _parse_cell(session, cell), explicit, topics)
 
 
 def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:
@@ -178,12 +180,17 @@ def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:
 
 def find_topic(session: Session, slug: str | None) -> Topic:
     """The topic named by a query parameter (the main question when absent)."""
+    return choose_topic(topics_repository.all_topics(session), slug)
+
+
+def choose_topic(topics: list[Topic], slug: str | None) -> Topic:
+    """The topic a query parameter names, among every topic (the main question when absent)."""
     wanted = (slug or DEFAULT_TOPIC).strip()
-    topic = topics_repository.get_by_slug(session, wanted)
-    if topic is None:
-        known = ", ".join(t.slug for t in topics_repository.all_topics(session))
-        raise BadQuery("topic", f"unknown topic '{wanted}'; choose one of: {known}")
-    return topic
+    for topic in topics:
+        if topic.slug == wanted:
+            return topic
+    known = ", ".join(topic.slug for topic in topics)
+    raise BadQuery("topic", f"unknown topic '{wanted}'; choose one of: {known}")
 
 
 def find_country(session: Session, code: str | None, *, field: str = "country") -> Country:
