@@ -152,7 +152,10 @@ def form_fields(posters: Posters, number: int, csrf_token: str, *, today: date) 
     said_on = today - timedelta(days=(turn // len(topics)) % SPREAD_DAYS)
     rng = random.Random(number)
     stance = rng.choice((-2, -1, 0, 1, 2))
-    quote, language, translation = QuoteMaker(rng).make(speaker.country, stance)
+    maker = QuoteMaker(rng)
+    quote, language, translation = maker.make(speaker.country, stance)
+    while language != "en" and not translation:  # the form (rightly) asks for a translation of any other language
+        quote, language, translation = maker.make(speaker.country, stance)
     return {
         "actor": speaker.name,
         "country": speaker.country,

@@ -138,25 +138,15 @@ def create_statement(request: Request, user: EditorUser, session: SessionDep,
         earlier = repository.by_submission_key(session, key)
         if earlier is not None:  # a double click, a retry, or back and submit again
             return redirect(request, f"/statements/{earlier.id}?saved=again")
-    checked = forms.review(session=session, state=state, submission_key=key, look_for_duplicates=not form.confirm_duplicate)
-    if not checked.ready:
-        return _new_page(
-            request, session, checked.state, submission_key=form.submission_key, status=422 if checked.errors else 200,
-            errors=checked.errors, duplicates=checked.duplicates, reused=checked.reused,
-        )
-    assert checked.record is not None
     release(session)
-    try:
-        with request.app.state.db.write() as write:
-            statement, created = statements_service.create(
-                session=write, record=checked.record, via=VIA, user_id=user.id, submission_key=key,
-            )
-            statement_id = statement.id
-    except RecordsRefused as refused:  # the store changed between the check and the save
-        _, rows = forms.to_record(state)
-        errors = forms.messages(((e.field, e.message) for e in refused.errors), rows)
-        return _new_page(request, session, state, submission_key=form.submission_key, status=422, errors=errors)
-    return redirect(request, f"/statements/{statement_id}?saved={'new' if created else 'again'}")
+    outcome = forms.save_new(database=request.app.state.db, state=state, submission_key=key,
+                             look_for_duplicates=not form.confirm_duplicate, user_id=user.id, via=VIA)
+    if isinstance(outcome, forms.Review):
+        return _new_page(
+            request, session, outcome.state, submission_key=form.submission_key, status=422 if outcome.errors else 200,
+            errors=outcome.errors, duplicates=outcome.duplicates, reused=outcome.reused,
+        )
+    return redirect(request, f"/statements/{outcome.statement_id}?saved={'new' if outcome.created else 'again'}")
 
 
 # ---- Checking as fields change, and finding actors as their name is typed

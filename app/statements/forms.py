@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.actors import repository as actors_repository
 from app.actors.models import Actor, OfficeRank
 from app.actors.rules import infer_rank
+from app.db import Database
 from app.interchange.schemas import MAX_SOURCES, StatementRecord, problems
 from app.sources import repository as sources_repository
 from app.sources.models import Source
@@ -251,10 +252,58 @@ class Review:
     record: StatementRecord | None = None
     duplicates: list[StatementCard] = field(default_factory=list)
     reused: dict[int, Source] = field(default_factory=dict)
+    prepared: statements_service.Prepared | None = None  # the record resolved on the session that reviewed it
 
     @property
     def ready(self) -> bool:
         return self.record is not None and not self.errors and not self.duplicates
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    statement_id: int
+    created: bool  # False: an earlier submission with the same key saved it
+
+
+class _NotSaved(Exception):
+    """Leaves the write transaction, which rolls it back: nothing of it is kept."""
+
+    def __init__(self, *, saved: Saved | None = None, review: Review | None = None) -> None:
+        super().__init__("not saved")
+        self.saved = saved
+        self.review = review
+
+
+def save_new(
+    *,
+    database: Database,
+    state: FormState,
+    submission_key: str | None,
+    look_for_duplicates: bool,
+    user_id: int,
+    via: str,
+) -> Saved | Review:
+    """Check a new statement's form and save it in one write transaction.
+
+    The checks run once, on the store as the save finds it (writers are serialised first), and the
+    record they resolved is the one saved. A form to show again comes back as its Review, and then
+    nothing was written.
+    """
+    try:
+        with database.write() as write:
+            earlier = statements_service.start_create(write, submission_key)
+            if earlier is not None:
+                raise _NotSaved(saved=Saved(earlier.id, created=False))
+            checked = review(session=write, state=state, submission_key=submission_key, look_for_duplicates=look_for_duplicates)
+            if not checked.ready or checked.prepared is None:
+                write.expunge_all()  # what the review loaded stays readable after the rollback
+                raise _NotSaved(review=checked)
+            statement = statements_service.create_prepared(
+                session=write, prepared=checked.prepared, via=via, user_id=user_id, submission_key=submission_key,
+            )
+            return Saved(statement.id, created=True)
+    except _NotSaved as not_saved:
+        return not_saved.saved or not_saved.review  # type: ignore[return-value]
 
 
 def review(
@@ -282,7 +331,7 @@ def review(
             session=session, record=record, actor_id=check.actor_id, topic_id=check.topic_id,
             exclude_id=exclude_id, exclude_submission_key=submission_key,
         )
-    return Review(state, {}, record, duplicates, reused)
+    return Review(state, {}, record, duplicates, reused, check.prepared)
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,10 +182,49 @@ def insert_resolved(
     return all_ids
 
 
-def _resolve_one(session: Session, record: StatementRecord, via: str) -> tuple[RecordResolver, Resolved]:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One record resolved against the store, with the resolver holding what it needs created first."""
+
+    resolver: RecordResolver
+    resolved: Resolved
+
+
+def _resolve_one(session: Session, record: StatementRecord, via: str) -> Prepared:
     resolver = RecordResolver(session, [(1, record)], file=via)
     (resolved,) = resolver.resolve_all([(1, record)])
-    return resolver, resolved
+    return Prepared(resolver, resolved)
+
+
+def earlier_submission(session: Session, submission_key: str | None) -> StatementCard | None:
+    """The statement an earlier submission with this key created, if any."""
+    if submission_key is None:
+        return None
+    existing = repository.id_by_submission_key(session, submission_key)
+    return None if existing is None else repository.cards(session, [existing])[0]
+
+
+def start_create(session: Session, submission_key: str | None) -> StatementCard | None:
+    """Begin adding a statement in a write transaction: serialise this writer (bumping the data version),
+    then return the statement an earlier submission with this key created, if any."""
+    system_repository.begin_data_change(session)
+    return earlier_submission(session, submission_key)
+
+
+def create_prepared(
+    *,
+    session: Session,
+    prepared: Prepared,
+    via: str,
+    user_id: int | None = None,
+    submission_key: str | None = None,
+    note: str | None = None,
+) -> StatementCard:
+    """Add one statement resolved in this write transaction, after `begin_data_change` (see `create`)."""
+    write_pending(session, prepared.resolver)
+    (statement_id,) = insert_resolved(session, [prepared.resolved], via=via, user_id=user_id, note=note,
+                                      submission_key=submission_key)
+    return repository.cards(session, [statement_id])[0]
 
 
 def create(
@@ -198,19 +237,15 @@ def create(
     note: str | None = None,
 ) -> tuple[StatementCard, bool]:
     """Add one statement; a repeated submission key returns the first statement, and False."""
-    if submission_key is not None:
-        existing = repository.id_by_submission_key(session, submission_key)
-        if existing is not None:
-            return repository.cards(session, [existing])[0], False
-    system_repository.begin_data_change(session)
-    if submission_key is not None:  # checked again now that writers are serialised
-        existing = repository.id_by_submission_key(session, submission_key)
-        if existing is not None:
-            return repository.cards(session, [existing])[0], False
-    resolver, resolved = _resolve_one(session, record, via)
-    write_pending(session, resolver)
-    (statement_id,) = insert_resolved(session, [resolved], via=via, user_id=user_id, note=note, submission_key=submission_key)
-    return repository.cards(session, [statement_id])[0], True
+    existing = earlier_submission(session, submission_key)
+    if existing is not None:
+        return existing, False
+    existing = start_create(session, submission_key)  # checked again now that writers are serialised
+    if existing is not None:
+        return existing, False
+    prepared = _resolve_one(session, record, via)
+    return create_prepared(session=session, prepared=prepared, via=via, user_id=user_id, submission_key=submission_key,
+                           note=note), True
 
 
 def _load_for_change(session: Session, statement_id: int, expected_version: int) -> Statement:
@@ -267,8 +302,9 @@ def edit(
     statement = _load_for_change(session, statement_id, expected_version)
     before = snapshot(statement)
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
-    resolver, resolved = _resolve_one(session, record, via)
-    write_pending(session, resolver)
+    prepared = _resolve_one(session, record, via)
+    resolved = prepared.resolved
+    write_pending(session, prepared.resolver)
     for name, value in _fields(resolved).items():
         setattr(statement, name, value)
     repository.replace_source_links(session, statement.id, _source_links(statement.id, resolved.sources))
@@ -343,6 +379,7 @@ class Preflight:
     actor_id: int | None  # None for a new actor (or when refused)
     topic_id: int | None
     reused_sources: dict[int, Source]  # by the record's source index
+    prepared: Prepared | None = None  # what `create_prepared` saves, when the preflight ran in the write transaction
 
 
 def preflight(*, session: Session, record: StatementRecord) -> Preflight:
@@ -353,7 +390,7 @@ def preflight(*, session: Session, record: StatementRecord) -> Preflight:
     if resolved is None:
         return Preflight(resolver.errors, None, None, {})
     actor_id = None if isinstance(resolved.actor, NewActor) else resolved.actor.id
-    return Preflight([], actor_id, resolved.topic.id, reused)
+    return Preflight([], actor_id, resolved.topic.id, reused, Prepared(resolver, resolved))
 
 
 def possible_duplicates(

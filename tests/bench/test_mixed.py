@@ -62,6 +62,15 @@ def test_posts_never_repeat_an_actor_topic_and_day() -> None:
     assert min(date.fromisoformat(post["said_on"]) for post in posts) == date(2026, 9, 24)  # 59 days back
 
 
+def test_posts_in_another_language_carry_the_translation_the_form_asks_for() -> None:
+    posters = mixed.Posters([mixed.Speaker("Speaker", "PL", "Minister")], ["a"])
+    posts = [mixed.form_fields(posters, number, "token", today=TODAY) for number in range(2000)]
+    polish = [post for post in posts if post["language"] == "pl"]
+    assert polish and len(polish) < len(posts)  # both languages are posted
+    assert all(post["translation"].strip() for post in polish)
+    assert all(post["translation"] == "" for post in posts if post["language"] == "en")
+
+
 def test_the_posted_bodies_save_statements(tmp_path: Path) -> None:
     url = _small(tmp_path)
     posters = mixed.pick_posters(url, today=TODAY)
