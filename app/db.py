@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -150,3 +151,38 @@ def release(session: Session) -> None:
     a time, so a burst of writers can't exhaust the pool while they wait for the write lock.
     """
     session.commit()  # nothing to commit; read sessions keep their objects (expire_on_commit=False)
+    session.info.pop(STAMPED_VERSION, None)  # the next read may see a newer version
+
+
+# ---- Values read once per data version
+
+# session.info key: the data version this session's transaction read (set by system.repository.data_stamp).
+STAMPED_VERSION = "iw_data_version"
+T = TypeVar("T")
+_per_version: WeakKeyDictionary[Any, dict[str, tuple[int, Any]]] = WeakKeyDictionary()  # by engine
+_per_version_lock = threading.Lock()
+
+
+def per_data_version(session: Session, name: str, load: Callable[[], T]) -> T:
+    """What `load` reads, kept until the data version moves: for the small values every page needs.
+
+    Every write that changes what pages show bumps the data version first (the page cache and
+    ETags rest on the same rule), so a value read in a transaction that saw version v stays true
+    while the version is v. A session whose data stamp was not read (or was released since)
+    always loads. Values are kept per engine and shared by threads, so they must be immutable.
+    """
+    version = session.info.get(STAMPED_VERSION)
+    if version is None:
+        return load()
+    engine = session.get_bind()
+    with _per_version_lock:
+        kept = _per_version.setdefault(engine, {})
+        found = kept.get(name)
+    if found is not None and found[0] == version:
+        return found[1]  # type: ignore[no-any-return]
+    value = load()
+    with _per_version_lock:
+        newest = kept.get(name)
+        if newest is None or newest[0] <= version:  # never put back an older version's value
+            kept[name] = (version, value)
+    return value

@@ -11,6 +11,7 @@ from sqlalchemy import String, bindparam, delete, func, insert, select, type_coe
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from app.db import per_data_version
 from app.actors.models import Office
 from app.stances import grid, scoring
 from app.stances.models import StanceScore
@@ -222,8 +223,9 @@ def carry_in(session: Session, *, topic_id: int, before: date) -> list[grid.Scor
 
 
 def latest_month(session: Session) -> date | None:
-    """The month of the latest published statement on any topic (the newest stored row)."""
-    return session.execute(select(func.max(StanceScore.month))).scalar_one_or_none()
+    """The month of the latest published statement on any topic (the newest stored row; read once per data version)."""
+    return per_data_version(session, "latest_month",
+                            lambda: session.execute(select(func.max(StanceScore.month))).scalar_one_or_none())
 
 
 def row_at_or_before(session: Session, *, topic_id: int, country_id: int, month: date) -> StanceScore | None:

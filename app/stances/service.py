@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.countries import repository as countries_repository
+from app.db import per_data_version
 from app.countries.models import Country
 from app.stances import grid, repository, scoring
 from app.statements.rules import latest_allowed_date
@@ -200,8 +201,10 @@ def find_country(session: Session, code: str | None, *, field: str = "country") 
     return country
 
 
-def country_refs(session: Session) -> list[grid.CountryRef]:
-    return [grid.CountryRef(*head) for head in countries_repository.heads(session)]
+def country_refs(session: Session) -> tuple[grid.CountryRef, ...]:
+    """Every country as the matrix names it, by name (read once per data version)."""
+    return per_data_version(session, "country_refs",
+                            lambda: tuple(grid.CountryRef(*head) for head in countries_repository.heads(session)))
 
 
 def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:

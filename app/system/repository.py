@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import STAMPED_VERSION, utcnow
 from app.system.models import STATE_ID, AppState
 
 
@@ -32,6 +32,7 @@ def data_stamp(session: Session) -> DataStamp:
     """The data version and when it last changed: what ETag and Last-Modified are made of."""
     # Every page reads this first: a plain Core read on the session's connection, no ORM processing.
     row = session.connection().execute(_STAMP).one()
+    session.info[STAMPED_VERSION] = row.data_version  # what per_data_version keys this transaction's reads by
     return DataStamp(row.data_version, row.changed_at, row.synthetic, row.synthetic_note)
 
 
