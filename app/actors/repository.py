@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor, ActorAlias, ActorAliasWord, Office
 from app.statements.models import PUBLISHED, Statement
@@ -25,16 +25,16 @@ def alias_index(session: Session, keys: Iterable[str] | None = None) -> dict[str
 
 
 def with_offices(session: Session, actor_ids: Iterable[int]) -> dict[int, Actor]:
-    """Actors by id, with their country and offices loaded."""
+    """Actors by id, with their country and offices loaded (one joined query: a save looks up one actor)."""
     ids = list(set(actor_ids))
     if not ids:
         return {}
     query = (
         select(Actor)
         .where(Actor.id.in_(ids))
-        .options(selectinload(Actor.offices), selectinload(Actor.country))
+        .options(joinedload(Actor.offices), joinedload(Actor.country))
     )
-    return {actor.id: actor for actor in session.execute(query).scalars()}
+    return {actor.id: actor for actor in session.execute(query).unique().scalars()}
 
 
 def get_by_slug(session: Session, slug: str) -> Actor | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Row, String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -25,6 +25,14 @@ def heads(session: Session) -> Sequence[Row[tuple[int, str, str, str, bool]]]:
 
 def by_code(session: Session) -> dict[str, Country]:
     return {country.code: country for country in all_countries(session)}
+
+
+def with_codes(session: Session, codes: Iterable[str]) -> dict[str, Country]:
+    """The countries among `codes` that exist, by code."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    return {country.code: country for country in session.execute(select(Country).where(Country.code.in_(wanted))).scalars()}
 
 
 def get_by_code(session: Session, code: str) -> Country | None:

@@ -115,7 +115,7 @@ class RecordResolver:
         self.session = session
         self.file = file
         self.errors: list[RecordError] = []
-        self.countries = countries_repository.by_code(session)
+        self.countries = countries_repository.with_codes(session, {record.country for _, record in records if record.country})
         self.topics = topics_repository.by_slug(session)
         self.aliases = actors_repository.alias_index(session, {fold(record.actor) for _, record in records})
         self.actors = actors_repository.with_offices(session, {i for ids in self.aliases.values() for i in ids})
