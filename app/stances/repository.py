@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, bindparam, delete, func, insert, select, type_coerce
+from sqlalchemy import Row, String, bindparam, delete, func, insert, select, type_coerce
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -71,19 +71,29 @@ def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring
         yield row.country_id, row.topic_id, _evidence(row)
 
 
-def last_row_before(session: Session, *, topic_id: int, country_id: int, month: date) -> StanceScore | None:
+# ---- A series as writes see it: plain rows on the session's connection, never ORM objects, so the
+# deletes and inserts below (Core statements, cheaper than ORM-enabled ones) leave no stale object
+# in the session.
+
+# What a fold resumes from (state_from_row) and what a new statement folds into (cell_from_row).
+_SERIES_COLUMNS = (StanceScore.month, StanceScore.new, StanceScore.total, StanceScore.first_on, StanceScore.last_on,
+                   StanceScore.evidence)
+SeriesRow = Row[tuple[date, int, int, date, date, str]]
+
+
+def last_row_before(session: Session, *, topic_id: int, country_id: int, month: date) -> SeriesRow | None:
     """The series' stored row for the latest month before `month`."""
     query = (
-        select(StanceScore)
+        select(*_SERIES_COLUMNS)
         .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month < month)
         .order_by(StanceScore.month.desc())
         .limit(1)
     )
-    return session.execute(query).scalar_one_or_none()
+    return session.connection().execute(query).one_or_none()
 
 
 def delete_series_from(session: Session, *, topic_id: int, country_id: int, month: date) -> None:
-    session.execute(
+    session.connection().execute(
         delete(StanceScore).where(
             StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month
         )
@@ -96,7 +106,7 @@ def delete_all(session: Session) -> None:
 
 def insert_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(StanceScore), list(rows))
+        session.connection().execute(insert(StanceScore), list(rows))
 
 
 def stale_rule_versions(session: Session) -> list[int]:
@@ -140,7 +150,7 @@ def decode_evidence(text: str) -> tuple[scoring.Evidence, ...]:
     )
 
 
-def state_from_row(row: StanceScore | None) -> scoring.SeriesState:
+def state_from_row(row: StanceScore | SeriesRow | None) -> scoring.SeriesState:
     """Where a series stood at the end of a stored month: what a fold resumes from."""
     if row is None:
         return scoring.SeriesState()
@@ -288,18 +298,18 @@ def richest_recent_row(session: Session, *, topic_id: int) -> StanceScore | None
     return session.execute(query).scalar_one_or_none()
 
 
-def latest_row(session: Session, *, topic_id: int, country_id: int) -> StanceScore | None:
+def latest_row(session: Session, *, topic_id: int, country_id: int) -> SeriesRow | None:
     """The series' newest stored row."""
     query = (
-        select(StanceScore)
+        select(*_SERIES_COLUMNS)
         .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id)
         .order_by(StanceScore.month.desc())
         .limit(1)
     )
-    return session.execute(query).scalar_one_or_none()
+    return session.connection().execute(query).one_or_none()
 
 
-def cell_from_row(row: StanceScore | None) -> scoring.CellScore | None:
+def cell_from_row(row: SeriesRow | None) -> scoring.CellScore | None:
     """A stored row as the rule's cell (its position recomputed from the stored evidence)."""
     if row is None:
         return None
