@@ -215,7 +215,7 @@ def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
     if partial is not None:
         rows += [row for row in _partial_rows(session, query.topic.id, query.as_of) if row.month >= query.first_month]  # type: ignore[arg-type]
     countries = country_refs(session)
-    carry = []
+    carry: list[grid.ScoreRow] = []
     if grid.needs_carry_in(countries, rows, query.first_month):
         carry = repository.carry_in(session, topic_id=query.topic.id, before=query.first_month)
     return grid.build(
