@@ -268,10 +268,9 @@ class Saved:
 class _NotSaved(Exception):
     """Leaves the write transaction, which rolls it back: nothing of it is kept."""
 
-    def __init__(self, *, saved: Saved | None = None, review: Review | None = None) -> None:
+    def __init__(self, outcome: Saved | Review) -> None:
         super().__init__("not saved")
-        self.saved = saved
-        self.review = review
+        self.outcome = outcome
 
 
 def save_new(
@@ -293,17 +292,17 @@ def save_new(
         with database.write() as write:
             earlier = statements_service.start_create(write, submission_key)
             if earlier is not None:
-                raise _NotSaved(saved=Saved(earlier.id, created=False))
+                raise _NotSaved(Saved(earlier.id, created=False))
             checked = review(session=write, state=state, submission_key=submission_key, look_for_duplicates=look_for_duplicates)
             if not checked.ready or checked.prepared is None:
                 write.expunge_all()  # what the review loaded stays readable after the rollback
-                raise _NotSaved(review=checked)
+                raise _NotSaved(checked)
             statement = statements_service.create_prepared(
                 session=write, prepared=checked.prepared, via=via, user_id=user_id, submission_key=submission_key,
             )
             return Saved(statement.id, created=True)
     except _NotSaved as not_saved:
-        return not_saved.saved or not_saved.review  # type: ignore[return-value]
+        return not_saved.outcome
 
 
 def review(
