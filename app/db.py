@@ -88,8 +88,10 @@ def _prepare_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A writer takes the write lock up front, so it never fails half-way on a read->write upgrade.
+        # Sent on the driver's connection: every request begins one, and SQLAlchemy's execute path
+        # (events, a result object) cost more than the BEGIN itself.
         immediate = connection.get_execution_options().get("iw_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
