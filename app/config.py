@@ -1,5 +1,6 @@
 """Settings, each declared once with its help text; the README's table is checked against them."""
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -8,6 +9,16 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("data") / "intercept-watch.sqlite3"
+
+
+THREADS_PER_CORE = 4
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on: its affinity where the OS reports one, else every core."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def normalise_database_url(url: str) -> str:
@@ -55,6 +66,14 @@ class Settings(BaseSettings):
             "the data version that keys them). 0 turns the cache off."
         ),
     )
+    threads: int | None = Field(
+        default=None, ge=1, le=256,
+        description=(
+            "Threads per worker that run page work (database reads and rendering). Unset: 4 for each "
+            "CPU core the process may run on. More only queue for Python's interpreter lock, and each "
+            "request then waits longer for its turn."
+        ),
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="uvicorn's log level for `intercept-watch serve`."
     )
@@ -63,6 +82,13 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise_url(cls, value: str) -> str:
         return normalise_database_url(value.strip())
+
+    @property
+    def thread_count(self) -> int:
+        """`threads`, or 4 for each core this process may run on (its CPU affinity, as taskset sets it)."""
+        if self.threads is not None:
+            return self.threads
+        return THREADS_PER_CORE * usable_cores()
 
     @cached_property
     def dialect(self) -> str:

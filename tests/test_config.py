@@ -45,3 +45,13 @@ def test_the_default_database_is_a_sqlite_file_in_data(monkeypatch) -> None:  # 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("IW_DATABASE_URL", raising=False)
     assert Settings(_env_file=None).database_url == "sqlite:///./data/intercept-watch.sqlite3"  # type: ignore[call-arg]
+
+
+def test_threads_default_to_four_per_core_the_process_may_use(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("IW_THREADS", raising=False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0}, raising=False)
+    assert Settings(_env_file=None).thread_count == 4  # type: ignore[call-arg]
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert Settings(_env_file=None).thread_count == 12  # type: ignore[call-arg]
+    monkeypatch.setenv("IW_THREADS", "3")
+    assert Settings(_env_file=None).thread_count == 3  # type: ignore[call-arg]

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import gc
 
+from anyio import to_thread
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from tests.conftest import settings_for
+
+
+async def _thread_limit() -> float:
+    return to_thread.current_default_thread_limiter().total_tokens
 
 
 def test_starting_the_app_moves_long_lived_objects_out_of_collections(seeded_url: str) -> None:
@@ -17,3 +22,11 @@ def test_starting_the_app_moves_long_lived_objects_out_of_collections(seeded_url
         assert frozen > 10_000  # modules, routes, templates: the start-up heap
     with TestClient(create_app(settings_for(seeded_url))):
         assert gc.get_freeze_count() <= frozen  # once per process: a second app freezes nothing more
+
+
+def test_starting_the_app_sizes_the_thread_pool_that_runs_page_work(seeded_url: str) -> None:
+    settings = settings_for(seeded_url).model_copy(update={"threads": 3})
+    with TestClient(create_app(settings)) as client:
+        assert client.portal is not None
+        assert client.portal.call(_thread_limit) == 3  # the event loop the app serves from
+        assert client.get("/statements").status_code == 200  # a sync route runs within it
