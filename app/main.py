@@ -28,7 +28,7 @@ from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.topics import routes as topics_routes
 from app.web import errors
-from app.web.conditional import BodyCache, NotModifiedMiddleware
+from app.web.conditional import GZIP_LEVEL, GZIP_MINIMUM_SIZE, BodyCache, NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
@@ -92,7 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added runs first: headers on every answer, early 304s, cross-site refusals, activity.
     app.add_middleware(ActivityMiddleware)
     # Pages such as the matrix are a few hundred kilobytes of HTML; browsers get them gzipped.
-    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
+    # Cached pages keep their gzipped copy (conditional.encoded), which this passes through as it is.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     app.add_middleware(CrossSiteMiddleware)
     # An anonymous reader's revalidation is answered here, before routing, with the headers added.
     app.add_middleware(NotModifiedMiddleware)

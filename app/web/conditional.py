@@ -8,13 +8,14 @@ signed in (their pages differ), so no two different bodies ever share one.
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
 
-from fastapi import Request
+from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,6 +28,9 @@ from app.system.repository import DataStamp
 from app.web.htmx import is_htmx
 
 VARY = "HX-Request, Cookie"
+# Bodies this long or longer go out gzipped to clients that accept it (main.py's GZipMiddleware uses the same).
+GZIP_MINIMUM_SIZE = 2048
+GZIP_LEVEL = 5
 
 
 class NotModified(Exception):
@@ -41,6 +45,32 @@ class CachedBody:
     media_type: str
     body: bytes
     status: int = 200
+    encoding: str | None = None  # "gzip" for the compressed copy kept beside a page
+
+    def response(self, headers: dict[str, str]) -> Response:
+        if self.encoding is not None:
+            # GZipMiddleware passes a body that already has an encoding through untouched.
+            headers = {**headers, "Content-Encoding": self.encoding, "Vary": f"{VARY}, Accept-Encoding"}
+        return Response(self.body, status_code=self.status, media_type=self.media_type, headers=headers)
+
+
+def accepts_gzip(request: HTTPConnection) -> bool:
+    """GZipMiddleware's own test, so a page from the cache is encoded as a rendered one would be."""
+    return "gzip" in request.headers.get("accept-encoding", "")
+
+
+def encoded(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], found: CachedBody) -> CachedBody:
+    """`found` as this request should get it: gzipped, once per key and kept beside it, when it accepts gzip.
+
+    Every browser does. Compressing a 150 kB matrix page costs more than serving it from the cache, so
+    a cached page without its compressed copy would be compressed again on every request.
+    """
+    if found.encoding is not None or len(found.body) < GZIP_MINIMUM_SIZE or not accepts_gzip(request):
+        return found
+    return cache.get_or_render(
+        (*key, "gzip"),
+        lambda: CachedBody(found.media_type, gzip.compress(found.body, GZIP_LEVEL, mtime=0), found.status, "gzip"),
+    )
 
 
 class CachedPage(Exception):

@@ -139,7 +139,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CachedPage)
     async def _cached_page(request: Request, exc: CachedPage) -> Response:
-        return Response(exc.cached.body, status_code=exc.cached.status, media_type=exc.cached.media_type, headers=exc.headers)
+        return exc.cached.response(exc.headers)
 
     @app.exception_handler(NotModified)
     async def _not_modified(request: Request, exc: NotModified) -> Response:

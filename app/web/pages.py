@@ -33,9 +33,10 @@ class PageView:
         if self._cacheable and not self.htmx:
             # Rendered already for this URL at this data version: answer before the route does any work.
             # (A fragment is not answered here: its route adds HX-Push-Url.)
-            cached = request.app.state.body_cache.get(self._cache_key())
+            cache = request.app.state.body_cache
+            cached = cache.get(self._cache_key())
             if cached is not None:
-                raise conditional.CachedPage(cached, self.headers)
+                raise conditional.CachedPage(conditional.encoded(request, cache, self._cache_key(), cached), self.headers)
 
     def context(self, **values: Any) -> dict[str, Any]:
         """What every template can use, plus the page's own values."""
@@ -66,14 +67,11 @@ class PageView:
         # path and query name the page (an HTML page and its JSON twin have different paths).
         return (self.etag, self.request.url.path, self.request.url.query)
 
-    def page(self, template: str, build: Callable[[], dict[str, Any]], status: int = 200) -> HTMLResponse:
+    def page(self, template: str, build: Callable[[], dict[str, Any]], status: int = 200) -> Response:
         """An HTML page whose values `build` computes, reused while the data version stays the same."""
         if not self._cacheable:
             return HTMLResponse(self.render(template, **build()), status_code=status, headers=self.headers)
-        found = self.request.app.state.body_cache.get_or_render(
-            self._cache_key(), lambda: conditional.CachedBody("text/html", self.render(template, **build()), status)
-        )
-        return HTMLResponse(found.body, status_code=found.status, headers=self.headers)
+        return self._cached(lambda: conditional.CachedBody("text/html", self.render(template, **build()), status))
 
     def json(self, model: BaseModel, status: int = 200) -> Response:
         return Response(model.model_dump_json(), status_code=status, media_type="application/json", headers=self.headers)
@@ -82,10 +80,12 @@ class PageView:
         """A JSON twin whose model `build` computes, reused like `page`."""
         if not self._cacheable:
             return self.json(build())
-        found = self.request.app.state.body_cache.get_or_render(
-            self._cache_key(), lambda: conditional.CachedBody("application/json", build().model_dump_json().encode())
-        )
-        return Response(found.body, media_type=found.media_type, headers=self.headers)
+        return self._cached(lambda: conditional.CachedBody("application/json", build().model_dump_json().encode()))
+
+    def _cached(self, render: Callable[[], conditional.CachedBody]) -> Response:
+        cache = self.request.app.state.body_cache
+        key = self._cache_key()
+        return conditional.encoded(self.request, cache, key, cache.get_or_render(key, render)).response(self.headers)
 
     def csv(self, rows: Iterable[str], filename: str) -> StreamingResponse:
         headers = {**self.headers, "Content-Disposition": f'attachment; filename="{filename}"'}

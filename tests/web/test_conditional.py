@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.statements import service
+from app.web import conditional
 from app.web.conditional import BodyCache, CachedBody, matches
 from tests.support import make_user, record, sign_in
 
@@ -77,6 +78,29 @@ def test_a_cached_page_is_answered_before_the_route_runs(client: TestClient, mon
     assert client.get("/matrix.json?topic=no-fly-zone").headers["content-type"] == "application/json" and twin.json()["topic"] == "no-fly-zone"
     fragment = client.get("/matrix?topic=no-fly-zone", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and fragment.headers["HX-Push-Url"]  # fragments still go through the route
+
+
+def test_a_cached_page_goes_out_gzipped_and_is_compressed_once(client: TestClient,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    compressed: list[int] = []
+    real = conditional.gzip.compress
+    monkeypatch.setattr(conditional.gzip, "compress", lambda data, *a, **k: compressed.append(len(data)) or real(data, *a, **k))
+    gz = {"Accept-Encoding": "gzip, deflate"}
+    plain = client.get("/matrix?topic=no-fly-zone", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and compressed == []
+    for _ in range(2):  # the cached page's first gzipped answer, then its kept copy
+        zipped = client.get("/matrix?topic=no-fly-zone", headers=gz)
+        assert zipped.headers["content-encoding"] == "gzip" and zipped.text == plain.text
+        assert zipped.headers["etag"] == plain.headers["etag"] and "Accept-Encoding" in zipped.headers["vary"]
+        assert int(zipped.headers["content-length"]) < len(plain.content) // 3
+    assert compressed == [len(plain.content)]
+    first = client.get("/statements?country=PL", headers=gz)  # rendered by its route, then compressed
+    again = client.get("/statements?country=PL", headers=gz)  # answered before the route
+    assert first.headers["content-encoding"] == again.headers["content-encoding"] == "gzip"
+    assert first.text == again.text == client.get("/statements?country=PL", headers={"Accept-Encoding": "identity"}).text
+    assert len(compressed) == 2
+    fragment = client.get("/statements", headers={"Accept-Encoding": "gzip", "HX-Request": "true"})
+    assert fragment.headers["content-encoding"] == "gzip" and "<html" not in fragment.text and fragment.headers["HX-Push-Url"]
 
 
 def test_an_anonymous_revalidation_is_answered_before_routing(client: TestClient, seeded_db: Database,
