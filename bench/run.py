@@ -136,6 +136,8 @@ class Bench:
         headers: dict[str, str] = {}
         if target.fresh:
             headers[FRESH_HEADER] = "1"
+        if target.gzip:
+            headers["Accept-Encoding"] = "gzip"
         with httpx.Client(base_url=server.base_url, timeout=60) as client:
             if target.conditional:
                 first = client.get(path)
@@ -144,6 +146,8 @@ class Bench:
                 if first.status_code == 200:
                     headers["If-None-Match"] = first.headers["etag"]
             response = client.get(path, headers=headers)
+        if target.gzip and response.status_code == 200 and response.headers.get("content-encoding") != "gzip":
+            raise BenchError(f"{target.label}: {path} answered without Content-Encoding: gzip to a client that accepts it")
         if response.status_code == target.expect:
             return str(response.status_code), headers
         if response.status_code == 404 and not target.yardstick and not self.plan.all_pages:

@@ -26,6 +26,7 @@ class Target:
     kind: str = "html"  # html or json: which Datasette figure a page is compared with
     fresh: bool = False  # bypass the app's body cache (bench/app.py), so every request renders
     conditional: bool = False  # send If-None-Match with the ETag the page answered with
+    gzip: bool = False  # send Accept-Encoding: gzip, as every browser does (wrk sends none)
     server: str = "app"  # app or datasette
     backends: tuple[str, ...] = (SQLITE, POSTGRESQL)
     yardstick: bool = False  # F and plaintext: benchmark-only, always present
@@ -53,6 +54,8 @@ PAGES: tuple[Target, ...] = (
     Target("plaintext", "Plaintext (async FastAPI endpoint)", lambda f: "/_bench/plaintext", yardstick=True, growth=False),
     Target("matrix-fresh", "Matrix, rendered fresh", lambda f: f"/matrix?{MATRIX_QUERY}", fresh=True),
     Target("matrix-repeated", "Matrix, repeated at the same data version", lambda f: f"/matrix?{MATRIX_QUERY}"),
+    Target("matrix-repeated-gzip", "Matrix, repeated, gzipped (as browsers ask)", lambda f: f"/matrix?{MATRIX_QUERY}",
+           gzip=True, backends=(SQLITE,), growth=False),
     Target("matrix-304", "Matrix, 304 (If-None-Match)", lambda f: f"/matrix?{MATRIX_QUERY}", expect=304, conditional=True),
     Target("history", "History page 1", lambda f: "/statements"),
     Target("history-deep", "Deep history page (keyset token; 500,000 rows down, or half the data)", lambda f: f"/statements?{urlencode({'after': f.deep_token})}"),
