@@ -264,7 +264,7 @@ class Bench:
         plan = self.plan
         read_paths = [
             record.results[(SQLITE, t.key)].path for t in PAGES
-            if t.server == "app" and not t.yardstick and not t.fresh and not t.conditional
+            if t.server == "app" and not t.yardstick and not t.fresh and not t.conditional and not t.gzip
             and (SQLITE, t.key) in record.results and record.results[(SQLITE, t.key)].measured
         ]
         try:
