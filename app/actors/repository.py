@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.actors.models import Actor, ActorAlias, ActorAliasWord, Office
+from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
 from app.statements.models import PUBLISHED, Statement
 
 
@@ -64,11 +66,51 @@ def add_office(session: Session, office: Office) -> Office:
     return office
 
 
-def who_spoke(session: Session, *, country_id: int) -> list[Actor]:
-    """Actors of a country with at least one published statement, with offices, by name."""
+@dataclass(frozen=True, slots=True)
+class SpeakerOffice:
+    title: str
+    rank: OfficeRank
+    started_on: date | None
+    ended_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """An actor as a country page lists them: plain values, read without ORM objects."""
+
+    id: int
+    name: str
+    slug: str
+    kind: ActorKind
+    offices: tuple[SpeakerOffice, ...]
+
+
+def who_spoke(session: Session, *, country_id: int) -> list[Speaker]:
+    """Actors of a country with at least one published statement, by name, with their offices in order held.
+
+    One joined query of plain rows: a large country has a hundred speakers, and loading them as ORM
+    objects with their offices was a fifth of its page's render.
+    """
     spoke = exists().where(Statement.actor_id == Actor.id, PUBLISHED)
-    query = select(Actor).where(Actor.country_id == country_id, spoke).options(selectinload(Actor.offices)).order_by(Actor.name)
-    return list(session.execute(query).scalars())
+    query = (
+        select(Actor.id, Actor.name, Actor.slug, Actor.kind, Office.title, Office.rank, Office.started_on, Office.ended_on)
+        .outerjoin(Office, Office.actor_id == Actor.id)
+        .where(Actor.country_id == country_id, spoke)
+        .order_by(Actor.name, Actor.id, Office.started_on, Office.id)
+    )
+    speakers: list[Speaker] = []
+    offices: list[SpeakerOffice] = []
+    current: tuple[int, str, str, ActorKind] | None = None
+    for actor_id, name, slug, kind, title, rank, started_on, ended_on in session.execute(query):
+        if current is None or current[0] != actor_id:
+            if current is not None:
+                speakers.append(Speaker(*current, tuple(offices)))
+            current, offices = (actor_id, name, slug, kind), []
+        if title is not None:
+            offices.append(SpeakerOffice(title, rank, started_on, ended_on))
+    if current is not None:
+        speakers.append(Speaker(*current, tuple(offices)))
+    return speakers
 
 
 def _after_prefix(prefix: str) -> str:

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.actors import repository as actors_repository
-from app.actors.models import Actor
 from app.countries.models import Country
 from app.stances import repository as stances_repository
 from app.stances import scoring
@@ -94,7 +93,7 @@ def timeline(*, session: Session, country: Country, topic: Topic, as_of: date) -
     return CountryTimeline(topic, chart, months, scores, len(marks), rows[-1].total)
 
 
-def speakers(*, session: Session, country: Country) -> list[Actor]:
+def speakers(*, session: Session, country: Country) -> list[actors_repository.Speaker]:
     """The actors of the country with a published statement, with their offices."""
     return actors_repository.who_spoke(session, country_id=country.id)
 
