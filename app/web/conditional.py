@@ -65,7 +65,7 @@ def encoded(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], 
     Every browser does. Compressing a 150 kB matrix page costs more than serving it from the cache, so
     a cached page without its compressed copy would be compressed again on every request.
     """
-    if found.encoding is not None or len(found.body) < GZIP_MINIMUM_SIZE or not accepts_gzip(request):
+    if len(found.body) < GZIP_MINIMUM_SIZE or not accepts_gzip(request):
         return found
     return cache.get_or_render(
         (*key, "gzip"),
