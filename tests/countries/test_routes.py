@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi.testclient import TestClient
 
 from tests.support import soup
@@ -36,6 +38,24 @@ def test_the_timeline_chart_has_a_point_per_statement(shared_client: TestClient)
     assert svg.select_one("path.chart__line")["d"].startswith("M")  # type: ignore[index]
     table = page.select("details.chart-data tbody tr")
     assert table and table[0].get_text(" ", strip=True).startswith("Jul 2024")
+
+
+def test_each_chart_point_is_labelled_with_who_when_the_stance_and_the_words(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/PL?topic=intercept-over-ukraine").text)
+    cards = {a["href"]: a.find_parent("article") for a in page.select("article.statement .statement__meta a")}
+    points = page.select("figure.chart a.chart__point-link")
+    assert points
+    for point in points:
+        card = cards[point["href"]]
+        said_on = date.fromisoformat(card.select_one("time")["datetime"])
+        who = card.select_one(".statement__who a").get_text()
+        stance = card.select_one(".statement__stance .stance").get_text().replace("\u2212", "-")
+        quote = card.select_one(".statement__quote").get_text().strip("\u201c\u201d")
+        label = point.select_one("circle title").get_text()
+        head = f"{who}, {said_on.day:02d} {said_on:%b} {said_on.year}: {int(stance):+d}. "
+        assert label.startswith(head), (label, head)
+        words = label.removeprefix(head)
+        assert words == quote if len(quote) <= 120 else (words.endswith("\u2026") and quote.startswith(words[:-1]))
 
 
 def test_a_country_with_no_statement_says_so(shared_client: TestClient) -> None:
