@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import NamedTuple
 
@@ -154,9 +155,9 @@ def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], mo
 class _Month:
     """What every cell of a month column shares, formatted once per grid."""
 
-    month: date
     text: str  # 'Sep 2024'
-    key: str  # '2024-09'
+    href_end: str  # after '/cell/PL/': '2024-09', the query, and the opening of the text alternative
+    said: str  # between the country's name and what it said: ', Sep 2024: '
 
 
 # Keyed by the band's text as stored: converting each row's band to the enum costs more than the cell.
@@ -172,6 +173,11 @@ _MARKS = {(False, False): "", (True, False): " " + str(escape(DIVIDED_MARK)), (F
           (True, True): " " + str(escape(DIVIDED_MARK)) + CONDITIONAL_MARK}
 _NOTES = {(False, False): "", (True, False): "; officials divided", (False, True): "; condition attached",
           (True, True): "; officials divided; condition attached"}
+
+
+def _column(month: date, link_query: str) -> _Month:
+    text, key = f"{month:%b %Y}", f"{month:%Y-%m}"
+    return _Month(text, f'{key}{link_query}" aria-label="', f", {text}: ")
 
 
 def _signed(score: float) -> str:
@@ -192,6 +198,17 @@ def _carried(row: ScoreRow) -> _Carried:
     said = (f"{row.band}, {_signed(row.score)}; {counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
             f"carried forward from {row.month:%b %Y}")
     return _Carried(_BAND_CLASS[row.band] + " k", said, f"{_BAND_SYMBOL[row.band]}<small>{counted}{_MARKS[notes]}</small>")
+
+
+@lru_cache(maxsize=4096)
+def _own_pieces(band: str, counted: int, divided: bool, conditional: bool) -> tuple[str, str]:
+    """A cell with its own row: its opening tag, and everything after its score (the few combinations
+    of band, count and notes are shared by most cells of every matrix, so each is formatted once)."""
+    notes = (bool(divided), bool(conditional))
+    return (
+        f'<td class="{_BAND_CLASS[band]}">',
+        f'; {counted} statement{"" if counted == 1 else "s"}{_NOTES[notes]}.">{_BAND_SYMBOL[band]}<small>{counted}{_MARKS[notes]}</small></a></td>',
+    )
 
 
 def _cells_html(country: CountryRef, line: Sequence[Found], months: Sequence[_Month], link_query: str) -> Markup:
@@ -215,16 +232,14 @@ def _cells_html(country: CountryRef, line: Sequence[Found], months: Sequence[_Mo
         if type(found) is Carried:
             if found.row is not carried_row:
                 carried_row, carried = found.row, _carried(found.row)
-            parts.append(f'<td class="{carried.css}">{link_base}{month.key}{link_query}" aria-label="{name}, {month.text}: '
-                         f'{carried.said}.">{carried.inner}</a></td>')
+            parts.append(f'<td class="{carried.css}">{link_base}{month.href_end}{name}{month.said}{carried.said}.">{carried.inner}</a></td>')
             continue
-        # A month's own row (every cell, once statements are dense): formatted in one go.
-        band, counted, notes = found.band, found.counted, (found.divided, found.conditional)  # type: ignore[union-attr]
-        parts.append(
-            f'<td class="{_BAND_CLASS[band]}">{link_base}{month.key}{link_query}" aria-label="{name}, {month.text}: {band}, '
-            f'{_signed(found.score)}; {counted} statement{"" if counted == 1 else "s"}{_NOTES[notes]}.">'  # type: ignore[union-attr]
-            f'{_BAND_SYMBOL[band]}<small>{counted}{_MARKS[notes]}</small></a></td>'
-        )
+        # A month's own row (every cell, once statements are dense): formatted in one go, from pieces
+        # made once per column and per combination of band, count and notes.
+        band, score = found.band, found.score  # type: ignore[union-attr]
+        pieces = _own_pieces(band, found.counted, found.divided, found.conditional)  # type: ignore[union-attr]
+        sign = "+" if score > 0.005 else MINUS if score < -0.005 else ""
+        parts.append(f'{pieces[0]}{link_base}{month.href_end}{name}{month.said}{band}, {sign}{abs(score):.2f}{pieces[1]}')
     return Markup("".join(parts))
 
 
@@ -240,9 +255,9 @@ def build(
 ) -> Grid:
     """The whole grid: member states (neighbours first, or by stance), then NATO and Ukraine apart."""
     lines = series_by_country(rows, carry_in, months)
-    columns = [_Month(m, f"{m:%b %Y}", f"{m:%Y-%m}") for m in months]
     link_params = {"topic": None if topic == DEFAULT_TOPIC else topic, "as_of": query.get("as_of")}
     link_query = str(escape("?" + query_string(link_params))) if any(link_params.values()) else ""
+    columns = [_column(month, link_query) for month in months]
     grid = Grid(months=list(months))
     for country in countries:
         line = lines.get(country.id) or [None] * len(months)
