@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -18,10 +18,12 @@ from app.statements.rules import latest_allowed_date
 from app.system import repository as system_repository
 from app.topics import repository as topics_repository
 from app.topics.models import DEFAULT_TOPIC, Topic
+from app.topics.repository import TopicChoice
 from app.web import params
 from app.web.errors import BadQuery
 
 SeriesKey = tuple[int, int]  # (country_id, topic_id)
+AnyTopic = TypeVar("AnyTopic", Topic, TopicChoice)
 _BATCH = 2000
 
 
@@ -96,14 +98,14 @@ DEFAULT_MONTHS = 24
 class MatrixQuery:
     """A validated matrix request; `params` is its canonical query, for shareable URLs."""
 
-    topic: Topic
+    topic: TopicChoice
     first_month: date
     last_month: date
     order: str
     as_of: date | None
     cell: tuple[str, date] | None
     explicit_range: bool
-    topics: list[Topic] = field(default_factory=list, compare=False)  # every topic, for the page's topic menu
+    topics: tuple[TopicChoice, ...] = field(default=(), compare=False)  # every topic, for the page's topic menu
 
     @property
     def months(self) -> list[date]:
@@ -139,7 +141,7 @@ def parse_matrix_query(
     cell: str | None = None,
 ) -> MatrixQuery:
     """Check a matrix request's parameters; BadQuery names the first one that can't be used."""
-    topics = topics_repository.all_topics(session)
+    topics = topics_repository.choices(session)
     chosen = choose_topic(topics, topic)
     this_month = scoring.month_start(latest_allowed_date())
     as_of_day = params.parse_day(as_of, "as_of")
@@ -184,7 +186,7 @@ def find_topic(session: Session, slug: str | None) -> Topic:
     return choose_topic(topics_repository.all_topics(session), slug)
 
 
-def choose_topic(topics: list[Topic], slug: str | None) -> Topic:
+def choose_topic(topics: Sequence[AnyTopic], slug: str | None) -> AnyTopic:
     """The topic a query parameter names, among every topic (the main question when absent)."""
     wanted = (slug or DEFAULT_TOPIC).strip()
     for topic in topics:

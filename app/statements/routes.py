@@ -12,12 +12,12 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.countries import repository as countries_repository
 from app.deps import View
 from app.interchange.codec import spreadsheet_safe
 from app.revisions import diff
 from app.revisions import repository as revisions_repository
 from app.stances import scoring
+from app.stances import service as stances_service
 from app.statements import filters as history_filters
 from app.statements import paging, repository
 from app.statements import service as statements_service
@@ -143,7 +143,7 @@ def history_page(view: View, country: Countries = [], actor: ActorParam = None, 
             **_page_links("/statements", found, page),
         }
         if not view.htmx:
-            values |= {"topics": topics_repository.all_topics(view.session), "countries": countries_repository.all_countries(view.session)}
+            values |= {"topics": topics_repository.choices(view.session), "countries": stances_service.country_refs(view.session)}
         return values
 
     if view.htmx:

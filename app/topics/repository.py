@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db import per_data_version
 from app.topics.models import Topic
 
 
 def all_topics(session: Session) -> list[Topic]:
     return list(session.execute(select(Topic).order_by(Topic.position, Topic.slug)).scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class TopicChoice:
+    """A topic as menus and page headings show it: plain values, shared by every request at one data version."""
+
+    id: int
+    slug: str
+    title: str
+    question: str
+    is_context: bool
+
+
+_CHOICES = select(Topic.id, Topic.slug, Topic.title, Topic.question, Topic.is_context).order_by(Topic.position, Topic.slug)
+
+
+def choices(session: Session) -> tuple[TopicChoice, ...]:
+    """Every topic in menu order, read once per data version (adding or rewording a topic bumps it)."""
+    return per_data_version(session, "topic_choices",
+                            lambda: tuple(TopicChoice(*row) for row in session.connection().execute(_CHOICES)))
 
 
 def by_slug(session: Session) -> dict[str, Topic]:
