@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -23,17 +23,28 @@ class DataStamp:
     synthetic_note: str | None
 
 
-_STAMP = select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note).where(
-    AppState.id == STATE_ID
-)
+# Every page reads this first, so it goes to the driver's cursor, in the session's transaction:
+# SQLAlchemy's execute path (compiled-statement cache, result object, row processing) costs more
+# than the query. The one value a type would convert is the timestamp, done here as UTCDateTime
+# would (SQLite keeps it as text, PostgreSQL returns it timezone-aware).
+_STAMP_SQL = f"SELECT data_version, changed_at, synthetic, synthetic_note FROM app_state WHERE id = {STATE_ID:d}"
+
+
+def _utc(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def data_stamp(session: Session) -> DataStamp:
     """The data version and when it last changed: what ETag and Last-Modified are made of."""
-    # Every page reads this first: a plain Core read on the session's connection, no ORM processing.
-    row = session.connection().execute(_STAMP).one()
-    session.info[STAMPED_VERSION] = row.data_version  # what per_data_version keys this transaction's reads by
-    return DataStamp(row.data_version, row.changed_at, row.synthetic, row.synthetic_note)
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_STAMP_SQL)
+        version, changed_at, synthetic, note = cursor.fetchone()
+    finally:
+        cursor.close()
+    session.info[STAMPED_VERSION] = version  # what per_data_version keys this transaction's reads by
+    return DataStamp(version, _utc(changed_at), bool(synthetic), note)
 
 
 _BUMP = (
