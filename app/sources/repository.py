@@ -31,5 +31,6 @@ def get_by_url(session: Session, url: str) -> Source | None:
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    result = session.execute(insert(Source).returning(Source.id, sort_by_parameter_order=True), list(rows))
+    # Core, as statements are inserted: the ORM's bulk insert adds only its cost.
+    result = session.connection().execute(insert(Source).returning(Source.id, sort_by_parameter_order=True), list(rows))
     return list(result.scalars())

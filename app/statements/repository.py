@@ -78,7 +78,7 @@ def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
 
 def link_sources(session: Session, links: Sequence[dict[str, Any]]) -> None:
     if links:
-        session.execute(insert(StatementSource), list(links))
+        session.connection().execute(insert(StatementSource), list(links))  # Core, as insert_many
 
 
 def load_full(session: Session, ids: Sequence[int]) -> list[Statement]:
