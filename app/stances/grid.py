@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
@@ -207,7 +207,8 @@ def _own_pieces(band: str, counted: int, divided: bool, conditional: bool) -> tu
     notes = (bool(divided), bool(conditional))
     return (
         f'<td class="{_BAND_CLASS[band]}">',
-        f'; {counted} statement{"" if counted == 1 else "s"}{_NOTES[notes]}.">{_BAND_SYMBOL[band]}<small>{counted}{_MARKS[notes]}</small></a></td>',
+        f'; {counted} statement{"" if counted == 1 else "s"}{_NOTES[notes]}.">'
+        f'{_BAND_SYMBOL[band]}<small>{counted}{_MARKS[notes]}</small></a></td>',
     )
 
 
@@ -232,13 +233,14 @@ def _cells_html(country: CountryRef, line: Sequence[Found], months: Sequence[_Mo
         if type(found) is Carried:
             if found.row is not carried_row:
                 carried_row, carried = found.row, _carried(found.row)
-            parts.append(f'<td class="{carried.css}">{link_base}{month.href_end}{name}{month.said}{carried.said}.">{carried.inner}</a></td>')
+            parts.append(f'<td class="{carried.css}">{link_base}{month.href_end}{name}{month.said}{carried.said}.">'
+                         f'{carried.inner}</a></td>')
             continue
         # A month's own row (every cell, once statements are dense): formatted in one go, from pieces
         # made once per column and per combination of band, count and notes.
         band, score = found.band, found.score  # type: ignore[union-attr]
         pieces = _own_pieces(band, found.counted, found.divided, found.conditional)  # type: ignore[union-attr]
-        sign = "+" if score > 0.005 else MINUS if score < -0.005 else ""
+        sign = "+" if score > 0.005 else MINUS if score < -0.005 else ""  # _signed's rule, without a call per cell
         parts.append(f'{pieces[0]}{link_base}{month.href_end}{name}{month.said}{band}, {sign}{abs(score):.2f}{pieces[1]}')
     return Markup("".join(parts))
 

@@ -18,12 +18,11 @@ from app.statements.rules import latest_allowed_date
 from app.system import repository as system_repository
 from app.topics import repository as topics_repository
 from app.topics.models import DEFAULT_TOPIC, Topic
-from app.topics.repository import TopicChoice
 from app.web import params
 from app.web.errors import BadQuery
 
 SeriesKey = tuple[int, int]  # (country_id, topic_id)
-AnyTopic = TypeVar("AnyTopic", Topic, TopicChoice)
+AnyTopic = TypeVar("AnyTopic", Topic, topics_repository.TopicChoice)
 _BATCH = 2000
 
 
@@ -98,14 +97,14 @@ DEFAULT_MONTHS = 24
 class MatrixQuery:
     """A validated matrix request; `params` is its canonical query, for shareable URLs."""
 
-    topic: TopicChoice
+    topic: topics_repository.TopicChoice
     first_month: date
     last_month: date
     order: str
     as_of: date | None
     cell: tuple[str, date] | None
     explicit_range: bool
-    topics: tuple[TopicChoice, ...] = field(default=(), compare=False)  # every topic, for the page's topic menu
+    topics: tuple[topics_repository.TopicChoice, ...] = field(default=(), compare=False)  # every topic, for the page's topic menu
 
     @property
     def months(self) -> list[date]:

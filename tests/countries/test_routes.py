@@ -55,7 +55,7 @@ def test_each_chart_point_is_labelled_with_who_when_the_stance_and_the_words(sha
         head = f"{who}, {said_on.day:02d} {said_on:%b} {said_on.year}: {int(stance):+d}. "
         assert label.startswith(head), (label, head)
         words = label.removeprefix(head)
-        assert words == quote if len(quote) <= 120 else (words.endswith("\u2026") and quote.startswith(words[:-1]))
+        assert (words == quote) if len(quote) <= 120 else (words.endswith("\u2026") and quote.startswith(words[:-1]))
 
 
 def test_a_country_with_no_statement_says_so(shared_client: TestClient) -> None:
