@@ -15,7 +15,7 @@ from app.stances import service as stances_service
 from app.statements import repository as statements_repository
 from app.statements.rules import latest_allowed_date
 from app.topics import repository as topics_repository
-from app.topics.models import Topic
+from app.topics.repository import TopicChoice
 from app.web import charts
 
 CHART_MONTHS = 24
@@ -26,7 +26,7 @@ CHART_POINTS = 200
 class TopicPosition:
     """A country's position on one topic on a date: what its page shows beside the topic."""
 
-    topic: Topic
+    topic: TopicChoice
     month: date  # the matrix cell holding this position (its evidence link)
     band: str | None  # None: no statement on record
     score: float | None = None
@@ -41,7 +41,7 @@ class TopicPosition:
 
 @dataclass(frozen=True, slots=True)
 class CountryTimeline:
-    topic: Topic
+    topic: TopicChoice
     chart: charts.Chart | None
     months: list[date]
     scores: list[tuple[float | None, bool]]
@@ -53,7 +53,7 @@ def positions(*, session: Session, country: Country, as_of: date | None) -> list
     """The country's position on each topic today (from its stored rows), or as of a past date."""
     month = scoring.month_start(as_of or today())
     found = []
-    for topic in topics_repository.all_topics(session):
+    for topic in topics_repository.choices(session):
         if as_of is None or as_of == scoring.month_end(as_of):
             # No statement is dated after today, so the latest stored row is the position now.
             row = stances_repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=month)
@@ -69,7 +69,7 @@ def positions(*, session: Session, country: Country, as_of: date | None) -> list
     return found
 
 
-def timeline(*, session: Session, country: Country, topic: Topic, as_of: date) -> CountryTimeline:
+def timeline(*, session: Session, country: Country, topic: TopicChoice, as_of: date) -> CountryTimeline:
     """Monthly scores (stored rows, carried forward) and statements as points, up to `as_of`.
 
     Like the matrix, the window ends at the month of the latest statement on record (or `as_of`).

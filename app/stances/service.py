@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -17,12 +17,12 @@ from app.stances import grid, repository, scoring
 from app.statements.rules import latest_allowed_date
 from app.system import repository as system_repository
 from app.topics import repository as topics_repository
-from app.topics.models import DEFAULT_TOPIC, Topic
+from app.topics.models import DEFAULT_TOPIC
+from app.topics.repository import TopicChoice
 from app.web import params
 from app.web.errors import BadQuery
 
 SeriesKey = tuple[int, int]  # (country_id, topic_id)
-AnyTopic = TypeVar("AnyTopic", Topic, topics_repository.TopicChoice)
 _BATCH = 2000
 
 
@@ -97,14 +97,14 @@ DEFAULT_MONTHS = 24
 class MatrixQuery:
     """A validated matrix request; `params` is its canonical query, for shareable URLs."""
 
-    topic: topics_repository.TopicChoice
+    topic: TopicChoice
     first_month: date
     last_month: date
     order: str
     as_of: date | None
     cell: tuple[str, date] | None
     explicit_range: bool
-    topics: tuple[topics_repository.TopicChoice, ...] = field(default=(), compare=False)  # every topic, for the page's topic menu
+    topics: tuple[TopicChoice, ...] = field(default=(), compare=False)  # every topic, for the page's topic menu
 
     @property
     def months(self) -> list[date]:
@@ -180,12 +180,12 @@ def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:
     return country.code, parsed
 
 
-def find_topic(session: Session, slug: str | None) -> Topic:
+def find_topic(session: Session, slug: str | None) -> TopicChoice:
     """The topic named by a query parameter (the main question when absent)."""
-    return choose_topic(topics_repository.all_topics(session), slug)
+    return choose_topic(topics_repository.choices(session), slug)
 
 
-def choose_topic(topics: Sequence[AnyTopic], slug: str | None) -> AnyTopic:
+def choose_topic(topics: Sequence[TopicChoice], slug: str | None) -> TopicChoice:
     """The topic a query parameter names, among every topic (the main question when absent)."""
     wanted = (slug or DEFAULT_TOPIC).strip()
     for topic in topics:
@@ -247,7 +247,7 @@ class CellEvidence:
     """Why a cell shows what it shows: the counted statements, each with its weights."""
 
     country: Country
-    topic: Topic
+    topic: TopicChoice
     month: date
     as_of: date
     cell: scoring.CellScore | None
@@ -255,7 +255,7 @@ class CellEvidence:
     weighed: list[scoring.Weighed]
 
 
-def cell_evidence(*, session: Session, topic: Topic, country: Country, month: date, as_of: date | None = None) -> CellEvidence:
+def cell_evidence(*, session: Session, topic: TopicChoice, country: Country, month: date, as_of: date | None = None) -> CellEvidence:
     """The statements behind one matrix cell, with the weights the rule gave them."""
     cell_date = scoring.month_end(month)
     if as_of is not None and as_of < cell_date:
