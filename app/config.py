@@ -74,6 +74,13 @@ class Settings(BaseSettings):
             "request then waits longer for its turn."
         ),
     )
+    requests_in_flight: int | None = Field(
+        default=None, ge=1, le=1024,
+        description=(
+            "Requests a worker works on at once; the rest wait their turn without holding a database "
+            "connection. Unset: twice the threads. The connection pool holds two per request."
+        ),
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="uvicorn's log level for `intercept-watch serve`."
     )
@@ -89,6 +96,13 @@ class Settings(BaseSettings):
         if self.threads is not None:
             return self.threads
         return THREADS_PER_CORE * usable_cores()
+
+    @property
+    def in_flight_limit(self) -> int:
+        """`requests_in_flight`, or twice the threads: enough that a thread never waits for work."""
+        if self.requests_in_flight is not None:
+            return self.requests_in_flight
+        return 2 * self.thread_count
 
     @cached_property
     def dialect(self) -> str:

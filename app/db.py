@@ -100,6 +100,8 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        else:  # one connection per thread (SingletonThreadPool), which has no overflow to size
+            kwargs.pop("max_overflow", None)
         engine = create_engine(url, **kwargs)
         _prepare_sqlite(engine)
         return engine

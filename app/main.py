@@ -28,6 +28,7 @@ from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.topics import routes as topics_routes
 from app.web import errors
+from app.web.admission import AdmissionMiddleware
 from app.web.conditional import GZIP_LEVEL, GZIP_MINIMUM_SIZE, BodyCache, NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
 from app.web.security import SecurityHeadersMiddleware
@@ -59,7 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database.from_url(settings.database_url)
+        # Two connections for each request let in at once (app/web/admission.py): its read session,
+        # and a write while it saves. A thread then never waits for a connection another request holds.
+        in_flight = settings.in_flight_limit
+        database = Database.from_url(settings.database_url, pool_size=in_flight, max_overflow=in_flight)
         with database.write() as session:
             secret = system_repository.ensure_secret(session)
         app.state.db = database
@@ -89,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.build = build_token()
     app.state.body_cache = BodyCache(settings.page_cache_mb * 1024 * 1024)
     errors.install(app)
-    # The last added runs first: headers on every answer, early 304s, cross-site refusals, activity.
+    # The last added runs first: admission, headers on every answer, early 304s, cross-site refusals, activity.
     app.add_middleware(ActivityMiddleware)
     # Pages such as the matrix are a few hundred kilobytes of HTML; browsers get them gzipped.
     # Cached pages keep their gzipped copy (conditional.encoded), which this passes through as it is.
@@ -98,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # An anonymous reader's revalidation is answered here, before routing, with the headers added.
     app.add_middleware(NotModifiedMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost of ours: only so many requests work at once, and the rest wait here holding nothing.
+    app.add_middleware(AdmissionMiddleware, limit=settings.in_flight_limit)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
     app.include_router(stances_routes.router)
     app.include_router(countries_routes.router)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from functools import cache
 from itertools import groupby
 from typing import Any
 
+import uvicorn
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.db import Database
 from app.interchange.schemas import StatementRecord
+from app.main import create_app
 from app.stances import repository as stances_repository
 from app.stances import scoring
 from app.stances.models import StanceScore
@@ -217,3 +223,30 @@ def store_xss_statements(database: Database) -> list[int]:
             statement, _ = service.create(session=session, record=StatementRecord.model_validate(values), via="test")
             ids.append(statement.id)
     return ids
+
+
+class LiveServer:
+    """The real app under uvicorn in a background thread, on a free loopback port."""
+
+    def __init__(self, settings: Settings) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.web.errors import error_response
+from app.web.errors import error_page
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM_FIELD = "csrf_token"
@@ -129,7 +129,7 @@ class CrossSiteMiddleware:
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
             reason = cross_site_refusal(scope)
             if reason is not None:
-                response = error_response(Request(scope), 403, reason, headers={"Cache-Control": "no-store"})
+                response = await error_page(Request(scope), 403, reason, headers={"Cache-Control": "no-store"})
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.system import repository as system_repository
@@ -134,6 +135,18 @@ def error_response(request: Request, status: int, message: str, errors: list[Fie
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
+async def error_page(request: Request, status: int, message: str, errors: list[FieldError] | None = None,
+                     headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
+    """`error_response` for code on the event loop: a full page reads the data stamp in a thread.
+
+    That read may wait for a pooled connection, and waiting on the event loop would stop every
+    other request, including the ones that would give a connection back.
+    """
+    if wants_json(request) or is_htmx(request):  # no stamp to read
+        return error_response(request, status, message, errors, headers, details)
+    return await run_in_threadpool(error_response, request, status, message, errors, headers, details)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on the app."""
 
@@ -147,13 +160,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def _user_error(request: Request, exc: UserError) -> Response:
-        return error_response(request, exc.status, exc.message, exc.errors, details=exc.details)
+        return await error_page(request, exc.status, exc.message, exc.errors, details=exc.details)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Response:
         if exc.bearer or wants_json(request):
             challenge = {"WWW-Authenticate": 'Bearer realm="intercept-watch"'}
-            return error_response(request, 401, exc.message, headers=challenge)
+            return await error_page(request, 401, exc.message, headers=challenge)
         if is_htmx(request):  # htmx swaps no 4xx: send the whole page to sign in, back to where it was
             current = urlsplit(request.headers.get("hx-current-url", ""))
             back = current.path + (f"?{current.query}" if current.query else "") if current.path else None
@@ -161,7 +174,7 @@ def install(app: FastAPI) -> None:
         if request.method in ("GET", "HEAD"):
             path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return redirect(request, sign_in_url(path))
-        return error_response(request, 401, exc.message)
+        return await error_page(request, 401, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -171,19 +184,19 @@ def install(app: FastAPI) -> None:
             errors.append(FieldError(".".join(location) or "request", str(item.get("msg", "is not valid")).removeprefix("Value error, ")))
         status = 404 if any(item.get("loc", ("",))[0] == "path" for item in exc.errors()) else 422
         message = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        return error_response(request, status, message, errors)
+        return await error_page(request, status, message, errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
         if exc.status_code == 404 and exc.detail == "Not Found":
             message = f"There is no page at {request.url.path}."
-        return error_response(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+        return await error_page(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _server_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        response = error_response(request, 500, "The error has been logged. Please try again, or go back to the matrix.")
+        response = await error_page(request, 500, "The error has been logged. Please try again, or go back to the matrix.")
         # The 500 answer is built outside the middleware stack, so it gets the headers here.
         response.headers.update(security.header_dict())
         return response

@@ -7,17 +7,12 @@ Without Chromium at /usr/bin/chromium these tests skip with the reason, unless I
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-
-from app.main import create_app
 from tests.conftest import DatabaseFactory, settings_for
+from tests.support import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,37 +21,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-class LiveServer:
-    """The real app under uvicorn in a background thread, on a free loopback port."""
-
-    def __init__(self, database_url: str) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        config = uvicorn.Config(create_app(settings_for(database_url)), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-
-
 @pytest.fixture(scope="module")
 def live_server(factories: dict[str, DatabaseFactory]) -> Iterator[LiveServer]:
     """The seeded app, served for a module of browser tests (each module gets its own database)."""
-    with LiveServer(factories["sqlite"].create("seeded")) as server:
+    with LiveServer(settings_for(factories["sqlite"].create("seeded"))) as server:
         yield server
 
 

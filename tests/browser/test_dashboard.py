@@ -8,7 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ConsoleWatch, LiveServer
+from tests.browser.conftest import ConsoleWatch
+from tests.support import LiveServer
 
 POLAND_ROW = "table.matrix tr:has(th a[href^='/countries/PL'])"
 

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.db import Database
-from tests.browser.conftest import ConsoleWatch, LiveServer
-from tests.conftest import DatabaseFactory
-from tests.support import PASSWORD, XSS_PAYLOADS, make_user, store_xss_statements
+from tests.browser.conftest import ConsoleWatch
+from tests.conftest import DatabaseFactory, settings_for
+from tests.support import PASSWORD, XSS_PAYLOADS, LiveServer, make_user, store_xss_statements
 
 POLAND_ROW = "table.matrix tr:has(th a[href^='/countries/PL'])"
 QUOTE = "If a Russian drone is heading for Polish territory, we will shoot it down over Ukraine."
@@ -31,7 +31,7 @@ def site(factories: dict[str, DatabaseFactory]) -> Iterator[Site]:
     url = factories["sqlite"].create("seeded")
     database = Database.from_url(url)
     make_user(database, "editor@example.org")
-    with LiveServer(url) as server:
+    with LiveServer(settings_for(url)) as server:
         yield Site(server, database)
     database.dispose()
 

@@ -21,9 +21,8 @@ from app.accounts import service as accounts_service
 from app.actors.models import Actor
 from app.db import Database
 from app.statements.models import Statement
-from tests.browser.conftest import LiveServer
-from tests.conftest import DatabaseFactory
-from tests.support import assert_scores_match_rebuild, make_user
+from tests.conftest import DatabaseFactory, settings_for
+from tests.support import LiveServer, assert_scores_match_rebuild, make_user
 
 THREADS = 20
 PER_THREAD = 25
@@ -63,7 +62,7 @@ def test_concurrent_submissions_are_each_stored_exactly_once(dialect: str, facto
         failures: list[str] = []
         lock = threading.Lock()
 
-        with LiveServer(url) as server:
+        with LiveServer(settings_for(url)) as server:
             def write(thread: int) -> None:
                 rng = random.Random(thread)
                 headers = {"Authorization": f"Bearer {tokens[thread % len(tokens)]}"}

@@ -1,0 +1,95 @@
+"""app/web/admission.py: a burst of requests larger than the connection pool is answered, in full, through real HTTP.
+
+Each page request holds its read session's connection from its first thread hop to its last, so
+without the limit a burst of distinct pages on one thread fills the pool, and the thread then waits
+for a connection that only a request waiting for that thread can give back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from app.config import Settings
+from app.countries.models import Country
+from app.db import Database
+from app.statements.models import Statement
+from app.web.admission import AdmissionMiddleware
+from tests.conftest import TEST_SECRET, DatabaseFactory
+from tests.support import LiveServer, soup
+
+BURST_SECONDS = 20  # a deadlocked worker answers nothing in this time (its pool waits 30 s before failing)
+
+
+def _pages(url: str) -> list[str]:
+    """Distinct pages, so none is answered from the page cache before it takes its connection."""
+    database = Database.from_url(url)
+    try:
+        with database.read_session() as session:
+            codes = session.scalars(select(Country.code).order_by(Country.code)).all()
+            ids = session.scalars(select(Statement.id).order_by(Statement.id)).all()
+    finally:
+        database.dispose()
+    return [f"/countries/{code}" for code in codes] + [f"/statements/{number}" for number in ids]
+
+
+async def _burst(base_url: str, paths: list[str]) -> list[httpx.Response]:
+    async with httpx.AsyncClient(base_url=base_url, timeout=BURST_SECONDS,
+                                 limits=httpx.Limits(max_connections=len(paths))) as client:
+        return list(await asyncio.gather(*(client.get(path) for path in paths)))
+
+
+def test_a_burst_larger_than_the_pool_is_answered_in_full(dialect: str, factories: dict[str, DatabaseFactory]) -> None:
+    url = factories[dialect].create("seeded")
+    paths = _pages(url)
+    settings = Settings(database_url=url, secret_key=TEST_SECRET, threads=1)
+    assert len(paths) > 4 * settings.in_flight_limit  # far more requests than the pool's connections
+    with LiveServer(settings) as server:
+        answers = asyncio.run(_burst(server.url, paths))
+    assert [answer.status_code for answer in answers] == [200] * len(paths)
+    headings = [soup(answer.text).select_one("h1") for answer in answers]
+    assert all(heading is not None and heading.get_text(strip=True) for heading in headings)
+
+
+def test_the_limit_follows_the_threads_unless_set() -> None:
+    assert Settings(threads=3).in_flight_limit == 6
+    assert Settings(threads=3, requests_in_flight=5).in_flight_limit == 5
+
+
+async def _probe_app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    _probe_app.inside += 1
+    _probe_app.most = max(_probe_app.most, _probe_app.inside)
+    await asyncio.sleep(0.01)
+    _probe_app.inside -= 1
+    await send({"type": "http.response.start", "status": 204, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+def test_no_more_than_the_limit_are_inside_at_once_and_static_files_pass() -> None:
+    _probe_app.inside = _probe_app.most = 0  # type: ignore[attr-defined]
+    middleware = AdmissionMiddleware(_probe_app, limit=3)
+
+    async def request(path: str) -> None:
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, object]) -> None:
+            return None
+
+        await middleware({"type": "http", "path": path, "method": "GET", "headers": []}, receive, send)
+
+    async def main() -> tuple[int, int]:
+        await asyncio.gather(*(request(f"/statements/{number}") for number in range(12)))
+        pages = _probe_app.most  # type: ignore[attr-defined]
+        _probe_app.most = 0  # type: ignore[attr-defined]
+        await asyncio.gather(*(request(f"/static/file{number}.css") for number in range(12)))
+        return pages, _probe_app.most  # type: ignore[attr-defined]
+
+    pages, static = asyncio.run(main())
+    assert pages == 3
+    assert static == 12
+    with pytest.raises(ValueError):
+        AdmissionMiddleware(_probe_app, limit=0)
