@@ -4,6 +4,9 @@
 - F, `/_bench/fortunes`: a minimal page in the same stack (the app's session dependency, SQLAlchemy,
   one SQL query on the same database, a small Jinja2 template), the yardstick pages are measured against;
 - `/_bench/plaintext`: "Hello, World!" from an async FastAPI endpoint, the yardstick for F;
+- `POST /_bench/form-floor`: the add-statement form's request without the save (the session, the CSRF
+  check, the form read and validated as the real route reads it, the redirect), so the mixed load can
+  show what 300 POSTs a second cost the readers before any statement is written;
 - `/_bench/body-cache`: how often the app's body cache has hit, missed or been bypassed since the start;
 - requests carrying `X-Bench-Fresh: 1` bypass the body cache, so "matrix rendered fresh" renders
   every time while the rest of the request (ETag, data stamp, session) runs as usual.
@@ -18,18 +21,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
-from app.deps import read_session
+from app.deps import EditorUser, SessionDep, read_session
 from app.main import create_app
 from app.statements.models import Statement
+from app.statements.schemas import StatementForm
 from app.web.conditional import BodyCache
+from app.web.htmx import redirect
 from app.web.templating import make_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -122,6 +127,12 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
     @router.get("/plaintext", response_class=PlainTextResponse)
     async def plaintext() -> PlainTextResponse:
         return PlainTextResponse("Hello, World!")
+
+    @router.post("/form-floor")
+    def form_floor(request: Request, user: EditorUser, session: SessionDep,
+                   form: Annotated[StatementForm, Form()]) -> Response:
+        """The add-statement route's signature (app.statements.editing.create_statement) and its answer, without the save."""
+        return redirect(request, "/statements?saved=new")
 
     @router.get("/body-cache")
     async def body_cache(request: Request) -> JSONResponse:

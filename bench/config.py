@@ -86,7 +86,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-datasette", action="store_true", help="Skip Datasette.")
     p.add_argument("--no-mixed", action="store_true", help="Skip the mixed read/write load.")
     p.add_argument("--mixed-rate", type=int, default=300, help="Form POSTs per second in the mixed load.")
-    p.add_argument("--mixed-connections", type=int, default=4, help="wrk connections posting the form.")
+    p.add_argument("--mixed-connections", type=int, default=16,
+                   help="wrk connections posting the form: the most POSTs in flight at once (the rate is kept by a schedule).")
     p.add_argument("--all-pages", action="store_true", default=_flag("IW_BENCH_ALL_PAGES"),
                    help="Every page, the form and login must exist: a 404 fails the run (also IW_BENCH_ALL_PAGES=1).")
     p.add_argument("--cache-dir", type=Path, default=BENCH / ".cache", help="Where synthetic databases are kept between runs.")

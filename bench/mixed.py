@@ -5,7 +5,9 @@
   the CSRF token the add-statement page carries (its hidden csrf_token field, or the
   X-CSRF-Token in base.html's hx-headers);
 - `pick_posters` and `form_fields` make each POST a new statement (see form_fields), and
-  `saved_count` counts the ones that saved, so a form shown again is never timed as a save.
+  `saved_count` counts the ones that saved, so a form shown again is never timed as a save;
+- `run_mixed` also sends the same POSTs to FLOOR_PATH, the form's request without the save, so the
+  report shows what the requests alone cost the readers.
 Nothing here fakes a figure: whatever can't run (a page missing on a branch) is reported as not
 available, with the reason.
 """
@@ -36,6 +38,7 @@ from bench.wrk import BenchError
 
 LOGIN_PATH = "/login"
 FORM_PATH = "/statements/new"
+FLOOR_PATH = "/_bench/form-floor"  # bench/app.py: the form's request without the save
 EDITOR_EMAIL = "bench-editor@example.org"
 EDITOR_PASSWORD = "bench-editor-password-2026"
 _CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*\bvalue="([^"]+)"|value="([^"]+)"[^>]*\bname="csrf_token"')
@@ -200,15 +203,28 @@ class MixedFigures:
     posts_sent: int  # POSTs answered within the runs, over all repeats
     posts_saved: int  # statements the editor added meanwhile (a POST still in flight when a run ended counts
     #                   here and not above, so this can exceed posts_sent by up to the connections per run)
+    # The same POSTs at the same rate to FLOOR_PATH, which does everything the form's request does but save:
+    # what the readers lose to the requests themselves, whatever a save costs.
+    reads_with_floor_rps: float
+    floor_post_rps: float
+    floor_post_p99_ms: float
 
     @property
     def read_loss(self) -> float:
-        return 1 - self.reads_with_posts_rps / self.reads_alone_rps if self.reads_alone_rps else 0.0
+        return _loss(self.reads_alone_rps, self.reads_with_posts_rps)
+
+    @property
+    def floor_read_loss(self) -> float:
+        return _loss(self.reads_alone_rps, self.reads_with_floor_rps)
 
     @property
     def saved_rps(self) -> float:
         """Statements added per second: the POST rate, scaled by the share of POSTs that saved (at most all)."""
         return self.post_rps * min(1.0, self.posts_saved / self.posts_sent) if self.posts_sent else 0.0
+
+
+def _loss(alone: float, together: float) -> float:
+    return 1 - together / alone if alone else 0.0
 
 
 def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
@@ -217,34 +233,47 @@ def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
     return run
 
 
+def _reads_while_posting(plan: Plan, base_url: str, read_paths: Sequence[str], reads_env: dict[str, str],
+                         form_path: str, headers: dict[str, str], post_env: dict[str, str]) -> tuple[float, wrk.WrkRun]:
+    """The reads' req/s while `form_path` is POSTed on the schedule, and the POSTs' run."""
+    reader = wrk.start(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
+                       duration=plan.duration, env=reads_env)
+    writer = wrk.start(base_url + form_path, core=plan.load_core, connections=plan.mixed_connections,
+                       duration=plan.duration, headers=headers, script=wrk.FORM_SCRIPT,
+                       env={**post_env, "IW_BENCH_FORM_PATH": form_path})
+    reads = _check(wrk.finish(reader, url=read_paths[0], duration=plan.duration), f"reads while posting to {form_path}")
+    return reads.rps, _check(wrk.finish(writer, url=form_path, duration=plan.duration), f"POSTs to {form_path}")
+
+
 def run_mixed(plan: Plan, base_url: str, database_url: str, read_paths: Sequence[str], session: EditorSession,
               workdir: Path) -> MixedFigures:
-    """Reads alone, then the same reads while the form is POSTed at plan.mixed_rate; medians of the repeats.
+    """Reads alone, then with the same POSTs to the floor, then with the form POSTed; medians of the repeats.
 
-    Each repeat posts bodies no earlier repeat sent (a body sent twice is an idempotent retry, not a save).
+    The POSTs keep to plan.mixed_rate a second (bench/lua/form_post.lua), with at most
+    plan.mixed_connections in flight. Each repeat posts bodies no earlier repeat sent (a body sent
+    twice is an idempotent retry, not a save); the floor saves nothing, so it may send the same ones.
     """
     if not read_paths:
         raise NotYetAvailable("no read page is available to load")
     today = datetime.now(UTC).date()
-    per_run = plan.mixed_rate * plan.duration * 2 + 100  # room for a server faster than the aimed rate
+    per_run = plan.mixed_rate * plan.duration * 2 + 100  # room for a catch-up after a stall
     bodies = workdir / "form-bodies.txt"
     write_bodies(bodies, pick_posters(database_url, today=today), session, per_run * plan.repeats, today=today)
     reads_env = {"IW_BENCH_PATHS": "|".join(read_paths)}
-    delay_ms = max(1, round(1000 * plan.mixed_connections / plan.mixed_rate))
     headers = {"Cookie": session.cookie, "X-CSRF-Token": session.csrf_token}
     saved_before = saved_count(database_url)
-    alone, together, posts = [], [], []
+    alone, with_floor, together, floors, posts = [], [], [], [], []
     for repeat in range(plan.repeats):
-        post_env = {"IW_BENCH_BODIES": str(bodies), "IW_BENCH_FORM_PATH": FORM_PATH, "IW_BENCH_DELAY_MS": str(delay_ms),
+        post_env = {"IW_BENCH_BODIES": str(bodies), "IW_BENCH_INTERVAL_MS": f"{1000 / plan.mixed_rate:.4f}",
                     "IW_BENCH_FIRST_BODY": str(repeat * per_run)}
         alone.append(_check(wrk.run(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
                                     duration=plan.duration, env=reads_env), "reads alone").rps)
-        reader = wrk.start(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
-                           duration=plan.duration, env=reads_env)
-        writer = wrk.start(base_url + FORM_PATH, core=plan.load_core, connections=plan.mixed_connections,
-                           duration=plan.duration, headers=headers, script=wrk.FORM_SCRIPT, env=post_env)
-        together.append(_check(wrk.finish(reader, url=read_paths[0], duration=plan.duration), "reads under writes").rps)
-        posts.append(_check(wrk.finish(writer, url=FORM_PATH, duration=plan.duration), "form POSTs"))
+        reads, floor = _reads_while_posting(plan, base_url, read_paths, reads_env, FLOOR_PATH, headers, post_env)
+        with_floor.append(reads)
+        floors.append(floor)
+        reads, run = _reads_while_posting(plan, base_url, read_paths, reads_env, FORM_PATH, headers, post_env)
+        together.append(reads)
+        posts.append(run)
     return MixedFigures(
         reads_alone_rps=statistics.median(alone),
         reads_with_posts_rps=statistics.median(together),
@@ -252,4 +281,7 @@ def run_mixed(plan: Plan, base_url: str, database_url: str, read_paths: Sequence
         post_p99_ms=statistics.median(run.p99_ms for run in posts),
         posts_sent=sum(run.requests for run in posts),
         posts_saved=saved_count(database_url) - saved_before,
+        reads_with_floor_rps=statistics.median(with_floor),
+        floor_post_rps=statistics.median(run.rps for run in floors),
+        floor_post_p99_ms=statistics.median(run.p99_ms for run in floors),
     )

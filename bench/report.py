@@ -115,6 +115,10 @@ def render(record: RunRecord) -> str:
             ["Reads alone", f"{mixed['reads_alone_rps']:,.0f} req/s"],
             ["Reads while posting", f"{mixed['reads_with_posts_rps']:,.0f} req/s"],
             ["Read throughput lost", f"{mixed['read_loss']:.0%}"],
+            ["The same POSTs to the form's request without the save (/_bench/form-floor): answered per second, p99",
+             f"{mixed['floor_post_rps']:,.0f}, {mixed['floor_post_p99_ms']:.2f} ms"],
+            ["Reads while posting to it, and the read throughput lost",
+             f"{mixed['reads_with_floor_rps']:,.0f} req/s, {mixed['floor_read_loss']:.0%}"],
         ])
     else:
         reason = mixed.get("reason", "not run") if isinstance(mixed, dict) else "not run"

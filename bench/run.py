@@ -277,7 +277,8 @@ class Bench:
             record.extra["mixed"] = {"reason": f"not yet runnable on this branch: {reason}"}
             say(f"mixed load: not yet runnable: {reason}")
             return
-        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss, "saved_rps": figures.saved_rps}
+        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss, "saved_rps": figures.saved_rps,
+                                 "floor_read_loss": figures.floor_read_loss}
 
     def postgres_phase(self, record: RunRecord) -> None:
         plan = self.plan

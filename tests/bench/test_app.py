@@ -1,4 +1,4 @@
-"""bench/app.py: F and plaintext answer, the body cache is counted and bypassed on request, and production has neither."""
+"""bench/app.py: F and plaintext answer (the form floor: tests/bench/test_mixed.py), the body cache is counted and bypassed on request, and production has neither."""
 
 from __future__ import annotations
 
@@ -54,3 +54,4 @@ def test_fresh_requests_bypass_the_body_cache_and_others_are_counted(bench_clien
 def test_the_production_app_has_no_benchmark_routes(shared_client: TestClient) -> None:
     for path in ("/_bench/fortunes", "/_bench/plaintext", "/_bench/body-cache"):
         assert shared_client.get(path).status_code == 404
+    assert shared_client.post("/_bench/form-floor", data={"quote": "x"}).status_code == 404

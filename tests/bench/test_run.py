@@ -122,6 +122,9 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
     sent, saved = (_number(part) for part in answered_and_added.split(", "))
     assert sent > 0 and saved >= 0.95 * sent, mixed  # the posts are new statements, not forms shown again
     assert _number(mixed["Reads alone"].split()[0]) > 0 and _number(mixed["Reads while posting"].split()[0]) > 0
+    [floor] = [value for what, value in mixed.items() if what.startswith("The same POSTs to the form's request without")]
+    [floor_reads] = [value for what, value in mixed.items() if what.startswith("Reads while posting to it")]
+    assert _number(floor.split(", ")[0]) > 0 and _number(floor_reads.split()[0]) > 0, mixed
     targets = {row["What"]: row for row in table(report["Targets"])}
     assert set(targets) == {check.what for check in CHECKS}
     assert all(row["Result"] in ("pass", "miss", "not available") for row in targets.values())
