@@ -215,15 +215,17 @@ class Bench:
                 run = self._run(server, target, url, headers, connections[target.key], tracked, seconds)
                 throughput[target.key].append(run)
                 if latency and target.latency_run:
+                    latency_seconds = max(seconds, plan.p99_duration) if target.p99_judged else seconds
                     latencies[target.key].append(
-                        self._run(server, target, url, headers, plan.latency_connections, tracked, seconds))
+                        self._run(server, target, url, headers, plan.latency_connections, tracked, latency_seconds))
                 say(f"{backend}: {target.key} run {repeat + 1}/{plan.repeats}: {run.rps:,.0f} req/s")
         for target, path, _ in ready:
             runs = [run.rps for run in throughput[target.key]]
             lat = latencies[target.key] if target.latency_run else (throughput[target.key] if latency else [])
             notes = _notes(counts[target.key], durations[target.key], plan.duration,
                            connections[target.key] if connections[target.key] != plan.throughput_connections else None,
-                           latency and not target.latency_run)
+                           latency and not target.latency_run,
+                           max(durations[target.key], plan.p99_duration) if latency and target.p99_judged else None)
             measured[target.key] = Figures(
                 target.key, backend, path, str(target.expect), rps=statistics.median(runs),
                 p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,
@@ -344,10 +346,13 @@ def run_seconds(plan: Plan, warmup_rps: float) -> int:
     return min(plan.max_duration, max(plan.duration, math.ceil(MIN_REQUESTS / warmup_rps)))
 
 
-def _notes(counts: dict[str, int], seconds: int, planned: int, connections: int | None, latency_from_throughput: bool) -> str:
+def _notes(counts: dict[str, int], seconds: int, planned: int, connections: int | None, latency_from_throughput: bool,
+           p99_seconds: int | None = None) -> str:
     notes = []
     if seconds != planned:
         notes.append(f"runs of {seconds}s: a slow page")
+    if p99_seconds is not None and p99_seconds != seconds:
+        notes.append(f"latency runs of {p99_seconds}s: a target compares this page's p99")
     if connections is not None:
         notes.append(f"throughput runs at {connections} connections: a slow page")
     if latency_from_throughput:

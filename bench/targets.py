@@ -32,6 +32,7 @@ class Target:
     yardstick: bool = False  # F and plaintext: benchmark-only, always present
     growth: bool = True  # part of the 10,000 -> 1,000,000 growth check
     latency_run: bool = True  # False: no separate latency runs (no target reads this page's latency)
+    p99_judged: bool = False  # a target compares this page's p99: its latency runs last plan.p99_duration
 
 
 def _filters(f: Fixture) -> str:
@@ -57,8 +58,9 @@ PAGES: tuple[Target, ...] = (
     Target("matrix-repeated-gzip", "Matrix, repeated, gzipped (as browsers ask)", lambda f: f"/matrix?{MATRIX_QUERY}",
            gzip=True, backends=(SQLITE,), growth=False),
     Target("matrix-304", "Matrix, 304 (If-None-Match)", lambda f: f"/matrix?{MATRIX_QUERY}", expect=304, conditional=True),
-    Target("history", "History page 1", lambda f: "/statements"),
-    Target("history-deep", "Deep history page (keyset token; 500,000 rows down, or half the data)", lambda f: f"/statements?{urlencode({'after': f.deep_token})}"),
+    Target("history", "History page 1", lambda f: "/statements", p99_judged=True),
+    Target("history-deep", "Deep history page (keyset token; 500,000 rows down, or half the data)",
+           lambda f: f"/statements?{urlencode({'after': f.deep_token})}", p99_judged=True),
     Target("history-filtered", "Filtered history: two countries, a date range", lambda f: f"/statements?{_filters(f)}"),
     Target("history-filtered-json", "Filtered history, JSON twin", lambda f: f"/statements.json?{_filters(f)}", kind="json"),
     Target("search", "Full-text search", lambda f: f"/statements?{urlencode({'q': f.word})}"),

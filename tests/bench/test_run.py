@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from app.config import normalise_database_url
 from app.synthetic import service
 from bench import run as bench_run
-from bench.config import ROOT, parser, plan_from
+from bench.config import ROOT, Plan, parser, plan_from
 from bench.servers import app_server
 from bench.targets import CHECKS, PAGES, Target
 from bench.wrk import BenchError
@@ -147,3 +147,14 @@ def test_a_missing_page_is_not_available_unless_every_page_is_required(tmp_path:
             strict.probe(server, missing, fixture)
         with pytest.raises(BenchError, match="answered 404"):
             relaxed.probe(server, yardstick, fixture)
+
+
+def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tmp_path: Path) -> None:
+    def plan(*args: str) -> Plan:
+        return plan_from(parser().parse_args([*args, "--cache-dir", str(tmp_path)]))
+
+    assert {target.key for target in PAGES if target.p99_judged} == {"history", "history-deep"}
+    assert (plan().duration, plan().p99_duration) == (3, 10)
+    assert (plan("--quick").duration, plan("--quick").p99_duration) == (1, 1)  # the test suite's runs stay short
+    assert plan("--p99-duration", "20").p99_duration == 20
+    assert plan("--duration", "12").p99_duration == 12  # never shorter than the other runs
