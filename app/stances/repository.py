@@ -92,6 +92,16 @@ def last_row_before(session: Session, *, topic_id: int, country_id: int, month: 
     return session.connection().execute(query).one_or_none()
 
 
+def cells_from(session: Session, *, topic_id: int, country_id: int, month: date) -> list[scoring.CellScore]:
+    """The series' stored cells from `month` on, oldest first."""
+    query = (
+        select(*_SERIES_COLUMNS)
+        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month)
+        .order_by(StanceScore.month)
+    )
+    return [_cell(row) for row in session.connection().execute(query)]
+
+
 def delete_series_from(session: Session, *, topic_id: int, country_id: int, month: date) -> None:
     session.connection().execute(
         delete(StanceScore).where(
@@ -311,8 +321,10 @@ def latest_row(session: Session, *, topic_id: int, country_id: int) -> SeriesRow
 
 def cell_from_row(row: SeriesRow | None) -> scoring.CellScore | None:
     """A stored row as the rule's cell (its position recomputed from the stored evidence)."""
-    if row is None:
-        return None
+    return None if row is None else _cell(row)
+
+
+def _cell(row: SeriesRow) -> scoring.CellScore:
     found = scoring.position(decode_evidence(row.evidence), scoring.month_end(row.month))
     assert found is not None
     return scoring.CellScore(row.month, found, row.new, row.total, row.first_on, row.last_on)

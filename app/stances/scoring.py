@@ -303,3 +303,26 @@ def add_statement(latest: CellScore | None, item: Evidence) -> CellScore:
     assert found is not None and state.first_on is not None and state.last_on is not None
     new = latest.new + 1 if latest is not None and latest.month == month else 1
     return CellScore(month, found, new, state.total, state.first_on, state.last_on)
+
+
+def add_earlier_statement(before: CellScore | None, later: Sequence[CellScore], item: Evidence) -> list[CellScore]:
+    """The series' cells from the statement's month on, after one new statement dated before its latest month.
+
+    `before` is the cell of the latest month before the statement's (None when there is none) and
+    `later` the cells from the statement's month on, in order. Equal to folding every statement
+    again from that month (see the tests), at the cost of those months' counted statements instead
+    of every statement since: a month's counted statements are the latest per actor among all up to
+    its end, and the new one, said before each of those ends, joins each month's set the same way.
+    """
+    month = month_start(item.said_on)
+    if not later or later[0].month < month or (before is not None and before.month >= month):
+        raise ValueError(f"the cells given don't start at or after {month} with the month before it")
+    cells = [] if later[0].month == month else [add_statement(before, item)]  # the statement opens its month
+    for cell in later:
+        found = position(latest_per_actor([*cell.position.counted, item]), month_end(cell.month))
+        assert found is not None
+        cells.append(CellScore(
+            cell.month, found, cell.new + (cell.month == month), cell.total + 1,
+            min(cell.first_on, item.said_on), max(cell.last_on, item.said_on),
+        ))
+    return cells

@@ -40,19 +40,23 @@ def refresh_series(*, session: Session, country_id: int, topic_id: int, since: d
     return len(rows)
 
 
-def add_statement(*, session: Session, country_id: int, topic_id: int, evidence: scoring.Evidence) -> bool:
-    """Fold one new published statement into its series, if dated in the series' latest month or later.
+def add_statement(*, session: Session, country_id: int, topic_id: int, evidence: scoring.Evidence) -> None:
+    """Fold one new published statement into its series' stored rows.
 
-    Saving what was said this week is the common case, and this touches one row. Returns False
-    when the statement is back-dated and the series needs `refresh_series` instead.
+    Saving what was said this week is the common case, and touches one row. A statement dated in
+    an earlier month rewrites the rows from its month on, each from its own counted statements
+    (`scoring.add_earlier_statement`), without reading the statements made since.
     """
+    month = scoring.month_start(evidence.said_on)
     latest = repository.latest_row(session, topic_id=topic_id, country_id=country_id)
-    if latest is not None and scoring.month_start(evidence.said_on) < latest.month:
-        return False
-    cell = scoring.add_statement(repository.cell_from_row(latest), evidence)
-    repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cell.month)
-    repository.insert_rows(session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell)])
-    return True
+    if latest is None or month >= latest.month:
+        cells = [scoring.add_statement(repository.cell_from_row(latest), evidence)]
+    else:
+        before = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
+        later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
+        cells = scoring.add_earlier_statement(repository.cell_from_row(before), later, evidence)
+    repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cells[0].month)
+    repository.insert_rows(session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells])
 
 
 def refresh(*, session: Session, changes: Mapping[SeriesKey, date]) -> None:

@@ -165,8 +165,8 @@ def insert_resolved(
             row, item = rows[0], resolved[0]
             evidence = scoring.Evidence(ids[0], row["actor_id"], row["said_on"], row["stance"],
                                         scoring.office_weight(item.office.rank.value), row["condition"] is not None)
-            if stances_service.add_statement(session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence):
-                changes.clear()  # folded in place; nothing left to refresh
+            stances_service.add_statement(session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence)
+            changes.clear()  # folded in place; nothing left to refresh
         repository.link_sources(session, [link for statement_id, item in zip(ids, batch, strict=True) for link in _source_links(statement_id, item.sources)])
         revisions_repository.insert_many(session, [
             {

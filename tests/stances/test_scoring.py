@@ -180,3 +180,42 @@ def test_adding_statements_one_by_one_equals_folding_them_all() -> None:
     assert checked == len(folded) == 12
     with pytest.raises(ValueError):
         scoring.add_statement(latest, ev(999, 1, date(2023, 1, 1), 1))
+
+
+def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
+    """Statements added in a shuffled order, each folded into the cells so far, give the cells of one fold."""
+    import random
+
+    picker = random.Random(11)
+    for round_ in range(40):
+        statements = [
+            ev(i, picker.randint(1, 5), date(picker.choice([2023, 2024]), picker.randint(1, 12), picker.randint(1, 28)),
+               picker.randint(-2, 2), picker.choice([1, 2, 3]), picker.random() < 0.3)
+            for i in range(1, picker.randint(2, 40))
+        ]
+        picker.shuffle(statements)
+        cells: list[scoring.CellScore] = []
+        earlier = 0
+        for count, item in enumerate(statements, start=1):
+            month = scoring.month_start(item.said_on)
+            if cells and month < cells[-1].month:
+                before = [cell for cell in cells if cell.month < month]
+                at_or_after = [cell for cell in cells if cell.month >= month]
+                cells = before + scoring.add_earlier_statement(before[-1] if before else None, at_or_after, item)
+                earlier += 1
+            else:
+                cells = [cell for cell in cells if cell.month < month] + [
+                    scoring.add_statement(cells[-1] if cells else None, item)]
+            so_far = sorted(statements[:count], key=lambda evidence: evidence.order_key)
+            assert cells == list(scoring.fold_months(SeriesState(), so_far)), (round_, count)
+        assert earlier > 0 or len(statements) < 3
+
+
+def test_an_earlier_statement_needs_the_cells_around_its_month() -> None:
+    cell = scoring.add_statement(None, ev(1, 1, date(2024, 5, 10), 1))
+    with pytest.raises(ValueError):
+        scoring.add_earlier_statement(None, [], ev(2, 2, date(2024, 3, 1), 1))  # no later cells
+    with pytest.raises(ValueError):
+        scoring.add_earlier_statement(cell, [cell], ev(2, 2, date(2024, 5, 1), 1))  # "before" is not before
+    with pytest.raises(ValueError):
+        scoring.add_earlier_statement(None, [cell], ev(2, 2, date(2024, 6, 1), 1))  # later than the cells

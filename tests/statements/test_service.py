@@ -61,6 +61,23 @@ def test_a_back_dated_insert_changes_every_later_month(seeded_db: Database) -> N
     assert_scores_match_rebuild(seeded_db)
 
 
+def test_back_dated_inserts_into_months_with_and_without_rows_keep_scores_equal_to_a_rebuild(seeded_db: Database) -> None:
+    """Each insert below folds into the stored rows from its month on, and must agree with the rule run from scratch."""
+    inserts = [
+        record(said_on="2024-07-20", stance=-1),  # into a month that has its row
+        record(actor="Donald Tusk", office="Prime Minister", said_on="2024-06-02", stance=-2),  # Tusk's July statement still supersedes it there
+        record(actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2023-03-15", stance=2),
+        record(actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2023-02-01", stance=-2),
+        record(said_on="2024-09-30", stance=0, condition="only with a NATO decision"),
+    ]
+    for item in inserts:
+        with seeded_db.write() as session:
+            service.create(session=session, record=item, via="test")
+        assert_scores_match_rebuild(seeded_db)
+    months = _poland_months(seeded_db)
+    assert date(2023, 2, 1) in months and date(2023, 3, 1) in months and date(2024, 6, 1) in months
+
+
 def test_an_edit_updates_stored_scores_and_writes_a_revision(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         statement, _ = service.create(session=session, record=record(), via="test")
