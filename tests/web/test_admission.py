@@ -12,6 +12,7 @@ import asyncio
 import httpx
 import pytest
 from sqlalchemy import select
+from starlette.types import Message, Receive, Scope, Send
 
 from app.config import Settings
 from app.countries.models import Country
@@ -59,37 +60,41 @@ def test_the_limit_follows_the_threads_unless_set() -> None:
     assert Settings(threads=3, requests_in_flight=5).in_flight_limit == 5
 
 
-async def _probe_app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-    _probe_app.inside += 1
-    _probe_app.most = max(_probe_app.most, _probe_app.inside)
-    await asyncio.sleep(0.01)
-    _probe_app.inside -= 1
-    await send({"type": "http.response.start", "status": 204, "headers": []})
-    await send({"type": "http.response.body", "body": b""})
+class _Probe:
+    """An ASGI app that counts how many requests are inside it at once."""
+
+    def __init__(self) -> None:
+        self.inside = self.most = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.inside += 1
+        self.most = max(self.most, self.inside)
+        await asyncio.sleep(0.01)
+        self.inside -= 1
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _most_inside_at_once(limit: int, paths: list[str]) -> int:
+    probe = _Probe()
+    middleware = AdmissionMiddleware(probe, limit=limit)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        return None
+
+    async def main() -> None:
+        await asyncio.gather(*(middleware({"type": "http", "path": path, "method": "GET", "headers": []}, receive, send)
+                               for path in paths))
+
+    asyncio.run(main())
+    return probe.most
 
 
 def test_no_more_than_the_limit_are_inside_at_once_and_static_files_pass() -> None:
-    _probe_app.inside = _probe_app.most = 0  # type: ignore[attr-defined]
-    middleware = AdmissionMiddleware(_probe_app, limit=3)
-
-    async def request(path: str) -> None:
-        async def receive() -> dict[str, object]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: dict[str, object]) -> None:
-            return None
-
-        await middleware({"type": "http", "path": path, "method": "GET", "headers": []}, receive, send)
-
-    async def main() -> tuple[int, int]:
-        await asyncio.gather(*(request(f"/statements/{number}") for number in range(12)))
-        pages = _probe_app.most  # type: ignore[attr-defined]
-        _probe_app.most = 0  # type: ignore[attr-defined]
-        await asyncio.gather(*(request(f"/static/file{number}.css") for number in range(12)))
-        return pages, _probe_app.most  # type: ignore[attr-defined]
-
-    pages, static = asyncio.run(main())
-    assert pages == 3
-    assert static == 12
+    assert _most_inside_at_once(3, [f"/statements/{number}" for number in range(12)]) == 3
+    assert _most_inside_at_once(3, [f"/static/file{number}.css" for number in range(12)]) == 12
     with pytest.raises(ValueError):
-        AdmissionMiddleware(_probe_app, limit=0)
+        AdmissionMiddleware(_Probe(), limit=0)
