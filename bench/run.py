@@ -2,8 +2,9 @@
 
 The run: a synthetic SQLite database (cached between runs) and a working copy of it; the app under
 uvicorn on the server core; wrk on the load core against every target (each checked to answer as
-expected first); Datasette on the same file; the mixed load; the same pages on PostgreSQL; in full
-mode, the growth check against a 10,000-statement database; then the markdown report.
+expected first), and in full mode a 10,000-statement database beside it for the growth check, each
+of its pages run back to back with the same page at full size; Datasette on the same file; the mixed
+load; the same pages on PostgreSQL; then the markdown report.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import shutil
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -179,8 +181,11 @@ class Bench:
         return run
 
     def measure(self, record: RunRecord, backend: str, server: Server, fixture: Fixture, kind: str,
-                *, latency: bool = True, only: set[str] | None = None) -> dict[str, Figures]:
-        """Every target this server serves: probe, warm up, then the repeats, interleaved; medians kept."""
+                *, latency: bool = True, only: set[str] | None = None, baseline: Baseline | None = None) -> dict[str, Figures]:
+        """Every target this server serves: probe, warm up, then the repeats, interleaved; medians kept.
+
+        With a baseline, each growth page's throughput run is paired with a run of the same page there.
+        """
         plan = self.plan
         targets = [t for t in PAGES if t.server == kind and backend in t.backends and (only is None or t.key in only)]
         ready: list[tuple[Target, str, dict[str, str]]] = []
@@ -212,7 +217,11 @@ class Bench:
                 url = server.base_url + path
                 tracked = counts[target.key] if kind == "app" else None
                 seconds = durations[target.key]
-                run = self._run(server, target, url, headers, connections[target.key], tracked, seconds)
+                full_size = partial(self._run, server, target, url, headers, connections[target.key], tracked, seconds)
+                if baseline is not None and target.growth:
+                    run = baseline.paired(target, repeat, full_size, connections[target.key], seconds)
+                else:
+                    run = full_size()
                 throughput[target.key].append(run)
                 if latency and target.latency_run:
                     latency_seconds = max(seconds, plan.p99_duration) if target.p99_judged else seconds
@@ -246,7 +255,10 @@ class Bench:
         record.statements[SQLITE] = fixture.statements
         rss: dict[str, int] = {}
         with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-sqlite.log") as server:
-            self.measure(record, SQLITE, server, fixture, "app")
+            with self.baseline() as baseline:
+                self.measure(record, SQLITE, server, fixture, "app", baseline=baseline)
+            if baseline is not None:
+                record.extra["growth"], record.extra["growth_rps"] = baseline.growth(record.results)
             rss["uvicorn on SQLite, after the read runs"] = server.rss_bytes()
             if plan.datasette:
                 with datasette_server(work, core=plan.server_core, log=self.logs / "datasette.log") as datasette:
@@ -296,24 +308,18 @@ class Bench:
             self.measure(record, POSTGRESQL, server, fixture, "app")
             record.extra.setdefault("rss", {})["uvicorn on PostgreSQL"] = server.rss_bytes()  # type: ignore[index]
 
-    def growth_phase(self, record: RunRecord) -> None:
-        """Throughput of every page at the baseline size, to compare with this run's size."""
+    @contextmanager
+    def baseline(self) -> Iterator[Baseline | None]:
+        """The growth check's smaller database and its server, on the server core (full mode only)."""
         plan = self.plan
-        assert plan.baseline_statements
-        pages = {t.key for t in PAGES if t.growth and record.results.get((SQLITE, t.key), Figures("", "", "", "")).measured}
-        if not pages:
-            record.notes.append("Growth check skipped: no page was available to measure.")
+        if not plan.baseline_statements:
+            yield None
             return
         work = working_copy(plan, sqlite_database(plan, plan.baseline_statements))
         url = sqlite_url(work)
         fixture = read_fixture(url, deep_rows=min(plan.deep_rows, plan.baseline_statements // 2), secret=BENCH_SECRET)
-        scratch = RunRecord(plan, record.machine, record.started_at)
         with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-baseline.log") as server:
-            small = self.measure(scratch, SQLITE, server, fixture, "app", latency=False, only=pages)
-        record.extra["growth"] = {
-            key: record.results[(SQLITE, key)].rps / small[key].rps  # type: ignore[operator]
-            for key in pages if small.get(key) and small[key].rps
-        }
+            yield Baseline(self, server, fixture)
 
     def run(self) -> RunRecord:
         plan = self.plan
@@ -325,8 +331,6 @@ class Bench:
             self.postgres_phase(record)
         else:
             record.notes.append("PostgreSQL runs skipped (--no-postgres).")
-        if plan.baseline_statements:
-            self.growth_phase(record)
         missing = [key for (backend, key), figures in record.results.items() if backend == SQLITE and not figures.measured]
         if missing:
             record.notes.append(
@@ -335,6 +339,71 @@ class Bench:
             )
         record.seconds = time.monotonic() - started
         return record
+
+
+class Baseline:
+    """The growth check's smaller database, served beside the full-size one while its pages are measured.
+
+    A growth page's run here and its run at full size go back to back in every repeat (which one goes
+    first alternates), so both see the same moment of the host: a slow few seconds on this shared
+    machine slow both and cancel out of their ratio, instead of landing on one size only.
+    """
+
+    def __init__(self, bench: Bench, server: Server, fixture: Fixture) -> None:
+        self.bench, self.server, self.fixture = bench, server, fixture
+        self.runs: dict[str, list[float]] = {}  # each paired run's req/s here, in repeat order
+        self._ready: dict[str, tuple[str, dict[str, str]] | None] = {}
+        self._counts: dict[str, dict[str, int]] = {}
+
+    def paired(self, target: Target, repeat: int, full_size: Callable[[], wrk.WrkRun],
+               connections: int, seconds: int) -> wrk.WrkRun:
+        """Run `full_size` and this page here back to back; return the full-size run."""
+        ready = self._prepare(target, connections)
+        if ready is None:
+            return full_size()
+        path, headers = ready
+        url = self.server.base_url + path
+        counts = self._counts.setdefault(target.key, {})
+
+        def here() -> float:
+            return self.bench._run(self.server, target, url, headers, connections, counts, seconds).rps
+
+        if repeat % 2:
+            small = here()
+            run = full_size()
+        else:
+            run = full_size()
+            small = here()
+        self.runs.setdefault(target.key, []).append(small)
+        return run
+
+    def _prepare(self, target: Target, connections: int) -> tuple[str, dict[str, str]] | None:
+        """Probed and warmed up once, before the page's first pair; None when it isn't there."""
+        if target.key not in self._ready:
+            status, headers = self.bench.probe(self.server, target, self.fixture)
+            path = target.path(self.fixture)
+            self._ready[target.key] = None if status == "not available" else (path, headers)
+            if status != "not available" and self.bench.plan.warmup:
+                wrk.run(self.server.base_url + path, core=self.bench.plan.load_core, connections=connections,
+                        duration=self.bench.plan.warmup, headers=headers)
+        return self._ready[target.key]
+
+    def growth(self, results: dict[tuple[str, str], Figures]) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+        """Per page: the throughput kept, and (median req/s here, median req/s at full size)."""
+        kept: dict[str, float] = {}
+        rps: dict[str, tuple[float, float]] = {}
+        for key, small in self.runs.items():
+            full = results[(SQLITE, key)]
+            kept[key] = paired_kept(full.runs, small)
+            rps[key] = (statistics.median(small), full.rps or 0.0)
+        return kept, rps
+
+
+def paired_kept(full_size: Sequence[float], baseline: Sequence[float]) -> float:
+    """The throughput a page keeps at full size: the median of its paired runs' ratios."""
+    if not full_size or len(full_size) != len(baseline):
+        raise ValueError(f"growth pairs one baseline run with each full-size run: {len(full_size)} against {len(baseline)}")
+    return statistics.median(full / small for full, small in zip(full_size, baseline, strict=True))
 
 
 def run_seconds(plan: Plan, warmup_rps: float) -> int:

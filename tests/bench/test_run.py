@@ -9,8 +9,10 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,9 +22,11 @@ from sqlalchemy.engine import make_url
 from app.config import normalise_database_url
 from app.synthetic import service
 from bench import run as bench_run
-from bench.config import ROOT, Plan, parser, plan_from
+from bench.config import BENCH_SECRET, ROOT, Plan, parser, plan_from
+from bench.machine import describe
+from bench.report import RunRecord, render
 from bench.servers import app_server
-from bench.targets import CHECKS, PAGES, Target
+from bench.targets import BY_KEY, CHECKS, PAGES, SQLITE, Target
 from bench.wrk import BenchError
 
 pytestmark = pytest.mark.slow
@@ -158,3 +162,43 @@ def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tm
     assert (plan("--quick").duration, plan("--quick").p99_duration) == (1, 1)  # the test suite's runs stay short
     assert plan("--p99-duration", "20").p99_duration == 20
     assert plan("--duration", "12").p99_duration == 12  # never shorter than the other runs
+
+
+def test_growth_is_the_median_of_the_paired_runs_ratios() -> None:
+    # Pairs keeping 50%, 200% and 95%: the median pair says 95%, where the ratio of the two sizes'
+    # medians (100 against 100) would say 100%.
+    assert bench_run.paired_kept((50, 100, 200), (100, 50, 210)) == pytest.approx(200 / 210)
+    with pytest.raises(ValueError, match="one baseline run with each full-size run"):
+        bench_run.paired_kept((100.0, 90.0), (100.0,))
+
+
+def test_each_growth_page_runs_on_the_baseline_beside_its_full_size_runs(tmp_path: Path) -> None:
+    _need_tools()
+    plan = plan_from(parser().parse_args([
+        "--statements", "600", "--baseline-statements", "300", "--duration", "1", "--warmup", "0",
+        "--cache-dir", str(tmp_path), "--no-postgres", "--no-datasette", "--no-mixed",
+    ]))
+    bench = bench_run.Bench(plan)
+    record = RunRecord(plan, describe(None), datetime.now(UTC))
+    url = bench_run.sqlite_url(bench_run.working_copy(plan, bench_run.sqlite_database(plan, 600)))
+    fixture = bench_run.read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
+    pages = {"history", "statement", "plaintext"}  # plaintext is a yardstick, not part of the growth check
+    with app_server(url, core=plan.server_core, log=tmp_path / "full.log") as server, bench.baseline() as baseline:
+        assert baseline is not None
+        measured = bench.measure(record, SQLITE, server, fixture, "app", latency=False, only=pages, baseline=baseline)
+    kept, rps = baseline.growth(record.results)
+
+    assert set(baseline.runs) == set(kept) == {"history", "statement"}
+    for key in kept:
+        full, small = measured[key].runs, baseline.runs[key]
+        assert len(full) == len(small) == plan.repeats
+        assert kept[key] == pytest.approx(statistics.median(f / s for f, s in zip(full, small, strict=True)))
+        assert rps[key] == (statistics.median(small), measured[key].rps)
+
+    record.extra["growth"], record.extra["growth_rps"] = kept, rps
+    rows = {row["Page"]: row for row in table(sections(render(record))["Growth (300 → 600 statements)"])}
+    assert set(rows) == {BY_KEY["history"].label, BY_KEY["statement"].label}
+    for key in kept:
+        row = rows[BY_KEY[key].label]
+        assert _number(row["req/s at 300"]) == round(rps[key][0]) and _number(row["req/s at 600"]) == round(rps[key][1])
+        assert row["Throughput kept"] == f"{kept[key]:.0%}"
