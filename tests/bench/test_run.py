@@ -26,7 +26,7 @@ from bench.config import BENCH_SECRET, ROOT, Plan, parser, plan_from
 from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import app_server
-from bench.targets import BY_KEY, CHECKS, PAGES, SQLITE, Target
+from bench.targets import BY_KEY, CHECKS, PAGES, POSTGRESQL, SQLITE, Target
 from bench.wrk import BenchError
 
 pytestmark = pytest.mark.slow
@@ -162,6 +162,11 @@ def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tm
     assert (plan("--quick").duration, plan("--quick").p99_duration) == (1, 1)  # the test suite's runs stay short
     assert plan("--p99-duration", "20").p99_duration == 20
     assert plan("--duration", "12").p99_duration == 12  # never shorter than the other runs
+    # Targets judge SQLite's figures: PostgreSQL's runs of those pages, and other pages' runs, stay plain.
+    assert bench_run.latency_run_seconds(plan(), BY_KEY["history-deep"], SQLITE, 3) == 10
+    assert bench_run.latency_run_seconds(plan(), BY_KEY["history-deep"], POSTGRESQL, 3) == 3
+    assert bench_run.latency_run_seconds(plan(), BY_KEY["search"], SQLITE, 3) == 3
+    assert bench_run.latency_run_seconds(plan(), BY_KEY["history"], SQLITE, 12) == 12
 
 
 def test_growth_is_the_median_of_the_paired_runs_ratios() -> None:
