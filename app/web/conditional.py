@@ -114,13 +114,21 @@ class BodyCache:
 
     Safe with several workers: a stale entry is never served, because the key carries the data
     version that each request reads from the database first.
+
+    One render per key at a time: after a save every cached page is stale, and the readers who ask
+    for the same page meanwhile wait for its first render instead of each rendering it again. If
+    that render fails (or its body is too big to keep), each waiter renders its own.
     """
+
+    # A waiter gives up on another thread's render after this long and renders the page itself.
+    RENDER_WAIT_SECONDS = 30.0
 
     def __init__(self, max_bytes: int) -> None:
         self._items: OrderedDict[tuple[object, ...], CachedBody] = OrderedDict()
         self._max_bytes = max_bytes
         self._bytes = 0
         self._lock = threading.Lock()
+        self._rendering: dict[tuple[object, ...], threading.Event] = {}
 
     @property
     def enabled(self) -> bool:
@@ -136,12 +144,34 @@ class BodyCache:
             return found
 
     def get_or_render(self, key: tuple[object, ...], render: Callable[[], CachedBody]) -> CachedBody:
-        found = self.get(key)
-        if found is not None:
+        if not self.enabled:
+            return render()
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+            underway = self._rendering.get(key)
+            if underway is None:
+                self._rendering[key] = threading.Event()
+        if underway is not None:
+            underway.wait(self.RENDER_WAIT_SECONDS)
+            found = self.get(key)
+            if found is None:
+                found = render()
+                self._keep(key, found)
             return found
-        found = render()
-        if not self.enabled or len(found.body) > self._max_bytes // 8:
-            return found  # no cache, or too big to be worth a place
+        try:
+            found = render()
+            self._keep(key, found)
+        finally:
+            with self._lock:
+                self._rendering.pop(key).set()
+        return found
+
+    def _keep(self, key: tuple[object, ...], found: CachedBody) -> None:
+        if len(found.body) > self._max_bytes // 8:
+            return  # too big to be worth a place
         with self._lock:
             if key not in self._items:
                 self._items[key] = found
@@ -149,7 +179,6 @@ class BodyCache:
             while self._bytes > self._max_bytes:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped.body)
-        return found
 
 
 class NotModifiedMiddleware:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -29,6 +32,57 @@ def test_the_cache_is_bounded_by_bytes_and_can_be_off() -> None:
     off.get_or_render(("x",), lambda: render("x"))
     off.get_or_render(("x",), lambda: render("x"))
     assert renders[-2:] == ["x", "x"] and not off.enabled
+
+
+def test_readers_of_a_page_being_rendered_wait_for_that_render_instead_of_rendering_it_again() -> None:
+    cache = BodyCache(max_bytes=10_000)
+    started, release = threading.Event(), threading.Event()
+    renders: list[str] = []
+
+    def slow(name: str) -> CachedBody:
+        renders.append(name)
+        started.set()
+        assert release.wait(10)
+        return CachedBody("text/html", name.encode())
+
+    with ThreadPoolExecutor(5) as pool:
+        first = pool.submit(cache.get_or_render, ("p",), lambda: slow("p"))
+        assert started.wait(10)
+        waiting = [pool.submit(cache.get_or_render, ("p",), lambda: slow("p")) for _ in range(3)]
+        # Another page is not held up by this one's render.
+        assert cache.get_or_render(("q",), lambda: CachedBody("text/html", b"q")).body == b"q"
+        assert not first.done() and not any(future.done() for future in waiting)
+        release.set()
+        bodies = [future.result(10) for future in [first, *waiting]]
+    assert renders == ["p"] and all(body is bodies[0] for body in bodies)
+
+
+def test_when_the_first_render_fails_the_waiters_render_the_page_themselves() -> None:
+    cache = BodyCache(max_bytes=10_000)
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def failing() -> CachedBody:
+        calls.append("failed")
+        started.set()
+        assert release.wait(10)
+        raise RuntimeError("the database went away")
+
+    def working() -> CachedBody:
+        calls.append("rendered")
+        return CachedBody("text/html", b"page")
+
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(cache.get_or_render, ("p",), failing)
+        assert started.wait(10)
+        waiting = [pool.submit(cache.get_or_render, ("p",), working) for _ in range(2)]
+        release.set()
+        with pytest.raises(RuntimeError, match="went away"):
+            first.result(10)
+        assert [future.result(10).body for future in waiting] == [b"page", b"page"]
+    # Each waiter rendered its own, or the second found the first one's: never a failure passed on.
+    assert calls[0] == "failed" and calls.count("rendered") in (1, 2)
+    assert cache.get(("p",)) is not None
 
 
 def test_weak_etag_comparison() -> None:
