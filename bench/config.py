@@ -29,7 +29,7 @@ class Plan:
     seed: int
     warmup: int  # seconds of load before a target's first measured run
     duration: int  # seconds per measured run
-    p99_duration: int  # seconds per latency run of a page whose p99 a target judges (more requests, a steadier p99)
+    p99_duration: int  # seconds per side-by-side latency run of the pages whose p99s a target compares
     max_duration: int  # the longest a run may get for a page too slow to answer enough requests in `duration`
     repeats: int  # measured runs per figure; the report shows the median
     throughput_connections: int
@@ -75,7 +75,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=int, help="Seconds of warm-up per target (default 1).")
     p.add_argument("--duration", type=int, help="Seconds per measured run (default 3; quick 1).")
     p.add_argument("--p99-duration", type=int,
-                   help="Seconds per latency run of the pages whose p99 a target compares (default 10; quick: --duration).")
+                   help="Seconds per latency run of the pages whose p99s a target compares, run side by side (default 20; quick: --duration).")
     p.add_argument("--max-duration", type=int, help="Longest run for a slow page, e.g. Datasette at 1,000,000 statements (default 20; quick 5).")
     p.add_argument("--repeats", type=int, default=3, help="Measured runs per figure; the median is reported (at least 3).")
     p.add_argument("--connections", type=int, default=8, help="wrk connections for throughput runs.")
@@ -117,7 +117,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         seed=args.seed,
         warmup=args.warmup if args.warmup is not None else 1,
         duration=args.duration or (1 if quick else 3),
-        p99_duration=max(args.p99_duration or (args.duration or 1 if quick else 10), args.duration or (1 if quick else 3)),
+        p99_duration=max(args.p99_duration or (args.duration or 1 if quick else 20), args.duration or (1 if quick else 3)),
         max_duration=max(args.max_duration or (5 if quick else 20), args.duration or (1 if quick else 3)),
         repeats=args.repeats,
         throughput_connections=args.connections,

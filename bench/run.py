@@ -37,7 +37,7 @@ from bench.fixture import Fixture, read_fixture
 from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import Server, app_server, datasette_server
-from bench.targets import PAGES, POSTGRESQL, SQLITE, Figures, Target
+from bench.targets import BY_KEY, PAGES, POSTGRESQL, SQLITE, Figures, Target
 from bench.wrk import BenchError
 
 
@@ -169,10 +169,7 @@ class Bench:
         run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers)
         if run.requests == 0 and duration < self.plan.max_duration:
             run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers)
-        if run.requests == 0:
-            raise BenchError(f"{target.label}: no request completed in {self.plan.max_duration}s at {url}")
-        if run.failed:
-            raise BenchError(f"{target.label}: {run.failed} requests failed during the run ({run.errors}) at {url}")
+        _check(target, url, run, self.plan.max_duration)
         if counts is not None:
             for name, value in self._body_cache(server).items():
                 counts[name] = counts.get(name, 0) + value - before.get(name, 0)
@@ -212,7 +209,9 @@ class Bench:
         throughput: dict[str, list[wrk.WrkRun]] = {t.key: [] for t, _, _ in ready}
         latencies: dict[str, list[wrk.WrkRun]] = {t.key: [] for t, _, _ in ready}
         counts: dict[str, dict[str, int]] = {t.key: {} for t, _, _ in ready}
+        compared_keys = [t.key for t, _, _ in ready if latency and t.latency_run and p99_compared(t, backend)]
         for repeat in range(plan.repeats):
+            compared: list[tuple[Target, str, dict[str, str]]] = []
             for target, path, headers in ready:
                 url = server.base_url + path
                 tracked = counts[target.key] if kind == "app" else None
@@ -223,18 +222,23 @@ class Bench:
                 else:
                     run = full_size()
                 throughput[target.key].append(run)
-                if latency and target.latency_run:
-                    latency_seconds = latency_run_seconds(plan, target, backend, seconds)
+                if latency and target.latency_run and p99_compared(target, backend):
+                    compared.append((target, url, headers))
+                elif latency and target.latency_run:
                     latencies[target.key].append(
-                        self._run(server, target, url, headers, plan.latency_connections, tracked, latency_seconds))
+                        self._run(server, target, url, headers, plan.latency_connections, tracked, seconds))
                 say(f"{backend}: {target.key} run {repeat + 1}/{plan.repeats}: {run.rps:,.0f} req/s")
+            if compared:
+                for (target, _, _), run in zip(compared, self._side_by_side(compared), strict=True):
+                    latencies[target.key].append(run)
+                say(f"{backend}: {' and '.join(t.key for t, _, _ in compared)} latency run {repeat + 1}/{plan.repeats}, side by side")
         for target, path, _ in ready:
             runs = [run.rps for run in throughput[target.key]]
             lat = latencies[target.key] if target.latency_run else (throughput[target.key] if latency else [])
             notes = _notes(counts[target.key], durations[target.key], plan.duration,
                            connections[target.key] if connections[target.key] != plan.throughput_connections else None,
                            latency and not target.latency_run,
-                           latency_run_seconds(plan, target, backend, durations[target.key]) if latency else None)
+                           self._side_by_side_note(target, compared_keys) if target.key in compared_keys else None)
             measured[target.key] = Figures(
                 target.key, backend, path, str(target.expect), rps=statistics.median(runs),
                 p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,
@@ -244,6 +248,36 @@ class Bench:
         for key, figures in measured.items():
             record.results[(backend, key)] = figures
         return measured
+
+    def _side_by_side(self, pages: list[tuple[Target, str, dict[str, str]]]) -> list[wrk.WrkRun]:
+        """The latency runs of the pages whose p99s a target compares, all at once, sharing the latency connections.
+
+        A p99 of a few milliseconds follows whatever else the host does in those seconds; run at the same
+        time, the pages meet the same seconds, so their comparison measures the pages and not the moment.
+        """
+        plan = self.plan
+        connections = self._side_by_side_connections(len(pages))
+        started = [(target, url, wrk.start(url, core=plan.load_core, connections=connections,
+                                           duration=plan.p99_duration, headers=headers))
+                   for target, url, headers in pages]
+        runs = []
+        for target, url, process in started:
+            run = wrk.finish(process, url=url, duration=plan.p99_duration)
+            _check(target, url, run, plan.p99_duration)
+            runs.append(run)
+        return runs
+
+    def _side_by_side_connections(self, pages: int) -> int:
+        return max(1, self.plan.latency_connections // pages)
+
+    def _side_by_side_note(self, target: Target, keys: list[str]) -> str:
+        others = [BY_KEY[key].label for key in keys if key != target.key]
+        connections = self._side_by_side_connections(len(keys))
+        each = f"{connections} connection{'s' if connections != 1 else ''}"
+        if not others:
+            return f"latency runs of {self.plan.p99_duration}s, {each}: a target compares this page's p99"
+        return (f"latency runs of {self.plan.p99_duration}s side by side with {', '.join(others)}, {each} each:"
+                " a target compares their p99s")
 
     # The parts of a run ------------------------------------------------------------------
 
@@ -400,9 +434,17 @@ class Baseline:
         return kept, rps
 
 
-def latency_run_seconds(plan: Plan, target: Target, backend: str, seconds: int) -> int:
-    """A latency run's length: longer for a page whose p99 a target compares (targets judge SQLite's figures)."""
-    return max(seconds, plan.p99_duration) if target.p99_judged and backend == SQLITE else seconds
+def p99_compared(target: Target, backend: str) -> bool:
+    """A page whose p99 a target compares with another page's (targets judge SQLite's figures)."""
+    return target.p99_judged and backend == SQLITE
+
+
+def _check(target: Target, url: str, run: wrk.WrkRun, seconds: int) -> None:
+    """A run the report can use: some requests answered, none failed."""
+    if run.requests == 0:
+        raise BenchError(f"{target.label}: no request completed in {seconds}s at {url}")
+    if run.failed:
+        raise BenchError(f"{target.label}: {run.failed} requests failed during the run ({run.errors}) at {url}")
 
 
 def paired_kept(full_size: Sequence[float], baseline: Sequence[float]) -> float:
@@ -422,12 +464,12 @@ def run_seconds(plan: Plan, warmup_rps: float) -> int:
 
 
 def _notes(counts: dict[str, int], seconds: int, planned: int, connections: int | None, latency_from_throughput: bool,
-           p99_seconds: int | None = None) -> str:
+           latency_note: str | None = None) -> str:
     notes = []
     if seconds != planned:
         notes.append(f"runs of {seconds}s: a slow page")
-    if p99_seconds is not None and p99_seconds != seconds:
-        notes.append(f"latency runs of {p99_seconds}s: a target compares this page's p99")
+    if latency_note:
+        notes.append(latency_note)
     if connections is not None:
         notes.append(f"throughput runs at {connections} connections: a slow page")
     if latency_from_throughput:

@@ -32,7 +32,7 @@ class Target:
     yardstick: bool = False  # F and plaintext: benchmark-only, always present
     growth: bool = True  # part of the 10,000 -> 1,000,000 growth check
     latency_run: bool = True  # False: no separate latency runs (no target reads this page's latency)
-    p99_judged: bool = False  # a target compares this page's p99: its latency runs last plan.p99_duration
+    p99_judged: bool = False  # a target compares this page's p99 with another's: on SQLite they run side by side (bench/run.py)
 
 
 def _filters(f: Fixture) -> str:
@@ -123,7 +123,7 @@ def _deep(results: Results, extra: Extra) -> Outcome:
     if not deep or not first or deep.p99_ms is None or first.p99_ms is None:
         return Outcome("not available", None)
     ratio = deep.p99_ms / first.p99_ms
-    return Outcome(f"p99 {deep.p99_ms:.1f} ms vs {first.p99_ms:.1f} ms ({ratio:.2f}×)", ratio <= 1.2)
+    return Outcome(f"p99 {deep.p99_ms:.1f} ms vs {first.p99_ms:.1f} ms ({ratio:.2f}×), measured side by side", ratio <= 1.2)
 
 
 def _mixed(results: Results, extra: Extra) -> Outcome:

@@ -11,6 +11,7 @@ import secrets
 import shutil
 import statistics
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -158,15 +159,68 @@ def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tm
         return plan_from(parser().parse_args([*args, "--cache-dir", str(tmp_path)]))
 
     assert {target.key for target in PAGES if target.p99_judged} == {"history", "history-deep"}
-    assert (plan().duration, plan().p99_duration) == (3, 10)
+    assert (plan().duration, plan().p99_duration) == (3, 20)
     assert (plan("--quick").duration, plan("--quick").p99_duration) == (1, 1)  # the test suite's runs stay short
-    assert plan("--p99-duration", "20").p99_duration == 20
-    assert plan("--duration", "12").p99_duration == 12  # never shorter than the other runs
+    assert plan("--p99-duration", "30").p99_duration == 30
+    assert plan("--duration", "25").p99_duration == 25  # never shorter than the other runs
     # Targets judge SQLite's figures: PostgreSQL's runs of those pages, and other pages' runs, stay plain.
-    assert bench_run.latency_run_seconds(plan(), BY_KEY["history-deep"], SQLITE, 3) == 10
-    assert bench_run.latency_run_seconds(plan(), BY_KEY["history-deep"], POSTGRESQL, 3) == 3
-    assert bench_run.latency_run_seconds(plan(), BY_KEY["search"], SQLITE, 3) == 3
-    assert bench_run.latency_run_seconds(plan(), BY_KEY["history"], SQLITE, 12) == 12
+    assert bench_run.p99_compared(BY_KEY["history-deep"], SQLITE)
+    assert not bench_run.p99_compared(BY_KEY["history-deep"], POSTGRESQL)
+    assert not bench_run.p99_compared(BY_KEY["search"], SQLITE)
+
+
+def test_the_pages_a_p99_target_compares_run_their_latency_runs_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _need_tools()
+    plan = plan_from(parser().parse_args([
+        "--statements", "600", "--duration", "1", "--p99-duration", "2", "--warmup", "0",
+        "--cache-dir", str(tmp_path), "--no-postgres", "--no-datasette", "--no-mixed",
+    ]))
+    bench = bench_run.Bench(plan)
+    record = RunRecord(plan, describe(None), datetime.now(UTC))
+    url = bench_run.sqlite_url(bench_run.working_copy(plan, bench_run.sqlite_database(plan, 600)))
+    fixture = bench_run.read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
+    # Every wrk run, as it really runs: the path it loads, its connections and seconds, when it started and ended.
+    runs: list[dict[str, object]] = []
+    real_start, real_finish = bench_run.wrk.start, bench_run.wrk.finish
+
+    def start(url: str, **kwargs: object) -> subprocess.Popen[str]:
+        process = real_start(url, **kwargs)  # type: ignore[arg-type]
+        runs.append({"process": process, "path": url.split("/", 3)[3], "connections": kwargs["connections"],
+                     "duration": kwargs["duration"], "started": time.monotonic()})
+        return process
+
+    def finish(process: subprocess.Popen[str], **kwargs: object) -> object:
+        figures = real_finish(process, **kwargs)  # type: ignore[arg-type]
+        found = next(run for run in runs if run["process"] is process)
+        found.update(ended=time.monotonic(), p99_ms=figures.p99_ms)
+        return figures
+
+    monkeypatch.setattr(bench_run.wrk, "start", start)
+    monkeypatch.setattr(bench_run.wrk, "finish", finish)
+    with app_server(url, core=plan.server_core, log=tmp_path / "server.log") as server:
+        measured = bench.measure(record, SQLITE, server, fixture, "app", only={"history", "history-deep", "statement"})
+
+    def latency_runs(key: str) -> list[dict[str, object]]:
+        path = BY_KEY[key].path(fixture).lstrip("/")
+        return [run for run in runs if run["path"] == path and run["connections"] != plan.throughput_connections]
+
+    first, deep = latency_runs("history"), latency_runs("history-deep")
+    assert len(first) == len(deep) == plan.repeats
+    for one, other in zip(first, deep, strict=True):
+        # At the same time: each started before the other ended, sharing the latency connections.
+        assert one["started"] < other["ended"] and other["started"] < one["ended"]  # type: ignore[operator]
+        assert one["connections"] == other["connections"] == plan.latency_connections // 2
+        assert one["duration"] == other["duration"] == plan.p99_duration
+    for key, own in (("history", first), ("history-deep", deep)):
+        assert measured[key].p99_ms == statistics.median(run["p99_ms"] for run in own)  # type: ignore[misc]
+        assert "side by side with" in measured[key].note
+    # A page no target compares keeps its own latency runs, at the full latency connections.
+    plain = latency_runs("statement")
+    assert len(plain) == plan.repeats
+    assert all(run["connections"] == plan.latency_connections and run["duration"] == plan.duration for run in plain)
+    assert "side by side" not in measured["statement"].note
 
 
 def test_growth_is_the_median_of_the_paired_runs_ratios() -> None:
