@@ -210,6 +210,7 @@ class Bench:
         latencies: dict[str, list[wrk.WrkRun]] = {t.key: [] for t, _, _ in ready}
         counts: dict[str, dict[str, int]] = {t.key: {} for t, _, _ in ready}
         compared_keys = [t.key for t, _, _ in ready if latency and t.latency_run and p99_compared(t, backend)]
+        side_by_side_seconds = max([plan.p99_duration, *(durations[key] for key in compared_keys)])
         for repeat in range(plan.repeats):
             compared: list[tuple[Target, str, dict[str, str]]] = []
             for target, path, headers in ready:
@@ -229,7 +230,7 @@ class Bench:
                         self._run(server, target, url, headers, plan.latency_connections, tracked, seconds))
                 say(f"{backend}: {target.key} run {repeat + 1}/{plan.repeats}: {run.rps:,.0f} req/s")
             if compared:
-                for (target, _, _), run in zip(compared, self._side_by_side(compared), strict=True):
+                for (target, _, _), run in zip(compared, self._side_by_side(compared, side_by_side_seconds), strict=True):
                     latencies[target.key].append(run)
                 say(f"{backend}: {' and '.join(t.key for t, _, _ in compared)} latency run {repeat + 1}/{plan.repeats}, side by side")
         for target, path, _ in ready:
@@ -238,7 +239,8 @@ class Bench:
             notes = _notes(counts[target.key], durations[target.key], plan.duration,
                            connections[target.key] if connections[target.key] != plan.throughput_connections else None,
                            latency and not target.latency_run,
-                           self._side_by_side_note(target, compared_keys) if target.key in compared_keys else None)
+                           self._side_by_side_note(target, compared_keys, side_by_side_seconds)
+                           if target.key in compared_keys else None)
             measured[target.key] = Figures(
                 target.key, backend, path, str(target.expect), rps=statistics.median(runs),
                 p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,
@@ -249,7 +251,7 @@ class Bench:
             record.results[(backend, key)] = figures
         return measured
 
-    def _side_by_side(self, pages: list[tuple[Target, str, dict[str, str]]]) -> list[wrk.WrkRun]:
+    def _side_by_side(self, pages: list[tuple[Target, str, dict[str, str]]], seconds: int) -> list[wrk.WrkRun]:
         """The latency runs of the pages whose p99s a target compares, all at once, sharing the latency connections.
 
         A p99 of a few milliseconds follows whatever else the host does in those seconds; run at the same
@@ -257,26 +259,25 @@ class Bench:
         """
         plan = self.plan
         connections = self._side_by_side_connections(len(pages))
-        started = [(target, url, wrk.start(url, core=plan.load_core, connections=connections,
-                                           duration=plan.p99_duration, headers=headers))
+        started = [(target, url, wrk.start(url, core=plan.load_core, connections=connections, duration=seconds, headers=headers))
                    for target, url, headers in pages]
         runs = []
         for target, url, process in started:
-            run = wrk.finish(process, url=url, duration=plan.p99_duration)
-            _check(target, url, run, plan.p99_duration)
+            run = wrk.finish(process, url=url, duration=seconds)
+            _check(target, url, run, seconds)
             runs.append(run)
         return runs
 
     def _side_by_side_connections(self, pages: int) -> int:
         return max(1, self.plan.latency_connections // pages)
 
-    def _side_by_side_note(self, target: Target, keys: list[str]) -> str:
+    def _side_by_side_note(self, target: Target, keys: list[str], seconds: int) -> str:
         others = [BY_KEY[key].label for key in keys if key != target.key]
         connections = self._side_by_side_connections(len(keys))
         each = f"{connections} connection{'s' if connections != 1 else ''}"
         if not others:
-            return f"latency runs of {self.plan.p99_duration}s, {each}: a target compares this page's p99"
-        return (f"latency runs of {self.plan.p99_duration}s side by side with {', '.join(others)}, {each} each:"
+            return f"latency runs of {seconds}s, {each}: a target compares this page's p99"
+        return (f"latency runs of {seconds}s side by side with {', '.join(others)}, {each} each:"
                 " a target compares their p99s")
 
     # The parts of a run ------------------------------------------------------------------
