@@ -24,6 +24,7 @@ from app.config import normalise_database_url
 from app.synthetic import service
 from bench import run as bench_run
 from bench.config import BENCH_SECRET, ROOT, Plan, parser, plan_from
+from bench.fixture import Fixture
 from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import app_server
@@ -169,18 +170,22 @@ def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tm
     assert not bench_run.p99_compared(BY_KEY["search"], SQLITE)
 
 
+def _small_bench(tmp_path: Path, *args: str) -> tuple[Plan, bench_run.Bench, RunRecord, str, Fixture]:
+    """A bench on a 600-statement working copy: 1 s runs, SQLite only, for checking how runs are made."""
+    _need_tools()
+    plan = plan_from(parser().parse_args([
+        "--statements", "600", "--duration", "1", "--warmup", "0", *args,
+        "--cache-dir", str(tmp_path), "--no-postgres", "--no-datasette", "--no-mixed",
+    ]))
+    url = bench_run.sqlite_url(bench_run.working_copy(plan, bench_run.sqlite_database(plan, 600)))
+    fixture = bench_run.read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
+    return plan, bench_run.Bench(plan), RunRecord(plan, describe(None), datetime.now(UTC)), url, fixture
+
+
 def test_the_pages_a_p99_target_compares_run_their_latency_runs_side_by_side(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _need_tools()
-    plan = plan_from(parser().parse_args([
-        "--statements", "600", "--duration", "1", "--p99-duration", "2", "--warmup", "0",
-        "--cache-dir", str(tmp_path), "--no-postgres", "--no-datasette", "--no-mixed",
-    ]))
-    bench = bench_run.Bench(plan)
-    record = RunRecord(plan, describe(None), datetime.now(UTC))
-    url = bench_run.sqlite_url(bench_run.working_copy(plan, bench_run.sqlite_database(plan, 600)))
-    fixture = bench_run.read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
+    plan, bench, record, url, fixture = _small_bench(tmp_path, "--p99-duration", "2")
     # Every wrk run, as it really runs: the path it loads, its connections and seconds, when it started and ended.
     runs: list[dict[str, object]] = []
     real_start, real_finish = bench_run.wrk.start, bench_run.wrk.finish
@@ -232,15 +237,7 @@ def test_growth_is_the_median_of_the_paired_runs_ratios() -> None:
 
 
 def test_each_growth_page_runs_on_the_baseline_beside_its_full_size_runs(tmp_path: Path) -> None:
-    _need_tools()
-    plan = plan_from(parser().parse_args([
-        "--statements", "600", "--baseline-statements", "300", "--duration", "1", "--warmup", "0",
-        "--cache-dir", str(tmp_path), "--no-postgres", "--no-datasette", "--no-mixed",
-    ]))
-    bench = bench_run.Bench(plan)
-    record = RunRecord(plan, describe(None), datetime.now(UTC))
-    url = bench_run.sqlite_url(bench_run.working_copy(plan, bench_run.sqlite_database(plan, 600)))
-    fixture = bench_run.read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
+    plan, bench, record, url, fixture = _small_bench(tmp_path, "--baseline-statements", "300")
     pages = {"history", "statement", "plaintext"}  # plaintext is a yardstick, not part of the growth check
     with app_server(url, core=plan.server_core, log=tmp_path / "full.log") as server, bench.baseline() as baseline:
         assert baseline is not None
