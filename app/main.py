@@ -50,10 +50,10 @@ def settle_long_lived_objects() -> None:
     thousand small objects) that was about 2 ms of a 12 ms request. `gc.freeze` moves them to the
     permanent generation; collections then look at young objects only.
 
-    A page's objects (rows, tuples, strings) are freed by reference counting when it is sent, but at
-    700 they still set off young collections part-way through: about two per fresh matrix, 0.3 ms of
-    it. At 20,000 the same runs made 8 young collections instead of 10,502; the rare garbage in
-    cycles waits for one, a few megabytes at worst. Side by side at 1,000,000 statements
+    A page's container objects (its rows' tuples, lists, dicts) are freed by reference counting when
+    it is sent, but at 700 they still set off young collections part-way through: about two per
+    fresh matrix, 0.3 ms of it. At 20,000 the same runs made 8 young collections instead of 10,502;
+    the rare garbage in cycles waits for one, a few megabytes at worst. Side by side at 1,000,000 statements
     (bench/README.md), F served 13% more requests a second and fresh pages 9 to 10% more, at the
     same resident memory.
     """
