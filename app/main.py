@@ -52,10 +52,9 @@ def settle_long_lived_objects() -> None:
 
     A page's container objects (its rows' tuples, lists, dicts) are freed by reference counting when
     it is sent, but at 700 they still set off young collections part-way through: about two per
-    fresh matrix, 0.3 ms of it. At 20,000 the same runs made 8 young collections instead of 10,502;
-    the rare garbage in cycles waits for one, a few megabytes at worst. Side by side at 1,000,000 statements
-    (bench/README.md), F served 13% more requests a second and fresh pages 9 to 10% more, at the
-    same resident memory.
+    fresh matrix, 0.3 ms of it. At 20,000 a request rarely sets one off; the rare garbage in cycles
+    waits for one, a few megabytes at worst. What it gained is measured in bench/README.md
+    ("Controlled comparisons").
     """
     if _settled.is_set():
         return
