@@ -1,9 +1,10 @@
-"""Text helpers shared by every domain: folding names for matching, slugs, and control-character checks."""
+"""Text helpers shared by every domain: folding names for matching, slugs, control-character checks, months."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'")
@@ -38,3 +39,18 @@ def first_control_character(text: str, *, allow_newlines: bool) -> tuple[int, st
         if unicodedata.category(ch) == "Cc":
             return index, ch
     return None
+
+
+# Months as the pages write them, in English. Without strftime: each of its calls costs about 3 µs,
+# and the matrix alone names 24 months three ways, and its JSON twin every cell's month.
+MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_key(value: date) -> str:
+    """'2024-09', as URLs and JSON write a month."""
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def month_text(value: date) -> str:
+    """'Sep 2024'."""
+    return f"{MONTH_ABBR[value.month]} {value.year}"

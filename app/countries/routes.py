@@ -23,6 +23,7 @@ from app.stances import service as stances_service
 from app.statements import service as statements_service
 from app.statements.filters import HistoryFilters
 from app.statements.schemas import StatementOut
+from app.text import month_key
 from app.web import params
 from app.web.errors import BadQuery, NotFound
 
@@ -66,7 +67,7 @@ def _position_out(position: countries_service.TopicPosition) -> PositionOut:
         band=position.band, score=position.score, statements_on_record=position.statements,
         officials_counted=position.officials, first_on=position.first_on, last_on=position.last_on,
         divided=position.divided, conditional=position.conditional,
-        carried_forward_from=f"{position.carried_from:%Y-%m}" if position.carried_from else None,
+        carried_forward_from=month_key(position.carried_from) if position.carried_from else None,
     )
 
 
@@ -83,7 +84,7 @@ def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
         borders_ukraine=country.borders_ukraine, as_of=found["as_of"], rule_version=scoring.RULE_VERSION,
         data_version=view.stamp.version, positions=[_position_out(p) for p in found["positions"]],
         timeline_topic=found["topic"].slug,
-        timeline=[TimelineMonthOut(month=f"{m:%Y-%m}", score=s, carried_forward=c) for m, (s, c) in zip(timeline.months, timeline.scores, strict=True)],
+        timeline=[TimelineMonthOut(month=month_key(m), score=s, carried_forward=c) for m, (s, c) in zip(timeline.months, timeline.scores, strict=True)],
         speakers=[
             SpeakerOut(name=a.name, slug=a.slug, url=f"/actors/{a.slug}", kind=a.kind.value,
                        offices=[OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on) for o in a.offices])

@@ -12,6 +12,7 @@ from app.stances import grid, methodology, schemas, scoring
 from app.stances import service as stances_service
 from app.statements import repository as statements_repository
 from app.statements.schemas import StatementOut
+from app.text import month_key
 from app.web import params
 from app.web.errors import BadQuery
 from app.web.htmx import push_url
@@ -44,7 +45,7 @@ def _matrix_out(view: View, query: stances_service.MatrixQuery) -> schemas.Matri
             country=row.country.code, name=row.country.name, kind=row.country.kind,
             cells=[
                 schemas.MatrixCellOut(
-                    month=f"{c.month:%Y-%m}", band=c.band, score=c.score, statements_counted=c.counted, divided=c.divided,
+                    month=month_key(c.month), band=c.band, score=c.score, statements_counted=c.counted, divided=c.divided,
                     conditional=c.conditional, carried_forward=c.carried, no_statement_on_record=c.band is None,
                 )
                 for c in row.cells
@@ -52,7 +53,7 @@ def _matrix_out(view: View, query: stances_service.MatrixQuery) -> schemas.Matri
         )
 
     return schemas.MatrixOut(
-        topic=query.topic.slug, topic_title=query.topic.title, months=[f"{m:%Y-%m}" for m in query.months],
+        topic=query.topic.slug, topic_title=query.topic.title, months=[month_key(m) for m in query.months],
         order=query.order, as_of=query.as_of, rule_version=scoring.RULE_VERSION, data_version=view.stamp.version,
         members=[row_out(row) for row in built.members], others=[row_out(row) for row in built.others],
     )
@@ -122,11 +123,11 @@ def _cell_out(found: dict[str, Any]) -> schemas.CellOut:
     evidence: stances_service.CellEvidence = found["open_cell"]
     cell = evidence.cell
     return schemas.CellOut(
-        country=evidence.country.code, topic=evidence.topic.slug, month=f"{evidence.month:%Y-%m}", as_of=evidence.as_of,
+        country=evidence.country.code, topic=evidence.topic.slug, month=month_key(evidence.month), as_of=evidence.as_of,
         rule_version=scoring.RULE_VERSION,
         band=cell.band.value if cell else None, score=cell.score if cell else None,
         divided=bool(cell and cell.position.divided), conditional=bool(cell and cell.position.conditional),
-        carried_forward_from=f"{evidence.carried_from:%Y-%m}" if evidence.carried_from else None,
+        carried_forward_from=month_key(evidence.carried_from) if evidence.carried_from else None,
         statements_on_record=cell.total if cell else 0,
         counted=[
             schemas.WeighedStatementOut(
@@ -150,7 +151,7 @@ def cell_page(
     evidence: stances_service.CellEvidence = found["open_cell"]
     query = _query(view, topic, first, last, order, as_of)
     response = view.html("stances/_cell.html", columns=len(query.months) + 1, **found)
-    cell_param = f"{evidence.country.code}:{evidence.month:%Y-%m}"
+    cell_param = f"{evidence.country.code}:{month_key(evidence.month)}"
     return push_url(view.request, response, params.with_query("/matrix", query.params | {"cell": cell_param}))
 
 

@@ -39,6 +39,7 @@ from app.statements.cards import (
 from app.statements.filters import HistoryFilters
 from app.statements.models import PUBLISHED, Statement, StatementSource, StatementStatus
 from app.statements.paging import Cursor
+from app.text import MONTH_ABBR
 from app.topics.models import Topic
 from app.web.charts import StatementMark
 
@@ -299,7 +300,6 @@ _CHART_MARKS = (
     .order_by(Statement.said_on.desc(), Statement.id.desc())
     .limit(bindparam("limit"))
 )
-_MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date, last: date, limit: int) -> list[StatementMark]:
@@ -314,7 +314,7 @@ def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date
     marks = []
     for statement_id, said_on, stance, quote, name in rows:
         excerpt = quote if len(quote) <= 120 else quote[:117].rstrip() + "…"
-        said = f"{said_on.day:02d} {_MONTH_ABBR[said_on.month]} {said_on.year}"
+        said = f"{said_on.day:02d} {MONTH_ABBR[said_on.month]} {said_on.year}"
         marks.append(StatementMark(statement_id, said_on, stance, f"{name}, {said}: {stance:+d}. {excerpt}"))
     return marks
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.stances import scoring
+from app.text import month_text
 
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 96, 16, 14, 34
@@ -76,7 +77,7 @@ def timeline(
         path.append(("M" if previous is None else "L") + f"{x_start},{y}")
         path.append(f"L{x_end},{y}")
         if not carried:
-            line_points.append((x_end, y, f"{month:%b %Y}: score {score:+.2f}"))
+            line_points.append((x_end, y, f"{month_text(month)}: score {score:+.2f}"))
         previous = score
     points = [
         Point(_x(mark.said_on, first, last), _y(mark.stance), f"/statements/{mark.statement_id}", mark.label, mark.stance)
@@ -84,7 +85,7 @@ def timeline(
         if first <= mark.said_on <= last
     ]
     step = max(1, len(months) // 8)
-    x_ticks = [(_x(month, first, last), f"{month:%b %Y}") for index, month in enumerate(months) if index % step == 0]
+    x_ticks = [(_x(month, first, last), month_text(month)) for index, month in enumerate(months) if index % step == 0]
     return Chart(
         width=WIDTH, height=HEIGHT, stripes=stripes, line=" ".join(path), line_points=line_points, points=points,
         x_ticks=x_ticks, y_ticks=[(_y(value), label) for value, label in Y_TICKS],

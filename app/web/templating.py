@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app import __version__, paths
+from app.text import MONTH_ABBR, month_text
 from app.stances import scoring
 from app.statements.models import STANCE_MEANINGS
 
@@ -29,12 +30,10 @@ def signed(value: float | int | None, digits: int = 0) -> str:
 
 def day(value: date | datetime | None) -> str:
     """'13 Jul 2024'."""
-    return "" if value is None else f"{value.day} {value:%b %Y}"
+    return "" if value is None else f"{value.day} {month_text(value)}"
 
 
-def month_label(value: date) -> str:
-    """'Jul 2024'."""
-    return f"{value:%b %Y}"
+month_label = month_text  # 'Jul 2024'
 
 
 def when(said_on: date, precision: str, is_report_date: bool = False) -> str:
@@ -50,7 +49,7 @@ def date_span(first: date | None, last: date | None) -> str:
     if (first.year, first.month) == (last.year, last.month):
         return month_label(last)
     if first.year == last.year:
-        return f"{first:%b}\u2013{month_label(last)}"
+        return f"{MONTH_ABBR[first.month]}\u2013{month_label(last)}"
     return f"{month_label(first)}\u2013{month_label(last)}"
 
 

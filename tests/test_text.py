@@ -1,0 +1,20 @@
+"""app/text.py: the month helpers (the name helpers are tested through the resolver and the seed)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.text import MONTH_ABBR, month_key, month_text
+
+
+def test_months_read_as_the_pages_write_them() -> None:
+    assert month_text(date(2024, 9, 1)) == "Sep 2024"
+    assert month_key(date(2024, 9, 30)) == "2024-09"
+    assert [month_text(date(2025, month, 1)) for month in (1, 5, 12)] == ["Jan 2025", "May 2025", "Dec 2025"]
+    assert len(MONTH_ABBR) == 13 and MONTH_ABBR[0] == ""  # indexed by month number
+
+
+def test_months_match_strftime_in_english() -> None:
+    for month in range(1, 13):
+        day = date(2023, month, 15)
+        assert (month_text(day), month_key(day)) == (day.strftime("%b %Y"), day.strftime("%Y-%m"))
