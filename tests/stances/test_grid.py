@@ -73,3 +73,32 @@ def test_cell_text_escapes_names() -> None:
     html = str(built.members[0].cells_html)
     assert "<b>" not in html and "&lt;b&gt;Evil" in html
     assert _labels(built.members[0]) == ["<b>Evil</b>, Sep 2024: mixed or neutral, 0.00; 1 statement."]
+
+
+def test_cells_are_ascii_and_read_as_their_symbols_and_accented_names() -> None:
+    """Python encodes an ASCII page in one copy and any other character by character, so the grid writes
+    the minus, the plus-minus, the divided mark, the empty-cell dot and accented letters as references."""
+    turkiye = [grid.CountryRef(7, "TR", "Türkiye", "member", False)]
+    rows = [
+        grid.ScoreRow(7, date(2024, 7, 1), -1.6, "opposes", 4, 4, 4, True, True),
+        grid.ScoreRow(7, date(2024, 8, 1), -0.2, "mixed or neutral", 5, 1, 5, True, False),
+    ]
+    built = grid.build(countries=turkiye, rows=rows, carry_in=[], months=MONTHS, topic="t", order="neighbours", query={})
+    row = built.members[0]
+    assert str(row.cells_html).isascii() and str(row.name_html).isascii()
+    assert BeautifulSoup(str(row.name_html), "html.parser").get_text() == "Türkiye"
+    assert _labels(row) == [
+        "Türkiye, Jul 2024: opposes, \u22121.60; 4 statements; officials divided; condition attached.",
+        "Türkiye, Aug 2024: mixed or neutral, \u22120.20; 5 statements; officials divided.",
+        "Türkiye, Sep 2024: mixed or neutral, \u22120.20; 5 statements; officials divided; carried forward from Aug 2024.",
+    ]
+    shown = [cell.get_text() for cell in BeautifulSoup(str(row.cells_html), "html.parser").find_all("td")]
+    assert shown == ["\u2212\u22124 \u2260*", "\u00b15 \u2260", "\u00b15 \u2260"]
+    empty = grid.build(countries=turkiye, rows=[], carry_in=[], months=MONTHS, topic="t", order="neighbours", query={})
+    assert empty.members[0].leading_empty == len(MONTHS)  # drawn by the template as one cell
+
+
+def test_month_headers_name_the_year_in_the_first_column_and_in_january() -> None:
+    assert grid.month_header(date(2024, 12, 1), True) == ("Dec", "2024")
+    assert grid.month_header(date(2025, 1, 1), False) == ("Jan", "2025")
+    assert grid.month_header(date(2025, 2, 1), False) == ("Feb", "")

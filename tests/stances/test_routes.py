@@ -107,6 +107,17 @@ def test_cells_show_band_as_text_symbol_and_count(matrix_page: BeautifulSoup) ->
     assert (row["data-country"], row["data-detail"]) == ("PL", "detail-PL")  # type: ignore[index]
 
 
+def test_the_page_is_sent_as_ascii_and_reads_as_its_symbols_and_names(shared_client: TestClient) -> None:
+    """The matrix's bytes are ASCII (app/stances/grid.py says why); a browser reads the same characters."""
+    response = shared_client.get("/matrix", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.content.isascii()
+    page = soup(response.text)
+    assert "T\u00fcrkiye" in _matrix_rows(page)
+    legend = {li.get_text(" ", strip=True) for li in page.select("ul.legend li")}
+    assert {"\u00b1 mixed or neutral", "\u2212 leans against", "\u2212\u2212 opposes"} <= legend
+    assert page.title.get_text().endswith(" \u00b7 Intercept Watch")  # type: ignore[union-attr]
+
+
 def test_the_topic_switches_the_matrix(shared_client: TestClient) -> None:
     page = soup(shared_client.get("/matrix?topic=no-fly-zone").text)
     rows = _matrix_rows(page)
