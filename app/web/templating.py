@@ -9,9 +9,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app import __version__, paths
-from app.text import MONTH_ABBR, month_text
 from app.stances import scoring
 from app.statements.models import STANCE_MEANINGS
+from app.text import MONTH_ABBR, month_text
 
 MINUS = "\u2212"
 
