@@ -128,9 +128,9 @@ def render(record: RunRecord) -> str:
         rps: dict[str, tuple[float, float]] = record.extra["growth_rps"]  # type: ignore[assignment]
         lines += ["", f"## Growth ({plan.baseline_statements:,} → {plan.statements:,} statements)", "",
                   f"A server on each database, on the same core. In each of the {plan.repeats} repeats a page's "
-                  "throughput run on one is followed at once by its run on the other (the order alternates), and "
-                  "the throughput kept is the median of those pairs' ratios: a slow few seconds on the host hits "
-                  "both runs of a pair. req/s are each size's medians.", ""]
+                  "throughput run on one and its run on the other take turns, in slices of about a second (the size "
+                  "that goes first alternates by repeat), and the throughput kept is the median of those pairs' "
+                  "ratios: a slow second or two on the host hits both sizes of a pair. req/s are each size's medians.", ""]
         lines += _table(
             ["Page", f"req/s at {plan.baseline_statements:,}", f"req/s at {plan.statements:,}", "Throughput kept"],
             [[BY_KEY[key].label, f"{rps[key][0]:,.0f}", f"{rps[key][1]:,.0f}", f"{kept:.0%}"] for key, kept in growth.items()],

@@ -29,7 +29,7 @@ from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import app_server
 from bench.targets import BY_KEY, CHECKS, PAGES, POSTGRESQL, SQLITE, Target
-from bench.wrk import BenchError
+from bench.wrk import BenchError, WrkRun
 
 pytestmark = pytest.mark.slow
 
@@ -234,6 +234,49 @@ def test_growth_is_the_median_of_the_paired_runs_ratios() -> None:
     assert bench_run.paired_kept((50, 100, 200), (100, 50, 210)) == pytest.approx(200 / 210)
     with pytest.raises(ValueError, match="one baseline run with each full-size run"):
         bench_run.paired_kept((100.0, 90.0), (100.0,))
+
+
+def test_a_growth_pair_takes_turns_in_slices_of_whole_seconds() -> None:
+    assert bench_run.growth_slices(3) == [1, 1, 1]
+    assert bench_run.growth_slices(1) == [1]  # quick mode: one run at each size, as before
+    assert bench_run.growth_slices(20) == [7, 7, 6]
+    assert sum(bench_run.growth_slices(11)) == 11
+
+
+def test_slices_of_a_run_add_up_to_one_run() -> None:
+    slices = [WrkRun(100, 1.0, 1.0, 3.0, 9.0, {"timeouts": 0}), WrkRun(60, 1.0, 2.0, 5.0, 7.0, {"timeouts": 1}),
+              WrkRun(140, 1.0, 1.5, 4.0, 8.0, {"timeouts": 0})]
+    whole = bench_run.merged(slices)
+    assert (whole.requests, whole.seconds, whole.rps) == (300, 3.0, 100.0)
+    assert (whole.p50_ms, whole.p99_ms, whole.max_ms, whole.failed) == (1.5, 5.0, 9.0, 1)
+    assert bench_run.merged(slices[:1]) is slices[0]
+
+
+def test_the_two_sizes_take_turns_and_the_first_alternates_by_repeat() -> None:
+    """Baseline.paired with the runs recorded instead of made (the real runs: the test below)."""
+    calls: list[tuple[str, int]] = []
+
+    class Recorder:
+        plan = None
+
+        def _run(self, server, target, url, headers, connections, counts, length):  # type: ignore[no-untyped-def]
+            calls.append(("small", length))
+            return WrkRun(50 * length, float(length), 1.0, 2.0, 3.0, {})
+
+    def full_size(length: int) -> WrkRun:
+        calls.append(("full", length))
+        return WrkRun(40 * length, float(length), 1.0, 2.0, 3.0, {})
+
+    server = type("Server", (), {"base_url": "http://127.0.0.1:1"})()
+    fixture = type("Fixture", (), {"statements": 300})()
+    baseline = bench_run.Baseline(Recorder(), server, fixture)  # type: ignore[arg-type]
+    baseline._ready["statement"] = ("/statements/1", {})  # probed and warmed up already
+    first = baseline.paired(BY_KEY["statement"], 0, full_size, 8, 3)
+    assert calls == [("full", 1), ("small", 1)] * 3 and (first.requests, first.seconds) == (120, 3.0)
+    calls.clear()
+    baseline.paired(BY_KEY["statement"], 1, full_size, 8, 3)
+    assert calls == [("small", 1), ("full", 1)] * 3
+    assert baseline.runs["statement"] == [50.0, 50.0]
 
 
 def test_each_growth_page_runs_on_the_baseline_beside_its_full_size_runs(tmp_path: Path) -> None:
