@@ -384,8 +384,7 @@ class Baseline:
     a second (`growth_slices`; which size goes first alternates by repeat), so both see the same
     moments of the host: a slow second or two on this shared machine slows both sizes and cancels out
     of their ratio, instead of landing on one size only. Run as two whole runs back to back, a pair
-    still met different seconds: on 2026-12-03 one page's pairs at the two sizes gave 1,562 against
-    1,280 and 1,178 against 889 req/s, though both were answered from the page cache.
+    could still meet different seconds (bench/README.md, step 4, has the figures).
     """
 
     def __init__(self, bench: Bench, server: Server, fixture: Fixture) -> None:
