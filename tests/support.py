@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import socket
 import threading
 import time
@@ -9,6 +11,7 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
+import pytest
 import uvicorn
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
@@ -24,6 +27,7 @@ from app.stances import scoring
 from app.stances.models import StanceScore
 
 SCORE_COLUMNS = [column.name for column in StanceScore.__table__.columns]
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def stored_score_rows(session: Session) -> list[dict[str, Any]]:
@@ -250,3 +254,23 @@ class LiveServer:
     def __exit__(self, *_: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+
+
+def markdown_table(body: str) -> list[dict[str, str]]:
+    """The first markdown table in a section, as one dict per row."""
+    lines = [line.strip() for line in body.splitlines() if line.strip().startswith("|")]
+    assert len(lines) >= 2 and set(lines[1].replace("|", "")) <= {"-", ":"}, f"no table in: {body[:200]}"
+
+    def cells(line: str) -> list[str]:
+        return [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line.strip().strip("|"))]
+
+    header = cells(lines[0])
+    rows = [dict(zip(header, cells(line), strict=True)) for line in lines[2:]]
+    return rows
+
+
+def need_bench_tools() -> None:
+    """The benchmark's tests skip where wrk, taskset or make is missing (CI installs them and fails on a skip)."""
+    missing = [tool for tool in ("wrk", "taskset", "make") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"the benchmark needs {', '.join(missing)} (apt-get install wrk)")

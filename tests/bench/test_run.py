@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 import statistics
 import subprocess
 import time
@@ -30,17 +29,9 @@ from bench.report import RunRecord, render
 from bench.servers import app_server
 from bench.targets import BY_KEY, CHECKS, PAGES, POSTGRESQL, SQLITE, Target
 from bench.wrk import BenchError, WrkRun
+from tests.support import markdown_table, need_bench_tools
 
 pytestmark = pytest.mark.slow
-
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-
-
-def _need_tools() -> None:
-    missing = [tool for tool in ("wrk", "taskset", "make") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"the benchmark needs {', '.join(missing)} (apt-get install wrk)")
-
 
 def sections(markdown: str) -> dict[str, str]:
     """The report's '## ' sections by title, and '#' for the title line."""
@@ -50,19 +41,6 @@ def sections(markdown: str) -> dict[str, str]:
         heading, _, body = block.partition("\n")
         found[title if not found else heading.strip()] = body if found else block
     return found
-
-
-def table(body: str) -> list[dict[str, str]]:
-    """The first markdown table in a section, as one dict per row."""
-    lines = [line.strip() for line in body.splitlines() if line.strip().startswith("|")]
-    assert len(lines) >= 2 and set(lines[1].replace("|", "")) <= {"-"}, f"no table in: {body[:200]}"
-
-    def cells(line: str) -> list[str]:
-        return [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line.strip().strip("|"))]
-
-    header = cells(lines[0])
-    rows = [dict(zip(header, cells(line), strict=True)) for line in lines[2:]]
-    return rows
 
 
 def _number(cell: str) -> float:
@@ -88,7 +66,7 @@ def postgres() -> Iterator[tuple[str, str] | None]:
 def test_quick_bench_answers_every_available_page_and_writes_the_report(
     tmp_path: Path, postgres: tuple[str, str] | None
 ) -> None:
-    _need_tools()
+    need_bench_tools()
     output, cache = tmp_path / "results", tmp_path / "cache"
     args = f"--output-dir {output} --cache-dir {cache}"
     args += f" --postgres-url {postgres[0]} --postgres-db {postgres[1]}" if postgres else " --no-postgres"
@@ -102,16 +80,16 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
     report = sections((output / "latest.md").read_text())
     assert "quick mode, 10,000 statements" in report["#"]
 
-    run = {row["What"]: row["Value"] for row in table(report["Run"])}
+    run = {row["What"]: row["Value"] for row in markdown_table(report["Run"])}
     assert run["Mode"] == "quick" and run["Statements"] == "10,000" and run["Runs per figure (median reported)"] == "3"
     assert run["Statements in the SQLite database"] == "10,000"
-    machine = {row["What"]: row["Value"] for row in table(report["Machine"])}
+    machine = {row["What"]: row["Value"] for row in markdown_table(report["Machine"])}
     for what in ("CPU", "Cores", "Memory", "Python", "SQLite", "PostgreSQL", "wrk"):
         assert machine[what], what
 
     backends = ["SQLite (10,000 statements)"] + (["PostgreSQL (10,000 statements)"] if postgres else [])
     for section in backends:
-        rows = {row["Target"]: row for row in table(report[section])}
+        rows = {row["Target"]: row for row in markdown_table(report[section])}
         expected = [t for t in PAGES if ("PostgreSQL" not in section or "postgresql" in t.backends)]
         assert set(rows) == {t.label for t in expected}, section
         for target in expected:
@@ -121,9 +99,9 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
         fortunes = rows[PAGES[0].label]
         assert _number(fortunes["× F"]) == 1.0
 
-    memory = table(report["Memory"])
+    memory = markdown_table(report["Memory"])
     assert any(row["Server"].startswith("uvicorn on SQLite") and row["RSS at end"].endswith("MB") for row in memory)
-    mixed = {row["What"]: row["Value"] for row in table(report["Mixed load"])}
+    mixed = {row["What"]: row["Value"] for row in markdown_table(report["Mixed load"])}
     [answered_and_added] = [value for what, value in mixed.items() if what.startswith("POSTs answered, and statements added")]
     sent, saved = (_number(part) for part in answered_and_added.split(", "))
     assert sent > 0 and saved >= 0.95 * sent, mixed  # the posts are new statements, not forms shown again
@@ -131,14 +109,14 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
     [floor] = [value for what, value in mixed.items() if what.startswith("The same POSTs to the form's request without")]
     [floor_reads] = [value for what, value in mixed.items() if what.startswith("Reads while posting to it")]
     assert _number(floor.split(", ")[0]) > 0 and _number(floor_reads.split()[0]) > 0, mixed
-    targets = {row["What"]: row for row in table(report["Targets"])}
+    targets = {row["What"]: row for row in markdown_table(report["Targets"])}
     assert set(targets) == {check.what for check in CHECKS}
     assert all(row["Result"] in ("pass", "miss", "not available") for row in targets.values())
     assert targets["F itself"]["Result"] in ("pass", "miss") and targets["Memory"]["Result"] in ("pass", "miss")
 
 
 def test_a_missing_page_is_not_available_unless_every_page_is_required(tmp_path: Path) -> None:
-    _need_tools()
+    need_bench_tools()
     url = f"sqlite:///{tmp_path / 'small.sqlite3'}"
     service.generate(database_url=url, statements=300, actors=60)
     missing = Target("missing", "A page that does not exist", lambda f: "/no-such-page-anywhere")
@@ -172,7 +150,7 @@ def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tm
 
 def _small_bench(tmp_path: Path, *args: str) -> tuple[Plan, bench_run.Bench, RunRecord, str, Fixture]:
     """A bench on a 600-statement working copy: 1 s runs, SQLite only, for checking how runs are made."""
-    _need_tools()
+    need_bench_tools()
     plan = plan_from(parser().parse_args([
         "--statements", "600", "--duration", "1", "--warmup", "0", *args,
         "--cache-dir", str(tmp_path), "--no-postgres", "--no-datasette", "--no-mixed",
@@ -295,7 +273,7 @@ def test_each_growth_page_runs_on_the_baseline_beside_its_full_size_runs(tmp_pat
         assert rps[key] == (statistics.median(small), measured[key].rps)
 
     record.extra["growth"], record.extra["growth_rps"] = kept, rps
-    rows = {row["Page"]: row for row in table(sections(render(record))["Growth (300 → 600 statements)"])}
+    rows = {row["Page"]: row for row in markdown_table(sections(render(record))["Growth (300 → 600 statements)"])}
     assert set(rows) == {BY_KEY["history"].label, BY_KEY["statement"].label}
     for key in kept:
         row = rows[BY_KEY[key].label]
