@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 QUICK ?=
 BENCH_ARGS ?=
 
-.PHONY: run test bench install install-test lock clean
+.PHONY: run test bench bench-cpu install install-test lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(VENV)/.installed-test
 ## Benchmark at 1,000,000 statements (QUICK=1: 10,000; BENCH_ARGS for more options). See bench/README.md.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,) $(BENCH_ARGS)
+
+## CPU time per request of plaintext, F, a lean F and some pages, side by side (CPU_ARGS for more). See bench/README.md.
+bench-cpu: $(VENV)/.installed-test
+	$(BIN)/python -m bench.cpu $(if $(QUICK),--quick,) $(CPU_ARGS)
 
 ## Re-pin every dependency after changing pyproject.toml.
 lock: | $(BIN)/python

@@ -5,6 +5,9 @@
   the same database through SQLAlchemy Core on the session's connection, as the app's pages make their
   hot reads, a small Jinja2 template), the yardstick pages are measured against;
 - `/_bench/plaintext`: "Hello, World!" from an async FastAPI endpoint, the yardstick for F;
+- `/_bench/fortunes-lean`: F's query and template without the pages' machinery (an async endpoint on
+  the event loop, a bare Core connection from the engine, no ORM session), measured by bench/cpu.py
+  only, to show what a leaner F would do to F's targets (bench/README.md);
 - `POST /_bench/form-floor`: the add-statement form's request without the save (the session, the CSRF
   check, the form read and validated as the real route reads it, the redirect), so the mixed load can
   show what 300 POSTs a second cost the readers before any statement is written;
@@ -115,6 +118,13 @@ class Fortune:
     quote: str
 
 
+def with_added(rows: list[Fortune]) -> list[Fortune]:
+    """The fortunes test's rule: one more row added at request time, then all sorted by their text."""
+    rows.append(Fortune(0, "", "Additional fortune added at request time: <script>escaped</script>"))
+    rows.sort(key=lambda fortune: fortune.quote)
+    return rows
+
+
 def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
     router = APIRouter(prefix="/_bench", include_in_schema=False)
 
@@ -124,9 +134,14 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
         # the history's cards, the chart's points): the ORM's execute path adds nothing for plain columns.
         result = session.connection().execute(FORTUNES_QUERY)
         rows = [Fortune(row.id, row.said_on.isoformat(), row.quote) for row in result]
-        rows.append(Fortune(0, "", "Additional fortune added at request time: <script>escaped</script>"))
-        rows.sort(key=lambda fortune: fortune.quote)
-        return HTMLResponse(render(rows))
+        return HTMLResponse(render(with_added(rows)))
+
+    @router.get("/fortunes-lean", response_class=HTMLResponse)
+    async def fortunes_lean(request: Request) -> HTMLResponse:
+        # Twelve rows by primary key: short enough to run on the event loop, as no page of the app does.
+        with request.app.state.db.engine.connect() as connection:
+            rows = [Fortune(row.id, row.said_on.isoformat(), row.quote) for row in connection.execute(FORTUNES_QUERY)]
+        return HTMLResponse(render(with_added(rows)))
 
     @router.get("/plaintext", response_class=PlainTextResponse)
     async def plaintext() -> PlainTextResponse:

@@ -79,6 +79,13 @@ class Server:
         except OSError:
             return "(no log)"
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far, user and system, all its threads (/proc/<pid>/stat)."""
+        assert self.process is not None
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2:].split()  # after the command name, which may hold spaces
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
     def rss_bytes(self) -> int:
         """The server's resident memory now (VmRSS)."""
         assert self.process is not None

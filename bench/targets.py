@@ -72,6 +72,9 @@ PAGES: tuple[Target, ...] = (
            server="datasette", backends=(SQLITE,), yardstick=True, growth=False, latency_run=False),
 )
 BY_KEY = {target.key: target for target in PAGES}
+# Measured by bench/cpu.py only, beside F: F's query and template without the pages' machinery.
+LEAN_FORTUNES = Target("fortunes-lean", "Lean F (async, bare Core connection)", lambda f: "/_bench/fortunes-lean",
+                       yardstick=True, growth=False, backends=(SQLITE,))
 FORTUNES, PLAINTEXT = "fortunes", "plaintext"
 DATASETTE_FOR_KIND = {"html": "datasette-html", "json": "datasette-json"}
 

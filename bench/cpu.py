@@ -1,0 +1,144 @@
+"""CPU time per request: what each page costs the server's core, beside plaintext, F and a leaner F.
+
+`python -m bench.cpu` (`make bench-cpu`) starts the benchmarked app under uvicorn on the server core,
+as `make bench` does, drives each page with wrk from the other core, and reads the server's own CPU
+time (user and system, every thread: /proc/<pid>/stat) around each run. CPU per request is steadier
+than requests a second, which move with everything else the host does: at full load the two are one
+figure (the core's second divided by the CPU per request), but the CPU figure doesn't count the time
+the server waited for the core. The pages take turns, round after round, in a new order each round,
+so a slow minute falls on all of them; the median of the rounds is shown, with the spread.
+
+Its use is the pair of targets that measure F: F ≥ 0.5× plaintext, and the fresh matrix ≥ 0.15× F.
+Together they need the fresh matrix at 0.075× plaintext or more, whatever F costs, and the table says
+where it stands. `fortunes-lean` (bench/app.py) is F without the thread hop and the ORM session: what a
+leaner yardstick would do to both targets. It runs on SQLite, the database the targets are judged on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import wrk
+from bench.config import BENCH_SECRET, QUICK_STATEMENTS, plan_from
+from bench.config import parser as bench_parser
+from bench.fixture import read_fixture
+from bench.run import Bench, sqlite_database, sqlite_url, working_copy
+from bench.servers import Server, app_server
+from bench.targets import BY_KEY, FORTUNES, LEAN_FORTUNES, PLAINTEXT, Target
+from bench.wrk import BenchError
+
+DEFAULT_KEYS = (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key, "matrix-fresh", "matrix-repeated", "history", "statement")
+TARGETS = {key: target for key, target in {**BY_KEY, LEAN_FORTUNES.key: LEAN_FORTUNES}.items() if target.server == "app"}
+FRESH_MATRIX = "matrix-fresh"
+PAIR_FLOOR = 0.5 * 0.15  # the fresh matrix against plaintext that F's two targets need together
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    requests: int
+    cpu_seconds: float
+    wall_seconds: float
+
+    @property
+    def cpu_us(self) -> float:
+        return self.cpu_seconds / self.requests * 1e6 if self.requests else float("nan")
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.wall_seconds if self.wall_seconds else 0.0
+
+
+def measure(server: Server, url: str, headers: dict[str, str], *, core: int, connections: int, seconds: int) -> Sample:
+    before = server.cpu_seconds()
+    run = wrk.run(url, core=core, connections=connections, duration=seconds, headers=headers)
+    used = server.cpu_seconds() - before
+    if run.failed:
+        raise BenchError(f"{url}: {run.failed} requests failed ({run.errors})")
+    return Sample(run.requests, used, run.seconds)
+
+
+def table(targets: list[Target], samples: dict[str, list[Sample]]) -> str:
+    """The markdown table: CPU per request (median of the rounds, and their range), and the ratios."""
+    median = {key: statistics.median(s.cpu_us for s in runs) for key, runs in samples.items()}
+    lines = [
+        "| Page | Key | req/s | CPU µs per request (median) | rounds | × plaintext | × F | × lean F |",
+        "|---|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for target in targets:
+        runs, cpu = samples[target.key], median[target.key]
+        spread = f"{min(s.cpu_us for s in runs):,.0f}–{max(s.cpu_us for s in runs):,.0f}"
+        ratios = [f"{median[base] / cpu:.3f}" if base in median else "" for base in (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key)]
+        rps = statistics.median(s.rps for s in runs)
+        lines.append(f"| {target.label} | `{target.key}` | {rps:,.0f} | {cpu:,.0f} | {spread} | {' | '.join(ratios)} |")
+    if FRESH_MATRIX in median and PLAINTEXT in median:
+        pair = median[PLAINTEXT] / median[FRESH_MATRIX]
+        lines += ["", f"Fresh matrix against plaintext: {pair:.3f}× (F's two targets together need {PAIR_FLOOR:.3f}× or more)."]
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench.cpu", description=__doc__.splitlines()[0])
+    p.add_argument("keys", nargs="*", metavar="KEY",
+                   help=f"Pages to measure, by their key in bench/targets.py: {', '.join(sorted(TARGETS))} "
+                        f"(default: {' '.join(DEFAULT_KEYS)}).")
+    p.add_argument("--quick", action="store_true", help=f"{QUICK_STATEMENTS:,} statements (the test suite's mode).")
+    p.add_argument("--statements", type=int, help="Statements in the synthetic database (default 1,000,000; quick 10,000).")
+    p.add_argument("--rounds", type=int, default=5, help="Runs per page, taking turns; the median is shown.")
+    p.add_argument("--seconds", type=int, default=3, help="Seconds per run.")
+    p.add_argument("--connections", type=int, default=8, help="wrk connections.")
+    p.add_argument("--cache-dir", type=Path, help="Where the synthetic databases are kept (default: make bench's).")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    keys = list(dict.fromkeys(args.keys or DEFAULT_KEYS))
+    unknown = [key for key in keys if key not in TARGETS]
+    if unknown:
+        raise SystemExit(f"unknown page {', '.join(unknown)}: choose from {', '.join(sorted(TARGETS))}")
+    if args.rounds < 1 or args.seconds < 1:
+        raise SystemExit("--rounds and --seconds must be at least 1")
+    bench_args = ["--quick"] if args.quick else []
+    if args.statements:
+        bench_args += ["--statements", str(args.statements)]
+    if args.cache_dir:
+        bench_args += ["--cache-dir", str(args.cache_dir)]
+    plan = plan_from(bench_parser().parse_args(bench_args))
+    with contextlib.redirect_stdout(sys.stderr):  # the progress; the table alone goes to standard output
+        path = working_copy(plan, sqlite_database(plan, plan.statements))
+    url = sqlite_url(path)
+    fixture = read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET, datasette_db=path.stem)
+    targets = [TARGETS[key] for key in keys]
+    bench = Bench(plan)
+    with app_server(url, core=plan.server_core, log=bench.logs / "cpu-uvicorn.log") as server:
+        ready = []
+        for target in targets:
+            status, headers = bench.probe(server, target, fixture)
+            if status == "not available":
+                raise BenchError(f"{target.key}: {target.path(fixture)} answered 404")
+            ready.append((target, server.base_url + target.path(fixture), headers))
+            measure(server, ready[-1][1], headers, core=plan.load_core, connections=args.connections, seconds=1)  # warm-up
+        samples: dict[str, list[Sample]] = {target.key: [] for target in targets}
+        for round_ in range(args.rounds):
+            turn = ready[round_ % len(ready):] + ready[:round_ % len(ready)]
+            for target, page_url, headers in turn:
+                sample = measure(server, page_url, headers, core=plan.load_core, connections=args.connections, seconds=args.seconds)
+                samples[target.key].append(sample)
+                print(f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request", file=sys.stderr)
+    print(f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "
+          f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s\n")
+    print(table(targets, samples))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"bench.cpu: {error}", file=sys.stderr)
+        sys.exit(1)
