@@ -42,7 +42,7 @@ from bench.wrk import BenchError
 
 
 MIN_REQUESTS = 8  # a run should complete at least this many requests; slower pages get longer runs
-GROWTH_SLICES = 3  # a growth pair's run at each size, in this many slices taken by turns (whole seconds each)
+TURN_SLICES = 3  # a pair of runs taken by turns (growth, the two yardsticks): this many slices each, whole seconds
 
 
 class Unavailable(Exception):
@@ -182,6 +182,8 @@ class Bench:
                 *, latency: bool = True, only: set[str] | None = None, baseline: Baseline | None = None) -> dict[str, Figures]:
         """Every target this server serves: probe, warm up, then the repeats, interleaved; medians kept.
 
+        A page with `turns_with` (F, with plaintext) makes its throughput runs by turns with that page's,
+        as a growth page's are with its run on the baseline, so the ratio of the two meets the same seconds.
         With a baseline, each growth page's throughput run is paired with a run of the same page there.
         """
         plan = self.plan
@@ -212,14 +214,29 @@ class Bench:
         counts: dict[str, dict[str, int]] = {t.key: {} for t, _, _ in ready}
         compared_keys = [t.key for t, _, _ in ready if latency and t.latency_run and p99_compared(t, backend)]
         side_by_side_seconds = max([plan.p99_duration, *(durations[key] for key in compared_keys)])
+        by_key = {target.key: (target, path, headers) for target, path, headers in ready}
+
+        def runner(target: Target, path: str, headers: dict[str, str]) -> Callable[[int], wrk.WrkRun]:
+            tracked = counts[target.key] if kind == "app" else None
+            return partial(self._run, server, target, server.base_url + path, headers, connections[target.key], tracked)
+
+        turns: dict[str, str] = {}  # page -> the page its throughput runs took turns with
         for repeat in range(plan.repeats):
             compared: list[tuple[Target, str, dict[str, str]]] = []
+            made_by_turns: dict[str, wrk.WrkRun] = {}  # a partner's run, made with the page it takes turns with
             for target, path, headers in ready:
                 url = server.base_url + path
                 tracked = counts[target.key] if kind == "app" else None
                 seconds = durations[target.key]
-                full_size = partial(self._run, server, target, url, headers, connections[target.key], tracked)
-                if baseline is not None and target.growth:
+                full_size = runner(target, path, headers)
+                partner = by_key.get(target.turns_with or "")
+                if target.key in made_by_turns:
+                    run = made_by_turns.pop(target.key)
+                elif (partner is not None and durations[partner[0].key] == seconds
+                      and len(throughput[partner[0].key]) == repeat):  # the partner comes later in this round
+                    run, made_by_turns[partner[0].key] = take_turns(full_size, runner(*partner), seconds, repeat)
+                    turns[target.key], turns[partner[0].key] = partner[0].label, target.label
+                elif baseline is not None and target.growth:
                     run = baseline.paired(target, repeat, full_size, connections[target.key], seconds)
                 else:
                     run = full_size(seconds)
@@ -242,6 +259,8 @@ class Bench:
                            latency and not target.latency_run,
                            self._side_by_side_note(target, compared_keys, side_by_side_seconds)
                            if target.key in compared_keys else None)
+            if target.key in turns:
+                notes = "; ".join(filter(None, [f"throughput runs by turns with {turns[target.key]}, in slices", notes]))
             measured[target.key] = Figures(
                 target.key, backend, path, str(target.expect), rps=statistics.median(runs),
                 p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,
@@ -381,7 +400,7 @@ class Baseline:
     """The growth check's smaller database, served beside the full-size one while its pages are measured.
 
     In every repeat a growth page's run here and its run at full size take turns, in slices of about
-    a second (`growth_slices`; which size goes first alternates by repeat), so both see the same
+    a second (`take_turns`; which size goes first alternates by repeat), so both see the same
     moments of the host: a slow second or two on this shared machine slows both sizes and cancels out
     of their ratio, instead of landing on one size only. Run as two whole runs back to back, a pair
     could still meet different seconds (bench/README.md, step 4, has the figures).
@@ -406,16 +425,8 @@ class Baseline:
         def here(length: int) -> wrk.WrkRun:
             return self.bench._run(self.server, target, url, headers, connections, counts, length)
 
-        full_slices: list[wrk.WrkRun] = []
-        small_slices: list[wrk.WrkRun] = []
-        for length in growth_slices(seconds):
-            if repeat % 2:
-                small_slices.append(here(length))
-                full_slices.append(full_size(length))
-            else:
-                full_slices.append(full_size(length))
-                small_slices.append(here(length))
-        run, small = merged(full_slices), merged(small_slices).rps
+        run, small_run = take_turns(full_size, here, seconds, repeat)
+        small = small_run.rps
         self.runs.setdefault(target.key, []).append(small)
         say(f"growth: {target.key} run {repeat + 1}: {small:,.0f} req/s at {self.fixture.statements:,} statements")
         return run
@@ -455,10 +466,26 @@ def _check(target: Target, url: str, run: wrk.WrkRun, seconds: int) -> None:
         raise BenchError(f"{target.label}: {run.failed} requests failed during the run ({run.errors}) at {url}")
 
 
-def growth_slices(seconds: int) -> list[int]:
-    """A growth pair's `seconds` at each size as up to GROWTH_SLICES slices of whole seconds (wrk counts in seconds)."""
-    count = max(1, min(GROWTH_SLICES, seconds))
+def turn_slices(seconds: int) -> list[int]:
+    """A paired run's `seconds` as up to TURN_SLICES slices of whole seconds (wrk counts in seconds)."""
+    count = max(1, min(TURN_SLICES, seconds))
     return [seconds // count + (1 if index < seconds % count else 0) for index in range(count)]
+
+
+def take_turns(first: Callable[[int], wrk.WrkRun], second: Callable[[int], wrk.WrkRun], seconds: int,
+               repeat: int) -> tuple[wrk.WrkRun, wrk.WrkRun]:
+    """Two runs of `seconds` each, made by turns in `turn_slices`, `first`'s slice first in even repeats and
+    `second`'s in odd ones; each merged back into one run. A slow second of the host falls on both."""
+    first_runs: list[wrk.WrkRun] = []
+    second_runs: list[wrk.WrkRun] = []
+    for length in turn_slices(seconds):
+        if repeat % 2:
+            second_runs.append(second(length))
+            first_runs.append(first(length))
+        else:
+            first_runs.append(first(length))
+            second_runs.append(second(length))
+    return merged(first_runs), merged(second_runs)
 
 
 def merged(runs: Sequence[wrk.WrkRun]) -> wrk.WrkRun:

@@ -11,7 +11,7 @@ import secrets
 import statistics
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -214,11 +214,28 @@ def test_growth_is_the_median_of_the_paired_runs_ratios() -> None:
         bench_run.paired_kept((100.0, 90.0), (100.0,))
 
 
-def test_a_growth_pair_takes_turns_in_slices_of_whole_seconds() -> None:
-    assert bench_run.growth_slices(3) == [1, 1, 1]
-    assert bench_run.growth_slices(1) == [1]  # quick mode: one run at each size, as before
-    assert bench_run.growth_slices(20) == [7, 7, 6]
-    assert sum(bench_run.growth_slices(11)) == 11
+def test_a_pair_takes_turns_in_slices_of_whole_seconds() -> None:
+    assert bench_run.turn_slices(3) == [1, 1, 1]
+    assert bench_run.turn_slices(1) == [1]  # quick mode: one run each, as before
+    assert bench_run.turn_slices(20) == [7, 7, 6]
+    assert sum(bench_run.turn_slices(11)) == 11
+
+
+def test_two_runs_by_turns_alternate_who_goes_first_by_repeat_and_merge_their_slices() -> None:
+    calls: list[tuple[str, int]] = []
+
+    def maker(name: str, per_second: int) -> Callable[[int], WrkRun]:
+        def make(length: int) -> WrkRun:
+            calls.append((name, length))
+            return WrkRun(per_second * length, float(length), 1.0, 2.0, 3.0, {})
+        return make
+
+    first, second = bench_run.take_turns(maker("F", 40), maker("plaintext", 90), 3, 0)
+    assert calls == [("F", 1), ("plaintext", 1)] * 3
+    assert (first.requests, first.seconds, second.requests, second.seconds) == (120, 3.0, 270, 3.0)
+    calls.clear()
+    bench_run.take_turns(maker("F", 40), maker("plaintext", 90), 3, 1)
+    assert calls == [("plaintext", 1), ("F", 1)] * 3
 
 
 def test_slices_of_a_run_add_up_to_one_run() -> None:
@@ -255,6 +272,19 @@ def test_the_two_sizes_take_turns_and_the_first_alternates_by_repeat() -> None:
     baseline.paired(BY_KEY["statement"], 1, full_size, 8, 3)
     assert calls == [("small", 1), ("full", 1)] * 3
     assert baseline.runs["statement"] == [50.0, 50.0]
+
+
+def test_f_and_plaintext_make_their_throughput_runs_by_turns(tmp_path: Path) -> None:
+    plan, bench, record, url, fixture = _small_bench(tmp_path, "--duration", "2")
+    with app_server(url, core=plan.server_core, log=tmp_path / "server.log") as server:
+        measured = bench.measure(record, SQLITE, server, fixture, "app", latency=False,
+                                 only={"fortunes", "plaintext", "statement"})
+    for key, partner in (("fortunes", "plaintext"), ("plaintext", "fortunes")):
+        assert len(measured[key].runs) == plan.repeats
+        assert measured[key].note.startswith(f"throughput runs by turns with {BY_KEY[partner].label}, in slices")
+    assert "by turns" not in measured["statement"].note
+    judged = {check.what: check.judge for check in CHECKS}["F itself"](record.results, {})
+    assert "rounds' ratios, the two taking turns" in judged.measured
 
 
 def test_each_growth_page_runs_on_the_baseline_beside_its_full_size_runs(tmp_path: Path) -> None:

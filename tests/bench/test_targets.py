@@ -48,6 +48,22 @@ def test_page_ratios_pass_and_miss_at_their_thresholds() -> None:
         assert check.judge(results, {}).passed is not None, check.what
 
 
+def test_f_against_plaintext_is_the_median_of_the_rounds_ratios_when_they_took_turns() -> None:
+    judged = {check.what: check.judge for check in CHECKS}
+    assert BY_KEY["fortunes"].turns_with == "plaintext"
+    results = _results(100)
+    # Rounds at 0.54, 0.48 and 0.58: the median round says 0.54, where the medians (480 / 1,000) say 0.48.
+    results[(SQLITE, "fortunes")] = Figures("fortunes", SQLITE, "/", "200", rps=480, runs=(300, 480, 700))
+    results[(SQLITE, "plaintext")] = Figures("plaintext", SQLITE, "/", "200", rps=1000, runs=(560, 1000, 1200))
+    outcome = judged["F itself"](results, {})
+    assert outcome.passed is True and outcome.measured.startswith("0.54× (median of 3 rounds' ratios")
+    results[(SQLITE, "fortunes")] = Figures("fortunes", SQLITE, "/", "200", rps=450, runs=(300, 450, 560))
+    assert judged["F itself"](results, {}).passed is False  # rounds at 0.54, 0.45 and 0.47
+    # Without paired rounds (a run whose runs don't line up), the ratio of the medians, as for other pages.
+    results[(SQLITE, "fortunes")] = Figures("fortunes", SQLITE, "/", "200", rps=480, runs=(480,))
+    assert judged["F itself"](results, {}).measured == "0.48×"
+
+
 def test_deep_page_mixed_load_growth_and_memory() -> None:
     judged = {check.what: check.judge for check in CHECKS}
     results = _results(100)
