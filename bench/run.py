@@ -37,7 +37,7 @@ from bench.fixture import Fixture, read_fixture
 from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import Server, app_server, datasette_server
-from bench.targets import BY_KEY, PAGES, POSTGRESQL, SQLITE, Figures, Target
+from bench.targets import BY_KEY, PAGES, POSTGRESQL, SQLITE, TURNS_NOTE, Figures, Target
 from bench.wrk import BenchError
 
 
@@ -260,7 +260,7 @@ class Bench:
                            self._side_by_side_note(target, compared_keys, side_by_side_seconds)
                            if target.key in compared_keys else None)
             if target.key in turns:
-                notes = "; ".join(filter(None, [f"throughput runs by turns with {turns[target.key]}, in slices", notes]))
+                notes = "; ".join(filter(None, [f"{TURNS_NOTE} {turns[target.key]}, in slices", notes]))
             measured[target.key] = Figures(
                 target.key, backend, path, str(target.expect), rps=statistics.median(runs),
                 p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,

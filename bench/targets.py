@@ -79,6 +79,7 @@ BY_KEY = {target.key: target for target in PAGES}
 LEAN_FORTUNES = Target("fortunes-lean", "Lean F (async, bare Core connection)", lambda f: "/_bench/fortunes-lean",
                        yardstick=True, growth=False, backends=(SQLITE,))
 FORTUNES, PLAINTEXT = "fortunes", "plaintext"
+TURNS_NOTE = "throughput runs by turns with"  # the note of a page whose runs took turns with its `turns_with`
 DATASETTE_FOR_KIND = {"html": "datasette-html", "json": "datasette-json"}
 
 
@@ -127,8 +128,9 @@ def _ratio(results: Results, page: str, base: str, minimum: float) -> Outcome:
 def _by_turns(results: Results, page: str, base: str, minimum: float) -> Outcome:
     """A page whose throughput runs took turns with its base's (`turns_with`): the median of the rounds' ratios."""
     top, bottom = results.get((SQLITE, page)), results.get((SQLITE, base))
-    if not top or not bottom or not top.runs or len(top.runs) != len(bottom.runs) or 0 in bottom.runs:
-        return _ratio(results, page, base, minimum)
+    if (not top or not bottom or TURNS_NOTE not in top.note or TURNS_NOTE not in bottom.note
+            or not top.runs or len(top.runs) != len(bottom.runs) or 0 in bottom.runs):
+        return _ratio(results, page, base, minimum)  # runs made apart: the ratio of the medians
     ratio = statistics.median(mine / theirs for mine, theirs in zip(top.runs, bottom.runs, strict=True))
     return Outcome(f"{ratio:.2f}× (median of {len(top.runs)} rounds' ratios, the two taking turns)", ratio >= minimum)
 
