@@ -27,7 +27,7 @@ from bench import wrk
 from bench.config import BENCH_SECRET, QUICK_STATEMENTS, plan_from
 from bench.config import parser as bench_parser
 from bench.fixture import read_fixture
-from bench.run import Bench, sqlite_database, sqlite_url, working_copy
+from bench.run import Bench, check_run, sqlite_database, sqlite_url, working_copy
 from bench.servers import Server, app_server
 from bench.targets import BY_KEY, FORTUNES, LEAN_FORTUNES, PLAINTEXT, Target
 from bench.wrk import BenchError
@@ -53,12 +53,13 @@ class Sample:
         return self.requests / self.wall_seconds if self.wall_seconds else 0.0
 
 
-def measure(server: Server, url: str, headers: dict[str, str], *, core: int, connections: int, seconds: int) -> Sample:
+def measure(server: Server, target: Target, url: str, headers: dict[str, str], *, core: int, connections: int,
+            seconds: int) -> Sample:
+    """One wrk run with the server's CPU time read around it; a run with no answer or a failed one stops it all."""
     before = server.cpu_seconds()
     run = wrk.run(url, core=core, connections=connections, duration=seconds, headers=headers)
     used = server.cpu_seconds() - before
-    if run.failed:
-        raise BenchError(f"{url}: {run.failed} requests failed ({run.errors})")
+    check_run(target, url, run, seconds)
     return Sample(run.requests, used, run.seconds)
 
 
@@ -122,12 +123,13 @@ def main(argv: list[str] | None = None) -> int:
             if status == "not available":
                 raise BenchError(f"{target.key}: {target.path(fixture)} answered 404")
             ready.append((target, server.base_url + target.path(fixture), headers))
-            measure(server, ready[-1][1], headers, core=plan.load_core, connections=args.connections, seconds=1)  # warm-up
+            measure(server, target, ready[-1][1], headers, core=plan.load_core, connections=args.connections, seconds=1)  # warm-up
         samples: dict[str, list[Sample]] = {target.key: [] for target in targets}
         for round_ in range(args.rounds):
             turn = ready[round_ % len(ready):] + ready[:round_ % len(ready)]
             for target, page_url, headers in turn:
-                sample = measure(server, page_url, headers, core=plan.load_core, connections=args.connections, seconds=args.seconds)
+                sample = measure(server, target, page_url, headers, core=plan.load_core, connections=args.connections,
+                                 seconds=args.seconds)
                 samples[target.key].append(sample)
                 print(f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request", file=sys.stderr)
     print(f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "

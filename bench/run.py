@@ -170,7 +170,7 @@ class Bench:
         run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers)
         if run.requests == 0 and duration < self.plan.max_duration:
             run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers)
-        _check(target, url, run, self.plan.max_duration)
+        check_run(target, url, run, self.plan.max_duration)
         if counts is not None:
             for name, value in self._body_cache(server).items():
                 counts[name] = counts.get(name, 0) + value - before.get(name, 0)
@@ -284,7 +284,7 @@ class Bench:
         runs = []
         for target, url, process in started:
             run = wrk.finish(process, url=url, duration=seconds)
-            _check(target, url, run, seconds)
+            check_run(target, url, run, seconds)
             runs.append(run)
         return runs
 
@@ -458,7 +458,7 @@ def p99_compared(target: Target, backend: str) -> bool:
     return target.p99_judged and backend == SQLITE
 
 
-def _check(target: Target, url: str, run: wrk.WrkRun, seconds: int) -> None:
+def check_run(target: Target, url: str, run: wrk.WrkRun, seconds: int) -> None:
     """A run the report can use: some requests answered, none failed."""
     if run.requests == 0:
         raise BenchError(f"{target.label}: no request completed in {seconds}s at {url}")
