@@ -8,6 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 QUICK ?=
 BENCH_ARGS ?=
+CPU_ARGS ?=
 
 .PHONY: run test bench bench-cpu install install-test lock clean
 
