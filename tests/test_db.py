@@ -1,15 +1,19 @@
-"""app/db.py: values read once per data version, and forgotten when the version moves."""
+"""app/db.py: values read once per data version, and forgotten when the version moves; reads run on the driver."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import bindparam, func, select, text
 
-from app.db import Database, per_data_version, release
+from app.db import Database, DriverRead, per_data_version, release
+from app.statements.models import Statement
 from app.stances import service as stances_service
 from app.system import repository as system_repository
 from app.topics import service as topics_service
+from app.topics.models import Topic
 
 
 def _loader(session: Any, calls: list[int]) -> Any:
@@ -65,3 +69,48 @@ def test_databases_keep_their_own_values(seeded_db: Database, empty_db: Database
         system_repository.data_stamp(session)
         empty = stances_service.country_refs(session)
     assert len(seeded) == 34 and empty == ()
+
+
+# ---- DriverRead: a Core select compiled once, run on the driver's cursor in the session's transaction.
+
+_SAID_SINCE = (
+    select(Statement.id, Statement.said_on, Statement.stance)
+    .where(Statement.said_on >= bindparam("since"), Statement.id <= 30)
+    .order_by(Statement.said_on, Statement.id)
+)
+
+
+def test_a_driver_read_returns_the_rows_sqlalchemy_returns(seeded_db: Database) -> None:
+    read = DriverRead(_SAID_SINCE)
+    since = date(2024, 9, 1)
+    with seeded_db.read_session() as session:
+        expected = [(row.id, row.said_on.isoformat(), row.stance) for row in session.execute(_SAID_SINCE, {"since": since})]
+        got = [(id_, str(said_on), stance) for id_, said_on, stance in read.fetchall(session, {"since": since})]
+    assert expected, "the seed data has statements since September 2024 among its first thirty"
+    assert got == expected
+
+
+def test_a_driver_read_binds_values_through_the_column_types(seeded_db: Database, dialect: str) -> None:
+    sql, bound = DriverRead(_SAID_SINCE).sql(seeded_db.engine.dialect, {"since": date(2025, 1, 1)})
+    if dialect == "sqlite":  # SQLAlchemy's Date stores ISO text on SQLite; the statement's literal comes last
+        assert sql.count("?") == 2 and bound == ("2025-01-01", 30)
+    else:  # psycopg takes the values by name, as Python objects
+        assert "%(since)s" in sql and bound == {"since": date(2025, 1, 1), "id_1": 30}
+
+
+def test_a_driver_read_sees_its_sessions_uncommitted_writes(seeded_db: Database) -> None:
+    count = DriverRead(select(func.count()).select_from(Topic))
+    with seeded_db.write() as session:
+        topics_service.add_topic(session=session, slug="driver-read", title="New", question="A new question?")
+        session.flush()
+        [(inside,)] = count.fetchall(session)
+        with seeded_db.engine.connect() as other:  # another connection doesn't see it before the commit
+            [(outside,)] = count.fetchall(other)
+    assert (inside, outside) == (5, 4)
+
+
+def test_a_driver_read_names_a_missing_parameter_and_refuses_in_lists(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session, pytest.raises(ValueError, match=r"needs the parameters \['since'\]"):
+        DriverRead(_SAID_SINCE).fetchall(session)
+    with pytest.raises(ValueError, match="no expanding"):
+        DriverRead(select(Statement.id).where(Statement.id.in_(bindparam("ids", expanding=True))))

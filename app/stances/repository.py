@@ -7,11 +7,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, String, bindparam, delete, func, insert, select, type_coerce
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import Row, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.db import per_data_version
+from app.db import DriverRead, per_data_version
 from app.actors.models import Office
 from app.stances import grid, scoring
 from app.stances.models import StanceScore
@@ -190,21 +189,16 @@ def cell_to_row(*, country_id: int, topic_id: int, cell: scoring.CellScore) -> d
 # ---- Reads for the pages: stored rows only, never statements aggregated on request.
 
 _SCALAR_COLUMNS = (
-    # The month as the driver gives it (SQLite: text, parsed below by date.fromisoformat, in C).
-    StanceScore.country_id, type_coerce(StanceScore.month, String), StanceScore.score, StanceScore.band,
+    StanceScore.country_id, StanceScore.month, StanceScore.score, StanceScore.band,
     StanceScore.counted, StanceScore.new, StanceScore.total, StanceScore.divided, StanceScore.conditional,
 )
 
 
-def _score_rows(rows: CursorResult[Any]) -> list[grid.ScoreRow]:
-    # One fetch of every row, as the driver's own tuples: SQLAlchemy's Row objects cost more to
-    # build than the fetch itself, for up to 816 cells (the flags stay 0/1 on SQLite, which
-    # compare and look up as False/True).
-    try:
-        fetched = rows.cursor.fetchall()
-    finally:
-        rows.close()
-    # tuple.__new__ skips the named tuple's Python-level constructor: this runs for every cell.
+def _score_rows(fetched: list[Any]) -> list[grid.ScoreRow]:
+    # The driver's own tuples (DriverRead), the month as the driver gives it (SQLite: text, parsed here by
+    # date.fromisoformat, in C). SQLAlchemy's Row objects cost more to build than the
+    # fetch itself, for up to 816 cells (the flags stay 0/1 on SQLite, which compare and look up as
+    # False/True). tuple.__new__ skips the named tuple's Python-level constructor: this runs for every cell.
     make, new = grid.ScoreRow, tuple.__new__
     if fetched and isinstance(fetched[0][1], str):  # SQLite gives the month as text
         parse = date.fromisoformat
@@ -213,33 +207,38 @@ def _score_rows(rows: CursorResult[Any]) -> list[grid.ScoreRow]:
     return [new(make, tuple(row)) for row in fetched]
 
 
-# The matrix's two reads, built once (a select with a subquery costs more to build than to run).
-_WINDOW = select(*_SCALAR_COLUMNS).where(
+# The matrix's and the chart's reads, compiled once and run on the driver's cursor (app.db.DriverRead):
+# a select with a subquery costs more to build than to run, and SQLAlchemy's execute path more than SQLite's answer.
+_WINDOW = DriverRead(select(*_SCALAR_COLUMNS).where(
     StanceScore.topic_id == bindparam("topic_id"),
     StanceScore.month >= bindparam("first_month"),
     StanceScore.month <= bindparam("last_month"),
-)
+))
 _LAST_BEFORE = (
     select(StanceScore.country_id, func.max(StanceScore.month).label("month"))
     .where(StanceScore.topic_id == bindparam("topic_id"), StanceScore.month < bindparam("before"))
     .group_by(StanceScore.country_id)
     .subquery()
 )
-_CARRY_IN = select(*_SCALAR_COLUMNS).join(
+_CARRY_IN = DriverRead(select(*_SCALAR_COLUMNS).join(
     _LAST_BEFORE, (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month)
-).where(StanceScore.topic_id == bindparam("topic_id"))
+).where(StanceScore.topic_id == bindparam("topic_id")))
+_SERIES = DriverRead(
+    select(*_SCALAR_COLUMNS)
+    .where(StanceScore.topic_id == bindparam("topic_id"), StanceScore.country_id == bindparam("country_id"),
+           StanceScore.month <= bindparam("last_month"))
+    .order_by(StanceScore.month)
+)
 
 
 def rows_in_window(session: Session, *, topic_id: int, first_month: date, last_month: date) -> list[grid.ScoreRow]:
     """Every stored row of a topic in a month range (each a month that brought statements)."""
-    return _score_rows(session.connection().execute(
-        _WINDOW, {"topic_id": topic_id, "first_month": first_month, "last_month": last_month}
-    ))
+    return _score_rows(_WINDOW.fetchall(session, {"topic_id": topic_id, "first_month": first_month, "last_month": last_month}))
 
 
 def carry_in(session: Session, *, topic_id: int, before: date) -> list[grid.ScoreRow]:
     """Each country's last stored row before `before`: where its position stood coming into a window."""
-    return _score_rows(session.connection().execute(_CARRY_IN, {"topic_id": topic_id, "before": before}))
+    return _score_rows(_CARRY_IN.fetchall(session, {"topic_id": topic_id, "before": before}))
 
 
 def latest_month(session: Session) -> date | None:
@@ -275,12 +274,7 @@ def rows_at_or_before(session: Session, *, topic_id: int, month: date) -> list[S
 
 def series_rows(session: Session, *, topic_id: int, country_id: int, last_month: date) -> list[grid.ScoreRow]:
     """All of one country's stored rows on a topic up to a month, oldest first (for its chart)."""
-    query = (
-        select(*_SCALAR_COLUMNS)
-        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month <= last_month)
-        .order_by(StanceScore.month)
-    )
-    return _score_rows(session.connection().execute(query))
+    return _score_rows(_SERIES.fetchall(session, {"topic_id": topic_id, "country_id": country_id, "last_month": last_month}))
 
 
 def evidence_between(session: Session, *, topic_id: int, first: date, last: date) -> list[tuple[int, scoring.Evidence]]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import STAMPED_VERSION, utcnow
+from app.db import STAMPED_VERSION, DriverRead, utcnow
 from app.system.models import STATE_ID, AppState
 
 
@@ -23,11 +23,14 @@ class DataStamp:
     synthetic_note: str | None
 
 
-# Every page reads this first, so it goes to the driver's cursor, in the session's transaction:
-# SQLAlchemy's execute path (compiled-statement cache, result object, row processing) costs more
-# than the query. The one value a type would convert is the timestamp, done here as UTCDateTime
-# would (SQLite keeps it as text, PostgreSQL returns it timezone-aware).
-_STAMP_SQL = f"SELECT data_version, changed_at, synthetic, synthetic_note FROM app_state WHERE id = {STATE_ID:d}"
+# Every page reads this first, so it goes to the driver's cursor, in the session's transaction
+# (app.db.DriverRead): SQLAlchemy's execute path costs more than the query. The one value a type
+# would convert is the timestamp, done here as UTCDateTime would (SQLite keeps it as text,
+# PostgreSQL returns it timezone-aware).
+_STAMP = DriverRead(
+    select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note)
+    .where(AppState.id == STATE_ID)
+)
 
 
 def _utc(value: datetime | str) -> datetime:
@@ -37,12 +40,7 @@ def _utc(value: datetime | str) -> datetime:
 
 def data_stamp(session: Session) -> DataStamp:
     """The data version and when it last changed: what ETag and Last-Modified are made of."""
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(_STAMP_SQL)
-        version, changed_at, synthetic, note = cursor.fetchone()
-    finally:
-        cursor.close()
+    [(version, changed_at, synthetic, note)] = _STAMP.fetchall(session)
     session.info[STAMPED_VERSION] = version  # what per_data_version keys this transaction's reads by
     return DataStamp(version, _utc(changed_at), bool(synthetic), note)
 
