@@ -2,11 +2,12 @@
 
 `create_bench_app()` is `app.main.create_app()` with:
 - F, `/_bench/fortunes`: a minimal page in the same stack (the app's session dependency, one SQL query on
-  the same database through SQLAlchemy Core on the session's connection, as the app's pages make their
-  hot reads, a small Jinja2 template), the yardstick pages are measured against;
+  the same database, written in SQLAlchemy Core and run on the driver's cursor in the session's
+  transaction as the app's pages run their hot reads (`app.db.DriverRead`), a small Jinja2 template),
+  the yardstick pages are measured against;
 - `/_bench/plaintext`: "Hello, World!" from an async FastAPI endpoint, the yardstick for F;
 - `/_bench/fortunes-lean`: F's query and template without the pages' machinery (an async endpoint on
-  the event loop, a bare Core connection from the engine, no ORM session), measured by bench/cpu.py
+  the event loop, a bare connection from the engine, no ORM session), measured by bench/cpu.py
   only, to show what a leaner F would do to F's targets (bench/README.md);
 - `POST /_bench/form-floor`: the add-statement form's request without the save (the session, the CSRF
   check, the form read and validated as the real route reads it, the redirect), so the mixed load can
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
+from app.db import DriverRead
 from app.deps import EditorUser, SessionDep, read_session
 from app.main import create_app
 from app.statements.models import Statement
@@ -44,7 +46,7 @@ from app.web.templating import make_environment
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FRESH_HEADER = "X-Bench-Fresh"
 FORTUNE_ROWS = 12
-FORTUNES_QUERY = select(Statement.id, Statement.said_on, Statement.quote).where(Statement.id <= FORTUNE_ROWS)
+FORTUNES_READ = DriverRead(select(Statement.id, Statement.said_on, Statement.quote).where(Statement.id <= FORTUNE_ROWS))
 _fresh: ContextVar[bool] = ContextVar("bench_fresh", default=False)
 
 
@@ -130,17 +132,16 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
 
     @router.get("/fortunes", response_class=HTMLResponse)
     def fortunes(session: Annotated[Session, Depends(read_session)]) -> HTMLResponse:
-        # Core on the session's connection, as the app's pages make their hot reads (the matrix's window,
-        # the history's cards, the chart's points): the ORM's execute path adds nothing for plain columns.
-        result = session.connection().execute(FORTUNES_QUERY)
-        rows = [Fortune(row.id, row.said_on.isoformat(), row.quote) for row in result]
+        # Compiled once and run on the driver's cursor in the session's transaction, as the app's hot
+        # reads are (app.db.DriverRead: the matrix's window and carried-in rows, the chart's series).
+        rows = [Fortune(id_, str(said_on), quote) for id_, said_on, quote in FORTUNES_READ.fetchall(session)]
         return HTMLResponse(render(with_added(rows)))
 
     @router.get("/fortunes-lean", response_class=HTMLResponse)
     async def fortunes_lean(request: Request) -> HTMLResponse:
         # Twelve rows by primary key: short enough to run on the event loop, as no page of the app does.
         with request.app.state.db.engine.connect() as connection:
-            rows = [Fortune(row.id, row.said_on.isoformat(), row.quote) for row in connection.execute(FORTUNES_QUERY)]
+            rows = [Fortune(id_, str(said_on), quote) for id_, said_on, quote in FORTUNES_READ.fetchall(connection)]
         return HTMLResponse(render(with_added(rows)))
 
     @router.get("/plaintext", response_class=PlainTextResponse)
