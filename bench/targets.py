@@ -76,7 +76,7 @@ PAGES: tuple[Target, ...] = (
 )
 BY_KEY = {target.key: target for target in PAGES}
 # Measured by bench/cpu.py only, beside F: F's query and template without the pages' machinery.
-LEAN_FORTUNES = Target("fortunes-lean", "Lean F (async, bare Core connection)", lambda f: "/_bench/fortunes-lean",
+LEAN_FORTUNES = Target("fortunes-lean", "Lean F (async, no ORM session)", lambda f: "/_bench/fortunes-lean",
                        yardstick=True, growth=False, backends=(SQLITE,))
 FORTUNES, PLAINTEXT = "fortunes", "plaintext"
 F_FLOOR, FRESH_MATRIX_FLOOR = 0.5, 0.15  # F against plaintext, and the fresh matrix against F (CHECKS below)
