@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,7 @@ from app.accounts.models import ApiToken, User, UserSession
 from app.db import Database, utcnow
 from app.deps import ApiUser, View, Viewer
 from app.main import create_app
+from app.stances import service as stances_service
 from app.web.errors import FieldError, UserError
 from tests.conftest import settings_for
 from tests.support import make_user, sign_in, snapshot_tables
@@ -146,3 +148,29 @@ def test_every_request_gives_its_read_session_connection_back(probe: TestClient,
     assert [response.status_code for response in anonymous + signed_in] == [200] * 7
     pool = probe.app.state.db.engine.pool  # type: ignore[attr-defined]
     assert pool.checkedout() == 0
+
+
+def test_the_page_view_reads_its_stamp_in_place_on_sqlite_and_in_a_thread_on_a_server(
+        probe: TestClient, dialect: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite a page kept in the body cache is answered without a thread hop: its view is made on the
+    event loop. On PostgreSQL the stamp is a round trip, so the view is made in the thread pool."""
+    from app import deps
+
+    made_in: list[str] = []
+    real = deps.PageView
+
+    def recorded(request: Request, session: object, **options: object) -> object:
+        made_in.append(threading.current_thread().name)
+        return real(request, session, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(deps, "PageView", recorded)
+    routed: list[int] = []
+    monkeypatch.setattr(stances_service, "parse_matrix_query", lambda *a, real=stances_service.parse_matrix_query, **k: (
+        routed.append(1) or real(*a, **k)))
+    gz = {"Accept-Encoding": "gzip"}
+    answers = [probe.get("/matrix", headers=gz) for _ in range(3)]  # rendered, then its copy kept, then kept
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert answers[0].text == answers[2].text and answers[2].headers["content-encoding"] == "gzip"
+    assert routed == [1]  # the first request rendered it; the others were answered by the page view
+    in_a_worker = [name.startswith("AnyIO worker thread") for name in made_in]
+    assert in_a_worker == ([False] * 3 if dialect == "sqlite" else [True] * 3)

@@ -73,6 +73,13 @@ def encoded(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], 
     )
 
 
+def encoded_if_kept(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], found: CachedBody) -> CachedBody | None:
+    """`found` as `encoded` would give it, if that copy is kept already; None when it would have to be made."""
+    if len(found.body) < GZIP_MINIMUM_SIZE or not accepts_gzip(request):
+        return found
+    return cache.get((*key, "gzip"))
+
+
 class CachedPage(Exception):
     """Raised when this URL's page is already rendered at this data version; answered with it as is."""
 

@@ -19,7 +19,8 @@ from app.web.htmx import is_htmx
 class PageView:
     """Built per request by the `View` dependency: reads the data stamp once, answers 304 early."""
 
-    def __init__(self, request: Request, session: Session) -> None:
+    def __init__(self, request: Request, session: Session, *, in_place: bool = False) -> None:
+        """`in_place`: made on the event loop, so it may not wait on anything (see `app.deps.page_view`)."""
         self.request = request
         self.session = session
         self.stamp: DataStamp = system_repository.data_stamp(session)
@@ -33,10 +34,15 @@ class PageView:
         if self._cacheable and not self.htmx:
             # Rendered already for this URL at this data version: answer before the route does any work.
             # (A fragment is not answered here: its route adds HX-Push-Url.)
-            cache = request.app.state.body_cache
-            cached = cache.get(self._cache_key())
+            # On the event loop, only a copy ready in the encoding this request takes: the first gzipped
+            # copy of a page, or a render another thread is making of it, is left to the route's thread.
+            cache, key = request.app.state.body_cache, self._cache_key()
+            cached = cache.get(key)
             if cached is not None:
-                raise conditional.CachedPage(conditional.encoded(request, cache, self._cache_key(), cached), self.headers)
+                ready = conditional.encoded_if_kept(request, cache, key, cached) if in_place else (
+                    conditional.encoded(request, cache, key, cached))
+                if ready is not None:
+                    raise conditional.CachedPage(ready, self.headers)
 
     def context(self, **values: Any) -> dict[str, Any]:
         """What every template can use, plus the page's own values."""

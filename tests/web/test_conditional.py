@@ -167,7 +167,7 @@ def test_an_anonymous_revalidation_is_answered_before_routing(client: TestClient
 
     routed: list[str] = []
     real = deps.PageView
-    monkeypatch.setattr(deps, "PageView", lambda request, session: routed.append(request.url.path) or real(request, session))
+    monkeypatch.setattr(deps, "PageView", lambda request, session, **options: routed.append(request.url.path) or real(request, session, **options))
     again = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": page.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert again.headers["etag"] == page.headers["etag"] and again.headers["cache-control"] == "no-cache"
