@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import bindparam, func, select, text
 
 from app.db import Database, DriverRead, per_data_version, release
-from app.statements.models import Statement
 from app.stances import service as stances_service
+from app.statements.models import Statement
 from app.system import repository as system_repository
 from app.topics import service as topics_service
 from app.topics.models import Topic
