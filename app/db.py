@@ -211,10 +211,7 @@ class DriverRead:
     __slots__ = ("_compiled", "_lock", "statement")
 
     def __init__(self, statement: Any) -> None:
-        binds = statement.compile().binds.values()
-        if any(bind.expanding for bind in binds):
-            raise ValueError("DriverRead takes no expanding (IN list) parameters: the SQL is compiled once")
-        self.statement = statement
+        self.statement = statement  # compiled at its first use on each dialect, not at import
         self._compiled: dict[str, _CompiledRead] = {}
         self._lock = threading.Lock()
 
@@ -223,6 +220,8 @@ class DriverRead:
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
             binds = compiled.bind_names  # each bind parameter and its name in the SQL (anonymous ones named here)
+            if any(bind.expanding for bind in binds):
+                raise ValueError("DriverRead takes no expanding (IN list) parameters: the SQL is compiled once")
             processors = {}
             for bind, name in binds.items():
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)

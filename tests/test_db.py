@@ -112,5 +112,6 @@ def test_a_driver_read_sees_its_sessions_uncommitted_writes(seeded_db: Database)
 def test_a_driver_read_names_a_missing_parameter_and_refuses_in_lists(seeded_db: Database) -> None:
     with seeded_db.read_session() as session, pytest.raises(ValueError, match=r"needs the parameters \['since'\]"):
         DriverRead(_SAID_SINCE).fetchall(session)
+    in_list = DriverRead(select(Statement.id).where(Statement.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(ValueError, match="no expanding"):
-        DriverRead(select(Statement.id).where(Statement.id.in_(bindparam("ids", expanding=True))))
+        in_list.sql(seeded_db.engine.dialect, {"ids": [1, 2]})

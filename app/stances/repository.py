@@ -195,10 +195,9 @@ _SCALAR_COLUMNS = (
 
 
 def _score_rows(fetched: list[Any]) -> list[grid.ScoreRow]:
-    # The driver's own tuples (DriverRead), the month as the driver gives it (SQLite: text, parsed here by
-    # date.fromisoformat, in C). SQLAlchemy's Row objects cost more to build than the
-    # fetch itself, for up to 816 cells (the flags stay 0/1 on SQLite, which compare and look up as
-    # False/True). tuple.__new__ skips the named tuple's Python-level constructor: this runs for every cell.
+    # The driver's own tuples (DriverRead), with the month as the driver gives it (SQLite: text, parsed
+    # here by date.fromisoformat, in C) and the flags as 0/1 on SQLite, which compare and look up as
+    # False/True. tuple.__new__ skips the named tuple's Python-level constructor: this runs for every cell.
     make, new = grid.ScoreRow, tuple.__new__
     if fetched and isinstance(fetched[0][1], str):  # SQLite gives the month as text
         parse = date.fromisoformat

@@ -65,7 +65,7 @@ def encoded(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], 
     Every browser does. Compressing a 150 kB matrix page costs more than serving it from the cache, so
     a cached page without its compressed copy would be compressed again on every request.
     """
-    if len(found.body) < GZIP_MINIMUM_SIZE or not accepts_gzip(request):
+    if not _takes_gzip(request, found):
         return found
     return cache.get_or_render(
         (*key, "gzip"),
@@ -75,9 +75,13 @@ def encoded(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], 
 
 def encoded_if_kept(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], found: CachedBody) -> CachedBody | None:
     """`found` as `encoded` would give it, if that copy is kept already; None when it would have to be made."""
-    if len(found.body) < GZIP_MINIMUM_SIZE or not accepts_gzip(request):
+    if not _takes_gzip(request, found):
         return found
     return cache.get((*key, "gzip"))
+
+
+def _takes_gzip(request: HTTPConnection, found: CachedBody) -> bool:
+    return len(found.body) >= GZIP_MINIMUM_SIZE and accepts_gzip(request)
 
 
 class CachedPage(Exception):

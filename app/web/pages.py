@@ -39,8 +39,8 @@ class PageView:
             cache, key = request.app.state.body_cache, self._cache_key()
             cached = cache.get(key)
             if cached is not None:
-                ready = conditional.encoded_if_kept(request, cache, key, cached) if in_place else (
-                    conditional.encoded(request, cache, key, cached))
+                encode = conditional.encoded_if_kept if in_place else conditional.encoded
+                ready = encode(request, cache, key, cached)
                 if ready is not None:
                     raise conditional.CachedPage(ready, self.headers)
 
