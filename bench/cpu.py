@@ -12,6 +12,13 @@ Its use is the pair of targets that measure F: F ≥ 0.5× plaintext, and the fr
 Together they need the fresh matrix at 0.075× plaintext or more, whatever F costs, and the table says
 where it stands. `fortunes-lean` (bench/app.py) is F without the thread hop and the ORM session: what a
 leaner yardstick would do to both targets. It runs on SQLite, the database the targets are judged on.
+
+It also measures the mixed load's two POSTs alone, as fast as the connections send them: `form-floor`,
+the add-statement form's request without the save (bench/app.py), and `form-save`, the form itself,
+each POST a new statement (bench/mixed.py makes the bodies and signs the editor in). Their CPU per
+request is what the mixed load's target is up against: 300 saves a second with the readers losing at
+most 20% leave each POST a fifteen-hundredth of the core, save included, and the table's last lines
+say what 300 a second of each would take.
 """
 
 from __future__ import annotations
@@ -21,21 +28,43 @@ import contextlib
 import statistics
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from bench import wrk
+from bench import mixed, wrk
 from bench.config import BENCH_SECRET, QUICK_STATEMENTS, plan_from
 from bench.config import parser as bench_parser
 from bench.fixture import read_fixture
 from bench.run import Bench, check_run, sqlite_database, sqlite_url, working_copy
 from bench.servers import Server, app_server
-from bench.targets import BY_KEY, F_FLOOR, FORTUNES, FRESH_MATRIX_FLOOR, LEAN_FORTUNES, PLAINTEXT, Target
+from bench.targets import (
+    BY_KEY,
+    F_FLOOR,
+    FORTUNES,
+    FRESH_MATRIX_FLOOR,
+    LEAN_FORTUNES,
+    MIXED_READ_LOSS,
+    MIXED_SAVES,
+    PLAINTEXT,
+    Target,
+)
 from bench.wrk import BenchError
 
 FRESH_MATRIX = "matrix-fresh"
 DEFAULT_KEYS = (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key, FRESH_MATRIX, "matrix-repeated", "history", "statement")
+# The mixed load's POSTs, measured alone (the mixed load itself is make bench's).
+FORM_FLOOR = Target("form-floor", "Form POST, the floor (everything but the save)", lambda f: mixed.FLOOR_PATH, expect=303,
+                    growth=False, backends=("sqlite",))
+FORM_SAVE = Target("form-save", "Form POST, saved (a new statement each)", lambda f: mixed.FORM_PATH, expect=303,
+                   growth=False, backends=("sqlite",))
+POSTS = {target.key: target for target in (FORM_FLOOR, FORM_SAVE)}
 TARGETS = {key: target for key, target in {**BY_KEY, LEAN_FORTUNES.key: LEAN_FORTUNES}.items() if target.server == "app"}
+TARGETS.update(POSTS)
 PAIR_FLOOR = F_FLOOR * FRESH_MATRIX_FLOOR  # the fresh matrix against plaintext that F's two targets need together
+MIN_SAVED = 0.9  # the share of the form's POSTs that must save, or its figure is not a save's
+MAX_SAVES = 1_000  # form bodies written per second of the form's runs: more than the form has saved (about 60)
+POST_BUDGET_US = MIXED_READ_LOSS / MIXED_SAVES * 1e6  # the core's share one POST may take, save included
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +72,7 @@ class Sample:
     requests: int
     cpu_seconds: float
     wall_seconds: float
+    saved: int | None = None  # the form's runs: statements the POSTs added
 
     # `measure` keeps only runs with answers (check_run), so neither divides by zero.
     @property
@@ -55,13 +85,57 @@ class Sample:
 
 
 def measure(server: Server, target: Target, url: str, headers: dict[str, str], *, core: int, connections: int,
-            seconds: int) -> Sample:
-    """One wrk run with the server's CPU time read around it; a run with no answer or a failed one stops it all."""
+            seconds: int, poster: Poster | None = None) -> Sample:
+    """One wrk run with the server's CPU time read around it; a run with no answer or a failed one stops it all.
+
+    A POST target (`poster` given) sends the editor's form bodies as fast as the connections allow.
+    """
+    script, env = (wrk.REPORT_SCRIPT, None) if poster is None else (wrk.FORM_SCRIPT, poster.env(target, urlsplit(url).path))
+    saved_before = poster.saved() if poster is not None and target is FORM_SAVE else None
     before = server.cpu_seconds()
-    run = wrk.run(url, core=core, connections=connections, duration=seconds, headers=headers)
+    run = wrk.run(url, core=core, connections=connections, duration=seconds, headers=headers, script=script, env=env)
     used = server.cpu_seconds() - before
     check_run(target, url, run, seconds)
-    return Sample(run.requests, used, run.seconds)
+    if poster is not None:
+        poster.sent(target, run.requests + connections)  # at most one more body per connection was in flight
+    saved = None
+    if saved_before is not None and poster is not None:
+        # Every 303 is sent after its commit; a POST answered without a save had its form shown again, as a
+        # possible duplicate of a synthetic statement by the same person on the same topic and day.
+        saved = poster.saved() - saved_before
+        if saved < run.requests * MIN_SAVED:
+            raise BenchError(f"{target.label}: {run.requests:,} POSTs answered but only {saved:,} statements saved at {url}: "
+                             "the form was shown again instead of saving (possible duplicates, or a field it refused)")
+    return Sample(run.requests, used, run.seconds, saved)
+
+
+class Poster:
+    """The signed-in editor's POSTs: the session's headers, and the form bodies, none sent twice to the form."""
+
+    def __init__(self, server: Server, database_url: str, work: Path, bodies: int) -> None:
+        mixed.create_editor(database_url)
+        session = mixed.login(server.base_url)
+        today = datetime.now(UTC).date()
+        self.path = work / "cpu-form-bodies.txt"
+        mixed.write_bodies(self.path, mixed.pick_posters(database_url, today=today), session, bodies, today=today)
+        self.count = bodies
+        self.headers = {"Cookie": session.cookie, "X-CSRF-Token": session.csrf_token}
+        self.database_url = database_url
+        self.next_body = {key: 0 for key in POSTS}
+
+    def env(self, target: Target, path: str) -> dict[str, str]:
+        if self.next_body[target.key] >= self.count:
+            raise BenchError(f"{target.label}: all {self.count:,} form bodies were sent; fewer rounds or seconds")
+        return {"IW_BENCH_BODIES": str(self.path), "IW_BENCH_INTERVAL_MS": "0",
+                "IW_BENCH_FIRST_BODY": str(self.next_body[target.key]), "IW_BENCH_FORM_PATH": path}
+
+    def sent(self, target: Target, bodies: int) -> None:
+        # The floor saves nothing, so it may send the same bodies again; the form never does.
+        if target is FORM_SAVE:
+            self.next_body[target.key] += bodies
+
+    def saved(self) -> int:
+        return mixed.saved_count(self.database_url)
 
 
 def table(targets: list[Target], samples: dict[str, list[Sample]]) -> str:
@@ -80,6 +154,19 @@ def table(targets: list[Target], samples: dict[str, list[Sample]]) -> str:
     if FRESH_MATRIX in median and PLAINTEXT in median:
         pair = median[PLAINTEXT] / median[FRESH_MATRIX]
         lines += ["", f"Fresh matrix against plaintext: {pair:.3f}× (F's two targets together need {PAIR_FLOOR:.3f}× or more)."]
+    posts = [target for target in targets if target.key in POSTS]
+    if posts:
+        lines.append("")
+        for target in posts:
+            runs = samples[target.key]
+            line = f"{target.label}: {MIXED_SAVES} a second take {MIXED_SAVES * median[target.key] / 1e6:.0%} of the core"
+            if target is FORM_SAVE:
+                answered, saved = sum(s.requests for s in runs), sum(s.saved or 0 for s in runs)
+                line += (f" ({saved:,} statements saved by {answered:,} POSTs answered" +
+                         ("; the rest had their form shown again as possible duplicates)" if saved < answered else ")"))
+            lines.append(line + ".")
+        lines.append(f"The mixed load's target (readers lose at most {MIXED_READ_LOSS:.0%} while {MIXED_SAVES} statements "
+                     f"a second are saved) leaves each POST {POST_BUDGET_US:,.0f} µs of the core, save included.")
     return "\n".join(lines)
 
 
@@ -118,19 +205,28 @@ def main(argv: list[str] | None = None) -> int:
     targets = [TARGETS[key] for key in keys]
     bench = Bench(plan)
     with app_server(url, core=plan.server_core, log=bench.logs / "cpu-uvicorn.log") as server:
+        poster = None
+        if any(target.key in POSTS for target in targets):
+            # Room for the form's every run, at up to MAX_SAVES a second, warm-up included.
+            poster = Poster(server, url, bench.logs, MAX_SAVES * (args.rounds * args.seconds + 1) + 100)
         ready = []
         for target in targets:
-            status, headers = bench.probe(server, target, fixture)
-            if status == "not available":
-                raise BenchError(f"{target.key}: {target.path(fixture)} answered 404")
+            if target.key in POSTS:
+                assert poster is not None
+                headers = poster.headers
+            else:
+                status, headers = bench.probe(server, target, fixture)
+                if status == "not available":
+                    raise BenchError(f"{target.key}: {target.path(fixture)} answered 404")
             ready.append((target, server.base_url + target.path(fixture), headers))
-            measure(server, target, ready[-1][1], headers, core=plan.load_core, connections=args.connections, seconds=1)  # warm-up
+            measure(server, target, ready[-1][1], headers, core=plan.load_core, connections=args.connections, seconds=1,
+                    poster=poster if target.key in POSTS else None)  # warm-up
         samples: dict[str, list[Sample]] = {target.key: [] for target in targets}
         for round_ in range(args.rounds):
             turn = ready[round_ % len(ready):] + ready[:round_ % len(ready)]
             for target, page_url, headers in turn:
                 sample = measure(server, target, page_url, headers, core=plan.load_core, connections=args.connections,
-                                 seconds=args.seconds)
+                                 seconds=args.seconds, poster=poster if target.key in POSTS else None)
                 samples[target.key].append(sample)
                 print(f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request", file=sys.stderr)
     print(f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "

@@ -5,12 +5,18 @@ No figure is judged: the test checks that every page was measured and the table 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from bench import cpu
+from bench import cpu, mixed
+from bench.config import parser as bench_parser
+from bench.config import plan_from
+from bench.run import sqlite_database, sqlite_url, working_copy
+from bench.servers import app_server
 from bench.targets import LEAN_FORTUNES
+from bench.wrk import BenchError
 from tests.support import markdown_table, need_bench_tools
 
 pytestmark = pytest.mark.slow
@@ -36,6 +42,43 @@ def test_each_page_is_measured_and_set_beside_plaintext_f_and_the_lean_f(
     assert rows["plaintext"]["× plaintext"] == "1.000"
     assert rows["fortunes"]["× F"] == "1.000" and rows[LEAN_FORTUNES.key]["× lean F"] == "1.000"
     assert "Fresh matrix against plaintext:" in rest and "need 0.075× or more" in rest
+
+
+def test_the_form_posts_are_measured_with_what_300_a_second_would_take(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need_bench_tools()
+    keys = ["plaintext", "form-floor", "form-save"]
+    assert cpu.main(["--quick", "--cache-dir", str(tmp_path), "--rounds", "1", "--seconds", "1", *keys]) == 0
+    _, _, rest = capsys.readouterr().out.partition("\n\n")
+    rows = {row["Key"].strip("`"): row for row in markdown_table(rest)}
+    assert list(rows) == keys
+    cost = {key: float(row["CPU µs per request (median)"].replace(",", "")) for key, row in rows.items()}
+    assert all(value > 0 for value in cost.values())
+    lines = {line.partition(":")[0]: line for line in rest.splitlines() if " a second take " in line}
+    floor, save = lines[cpu.FORM_FLOOR.label], lines[cpu.FORM_SAVE.label]
+    assert f"300 a second take {300 * cost['form-floor'] / 1e6:.0%} of the core" in floor
+    assert f"300 a second take {300 * cost['form-save'] / 1e6:.0%} of the core" in save
+    saved, answered = (int(part.replace(",", "")) for part in re.findall(r"([\d,]+) (?:statements saved|POSTs answered)", save))
+    assert 0 < answered and saved >= answered * cpu.MIN_SAVED
+    assert "leaves each POST 667 µs of the core, save included." in rest
+
+
+def test_a_form_run_whose_posts_did_not_save_is_refused(tmp_path: Path) -> None:
+    """Bodies sent to the form a second time are idempotent retries, answered without a save: not a save's figure."""
+    need_bench_tools()
+    plan = plan_from(bench_parser().parse_args(["--quick", "--cache-dir", str(tmp_path)]))
+    url = sqlite_url(working_copy(plan, sqlite_database(plan, plan.statements)))
+    with app_server(url, core=plan.server_core, log=tmp_path / "uvicorn.log") as server:
+        poster = cpu.Poster(server, url, tmp_path, 2_000)
+        form_url = server.base_url + mixed.FORM_PATH
+        first = cpu.measure(server, cpu.FORM_SAVE, form_url, poster.headers, core=plan.load_core, connections=2,
+                            seconds=1, poster=poster)
+        assert first.saved is not None and first.saved >= first.requests
+        poster.next_body[cpu.FORM_SAVE.key] = 0  # the same bodies again
+        with pytest.raises(BenchError, match=r"POSTs answered but only \d+ statements saved"):
+            cpu.measure(server, cpu.FORM_SAVE, form_url, poster.headers, core=plan.load_core, connections=2, seconds=1,
+                        poster=poster)
 
 
 def test_an_unknown_page_is_refused_before_anything_runs() -> None:
