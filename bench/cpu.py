@@ -19,6 +19,10 @@ each POST a new statement (bench/mixed.py makes the bodies and signs the editor 
 request is what the mixed load's target is up against: 300 saves a second with the readers losing at
 most 20% leave each POST a fifteen-hundredth of the core, save included, and the table's last lines
 say what 300 a second of each would take.
+
+`--profile` adds one more run of each page with py-spy sampling the server (`bench/spy.py`): its stacks
+are written beside the logs, and the app's busiest functions are listed under the table. That run is
+not counted in the figures.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench import mixed, wrk
+from bench import mixed, spy, wrk
 from bench.config import BENCH_SECRET, QUICK_STATEMENTS, plan_from
 from bench.config import parser as bench_parser
 from bench.fixture import read_fixture
@@ -181,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=int, default=3, help="Seconds per run.")
     p.add_argument("--connections", type=int, default=8, help="wrk connections.")
     p.add_argument("--cache-dir", type=Path, help="Where the synthetic databases are kept (default: make bench's).")
+    p.add_argument("--profile", action="store_true",
+                   help="After the rounds, run each page once more with py-spy sampling the server; list where its time went.")
     return p
 
 
@@ -208,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         poster = None
         if any(target.key in POSTS for target in targets):
             # Room for the form's every run, at up to MAX_SAVES a second, warm-up included.
-            poster = Poster(server, url, bench.logs, MAX_SAVES * (args.rounds * args.seconds + 1) + 100)
+            runs = args.rounds + (1 if args.profile else 0)
+            poster = Poster(server, url, bench.logs, MAX_SAVES * (runs * args.seconds + 1) + 100)
         ready = []
         for target in targets:
             if target.key in POSTS:
@@ -229,9 +236,20 @@ def main(argv: list[str] | None = None) -> int:
                                  seconds=args.seconds, poster=poster if target.key in POSTS else None)
                 samples[target.key].append(sample)
                 print(f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request", file=sys.stderr)
+        profiles = {}
+        if args.profile:
+            for target, page_url, headers in ready:
+                stacks = bench.logs / f"cpu-profile-{target.key}.txt"
+                with spy.record(server, stacks, seconds=args.seconds, core=plan.load_core):
+                    measure(server, target, page_url, headers, core=plan.load_core, connections=args.connections,
+                            seconds=args.seconds, poster=poster if target.key in POSTS else None)
+                profiles[target] = stacks
+                print(f"profiled {target.key}: {stacks}", file=sys.stderr)
     print(f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "
           f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s\n")
     print(table(targets, samples))
+    for target, stacks in profiles.items():
+        print(f"\n{spy.summary(target.label, stacks)}")
     return 0
 
 

@@ -64,6 +64,21 @@ def test_the_form_posts_are_measured_with_what_300_a_second_would_take(
     assert "leaves each POST 667 µs of the core, save included." in rest
 
 
+def test_profile_lists_where_each_pages_time_went(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    need_bench_tools()
+    keys = ["plaintext", "form-save"]
+    assert cpu.main(["--quick", "--cache-dir", str(tmp_path), "--rounds", "1", "--seconds", "1", "--profile", *keys]) == 0
+    output = capsys.readouterr().out
+    parts = output.split("Where the server's time went during ")[1:]
+    sections = {part.partition(" (py-spy")[0]: part for part in parts}
+    assert set(sections) == {"Plaintext (async FastAPI endpoint)", "Form POST, saved (a new statement each)"}
+    saving = {row["Function"].strip("`") for row in markdown_table(sections["Form POST, saved (a new statement each)"])}
+    assert "create_statement" in saving  # the form's route
+    for section in sections.values():
+        stacks = Path(section.partition("stacks in ")[2].partition("):")[0])
+        assert stacks.is_file() and stacks.stat().st_size > 0
+
+
 def test_a_form_run_whose_posts_did_not_save_is_refused(tmp_path: Path) -> None:
     """Bodies sent to the form a second time are idempotent retries, answered without a save: not a save's figure."""
     need_bench_tools()
