@@ -94,22 +94,26 @@ def measure(server: Server, target: Target, url: str, headers: dict[str, str], *
 
     A POST target (`poster` given) sends the editor's form bodies as fast as the connections allow.
     """
-    script, env = (wrk.REPORT_SCRIPT, None) if poster is None else (wrk.FORM_SCRIPT, poster.env(target, urlsplit(url).path))
-    saved_before = poster.saved() if poster is not None and target is FORM_SAVE else None
+    script, env, saved_before = wrk.REPORT_SCRIPT, None, None
+    if poster is not None:
+        script, env = wrk.FORM_SCRIPT, poster.env(target, urlsplit(url).path)
+        if target is FORM_SAVE:
+            saved_before = poster.saved()
     before = server.cpu_seconds()
     run = wrk.run(url, core=core, connections=connections, duration=seconds, headers=headers, script=script, env=env)
     used = server.cpu_seconds() - before
     check_run(target, url, run, seconds)
+    saved = None
     if poster is not None:
         poster.sent(target, run.requests + connections)  # at most one more body per connection was in flight
-    saved = None
-    if saved_before is not None and poster is not None:
-        # Every 303 is sent after its commit; a POST answered without a save had its form shown again, as a
-        # possible duplicate of a synthetic statement by the same person on the same topic and day.
-        saved = poster.saved() - saved_before
-        if saved < run.requests * MIN_SAVED:
-            raise BenchError(f"{target.label}: {run.requests:,} POSTs answered but only {saved:,} statements saved at {url}: "
-                             "the form was shown again instead of saving (possible duplicates, or a field it refused)")
+        if saved_before is not None:
+            # Every 303 is sent after its commit; a POST answered without a save had its form shown again, as
+            # a possible duplicate of a synthetic statement by the same person on the same topic and day.
+            saved = poster.saved() - saved_before
+            if saved < run.requests * MIN_SAVED:
+                raise BenchError(f"{target.label}: {run.requests:,} POSTs answered but only {saved:,} statements saved "
+                                 f"at {url}: the form was shown again instead of saving (possible duplicates, or a "
+                                 "field it refused)")
     return Sample(run.requests, used, run.seconds, saved)
 
 
@@ -216,33 +220,34 @@ def main(argv: list[str] | None = None) -> int:
             # Room for the form's every run, at up to MAX_SAVES a second, warm-up included.
             runs = args.rounds + (1 if args.profile else 0)
             poster = Poster(server, url, bench.logs, MAX_SAVES * (runs * args.seconds + 1) + 100)
-        ready = []
+        ready: list[tuple[Target, str, dict[str, str], Poster | None]] = []
         for target in targets:
             if target.key in POSTS:
                 assert poster is not None
-                headers = poster.headers
+                headers, posts = poster.headers, poster
             else:
                 status, headers = bench.probe(server, target, fixture)
                 if status == "not available":
                     raise BenchError(f"{target.key}: {target.path(fixture)} answered 404")
-            ready.append((target, server.base_url + target.path(fixture), headers))
+                posts = None
+            ready.append((target, server.base_url + target.path(fixture), headers, posts))
             measure(server, target, ready[-1][1], headers, core=plan.load_core, connections=args.connections, seconds=1,
-                    poster=poster if target.key in POSTS else None)  # warm-up
+                    poster=posts)  # warm-up
         samples: dict[str, list[Sample]] = {target.key: [] for target in targets}
         for round_ in range(args.rounds):
             turn = ready[round_ % len(ready):] + ready[:round_ % len(ready)]
-            for target, page_url, headers in turn:
+            for target, page_url, headers, posts in turn:
                 sample = measure(server, target, page_url, headers, core=plan.load_core, connections=args.connections,
-                                 seconds=args.seconds, poster=poster if target.key in POSTS else None)
+                                 seconds=args.seconds, poster=posts)
                 samples[target.key].append(sample)
                 print(f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request", file=sys.stderr)
-        profiles = {}
+        profiles: dict[Target, Path] = {}
         if args.profile:
-            for target, page_url, headers in ready:
+            for target, page_url, headers, posts in ready:
                 stacks = bench.logs / f"cpu-profile-{target.key}.txt"
                 with spy.record(server, stacks, seconds=args.seconds, core=plan.load_core):
                     measure(server, target, page_url, headers, core=plan.load_core, connections=args.connections,
-                            seconds=args.seconds, poster=poster if target.key in POSTS else None)
+                            seconds=args.seconds, poster=posts)
                 profiles[target] = stacks
                 print(f"profiled {target.key}: {stacks}", file=sys.stderr)
     print(f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "
