@@ -89,7 +89,7 @@ def test_a_form_run_whose_posts_did_not_save_is_refused(tmp_path: Path) -> None:
         form_url = server.base_url + mixed.FORM_PATH
         first = cpu.measure(server, cpu.FORM_SAVE, form_url, poster.headers, core=plan.load_core, connections=2,
                             seconds=1, poster=poster)
-        assert first.saved is not None and first.saved >= first.requests
+        assert first.saved is not None and first.saved >= first.requests * cpu.MIN_SAVED
         poster.next_body[cpu.FORM_SAVE.key] = 0  # the same bodies again
         with pytest.raises(BenchError, match=r"POSTs answered but only \d+ statements saved"):
             cpu.measure(server, cpu.FORM_SAVE, form_url, poster.headers, core=plan.load_core, connections=2, seconds=1,
