@@ -51,6 +51,7 @@ from bench.targets import (
     MIXED_READ_LOSS,
     MIXED_SAVES,
     PLAINTEXT,
+    SQLITE,
     Target,
 )
 from bench.wrk import BenchError
@@ -59,9 +60,9 @@ FRESH_MATRIX = "matrix-fresh"
 DEFAULT_KEYS = (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key, FRESH_MATRIX, "matrix-repeated", "history", "statement")
 # The mixed load's POSTs, measured alone (the mixed load itself is make bench's).
 FORM_FLOOR = Target("form-floor", "Form POST, the floor (everything but the save)", lambda f: mixed.FLOOR_PATH, expect=303,
-                    growth=False, backends=("sqlite",))
+                    growth=False, backends=(SQLITE,))
 FORM_SAVE = Target("form-save", "Form POST, saved (a new statement each)", lambda f: mixed.FORM_PATH, expect=303,
-                   growth=False, backends=("sqlite",))
+                   growth=False, backends=(SQLITE,))
 POSTS = {target.key: target for target in (FORM_FLOOR, FORM_SAVE)}
 TARGETS = {key: target for key, target in {**BY_KEY, LEAN_FORTUNES.key: LEAN_FORTUNES}.items() if target.server == "app"}
 TARGETS.update(POSTS)
@@ -127,15 +128,14 @@ class Poster:
         self.path = work / "cpu-form-bodies.txt"
         mixed.write_bodies(self.path, mixed.pick_posters(database_url, today=today), session, bodies, today=today)
         self.count = bodies
-        self.headers = {"Cookie": session.cookie, "X-CSRF-Token": session.csrf_token}
+        self.headers = session.headers
         self.database_url = database_url
         self.next_body = {key: 0 for key in POSTS}
 
     def env(self, target: Target, path: str) -> dict[str, str]:
         if self.next_body[target.key] >= self.count:
             raise BenchError(f"{target.label}: all {self.count:,} form bodies were sent; fewer rounds or seconds")
-        return {"IW_BENCH_BODIES": str(self.path), "IW_BENCH_INTERVAL_MS": "0",
-                "IW_BENCH_FIRST_BODY": str(self.next_body[target.key]), "IW_BENCH_FORM_PATH": path}
+        return mixed.form_env(self.path, path=path, first_body=self.next_body[target.key], interval_ms=0)
 
     def sent(self, target: Target, bodies: int) -> None:
         # The floor saves nothing, so it may send the same bodies again; the form never does.

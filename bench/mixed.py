@@ -54,6 +54,18 @@ class EditorSession:
     cookie: str  # the Cookie header a signed-in browser sends
     csrf_token: str
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """What each POST carries: the session cookie, and the CSRF token as the page's HTMX requests send it."""
+        return {"Cookie": self.cookie, "X-CSRF-Token": self.csrf_token}
+
+
+def form_env(bodies: Path, *, path: str, first_body: int, interval_ms: float) -> dict[str, str]:
+    """bench/lua/form_post.lua's settings: the bodies file, the first line to send, the path, and the
+    interval between POSTs (0: as fast as the connections send them)."""
+    return {"IW_BENCH_BODIES": str(bodies), "IW_BENCH_FIRST_BODY": str(first_body), "IW_BENCH_FORM_PATH": path,
+            "IW_BENCH_INTERVAL_MS": f"{interval_ms:.4f}"}
+
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
@@ -235,12 +247,11 @@ def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
 
 def _reads_while_posting(plan: Plan, base_url: str, read_paths: Sequence[str], reads_env: dict[str, str],
                          form_path: str, headers: dict[str, str], post_env: dict[str, str]) -> tuple[float, wrk.WrkRun]:
-    """The reads' req/s while `form_path` is POSTed on the schedule, and the POSTs' run."""
+    """The reads' req/s while `form_path` is POSTed as `post_env` (form_env) says, and the POSTs' run."""
     reader = wrk.start(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
                        duration=plan.duration, env=reads_env)
     writer = wrk.start(base_url + form_path, core=plan.load_core, connections=plan.mixed_connections,
-                       duration=plan.duration, headers=headers, script=wrk.FORM_SCRIPT,
-                       env={**post_env, "IW_BENCH_FORM_PATH": form_path})
+                       duration=plan.duration, headers=headers, script=wrk.FORM_SCRIPT, env=post_env)
     reads = _check(wrk.finish(reader, url=read_paths[0], duration=plan.duration), f"reads while posting to {form_path}")
     return reads.rps, _check(wrk.finish(writer, url=form_path, duration=plan.duration), f"POSTs to {form_path}")
 
@@ -260,18 +271,19 @@ def run_mixed(plan: Plan, base_url: str, database_url: str, read_paths: Sequence
     bodies = workdir / "form-bodies.txt"
     write_bodies(bodies, pick_posters(database_url, today=today), session, per_run * plan.repeats, today=today)
     reads_env = {"IW_BENCH_PATHS": "|".join(read_paths)}
-    headers = {"Cookie": session.cookie, "X-CSRF-Token": session.csrf_token}
+    headers = session.headers
+    interval = 1000 / plan.mixed_rate  # ms between POSTs, over all connections
     saved_before = saved_count(database_url)
     alone, with_floor, together, floors, posts = [], [], [], [], []
     for repeat in range(plan.repeats):
-        post_env = {"IW_BENCH_BODIES": str(bodies), "IW_BENCH_INTERVAL_MS": f"{1000 / plan.mixed_rate:.4f}",
-                    "IW_BENCH_FIRST_BODY": str(repeat * per_run)}
         alone.append(_check(wrk.run(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
                                     duration=plan.duration, env=reads_env), "reads alone").rps)
-        reads, floor = _reads_while_posting(plan, base_url, read_paths, reads_env, FLOOR_PATH, headers, post_env)
+        reads, floor = _reads_while_posting(plan, base_url, read_paths, reads_env, FLOOR_PATH, headers,
+                                            form_env(bodies, path=FLOOR_PATH, first_body=repeat * per_run, interval_ms=interval))
         with_floor.append(reads)
         floors.append(floor)
-        reads, run = _reads_while_posting(plan, base_url, read_paths, reads_env, FORM_PATH, headers, post_env)
+        reads, run = _reads_while_posting(plan, base_url, read_paths, reads_env, FORM_PATH, headers,
+                                          form_env(bodies, path=FORM_PATH, first_body=repeat * per_run, interval_ms=interval))
         together.append(reads)
         posts.append(run)
     return MixedFigures(
