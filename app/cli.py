@@ -68,7 +68,9 @@ def _settings() -> Settings:
 def root(
     database_url: Annotated[
         str | None,
-        typer.Option("--database-url", envvar="DATABASE_URL", help="Database to use (default: a SQLite file in ./data/)."),
+        typer.Option(
+            "--database-url", envvar="DATABASE_URL", help="Database to use (default: a SQLite file in ./data/)."
+        ),
     ] = None,
 ) -> None:
     """Choose the database for every command."""
@@ -92,7 +94,13 @@ def _progress(label: str, total: int | None, *, show: bool = True):  # type: ign
     if not show:
         yield lambda n: None
         return
-    columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, console=err, transient=False) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
@@ -179,7 +187,9 @@ def db_current() -> None:
 
 @app.command()
 def seed(
-    directory: Annotated[Path, typer.Option("--dir", help="Folder with countries.json, topics.json, actors.json and statements.json.")] = paths.SEEDS,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Folder with countries.json, topics.json, actors.json and statements.json.")
+    ] = paths.SEEDS,
 ) -> None:
     """Load the seed data (reference data and the source articles' statements); loading twice changes nothing."""
     settings = _settings()
@@ -203,7 +213,12 @@ def seed(
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A JSON or CSV file in the interchange format.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="A JSON or CSV file in the interchange format."
+        ),
+    ],
     fmt: Annotated[Format | None, typer.Option("--format", help="json or csv (default: from the file name).")] = None,
 ) -> None:
     """Import statements, all or nothing; statements already present are skipped."""
@@ -235,7 +250,9 @@ def import_file(
 @app.command()
 def export(
     fmt: Annotated[Format, typer.Option("--format", help="json or csv.")] = Format.json,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")
+    ] = None,
 ) -> None:
     """Export every statement (published and retracted) in the interchange format."""
     database = _database()
@@ -278,8 +295,15 @@ def _read_password_from_stdin() -> str:
 @user_app.command("add")
 def user_add(
     email: Annotated[str, typer.Argument(help="The user's email address; they sign in with it.")],
-    role: Annotated[Role, typer.Option("--role", case_sensitive=False, help="editor: adds and corrects statements; admin: also manages users.")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input instead of prompting.")] = False,
+    role: Annotated[
+        Role,
+        typer.Option(
+            "--role", case_sensitive=False, help="editor: adds and corrects statements; admin: also manages users."
+        ),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of prompting.")
+    ] = False,
 ) -> None:
     """Add an editor or admin; the password is asked for twice (or read from standard input)."""
     database = _database()
@@ -287,7 +311,9 @@ def user_add(
         if password_stdin:
             password = _read_password_from_stdin()
         else:
-            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, default="", show_default=False)
+            password = typer.prompt(
+                "Password", hide_input=True, confirmation_prompt=True, default="", show_default=False
+            )
         with database.write() as session:
             user = accounts_service.add_user(session=session, email=email, password=password, role=role)
             added = f"Added {user.email} ({user.role.value})."
@@ -332,7 +358,10 @@ def user_list() -> None:
         with database.read_session() as session:
             users = accounts_service.list_users(session=session)
             if not users:
-                out.print("No users yet. Create the first admin with: intercept-watch user add EMAIL --role admin", soft_wrap=True)
+                out.print(
+                    "No users yet. Create the first admin with: intercept-watch user add EMAIL --role admin",
+                    soft_wrap=True,
+                )
                 return
             table = Table("Email", "Role", "Status", "Added", box=None, header_style="bold")
             for user in users:
@@ -346,7 +375,13 @@ def user_list() -> None:
 @contextmanager
 def _phases():  # type: ignore[no-untyped-def]
     """One rich progress display; `track(label, total)` adds a bar (a spinner when total is None)."""
-    columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, console=err, transient=False) as bar:
 
         @contextmanager
@@ -363,11 +398,16 @@ def bench_generate(
     statements: Annotated[int, typer.Argument(min=1, help="How many statements to make, e.g. 1000000.")],
     database: Annotated[
         str | None,
-        typer.Option("--database", help="Where to build it (required; never the default database), e.g. sqlite:///./bench/.cache/s.sqlite3."),
+        typer.Option(
+            "--database",
+            help="Where to build it (required; never the default database), e.g. sqlite:///./bench/.cache/s.sqlite3.",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed and size give the same data.")] = 1,
     actors: Annotated[int, typer.Option(min=40, help="About how many actors to make.")] = 2000,
-    replace: Annotated[bool, typer.Option("--replace", help="Rebuild a database that already holds synthetic data.")] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Rebuild a database that already holds synthetic data.")
+    ] = False,
 ) -> None:
     """Build a synthetic benchmark database of N statements, marked synthetic on every page."""
     if not database:

@@ -25,7 +25,7 @@ def normalise_database_url(url: str) -> str:
     """Pin PostgreSQL URLs to the psycopg 3 driver; leave other URLs alone."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -60,14 +60,18 @@ class Settings(BaseSettings):
         default=14, ge=1, le=365, description="How long an editor stays signed in without activity."
     )
     page_cache_mb: int = Field(
-        default=64, ge=0, le=4096,
+        default=64,
+        ge=0,
+        le=4096,
         description=(
             "Memory per worker for rendered pages, reused until the data changes (every write changes "
             "the data version that keys them). 0 turns the cache off."
         ),
     )
     threads: int | None = Field(
-        default=None, ge=1, le=256,
+        default=None,
+        ge=1,
+        le=256,
         description=(
             "Threads per worker that run page work (database reads and rendering). Unset: 4 for each "
             "CPU core the process may run on. More only queue for Python's interpreter lock, and each "
@@ -75,7 +79,9 @@ class Settings(BaseSettings):
         ),
     )
     requests_in_flight: int | None = Field(
-        default=None, ge=1, le=1024,
+        default=None,
+        ge=1,
+        le=1024,
         description=(
             "Requests a worker works on at once; the rest wait their turn without holding a database "
             "connection. Unset: twice the threads. The connection pool holds two per request."

@@ -140,7 +140,9 @@ async def csrf_protect(request: Request, viewer: Viewer) -> None:
         return
     if request.cookies.get(SESSION_COOKIE):
         raise SignInRequired(SESSION_ENDED)
-    raise UserError(message=csrf.EXPIRED_FORM if csrf.ANONYMOUS_COOKIE in request.cookies else csrf.NO_COOKIE, status=403)
+    raise UserError(
+        message=csrf.EXPIRED_FORM if csrf.ANONYMOUS_COOKIE in request.cookies else csrf.NO_COOKIE, status=403
+    )
 
 
 async def page_view(request: Request, session: Annotated[Session, Depends(read_session)], _viewer: Viewer) -> PageView:

@@ -149,8 +149,9 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
         return PlainTextResponse("Hello, World!")
 
     @router.post("/form-floor")
-    def form_floor(request: Request, user: EditorUser, session: SessionDep,
-                   form: Annotated[StatementForm, Form()]) -> Response:
+    def form_floor(
+        request: Request, user: EditorUser, session: SessionDep, form: Annotated[StatementForm, Form()]
+    ) -> Response:
         """The add-statement route's signature (app.statements.editing.create_statement) and its answer, without the save."""
         return redirect(request, "/statements?saved=new")
 

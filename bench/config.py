@@ -67,33 +67,71 @@ def _flag(name: str) -> bool:
 
 def parser() -> argparse.ArgumentParser:
     server_core, load_core = _cores()
-    p = argparse.ArgumentParser(prog="python -m bench.run", description="Benchmark Intercept Watch (see bench/README.md).")
-    p.add_argument("--quick", action="store_true", help=f"{QUICK_STATEMENTS:,} statements, short runs (the test suite's mode).")
-    p.add_argument("--statements", type=int, help=f"Statements in the synthetic database (default {FULL_STATEMENTS:,}; quick {QUICK_STATEMENTS:,}).")
-    p.add_argument("--baseline-statements", type=int, help="Smaller size for the growth check (default 10,000 in full mode, none in quick mode; 0 skips).")
+    p = argparse.ArgumentParser(
+        prog="python -m bench.run", description="Benchmark Intercept Watch (see bench/README.md)."
+    )
+    p.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_STATEMENTS:,} statements, short runs (the test suite's mode)."
+    )
+    p.add_argument(
+        "--statements",
+        type=int,
+        help=f"Statements in the synthetic database (default {FULL_STATEMENTS:,}; quick {QUICK_STATEMENTS:,}).",
+    )
+    p.add_argument(
+        "--baseline-statements",
+        type=int,
+        help="Smaller size for the growth check (default 10,000 in full mode, none in quick mode; 0 skips).",
+    )
     p.add_argument("--seed", type=int, default=1, help="Synthetic data seed.")
     p.add_argument("--warmup", type=int, help="Seconds of warm-up per target (default 1).")
     p.add_argument("--duration", type=int, help="Seconds per measured run (default 3; quick 1).")
-    p.add_argument("--p99-duration", type=int,
-                   help="Seconds per latency run of the pages whose p99s a target compares, run side by side (default 20; quick: --duration).")
-    p.add_argument("--max-duration", type=int, help="Longest run for a slow page, e.g. Datasette at 1,000,000 statements (default 20; quick 5).")
-    p.add_argument("--repeats", type=int, default=3, help="Measured runs per figure; the median is reported (at least 3).")
+    p.add_argument(
+        "--p99-duration",
+        type=int,
+        help="Seconds per latency run of the pages whose p99s a target compares, run side by side (default 20; quick: --duration).",
+    )
+    p.add_argument(
+        "--max-duration",
+        type=int,
+        help="Longest run for a slow page, e.g. Datasette at 1,000,000 statements (default 20; quick 5).",
+    )
+    p.add_argument(
+        "--repeats", type=int, default=3, help="Measured runs per figure; the median is reported (at least 3)."
+    )
     p.add_argument("--connections", type=int, default=8, help="wrk connections for throughput runs.")
-    p.add_argument("--latency-connections", type=int, default=2, help="wrk connections for latency runs (fixed and low).")
+    p.add_argument(
+        "--latency-connections", type=int, default=2, help="wrk connections for latency runs (fixed and low)."
+    )
     p.add_argument("--server-core", type=int, default=server_core, help="CPU core for the servers (taskset).")
     p.add_argument("--load-core", type=int, default=load_core, help="CPU core for wrk (taskset).")
-    p.add_argument("--postgres-url", default=os.environ.get("IW_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
-                   help="A PostgreSQL server (any database on it, used to create the benchmark's own).")
-    p.add_argument("--postgres-db", help="The benchmark's PostgreSQL database (default iw_bench_<statements>); never 'test'.")
+    p.add_argument(
+        "--postgres-url",
+        default=os.environ.get("IW_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+        help="A PostgreSQL server (any database on it, used to create the benchmark's own).",
+    )
+    p.add_argument(
+        "--postgres-db", help="The benchmark's PostgreSQL database (default iw_bench_<statements>); never 'test'."
+    )
     p.add_argument("--no-postgres", action="store_true", help="Skip the PostgreSQL runs.")
     p.add_argument("--no-datasette", action="store_true", help="Skip Datasette.")
     p.add_argument("--no-mixed", action="store_true", help="Skip the mixed read/write load.")
     p.add_argument("--mixed-rate", type=int, default=300, help="Form POSTs per second in the mixed load.")
-    p.add_argument("--mixed-connections", type=int, default=16,
-                   help="wrk connections posting the form: the most POSTs in flight at once (the rate is kept by a schedule).")
-    p.add_argument("--all-pages", action="store_true", default=_flag("IW_BENCH_ALL_PAGES"),
-                   help="Every page, the form and login must exist: a 404 fails the run (also IW_BENCH_ALL_PAGES=1).")
-    p.add_argument("--cache-dir", type=Path, default=BENCH / ".cache", help="Where synthetic databases are kept between runs.")
+    p.add_argument(
+        "--mixed-connections",
+        type=int,
+        default=16,
+        help="wrk connections posting the form: the most POSTs in flight at once (the rate is kept by a schedule).",
+    )
+    p.add_argument(
+        "--all-pages",
+        action="store_true",
+        default=_flag("IW_BENCH_ALL_PAGES"),
+        help="Every page, the form and login must exist: a 404 fails the run (also IW_BENCH_ALL_PAGES=1).",
+    )
+    p.add_argument(
+        "--cache-dir", type=Path, default=BENCH / ".cache", help="Where synthetic databases are kept between runs."
+    )
     p.add_argument("--output-dir", type=Path, default=BENCH / "results", help="Where the report goes.")
     return p
 
@@ -117,7 +155,9 @@ def plan_from(args: argparse.Namespace) -> Plan:
         seed=args.seed,
         warmup=args.warmup if args.warmup is not None else 1,
         duration=args.duration or (1 if quick else 3),
-        p99_duration=max(args.p99_duration or (args.duration or 1 if quick else 20), args.duration or (1 if quick else 3)),
+        p99_duration=max(
+            args.p99_duration or (args.duration or 1 if quick else 20), args.duration or (1 if quick else 3)
+        ),
         max_duration=max(args.max_duration or (5 if quick else 20), args.duration or (1 if quick else 3)),
         repeats=args.repeats,
         throughput_connections=args.connections,

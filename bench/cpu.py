@@ -59,12 +59,26 @@ from bench.wrk import BenchError
 FRESH_MATRIX = "matrix-fresh"
 DEFAULT_KEYS = (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key, FRESH_MATRIX, "matrix-repeated", "history", "statement")
 # The mixed load's POSTs, measured alone (the mixed load itself is make bench's).
-FORM_FLOOR = Target("form-floor", "Form POST, the floor (everything but the save)", lambda f: mixed.FLOOR_PATH, expect=303,
-                    growth=False, backends=(SQLITE,))
-FORM_SAVE = Target("form-save", "Form POST, saved (a new statement each)", lambda f: mixed.FORM_PATH, expect=303,
-                   growth=False, backends=(SQLITE,))
+FORM_FLOOR = Target(
+    "form-floor",
+    "Form POST, the floor (everything but the save)",
+    lambda f: mixed.FLOOR_PATH,
+    expect=303,
+    growth=False,
+    backends=(SQLITE,),
+)
+FORM_SAVE = Target(
+    "form-save",
+    "Form POST, saved (a new statement each)",
+    lambda f: mixed.FORM_PATH,
+    expect=303,
+    growth=False,
+    backends=(SQLITE,),
+)
 POSTS = {target.key: target for target in (FORM_FLOOR, FORM_SAVE)}
-TARGETS = {key: target for key, target in {**BY_KEY, LEAN_FORTUNES.key: LEAN_FORTUNES}.items() if target.server == "app"}
+TARGETS = {
+    key: target for key, target in {**BY_KEY, LEAN_FORTUNES.key: LEAN_FORTUNES}.items() if target.server == "app"
+}
 TARGETS.update(POSTS)
 PAIR_FLOOR = F_FLOOR * FRESH_MATRIX_FLOOR  # the fresh matrix against plaintext that F's two targets need together
 MIN_SAVED = 0.9  # the share of the form's POSTs that must save, or its figure is not a save's
@@ -89,8 +103,17 @@ class Sample:
         return self.requests / self.wall_seconds
 
 
-def measure(server: Server, target: Target, url: str, headers: dict[str, str], *, core: int, connections: int,
-            seconds: int, poster: Poster | None = None) -> Sample:
+def measure(
+    server: Server,
+    target: Target,
+    url: str,
+    headers: dict[str, str],
+    *,
+    core: int,
+    connections: int,
+    seconds: int,
+    poster: Poster | None = None,
+) -> Sample:
     """One wrk run with the server's CPU time read around it; a run with no answer or a failed one stops it all.
 
     A POST target (`poster` given) sends the editor's form bodies as fast as the connections allow.
@@ -112,9 +135,11 @@ def measure(server: Server, target: Target, url: str, headers: dict[str, str], *
             # a possible duplicate of a synthetic statement by the same person on the same topic and day.
             saved = poster.saved() - saved_before
             if saved < run.requests * MIN_SAVED:
-                raise BenchError(f"{target.label}: {run.requests:,} POSTs answered but only {saved:,} statements saved "
-                                 f"at {url}: the form was shown again instead of saving (possible duplicates, or a "
-                                 "field it refused)")
+                raise BenchError(
+                    f"{target.label}: {run.requests:,} POSTs answered but only {saved:,} statements saved "
+                    f"at {url}: the form was shown again instead of saving (possible duplicates, or a "
+                    "field it refused)"
+                )
     return Sample(run.requests, used, run.seconds, saved)
 
 
@@ -156,41 +181,60 @@ def table(targets: list[Target], samples: dict[str, list[Sample]]) -> str:
     for target in targets:
         runs, cpu = samples[target.key], median[target.key]
         spread = f"{min(s.cpu_us for s in runs):,.0f}–{max(s.cpu_us for s in runs):,.0f}"
-        ratios = [f"{median[base] / cpu:.3f}" if base in median else "" for base in (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key)]
+        ratios = [
+            f"{median[base] / cpu:.3f}" if base in median else "" for base in (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key)
+        ]
         rps = statistics.median(s.rps for s in runs)
         lines.append(f"| {target.label} | `{target.key}` | {rps:,.0f} | {cpu:,.0f} | {spread} | {' | '.join(ratios)} |")
     if FRESH_MATRIX in median and PLAINTEXT in median:
         pair = median[PLAINTEXT] / median[FRESH_MATRIX]
-        lines += ["", f"Fresh matrix against plaintext: {pair:.3f}× (F's two targets together need {PAIR_FLOOR:.3f}× or more)."]
+        lines += [
+            "",
+            f"Fresh matrix against plaintext: {pair:.3f}× (F's two targets together need {PAIR_FLOOR:.3f}× or more).",
+        ]
     posts = [target for target in targets if target.key in POSTS]
     if posts:
         lines.append("")
         for target in posts:
             runs = samples[target.key]
-            line = f"{target.label}: {MIXED_SAVES} a second take {MIXED_SAVES * median[target.key] / 1e6:.0%} of the core"
+            line = (
+                f"{target.label}: {MIXED_SAVES} a second take {MIXED_SAVES * median[target.key] / 1e6:.0%} of the core"
+            )
             if target is FORM_SAVE:
                 answered, saved = sum(s.requests for s in runs), sum(s.saved or 0 for s in runs)
-                line += (f" ({saved:,} statements saved by {answered:,} POSTs answered" +
-                         ("; the rest had their form shown again as possible duplicates)" if saved < answered else ")"))
+                line += f" ({saved:,} statements saved by {answered:,} POSTs answered" + (
+                    "; the rest had their form shown again as possible duplicates)" if saved < answered else ")"
+                )
             lines.append(line + ".")
-        lines.append(f"The mixed load's target (readers lose at most {MIXED_READ_LOSS:.0%} while {MIXED_SAVES} statements "
-                     f"a second are saved) leaves each POST {POST_BUDGET_US:,.0f} µs of the core, save included.")
+        lines.append(
+            f"The mixed load's target (readers lose at most {MIXED_READ_LOSS:.0%} while {MIXED_SAVES} statements "
+            f"a second are saved) leaves each POST {POST_BUDGET_US:,.0f} µs of the core, save included."
+        )
     return "\n".join(lines)
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench.cpu", description=__doc__.splitlines()[0])
-    p.add_argument("keys", nargs="*", metavar="KEY",
-                   help=f"Pages to measure, by their key in bench/targets.py: {', '.join(sorted(TARGETS))} "
-                        f"(default: {' '.join(DEFAULT_KEYS)}).")
+    p.add_argument(
+        "keys",
+        nargs="*",
+        metavar="KEY",
+        help=f"Pages to measure, by their key in bench/targets.py: {', '.join(sorted(TARGETS))} "
+        f"(default: {' '.join(DEFAULT_KEYS)}).",
+    )
     p.add_argument("--quick", action="store_true", help=f"{QUICK_STATEMENTS:,} statements (the test suite's mode).")
-    p.add_argument("--statements", type=int, help="Statements in the synthetic database (default 1,000,000; quick 10,000).")
+    p.add_argument(
+        "--statements", type=int, help="Statements in the synthetic database (default 1,000,000; quick 10,000)."
+    )
     p.add_argument("--rounds", type=int, default=5, help="Runs per page, taking turns; the median is shown.")
     p.add_argument("--seconds", type=int, default=3, help="Seconds per run.")
     p.add_argument("--connections", type=int, default=8, help="wrk connections.")
     p.add_argument("--cache-dir", type=Path, help="Where the synthetic databases are kept (default: make bench's).")
-    p.add_argument("--profile", action="store_true",
-                   help="After the rounds, run each page once more with py-spy sampling the server; list where its time went.")
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="After the rounds, run each page once more with py-spy sampling the server; list where its time went.",
+    )
     return p
 
 
@@ -231,27 +275,56 @@ def main(argv: list[str] | None = None) -> int:
                     raise BenchError(f"{target.key}: {target.path(fixture)} answered 404")
                 posts = None
             ready.append((target, server.base_url + target.path(fixture), headers, posts))
-            measure(server, target, ready[-1][1], headers, core=plan.load_core, connections=args.connections, seconds=1,
-                    poster=posts)  # warm-up
+            measure(
+                server,
+                target,
+                ready[-1][1],
+                headers,
+                core=plan.load_core,
+                connections=args.connections,
+                seconds=1,
+                poster=posts,
+            )  # warm-up
         samples: dict[str, list[Sample]] = {target.key: [] for target in targets}
         for round_ in range(args.rounds):
-            turn = ready[round_ % len(ready):] + ready[:round_ % len(ready)]
+            turn = ready[round_ % len(ready) :] + ready[: round_ % len(ready)]
             for target, page_url, headers, posts in turn:
-                sample = measure(server, target, page_url, headers, core=plan.load_core, connections=args.connections,
-                                 seconds=args.seconds, poster=posts)
+                sample = measure(
+                    server,
+                    target,
+                    page_url,
+                    headers,
+                    core=plan.load_core,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    poster=posts,
+                )
                 samples[target.key].append(sample)
-                print(f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request", file=sys.stderr)
+                print(
+                    f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request",
+                    file=sys.stderr,
+                )
         profiles: dict[Target, Path] = {}
         if args.profile:
             for target, page_url, headers, posts in ready:
                 stacks = bench.logs / f"cpu-profile-{target.key}.txt"
                 with spy.record(server, stacks, seconds=args.seconds, core=plan.load_core):
-                    measure(server, target, page_url, headers, core=plan.load_core, connections=args.connections,
-                            seconds=args.seconds, poster=posts)
+                    measure(
+                        server,
+                        target,
+                        page_url,
+                        headers,
+                        core=plan.load_core,
+                        connections=args.connections,
+                        seconds=args.seconds,
+                        poster=posts,
+                    )
                 profiles[target] = stacks
                 print(f"profiled {target.key}: {stacks}", file=sys.stderr)
-    print(f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "
-          f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s\n")
+    print(
+        f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "
+        f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s\n"
+    )
     print(table(targets, samples))
     for target, stacks in profiles.items():
         print(f"\n{spy.summary(target.label, stacks)}")

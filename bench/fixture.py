@@ -40,6 +40,7 @@ def read_fixture(database_url: str, *, deep_rows: int, secret: str, datasette_db
     engine = create_engine(normalise_database_url(database_url))
     try:
         with engine.connect() as connection:
+
             def one(sql: str, **params: object) -> object:
                 return connection.execute(text(sql), params).scalar_one()
 
@@ -50,15 +51,20 @@ def read_fixture(database_url: str, *, deep_rows: int, secret: str, datasette_db
                 int(one("SELECT id FROM country WHERE code = :code", code=code))  # type: ignore[call-overload]
                 for code in FILTER_COUNTRIES
             )
-            middle = int(one(  # type: ignore[call-overload]
-                "SELECT id FROM statement WHERE status = 'published' ORDER BY id LIMIT 1 OFFSET :n", n=published // 2
-            ))
-            actor_slug = str(one(
-                "SELECT a.slug FROM actor a JOIN statement s ON s.actor_id = a.id WHERE s.id = :id", id=middle
-            ))
+            middle = int(
+                one(  # type: ignore[call-overload]
+                    "SELECT id FROM statement WHERE status = 'published' ORDER BY id LIMIT 1 OFFSET :n",
+                    n=published // 2,
+                )
+            )
+            actor_slug = str(
+                one("SELECT a.slug FROM actor a JOIN statement s ON s.actor_id = a.id WHERE s.id = :id", id=middle)
+            )
             deep = connection.execute(
-                text("SELECT said_on, id FROM statement WHERE status = 'published' "
-                     "ORDER BY said_on DESC, id DESC LIMIT 1 OFFSET :n"),
+                text(
+                    "SELECT said_on, id FROM statement WHERE status = 'published' "
+                    "ORDER BY said_on DESC, id DESC LIMIT 1 OFFSET :n"
+                ),
                 {"n": max(0, deep_rows - 1)},
             ).one()
             word = next((w for w in SEARCH_WORDS if _matches(connection, w)), SEARCH_WORDS[-1])
@@ -67,9 +73,18 @@ def read_fixture(database_url: str, *, deep_rows: int, secret: str, datasette_db
     date_to = latest - timedelta(days=90)
     token = paging.encode(paging.Cursor(_as_date(deep.said_on), int(deep.id)), secret=secret)
     return Fixture(
-        statements=statements, published=published, countries=FILTER_COUNTRIES, country_ids=ids,  # type: ignore[arg-type]
-        date_from=date_to - timedelta(days=FILTER_MONTHS_DAYS), date_to=date_to, word=word, statement_id=middle,
-        country=FILTER_COUNTRIES[0], actor_slug=actor_slug, deep_rows=deep_rows, deep_token=token,
+        statements=statements,
+        published=published,
+        countries=FILTER_COUNTRIES,
+        country_ids=ids,  # type: ignore[arg-type]
+        date_from=date_to - timedelta(days=FILTER_MONTHS_DAYS),
+        date_to=date_to,
+        word=word,
+        statement_id=middle,
+        country=FILTER_COUNTRIES[0],
+        actor_slug=actor_slug,
+        deep_rows=deep_rows,
+        deep_token=token,
         datasette_db=datasette_db,
     )
 

@@ -67,10 +67,17 @@ def postgres_version(server_url: str | None) -> str:
 
 
 def _commit() -> str:
-    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     # The reports themselves (bench/results/) are not the code measured.
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results"],
-                           cwd=ROOT, capture_output=True, text=True, check=False)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     commit = result.stdout.strip() or "unknown"
     return commit + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 

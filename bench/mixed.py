@@ -63,8 +63,12 @@ class EditorSession:
 def form_env(bodies: Path, *, path: str, first_body: int, interval_ms: float) -> dict[str, str]:
     """bench/lua/form_post.lua's settings: the bodies file, the first line to send, the path, and the
     interval between POSTs (0: as fast as the connections send them)."""
-    return {"IW_BENCH_BODIES": str(bodies), "IW_BENCH_FIRST_BODY": str(first_body), "IW_BENCH_FORM_PATH": path,
-            "IW_BENCH_INTERVAL_MS": f"{interval_ms:.4f}"}
+    return {
+        "IW_BENCH_BODIES": str(bodies),
+        "IW_BENCH_FIRST_BODY": str(first_body),
+        "IW_BENCH_FORM_PATH": path,
+        "IW_BENCH_INTERVAL_MS": f"{interval_ms:.4f}",
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,9 @@ def create_editor(database_url: str) -> None:
             existing = accounts_repository.user_by_email(session, EDITOR_EMAIL)
         if existing is None:
             with database.write() as session:
-                accounts_service.add_user(session=session, email=EDITOR_EMAIL, password=EDITOR_PASSWORD, role=Role.EDITOR)
+                accounts_service.add_user(
+                    session=session, email=EDITOR_EMAIL, password=EDITOR_PASSWORD, role=Role.EDITOR
+                )
     finally:
         database.dispose()
 
@@ -111,8 +117,9 @@ def login(base_url: str) -> EditorSession:
         page = client.get(LOGIN_PATH)
         if page.status_code == 404:
             raise NotYetAvailable(f"{LOGIN_PATH} answers 404")
-        response = client.post(LOGIN_PATH, data={"email": EDITOR_EMAIL, "password": EDITOR_PASSWORD,
-                                                  "csrf_token": _csrf(page.text) or ""})
+        response = client.post(
+            LOGIN_PATH, data={"email": EDITOR_EMAIL, "password": EDITOR_PASSWORD, "csrf_token": _csrf(page.text) or ""}
+        )
         if response.status_code not in (200, 302, 303) or not client.cookies:
             raise BenchError(f"signing in at {LOGIN_PATH} failed: {response.status_code} {response.text[:300]}")
         form = client.get(FORM_PATH)
@@ -137,15 +144,18 @@ def pick_posters(database_url: str, *, today: date) -> Posters:
     database = Database.from_url(database_url)
     try:
         with database.read_session() as session:
-            rows = session.execute(text(
-                "SELECT a.name, c.code, o.title FROM actor a JOIN country c ON c.id = a.country_id "
-                "JOIN office o ON o.actor_id = a.id "
-                "WHERE o.ended_on IS NULL AND o.started_on IS NOT NULL AND o.started_on <= :first_day "
-                "AND a.kind = 'person' "
-                "AND (SELECT count(*) FROM actor b WHERE b.name = a.name) = 1 "
-                "AND (SELECT count(*) FROM office p WHERE p.actor_id = a.id AND p.ended_on IS NULL) = 1 "
-                "ORDER BY a.id"
-            ), {"first_day": first_day}).all()
+            rows = session.execute(
+                text(
+                    "SELECT a.name, c.code, o.title FROM actor a JOIN country c ON c.id = a.country_id "
+                    "JOIN office o ON o.actor_id = a.id "
+                    "WHERE o.ended_on IS NULL AND o.started_on IS NOT NULL AND o.started_on <= :first_day "
+                    "AND a.kind = 'person' "
+                    "AND (SELECT count(*) FROM actor b WHERE b.name = a.name) = 1 "
+                    "AND (SELECT count(*) FROM office p WHERE p.actor_id = a.id AND p.ended_on IS NULL) = 1 "
+                    "ORDER BY a.id"
+                ),
+                {"first_day": first_day},
+            ).all()
             topics = session.execute(text("SELECT slug FROM topic ORDER BY slug")).scalars().all()
     finally:
         database.dispose()
@@ -199,9 +209,14 @@ def saved_count(database_url: str) -> int:
     database = Database.from_url(database_url)
     try:
         with database.read_session() as session:
-            return int(session.execute(text(
-                "SELECT count(*) FROM statement s JOIN app_user u ON u.id = s.created_by_id WHERE u.email = :email"
-            ), {"email": EDITOR_EMAIL}).scalar_one())
+            return int(
+                session.execute(
+                    text(
+                        "SELECT count(*) FROM statement s JOIN app_user u ON u.id = s.created_by_id WHERE u.email = :email"
+                    ),
+                    {"email": EDITOR_EMAIL},
+                ).scalar_one()
+            )
     finally:
         database.dispose()
 
@@ -245,19 +260,39 @@ def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
     return run
 
 
-def _reads_while_posting(plan: Plan, base_url: str, read_paths: Sequence[str], reads_env: dict[str, str],
-                         form_path: str, headers: dict[str, str], post_env: dict[str, str]) -> tuple[float, wrk.WrkRun]:
+def _reads_while_posting(
+    plan: Plan,
+    base_url: str,
+    read_paths: Sequence[str],
+    reads_env: dict[str, str],
+    form_path: str,
+    headers: dict[str, str],
+    post_env: dict[str, str],
+) -> tuple[float, wrk.WrkRun]:
     """The reads' req/s while `form_path` is POSTed as `post_env` (form_env) says, and the POSTs' run."""
-    reader = wrk.start(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
-                       duration=plan.duration, env=reads_env)
-    writer = wrk.start(base_url + form_path, core=plan.load_core, connections=plan.mixed_connections,
-                       duration=plan.duration, headers=headers, script=wrk.FORM_SCRIPT, env=post_env)
+    reader = wrk.start(
+        base_url + read_paths[0],
+        core=plan.load_core,
+        connections=plan.throughput_connections,
+        duration=plan.duration,
+        env=reads_env,
+    )
+    writer = wrk.start(
+        base_url + form_path,
+        core=plan.load_core,
+        connections=plan.mixed_connections,
+        duration=plan.duration,
+        headers=headers,
+        script=wrk.FORM_SCRIPT,
+        env=post_env,
+    )
     reads = _check(wrk.finish(reader, url=read_paths[0], duration=plan.duration), f"reads while posting to {form_path}")
     return reads.rps, _check(wrk.finish(writer, url=form_path, duration=plan.duration), f"POSTs to {form_path}")
 
 
-def run_mixed(plan: Plan, base_url: str, database_url: str, read_paths: Sequence[str], session: EditorSession,
-              workdir: Path) -> MixedFigures:
+def run_mixed(
+    plan: Plan, base_url: str, database_url: str, read_paths: Sequence[str], session: EditorSession, workdir: Path
+) -> MixedFigures:
     """Reads alone, then with the same POSTs to the floor, then with the form POSTed; medians of the repeats.
 
     The POSTs keep to plan.mixed_rate a second (bench/lua/form_post.lua), with at most
@@ -276,14 +311,38 @@ def run_mixed(plan: Plan, base_url: str, database_url: str, read_paths: Sequence
     saved_before = saved_count(database_url)
     alone, with_floor, together, floors, posts = [], [], [], [], []
     for repeat in range(plan.repeats):
-        alone.append(_check(wrk.run(base_url + read_paths[0], core=plan.load_core, connections=plan.throughput_connections,
-                                    duration=plan.duration, env=reads_env), "reads alone").rps)
-        reads, floor = _reads_while_posting(plan, base_url, read_paths, reads_env, FLOOR_PATH, headers,
-                                            form_env(bodies, path=FLOOR_PATH, first_body=repeat * per_run, interval_ms=interval))
+        alone.append(
+            _check(
+                wrk.run(
+                    base_url + read_paths[0],
+                    core=plan.load_core,
+                    connections=plan.throughput_connections,
+                    duration=plan.duration,
+                    env=reads_env,
+                ),
+                "reads alone",
+            ).rps
+        )
+        reads, floor = _reads_while_posting(
+            plan,
+            base_url,
+            read_paths,
+            reads_env,
+            FLOOR_PATH,
+            headers,
+            form_env(bodies, path=FLOOR_PATH, first_body=repeat * per_run, interval_ms=interval),
+        )
         with_floor.append(reads)
         floors.append(floor)
-        reads, run = _reads_while_posting(plan, base_url, read_paths, reads_env, FORM_PATH, headers,
-                                          form_env(bodies, path=FORM_PATH, first_body=repeat * per_run, interval_ms=interval))
+        reads, run = _reads_while_posting(
+            plan,
+            base_url,
+            read_paths,
+            reads_env,
+            FORM_PATH,
+            headers,
+            form_env(bodies, path=FORM_PATH, first_body=repeat * per_run, interval_ms=interval),
+        )
         together.append(reads)
         posts.append(run)
     return MixedFigures(

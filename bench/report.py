@@ -9,7 +9,16 @@ from datetime import datetime
 from bench.config import Plan
 from bench.machine import Machine
 from bench.targets import (
-    BY_KEY, CHECKS, DATASETTE_FOR_KIND, FORTUNES, PAGES, POSTGRESQL, SQLITE, Extra, Figures, Results,
+    BY_KEY,
+    CHECKS,
+    DATASETTE_FOR_KIND,
+    FORTUNES,
+    PAGES,
+    POSTGRESQL,
+    SQLITE,
+    Extra,
+    Figures,
+    Results,
 )
 
 DASH = "—"
@@ -55,11 +64,20 @@ def _backend_table(record: RunRecord, backend: str) -> list[str]:
         datasette = results.get((SQLITE, DATASETTE_FOR_KIND[target.kind]))
         versus_datasette = DASH if target.server == "datasette" else _ratio(figures, datasette)
         spread = DASH if not figures.runs else f"{min(figures.runs):,.0f}–{max(figures.runs):,.0f}"
-        rows.append([
-            target.label, f"`{figures.path}`", figures.status, _number(figures.rps), spread,
-            _number(figures.p50_ms, 2), _number(figures.p99_ms, 2), _ratio(figures, fortunes), versus_datasette,
-            figures.note or "",
-        ])
+        rows.append(
+            [
+                target.label,
+                f"`{figures.path}`",
+                figures.status,
+                _number(figures.rps),
+                spread,
+                _number(figures.p50_ms, 2),
+                _number(figures.p99_ms, 2),
+                _ratio(figures, fortunes),
+                versus_datasette,
+                figures.note or "",
+            ]
+        )
     header = ["Target", "Request", "Status", "req/s", "req/s range", "p50 ms", "p99 ms", "× F", "× Datasette", "Notes"]
     return _table(header, rows)
 
@@ -69,71 +87,125 @@ def render(record: RunRecord) -> str:
     title = f"# Intercept Watch benchmark: {plan.mode} mode, {plan.statements:,} statements"
     lines = [title, ""]
     if plan.quick:
-        lines += ["> **Quick mode.** Short runs on a small database, for the test suite and for checking the harness. "
-                  "The targets are defined at 1,000,000 statements; read the pass/miss column here as a smoke test only.", ""]
+        lines += [
+            "> **Quick mode.** Short runs on a small database, for the test suite and for checking the harness. "
+            "The targets are defined at 1,000,000 statements; read the pass/miss column here as a smoke test only.",
+            "",
+        ]
     lines += ["## Run", ""]
-    lines += _table(["What", "Value"], [
-        ["Started", record.started_at.strftime("%Y-%m-%d %H:%M UTC")],
-        ["Mode", plan.mode],
-        ["Statements", f"{plan.statements:,}"],
-        *([[f"Statements in the {BACKEND_NAMES[backend]} database", f"{count:,}"] for backend, count in record.statements.items()]),
-        ["Seed", str(plan.seed)],
-        ["Commit", machine.commit],
-        ["All pages required (--all-pages)", "yes" if plan.all_pages else "no"],
-        ["Runs per figure (median reported)", str(plan.repeats)],
-        ["Seconds per run (warm-up per target; longest for a slow page)", f"{plan.duration} ({plan.warmup}; {plan.max_duration})"],
-        ["Deep page depth", f"{plan.deep_rows:,} rows"],
-        ["wrk connections: throughput runs / latency runs", f"{plan.throughput_connections} / {plan.latency_connections}"],
-        ["Cores: server / wrk", f"{plan.server_core} / {plan.load_core}"],
-        ["Whole run took", f"{record.seconds:.0f} s"],
-    ])
+    lines += _table(
+        ["What", "Value"],
+        [
+            ["Started", record.started_at.strftime("%Y-%m-%d %H:%M UTC")],
+            ["Mode", plan.mode],
+            ["Statements", f"{plan.statements:,}"],
+            *(
+                [
+                    [f"Statements in the {BACKEND_NAMES[backend]} database", f"{count:,}"]
+                    for backend, count in record.statements.items()
+                ]
+            ),
+            ["Seed", str(plan.seed)],
+            ["Commit", machine.commit],
+            ["All pages required (--all-pages)", "yes" if plan.all_pages else "no"],
+            ["Runs per figure (median reported)", str(plan.repeats)],
+            [
+                "Seconds per run (warm-up per target; longest for a slow page)",
+                f"{plan.duration} ({plan.warmup}; {plan.max_duration})",
+            ],
+            ["Deep page depth", f"{plan.deep_rows:,} rows"],
+            [
+                "wrk connections: throughput runs / latency runs",
+                f"{plan.throughput_connections} / {plan.latency_connections}",
+            ],
+            ["Cores: server / wrk", f"{plan.server_core} / {plan.load_core}"],
+            ["Whole run took", f"{record.seconds:.0f} s"],
+        ],
+    )
     lines += ["", "## Machine", ""]
-    lines += _table(["What", "Value"], [
-        ["CPU", machine.cpu], ["Cores", str(machine.cores)], ["Memory", f"{machine.memory_gib:.1f} GiB"],
-        ["Kernel", machine.kernel], ["Python", machine.python], ["SQLite", machine.sqlite],
-        ["PostgreSQL", machine.postgresql], ["wrk", machine.wrk], ["uvicorn", machine.uvicorn],
-        ["Datasette", machine.datasette], ["Load average at start (1/5/15 min)", machine.load_average],
-    ])
-    lines += ["", f"## SQLite ({record.statements.get(SQLITE, plan.statements):,} statements)", "",
-              "req/s is the median of the throughput runs; p50 and p99 are the medians of the latency runs, "
-              "at a fixed low concurrency. × F and × Datasette divide this page's req/s by theirs "
-              "(HTML pages by Datasette's HTML page, JSON by its JSON).", ""]
+    lines += _table(
+        ["What", "Value"],
+        [
+            ["CPU", machine.cpu],
+            ["Cores", str(machine.cores)],
+            ["Memory", f"{machine.memory_gib:.1f} GiB"],
+            ["Kernel", machine.kernel],
+            ["Python", machine.python],
+            ["SQLite", machine.sqlite],
+            ["PostgreSQL", machine.postgresql],
+            ["wrk", machine.wrk],
+            ["uvicorn", machine.uvicorn],
+            ["Datasette", machine.datasette],
+            ["Load average at start (1/5/15 min)", machine.load_average],
+        ],
+    )
+    lines += [
+        "",
+        f"## SQLite ({record.statements.get(SQLITE, plan.statements):,} statements)",
+        "",
+        "req/s is the median of the throughput runs; p50 and p99 are the medians of the latency runs, "
+        "at a fixed low concurrency. × F and × Datasette divide this page's req/s by theirs "
+        "(HTML pages by Datasette's HTML page, JSON by its JSON).",
+        "",
+    ]
     lines += _backend_table(record, SQLITE)
     if any(backend == POSTGRESQL for backend, _ in record.results):
-        lines += ["", f"## PostgreSQL ({record.statements.get(POSTGRESQL, plan.statements):,} statements)", "",
-                  "The same pages on PostgreSQL; × F is against F on PostgreSQL, × Datasette against Datasette on SQLite.", ""]
+        lines += [
+            "",
+            f"## PostgreSQL ({record.statements.get(POSTGRESQL, plan.statements):,} statements)",
+            "",
+            "The same pages on PostgreSQL; × F is against F on PostgreSQL, × Datasette against Datasette on SQLite.",
+            "",
+        ]
         lines += _backend_table(record, POSTGRESQL)
     lines += ["", "## Mixed load", ""]
     mixed = record.extra.get("mixed")
     if isinstance(mixed, dict) and "post_rps" in mixed:
-        lines += _table(["What", "Value"], [
-            ["Form POSTs answered per second (aimed at)", f"{mixed['post_rps']:,.0f} ({plan.mixed_rate})"],
-            ["POSTs answered, and statements added (requests in flight at a run's end add but go unanswered)",
-             f"{mixed['posts_sent']:,}, {mixed['posts_saved']:,}"],
-            ["Statements added per second", f"{mixed['saved_rps']:,.0f}"],
-            ["Form POST p99", f"{mixed['post_p99_ms']:.2f} ms"],
-            ["Reads alone", f"{mixed['reads_alone_rps']:,.0f} req/s"],
-            ["Reads while posting", f"{mixed['reads_with_posts_rps']:,.0f} req/s"],
-            ["Read throughput lost", f"{mixed['read_loss']:.0%}"],
-            ["The same POSTs to the form's request without the save (/_bench/form-floor): answered per second, p99",
-             f"{mixed['floor_post_rps']:,.0f}, {mixed['floor_post_p99_ms']:.2f} ms"],
-            ["Reads while posting to it, and the read throughput lost",
-             f"{mixed['reads_with_floor_rps']:,.0f} req/s, {mixed['floor_read_loss']:.0%}"],
-        ])
+        lines += _table(
+            ["What", "Value"],
+            [
+                ["Form POSTs answered per second (aimed at)", f"{mixed['post_rps']:,.0f} ({plan.mixed_rate})"],
+                [
+                    "POSTs answered, and statements added (requests in flight at a run's end add but go unanswered)",
+                    f"{mixed['posts_sent']:,}, {mixed['posts_saved']:,}",
+                ],
+                ["Statements added per second", f"{mixed['saved_rps']:,.0f}"],
+                ["Form POST p99", f"{mixed['post_p99_ms']:.2f} ms"],
+                ["Reads alone", f"{mixed['reads_alone_rps']:,.0f} req/s"],
+                ["Reads while posting", f"{mixed['reads_with_posts_rps']:,.0f} req/s"],
+                ["Read throughput lost", f"{mixed['read_loss']:.0%}"],
+                [
+                    "The same POSTs to the form's request without the save (/_bench/form-floor): answered per second, p99",
+                    f"{mixed['floor_post_rps']:,.0f}, {mixed['floor_post_p99_ms']:.2f} ms",
+                ],
+                [
+                    "Reads while posting to it, and the read throughput lost",
+                    f"{mixed['reads_with_floor_rps']:,.0f} req/s, {mixed['floor_read_loss']:.0%}",
+                ],
+            ],
+        )
     else:
         reason = mixed.get("reason", "not run") if isinstance(mixed, dict) else "not run"
         lines += [f"Not available: {reason}."]
     growth = record.extra.get("growth")
     if isinstance(growth, dict) and growth:
         rps: dict[str, tuple[float, float]] = record.extra["growth_rps"]  # type: ignore[assignment]
-        lines += ["", f"## Growth ({plan.baseline_statements:,} → {plan.statements:,} statements)", "",
-                  f"A server on each database, on the same core. In each of the {plan.repeats} repeats a page's "
-                  "throughput run on one and its run on the other take turns, in slices of about a second (the size "
-                  "that goes first alternates by repeat), and the throughput kept is the median of those pairs' "
-                  "ratios: a slow second or two on the host hits both sizes of a pair. req/s are each size's medians.", ""]
+        lines += [
+            "",
+            f"## Growth ({plan.baseline_statements:,} → {plan.statements:,} statements)",
+            "",
+            f"A server on each database, on the same core. In each of the {plan.repeats} repeats a page's "
+            "throughput run on one and its run on the other take turns, in slices of about a second (the size "
+            "that goes first alternates by repeat), and the throughput kept is the median of those pairs' "
+            "ratios: a slow second or two on the host hits both sizes of a pair. req/s are each size's medians.",
+            "",
+        ]
         lines += _table(
             ["Page", f"req/s at {plan.baseline_statements:,}", f"req/s at {plan.statements:,}", "Throughput kept"],
-            [[BY_KEY[key].label, f"{rps[key][0]:,.0f}", f"{rps[key][1]:,.0f}", f"{kept:.0%}"] for key, kept in growth.items()],
+            [
+                [BY_KEY[key].label, f"{rps[key][0]:,.0f}", f"{rps[key][1]:,.0f}", f"{kept:.0%}"]
+                for key, kept in growth.items()
+            ],
         )
     lines += ["", "## Memory", ""]
     rss = record.extra.get("rss", {})

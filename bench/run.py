@@ -40,7 +40,6 @@ from bench.servers import Server, app_server, datasette_server
 from bench.targets import BY_KEY, PAGES, POSTGRESQL, SQLITE, TURNS_NOTE, Figures, Target
 from bench.wrk import BenchError
 
-
 MIN_REQUESTS = 8  # a run should complete at least this many requests; slower pages get longer runs
 TURN_SLICES = 3  # a pair of runs taken by turns (growth, the two yardsticks): this many slices each, whole seconds
 
@@ -80,8 +79,9 @@ def ensure_synthetic(database_url: str, plan: Plan, statements: int) -> None:
         say(f"reusing the synthetic database at {make_url(database_url).render_as_string(hide_password=True)}")
         migrations.upgrade(database_url)  # a cache made before a new migration gets it, as production would
         return
-    synthetic_service.generate(database_url=database_url, statements=statements, seed=plan.seed, replace=True,
-                               track=_announce)
+    synthetic_service.generate(
+        database_url=database_url, statements=statements, seed=plan.seed, replace=True, track=_announce
+    )
 
 
 def sqlite_database(plan: Plan, statements: int) -> Path:
@@ -114,11 +114,15 @@ def postgres_database(plan: Plan) -> str:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": plan.postgres_db}).first()
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": plan.postgres_db}
+            ).first()
             if not exists:
                 connection.exec_driver_sql(f'CREATE DATABASE "{plan.postgres_db}"')
     except OperationalError as error:
-        raise Unavailable(f"PostgreSQL at {server.render_as_string(hide_password=True)} can't be reached: {error.orig}") from None
+        raise Unavailable(
+            f"PostgreSQL at {server.render_as_string(hide_password=True)} can't be reached: {error.orig}"
+        ) from None
     finally:
         admin.dispose()
     url = server.set(database=plan.postgres_db).render_as_string(hide_password=False)
@@ -150,7 +154,9 @@ class Bench:
                     headers["If-None-Match"] = first.headers["etag"]
             response = client.get(path, headers=headers)
         if target.gzip and response.status_code == 200 and response.headers.get("content-encoding") != "gzip":
-            raise BenchError(f"{target.label}: {path} answered without Content-Encoding: gzip to a client that accepts it")
+            raise BenchError(
+                f"{target.label}: {path} answered without Content-Encoding: gzip to a client that accepts it"
+            )
         if response.status_code == target.expect:
             return str(response.status_code), headers
         if response.status_code == 404 and not target.yardstick and not self.plan.all_pages:
@@ -164,12 +170,22 @@ class Bench:
         """The body cache's counts since the server started (runs take differences)."""
         return dict(httpx.get(server.base_url + "/_bench/body-cache", timeout=30).json())
 
-    def _run(self, server: Server, target: Target, url: str, headers: dict[str, str], connections: int,
-             counts: dict[str, int] | None, duration: int) -> wrk.WrkRun:
+    def _run(
+        self,
+        server: Server,
+        target: Target,
+        url: str,
+        headers: dict[str, str],
+        connections: int,
+        counts: dict[str, int] | None,
+        duration: int,
+    ) -> wrk.WrkRun:
         before = self._body_cache(server) if counts is not None else {}
         run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers)
         if run.requests == 0 and duration < self.plan.max_duration:
-            run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers)
+            run = wrk.run(
+                url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers
+            )
         check_run(target, url, run, self.plan.max_duration)
         if counts is not None:
             for name, value in self._body_cache(server).items():
@@ -178,8 +194,18 @@ class Bench:
                 raise BenchError(f"{target.label}: {counts['hits']} requests were served from the body cache")
         return run
 
-    def measure(self, record: RunRecord, backend: str, server: Server, fixture: Fixture, kind: str,
-                *, latency: bool = True, only: set[str] | None = None, baseline: Baseline | None = None) -> dict[str, Figures]:
+    def measure(
+        self,
+        record: RunRecord,
+        backend: str,
+        server: Server,
+        fixture: Fixture,
+        kind: str,
+        *,
+        latency: bool = True,
+        only: set[str] | None = None,
+        baseline: Baseline | None = None,
+    ) -> dict[str, Figures]:
         """Every target this server serves: probe, warm up, then the repeats, interleaved; medians kept.
 
         A page with `turns_with` (F, with plaintext) makes its throughput runs by turns with that page's,
@@ -201,8 +227,13 @@ class Bench:
                 continue
             durations[target.key], connections[target.key] = plan.duration, plan.throughput_connections
             if plan.warmup:
-                warm = wrk.run(server.base_url + path, core=plan.load_core, connections=plan.throughput_connections,
-                               duration=plan.warmup, headers=headers)
+                warm = wrk.run(
+                    server.base_url + path,
+                    core=plan.load_core,
+                    connections=plan.throughput_connections,
+                    duration=plan.warmup,
+                    headers=headers,
+                )
                 durations[target.key] = run_seconds(plan, warm.rps)
                 if warm.rps < plan.throughput_connections:
                     # Under a request per connection per second, more connections add no throughput,
@@ -232,8 +263,11 @@ class Bench:
                 partner = by_key.get(target.turns_with or "")
                 if target.key in made_by_turns:
                     run = made_by_turns.pop(target.key)
-                elif (partner is not None and durations[partner[0].key] == seconds
-                      and len(throughput[partner[0].key]) == repeat):  # the partner comes later in this round
+                elif (
+                    partner is not None
+                    and durations[partner[0].key] == seconds
+                    and len(throughput[partner[0].key]) == repeat
+                ):  # the partner comes later in this round
                     run, made_by_turns[partner[0].key] = take_turns(full_size, runner(*partner), seconds, repeat)
                     turns[target.key], turns[partner[0].key] = partner[0].label, target.label
                 elif baseline is not None and target.growth:
@@ -245,27 +279,42 @@ class Bench:
                     compared.append((target, url, headers))
                 elif latency and target.latency_run:
                     latencies[target.key].append(
-                        self._run(server, target, url, headers, plan.latency_connections, tracked, seconds))
+                        self._run(server, target, url, headers, plan.latency_connections, tracked, seconds)
+                    )
                 say(f"{backend}: {target.key} run {repeat + 1}/{plan.repeats}: {run.rps:,.0f} req/s")
             if compared:
-                for (target, _, _), run in zip(compared, self._side_by_side(compared, side_by_side_seconds), strict=True):
+                for (target, _, _), run in zip(
+                    compared, self._side_by_side(compared, side_by_side_seconds), strict=True
+                ):
                     latencies[target.key].append(run)
-                say(f"{backend}: {' and '.join(t.key for t, _, _ in compared)} latency run {repeat + 1}/{plan.repeats}, side by side")
+                say(
+                    f"{backend}: {' and '.join(t.key for t, _, _ in compared)} latency run {repeat + 1}/{plan.repeats}, side by side"
+                )
         for target, path, _ in ready:
             runs = [run.rps for run in throughput[target.key]]
             lat = latencies[target.key] if target.latency_run else (throughput[target.key] if latency else [])
-            notes = _notes(counts[target.key], durations[target.key], plan.duration,
-                           connections[target.key] if connections[target.key] != plan.throughput_connections else None,
-                           latency and not target.latency_run,
-                           self._side_by_side_note(target, compared_keys, side_by_side_seconds)
-                           if target.key in compared_keys else None)
+            notes = _notes(
+                counts[target.key],
+                durations[target.key],
+                plan.duration,
+                connections[target.key] if connections[target.key] != plan.throughput_connections else None,
+                latency and not target.latency_run,
+                self._side_by_side_note(target, compared_keys, side_by_side_seconds)
+                if target.key in compared_keys
+                else None,
+            )
             if target.key in turns:
                 notes = "; ".join(filter(None, [f"{TURNS_NOTE} {turns[target.key]}, in slices", notes]))
             measured[target.key] = Figures(
-                target.key, backend, path, str(target.expect), rps=statistics.median(runs),
+                target.key,
+                backend,
+                path,
+                str(target.expect),
+                rps=statistics.median(runs),
                 p50_ms=statistics.median(r.p50_ms for r in lat) if lat else None,
                 p99_ms=statistics.median(r.p99_ms for r in lat) if lat else None,
-                runs=tuple(runs), note=notes,
+                runs=tuple(runs),
+                note=notes,
             )
         for key, figures in measured.items():
             record.results[(backend, key)] = figures
@@ -279,8 +328,14 @@ class Bench:
         """
         plan = self.plan
         connections = self._side_by_side_connections(len(pages))
-        started = [(target, url, wrk.start(url, core=plan.load_core, connections=connections, duration=seconds, headers=headers))
-                   for target, url, headers in pages]
+        started = [
+            (
+                target,
+                url,
+                wrk.start(url, core=plan.load_core, connections=connections, duration=seconds, headers=headers),
+            )
+            for target, url, headers in pages
+        ]
         runs = []
         for target, url, process in started:
             run = wrk.finish(process, url=url, duration=seconds)
@@ -297,8 +352,10 @@ class Bench:
         each = f"{connections} connection{'s' if connections != 1 else ''}"
         if not others:
             return f"latency runs of {seconds}s, {each}: a target compares this page's p99"
-        return (f"latency runs of {seconds}s side by side with {', '.join(others)}, {each} each:"
-                " a target compares their p99s")
+        return (
+            f"latency runs of {seconds}s side by side with {', '.join(others)}, {each} each:"
+            " a target compares their p99s"
+        )
 
     # The parts of a run ------------------------------------------------------------------
 
@@ -332,9 +389,15 @@ class Bench:
     def mixed_phase(self, record: RunRecord, server: Server, url: str, fixture: Fixture) -> None:
         plan = self.plan
         read_paths = [
-            record.results[(SQLITE, t.key)].path for t in PAGES
-            if t.server == "app" and not t.yardstick and not t.fresh and not t.conditional and not t.gzip
-            and (SQLITE, t.key) in record.results and record.results[(SQLITE, t.key)].measured
+            record.results[(SQLITE, t.key)].path
+            for t in PAGES
+            if t.server == "app"
+            and not t.yardstick
+            and not t.fresh
+            and not t.conditional
+            and not t.gzip
+            and (SQLITE, t.key) in record.results
+            and record.results[(SQLITE, t.key)].measured
         ]
         try:
             mixed.create_editor(url)
@@ -342,12 +405,18 @@ class Bench:
             figures = mixed.run_mixed(plan, server.base_url, url, read_paths, session, self.logs.parent)
         except mixed.NotYetAvailable as reason:
             if plan.all_pages:
-                raise BenchError(f"the mixed load can't run: {reason} (--all-pages: the form and login must exist)") from None
+                raise BenchError(
+                    f"the mixed load can't run: {reason} (--all-pages: the form and login must exist)"
+                ) from None
             record.extra["mixed"] = {"reason": f"not yet runnable on this branch: {reason}"}
             say(f"mixed load: not yet runnable: {reason}")
             return
-        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss, "saved_rps": figures.saved_rps,
-                                 "floor_read_loss": figures.floor_read_loss}
+        record.extra["mixed"] = {
+            **asdict(figures),
+            "read_loss": figures.read_loss,
+            "saved_rps": figures.saved_rps,
+            "floor_read_loss": figures.floor_read_loss,
+        }
 
     def postgres_phase(self, record: RunRecord) -> None:
         plan = self.plan
@@ -386,7 +455,9 @@ class Bench:
             self.postgres_phase(record)
         else:
             record.notes.append("PostgreSQL runs skipped (--no-postgres).")
-        missing = [key for (backend, key), figures in record.results.items() if backend == SQLITE and not figures.measured]
+        missing = [
+            key for (backend, key), figures in record.results.items() if backend == SQLITE and not figures.measured
+        ]
         if missing:
             record.notes.append(
                 f"Not available yet (answered 404, so not measured): {', '.join(missing)}. "
@@ -412,8 +483,9 @@ class Baseline:
         self._ready: dict[str, tuple[str, dict[str, str]] | None] = {}
         self._counts: dict[str, dict[str, int]] = {}
 
-    def paired(self, target: Target, repeat: int, full_size: Callable[[int], wrk.WrkRun],
-               connections: int, seconds: int) -> wrk.WrkRun:
+    def paired(
+        self, target: Target, repeat: int, full_size: Callable[[int], wrk.WrkRun], connections: int, seconds: int
+    ) -> wrk.WrkRun:
         """Run `full_size` (given a duration) and this page here by turns, `seconds` each in all; return the full-size run."""
         ready = self._prepare(target, connections)
         if ready is None:
@@ -438,11 +510,18 @@ class Baseline:
             path = target.path(self.fixture)
             self._ready[target.key] = None if status == "not available" else (path, headers)
             if status != "not available" and self.bench.plan.warmup:
-                wrk.run(self.server.base_url + path, core=self.bench.plan.load_core, connections=connections,
-                        duration=self.bench.plan.warmup, headers=headers)
+                wrk.run(
+                    self.server.base_url + path,
+                    core=self.bench.plan.load_core,
+                    connections=connections,
+                    duration=self.bench.plan.warmup,
+                    headers=headers,
+                )
         return self._ready[target.key]
 
-    def growth(self, results: dict[tuple[str, str], Figures]) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    def growth(
+        self, results: dict[tuple[str, str], Figures]
+    ) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
         """Per page: the throughput kept, and (median req/s here, median req/s at full size)."""
         kept: dict[str, float] = {}
         rps: dict[str, tuple[float, float]] = {}
@@ -472,8 +551,9 @@ def turn_slices(seconds: int) -> list[int]:
     return [seconds // count + (1 if index < seconds % count else 0) for index in range(count)]
 
 
-def take_turns(first: Callable[[int], wrk.WrkRun], second: Callable[[int], wrk.WrkRun], seconds: int,
-               repeat: int) -> tuple[wrk.WrkRun, wrk.WrkRun]:
+def take_turns(
+    first: Callable[[int], wrk.WrkRun], second: Callable[[int], wrk.WrkRun], seconds: int, repeat: int
+) -> tuple[wrk.WrkRun, wrk.WrkRun]:
     """Two runs of `seconds` each, made by turns in `turn_slices`, `first`'s slice first in even repeats and
     `second`'s in odd ones; each merged back into one run. A slow second of the host falls on both."""
     first_runs: list[wrk.WrkRun] = []
@@ -501,16 +581,21 @@ def merged(runs: Sequence[wrk.WrkRun]) -> wrk.WrkRun:
         for name, value in run.errors.items():
             errors[name] = errors.get(name, 0) + value
     return wrk.WrkRun(
-        requests=sum(run.requests for run in runs), seconds=sum(run.seconds for run in runs),
-        p50_ms=statistics.median(run.p50_ms for run in runs), p99_ms=max(run.p99_ms for run in runs),
-        max_ms=max(run.max_ms for run in runs), errors=errors,
+        requests=sum(run.requests for run in runs),
+        seconds=sum(run.seconds for run in runs),
+        p50_ms=statistics.median(run.p50_ms for run in runs),
+        p99_ms=max(run.p99_ms for run in runs),
+        max_ms=max(run.max_ms for run in runs),
+        errors=errors,
     )
 
 
 def paired_kept(full_size: Sequence[float], baseline: Sequence[float]) -> float:
     """The throughput a page keeps at full size: the median of its paired runs' ratios."""
     if not full_size or len(full_size) != len(baseline):
-        raise ValueError(f"growth pairs one baseline run with each full-size run: {len(full_size)} against {len(baseline)}")
+        raise ValueError(
+            f"growth pairs one baseline run with each full-size run: {len(full_size)} against {len(baseline)}"
+        )
     return statistics.median(full / small for full, small in zip(full_size, baseline, strict=True))
 
 
@@ -523,8 +608,14 @@ def run_seconds(plan: Plan, warmup_rps: float) -> int:
     return min(plan.max_duration, max(plan.duration, math.ceil(MIN_REQUESTS / warmup_rps)))
 
 
-def _notes(counts: dict[str, int], seconds: int, planned: int, connections: int | None, latency_from_throughput: bool,
-           latency_note: str | None = None) -> str:
+def _notes(
+    counts: dict[str, int],
+    seconds: int,
+    planned: int,
+    connections: int | None,
+    latency_from_throughput: bool,
+    latency_note: str | None = None,
+) -> str:
     notes = []
     if seconds != planned:
         notes.append(f"runs of {seconds}s: a slow page")
@@ -535,7 +626,9 @@ def _notes(counts: dict[str, int], seconds: int, planned: int, connections: int 
     if latency_from_throughput:
         notes.append("p50/p99 from the throughput runs (no latency runs: no target reads them)")
     if any(counts.values()):
-        notes.append("body cache: " + ", ".join(f"{counts.get(name, 0):,} {name}" for name in ("hits", "misses", "bypassed")))
+        notes.append(
+            "body cache: " + ", ".join(f"{counts.get(name, 0):,} {name}" for name in ("hits", "misses", "bypassed"))
+        )
     return "; ".join(notes)
 
 

@@ -28,8 +28,17 @@ def free_port() -> int:
 class Server:
     """A server process pinned with taskset; its log goes to a file, shown when it fails."""
 
-    def __init__(self, name: str, argv: list[str], *, core: int, port: int, ready_path: str, log: Path,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        *,
+        core: int,
+        port: int,
+        ready_path: str,
+        log: Path,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
         self.argv = ["taskset", "-c", str(core), *argv]
         self.port = port
@@ -60,7 +69,9 @@ class Server:
         self.stop()
         raise BenchError(f"{self.name} did not answer {self.ready_path} within {STARTUP_SECONDS}s:\n{self.tail()}")
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.stop()
 
     def stop(self) -> None:
@@ -83,7 +94,7 @@ class Server:
         """CPU time the server has used so far, user and system, all its threads (/proc/<pid>/stat)."""
         assert self.process is not None
         stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2:].split()  # after the command name, which may hold spaces
+        fields = stat[stat.rindex(")") + 2 :].split()  # after the command name, which may hold spaces
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
     def rss_bytes(self) -> int:
@@ -98,8 +109,20 @@ class Server:
 def app_server(database_url: str, *, core: int, log: Path) -> Server:
     """uvicorn serving bench/app.py (the real app plus F and plaintext), one worker, no access log."""
     port = free_port()
-    argv = [sys.executable, "-m", "uvicorn", "bench.app:create_bench_app", "--factory", "--host", "127.0.0.1",
-            "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.app:create_bench_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     env = {"DATABASE_URL": database_url, "IW_SECRET_KEY": BENCH_SECRET}
     return Server("uvicorn", argv, core=core, port=port, ready_path="/healthz", log=log, env=env)
 

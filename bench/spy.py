@@ -28,8 +28,13 @@ RATE = 250  # samples a second
 TOP = 15
 APP_PREFIX = "app/"  # py-spy names files relative to the import path: the app's own are app/...
 # A stack whose innermost frame is one of these is a thread waiting, not working.
-IDLE_LEAVES = ("Condition.wait (threading.py", "Event.wait (threading.py", "Thread.join (threading.py",
-               "EpollSelector.select (selectors.py", "SelectSelector.select (selectors.py")
+IDLE_LEAVES = (
+    "Condition.wait (threading.py",
+    "Event.wait (threading.py",
+    "Thread.join (threading.py",
+    "EpollSelector.select (selectors.py",
+    "SelectSelector.select (selectors.py",
+)
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
@@ -44,8 +49,24 @@ def executable() -> str:
 def record(server: Server, stacks: Path, *, seconds: int, core: int) -> Iterator[None]:
     """Sample `server` for `seconds` while the block drives it; the raw stacks go to `stacks`."""
     assert server.process is not None, "the server is not running"
-    argv = ["taskset", "-c", str(core), executable(), "record", "--pid", str(server.process.pid),
-            "--duration", str(seconds), "--rate", str(RATE), "--nonblocking", "--format", "raw", "-o", str(stacks)]
+    argv = [
+        "taskset",
+        "-c",
+        str(core),
+        executable(),
+        "record",
+        "--pid",
+        str(server.process.pid),
+        "--duration",
+        str(seconds),
+        "--rate",
+        str(RATE),
+        "--nonblocking",
+        "--format",
+        "raw",
+        "-o",
+        str(stacks),
+    ]
     stacks.unlink(missing_ok=True)
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -93,12 +114,16 @@ def summary(label: str, stacks: Path, *, top: int = TOP) -> str:
     if not busy:
         return f"{label}: py-spy recorded no busy sample ({stacks})."
     rows = [f"| {share:.0%} | `{function}` | {file} |" for share, function, file in hot]
-    heading = (f"Where the server's time went during {label} (py-spy, {busy:,} busy samples at {RATE} a second; "
-               f"each of the app's functions with all it calls; stacks in {stacks}):")
-    return "\n".join([
-        heading,
-        "",
-        "| Share | Function | File |",
-        "|---:|---|---|",
-        *rows,
-    ])
+    heading = (
+        f"Where the server's time went during {label} (py-spy, {busy:,} busy samples at {RATE} a second; "
+        f"each of the app's functions with all it calls; stacks in {stacks}):"
+    )
+    return "\n".join(
+        [
+            heading,
+            "",
+            "| Share | Function | File |",
+            "|---:|---|---|",
+            *rows,
+        ]
+    )

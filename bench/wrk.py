@@ -51,11 +51,30 @@ def version() -> str:
     return first.split(" Copyright")[0].strip()
 
 
-def start(url: str, *, core: int, connections: int, duration: int, headers: dict[str, str] | None = None,
-          script: Path = REPORT_SCRIPT, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def start(
+    url: str,
+    *,
+    core: int,
+    connections: int,
+    duration: int,
+    headers: dict[str, str] | None = None,
+    script: Path = REPORT_SCRIPT,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[str]:
     """Start one wrk run on one thread, pinned to `core`; `finish` waits for it and reads its figures."""
-    argv = ["taskset", "-c", str(core), "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", TIMEOUT,
-            "-s", str(script)]
+    argv = [
+        "taskset",
+        "-c",
+        str(core),
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        TIMEOUT,
+        "-s",
+        str(script),
+    ]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
     argv.append(url)
@@ -73,19 +92,30 @@ def finish(process: subprocess.Popen[str], *, url: str, duration: int) -> WrkRun
     line = next((line for line in stdout.splitlines() if line.startswith(MARKER)), None)
     if process.returncode != 0 or line is None:
         raise BenchError(f"wrk failed on {url} (exit {process.returncode}): {stderr.strip() or stdout.strip()}")
-    figures = json.loads(line[len(MARKER):])
+    figures = json.loads(line[len(MARKER) :])
     return WrkRun(
         requests=figures["requests"],
         seconds=figures["duration_us"] / 1e6,
         p50_ms=figures["p50_us"] / 1000,
         p99_ms=figures["p99_us"] / 1000,
         max_ms=figures["max_us"] / 1000,
-        errors={name: figures[name] for name in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")},
+        errors={
+            name: figures[name]
+            for name in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+        },
     )
 
 
-def run(url: str, *, core: int, connections: int, duration: int, headers: dict[str, str] | None = None,
-        script: Path = REPORT_SCRIPT, env: dict[str, str] | None = None) -> WrkRun:
+def run(
+    url: str,
+    *,
+    core: int,
+    connections: int,
+    duration: int,
+    headers: dict[str, str] | None = None,
+    script: Path = REPORT_SCRIPT,
+    env: dict[str, str] | None = None,
+) -> WrkRun:
     """One wrk run, waited for."""
     process = start(url, core=core, connections=connections, duration=duration, headers=headers, script=script, env=env)
     return finish(process, url=url, duration=duration)

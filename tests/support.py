@@ -37,7 +37,9 @@ def stored_score_rows(session: Session) -> list[dict[str, Any]]:
 def rebuilt_score_rows(session: Session) -> list[dict[str, Any]]:
     """What the pure rule gives from scratch for every series, without touching the store."""
     rows = []
-    for (country_id, topic_id), group in groupby(stances_repository.all_published_evidence(session), key=lambda item: item[:2]):
+    for (country_id, topic_id), group in groupby(
+        stances_repository.all_published_evidence(session), key=lambda item: item[:2]
+    ):
         for cell in scoring.fold_months(scoring.SeriesState(), [evidence for _, _, evidence in group]):
             rows.append(stances_repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell))
     return sorted(rows, key=lambda row: (row["topic_id"], row["country_id"], row["month"]))
@@ -56,8 +58,22 @@ def table_counts(database: Database, *tables: str) -> dict[str, int]:
         return {table: session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in tables}
 
 
-ALL_TABLES = ("country", "topic", "actor", "actor_alias", "office", "source", "statement", "statement_source",
-              "revision", "stance_score", "app_user", "user_session", "api_token", "login_attempt")
+ALL_TABLES = (
+    "country",
+    "topic",
+    "actor",
+    "actor_alias",
+    "office",
+    "source",
+    "statement",
+    "statement_source",
+    "revision",
+    "stance_score",
+    "app_user",
+    "user_session",
+    "api_token",
+    "login_attempt",
+)
 
 
 def snapshot_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -65,7 +81,9 @@ def snapshot_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     with database.read_session() as session:
         found = {}
         for table in ALL_TABLES + ("app_state",):
-            columns = [c for c in session.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys() if c != "search_vector"]
+            columns = [
+                c for c in session.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys() if c != "search_vector"
+            ]
             rows = session.execute(text(f"SELECT {', '.join(columns)} FROM {table}")).all()
             found[table] = sorted((tuple(row) for row in rows), key=repr)
         return found
@@ -81,7 +99,14 @@ def record_values(**overrides: Any) -> dict[str, Any]:
         "said_on": "2024-10-15",
         "stance": 2,
         "quote": "A test quote that the seed data does not contain.",
-        "sources": [{"url": "https://example.org/news/1", "outlet": "Example News", "title": "A test article", "published_on": "2024-10-15"}],
+        "sources": [
+            {
+                "url": "https://example.org/news/1",
+                "outlet": "Example News",
+                "title": "A test article",
+                "published_on": "2024-10-15",
+            }
+        ],
     }
     values.update(overrides)
     return values
@@ -188,27 +213,27 @@ def form_values(html: str, selector: str = "#statement-form") -> dict[str, Any]:
 XSS_PAYLOADS = (
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
-    "\"><svg onload=alert(1)>",
+    '"><svg onload=alert(1)>',
     "'><script>alert(document.domain)</script>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    '<iframe src="javascript:alert(1)"></iframe>',
     "<body onload=alert(1)>",
-    "<a href=\"javascript:alert(1)\">click</a>",
+    '<a href="javascript:alert(1)">click</a>',
     "</textarea><script>alert(1)</script>",
     "</title><script>alert(1)</script>",
     "<svg><script>alert(1)</script></svg>",
     "<details open ontoggle=alert(1)>",
     "<input autofocus onfocus=alert(1)>",
     "<marquee onstart=alert(1)>x</marquee>",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<embed src=\"javascript:alert(1)\">",
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<div hx-get=\"/logout\" hx-trigger=\"load\">htmx</div>",
-    "<button hx-on:click=\"alert(1)\">htmx</button>",
+    '<div hx-get="/logout" hx-trigger="load">htmx</div>',
+    '<button hx-on:click="alert(1)">htmx</button>',
     "{{7*7}} ${alert(1)} <%= 7*7 %>",
     "'';!--\"<XSS>=&{()}",
     "<style>*{display:none}</style>",
     "javascript:alert(1)//<b>bold</b>",
-    "=HYPERLINK(\"http://evil.example\",\"x\")<i>",
+    '=HYPERLINK("http://evil.example","x")<i>',
 )
 
 
@@ -220,9 +245,18 @@ def store_xss_statements(database: Database) -> list[int]:
     with database.write() as session:
         for number, payload in enumerate(XSS_PAYLOADS):
             values = record_values(
-                actor=f"{payload} #{number}", country="EE", office=f"{payload} office", said_on=f"2024-10-{number + 1:02d}",
-                quote=payload, condition=payload, rationale=payload, date_note=payload, stance=number % 5 - 2,
-                sources=[{"url": f"https://example.org/xss/{number}/<b>?q=<script>", "outlet": payload, "title": payload}],
+                actor=f"{payload} #{number}",
+                country="EE",
+                office=f"{payload} office",
+                said_on=f"2024-10-{number + 1:02d}",
+                quote=payload,
+                condition=payload,
+                rationale=payload,
+                date_note=payload,
+                stance=number % 5 - 2,
+                sources=[
+                    {"url": f"https://example.org/xss/{number}/<b>?q=<script>", "outlet": payload, "title": payload}
+                ],
             )
             statement, _ = service.create(session=session, record=StatementRecord.model_validate(values), via="test")
             ids.append(statement.id)
@@ -236,8 +270,9 @@ class LiveServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{self.port}"

@@ -71,7 +71,9 @@ def _session_caller(persona: str, database: Database, new_client: Callable[[], T
         assert client.post("/logout", data={"csrf_token": session_token}).status_code == 200
     else:
         with database.write() as session:
-            accounts_service.disable_user(session=session, user=accounts_service.get_user(session=session, user_id=user_id))
+            accounts_service.disable_user(
+                session=session, user=accounts_service.get_user(session=session, user_id=user_id)
+            )
     replay = new_client()
     replay.cookies.set("iw_session", cookie)
     # The replayed cookie now names a revoked session; the browser can still get a valid anonymous token.
@@ -95,8 +97,9 @@ def _token_caller(persona: str, database: Database, new_client: Callable[[], Tes
     return Caller(persona, client, user_id, api_token=created.token)
 
 
-def check_call(route: tuple[str, str], entry: WriteRoute, persona: str, database: Database,
-               new_client: Callable[[], TestClient]) -> None:
+def check_call(
+    route: tuple[str, str], entry: WriteRoute, persona: str, database: Database, new_client: Callable[[], TestClient]
+) -> None:
     """Call the route as `persona` with a valid request; only allowed callers may change anything."""
     method, _ = route
     admin_id = make_user(database, "admin@example.org", "admin")
@@ -120,7 +123,9 @@ def check_call(route: tuple[str, str], entry: WriteRoute, persona: str, database
             headers["Authorization"] = f"Bearer {caller.api_token}"
 
     before = snapshot_tables(database)
-    response = caller.client.request(method, call.path, data=data, json=call.json, headers=headers, follow_redirects=False)
+    response = caller.client.request(
+        method, call.path, data=data, json=call.json, headers=headers, follow_redirects=False
+    )
     after = snapshot_tables(database)
 
     summary = f"{_route_id(route)} as {persona}: {response.status_code} {response.text[:300]}"
@@ -129,7 +134,9 @@ def check_call(route: tuple[str, str], entry: WriteRoute, persona: str, database
         if entry.writes:
             assert after != before, f"{summary}\nan allowed call changed nothing"
         else:
-            assert after == before, f"{summary}\na call that only checks changed {[t for t in before if before[t] != after[t]]}"
+            assert after == before, (
+                f"{summary}\na call that only checks changed {[t for t in before if before[t] != after[t]]}"
+            )
     else:
         assert response.status_code in entry.refused, summary
         assert after == before, f"{summary}\na refused call changed {[t for t in before if before[t] != after[t]]}"
@@ -171,7 +178,8 @@ def probe_clients(seeded_url: str) -> Iterator[Callable[[], TestClient]]:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_token_routes_are_checked_the_same_way(persona: str, seeded_db: Database,
-                                               probe_clients: Callable[[], TestClient]) -> None:
+def test_token_routes_are_checked_the_same_way(
+    persona: str, seeded_db: Database, probe_clients: Callable[[], TestClient]
+) -> None:
     entry = WriteRoute(lambda world: Call("/api/probe", json={}), EDITORS, auth="token")
     check_call(("POST", "/api/probe"), entry, persona, seeded_db, probe_clients)

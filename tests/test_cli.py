@@ -47,7 +47,9 @@ def test_serve_migrates_seeds_and_serves_an_empty_database(blank_url: str, tmp_p
     env = {**os.environ, "DATABASE_URL": blank_url}
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
-        process = subprocess.Popen([COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
         response = wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
         assert response.status_code == 200
@@ -67,10 +69,24 @@ def _run(runner: CliRunner, url: str, *args: str, stdin: str | None = None):  # 
 
 def test_import_refuses_a_bad_file_and_lists_every_problem(seeded_url: str, cli: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    good = {"actor": "Radosław Sikorski", "topic": "intercept-over-ukraine", "said_on": "2024-10-01", "stance": 1,
-            "quote": "q", "sources": [{"url": "https://example.org/x", "outlet": "o", "title": "t"}]}
-    bad.write_text(json.dumps({"format": "intercept-watch/statements", "version": 1, "statements": [
-        {**good, "stance": 3}, {**good, "said_on": "2024-13-01"}, good]}), encoding="utf-8")
+    good = {
+        "actor": "Radosław Sikorski",
+        "topic": "intercept-over-ukraine",
+        "said_on": "2024-10-01",
+        "stance": 1,
+        "quote": "q",
+        "sources": [{"url": "https://example.org/x", "outlet": "o", "title": "t"}],
+    }
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "intercept-watch/statements",
+                "version": 1,
+                "statements": [{**good, "stance": 3}, {**good, "said_on": "2024-13-01"}, good],
+            }
+        ),
+        encoding="utf-8",
+    )
     database = Database.from_url(seeded_url)
     before = snapshot_tables(database)
     result = _run(cli, seeded_url, "import", str(bad))
@@ -82,7 +98,9 @@ def test_import_refuses_a_bad_file_and_lists_every_problem(seeded_url: str, cli:
     database.dispose()
 
 
-def test_export_import_round_trip_through_the_command(seeded_url: str, empty_url: str, cli: CliRunner, tmp_path: Path) -> None:
+def test_export_import_round_trip_through_the_command(
+    seeded_url: str, empty_url: str, cli: CliRunner, tmp_path: Path
+) -> None:
     for fmt in ("json", "csv"):
         first, second = tmp_path / f"first.{fmt}", tmp_path / f"second.{fmt}"
         assert _run(cli, seeded_url, "export", "--format", fmt, "-o", str(first)).exit_code == 0
@@ -123,10 +141,21 @@ def test_every_command_explains_itself(cli: CliRunner) -> None:
 
 # Users
 
+
 def test_user_add_reads_a_long_non_ascii_password_from_stdin_and_it_signs_in(
     empty_url: str, cli: CliRunner, make_client
 ) -> None:  # type: ignore[no-untyped-def]
-    result = _run(cli, empty_url, "user", "add", "Admin@Example.org", "--role", "admin", "--password-stdin", stdin=LONG_PASSWORD + "\n")
+    result = _run(
+        cli,
+        empty_url,
+        "user",
+        "add",
+        "Admin@Example.org",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=LONG_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Added admin@example.org (admin)." in result.output
     client = make_client(empty_url)
@@ -135,7 +164,9 @@ def test_user_add_reads_a_long_non_ascii_password_from_stdin_and_it_signs_in(
 
 
 def test_user_add_prompts_twice_for_the_password(empty_url: str, cli: CliRunner) -> None:
-    result = _run(cli, empty_url, "user", "add", "editor@example.org", "--role", "editor", stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    result = _run(
+        cli, empty_url, "user", "add", "editor@example.org", "--role", "editor", stdin=f"{PASSWORD}\n{PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Added editor@example.org (editor)." in result.output
     assert PASSWORD not in result.output
@@ -146,9 +177,21 @@ def test_user_add_prompts_twice_for_the_password(empty_url: str, cli: CliRunner)
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["taken@example.org", "--role", "editor", "--password-stdin"], PASSWORD, "There is already a user taken@example.org"),
-        (["TAKEN@example.org", "--role", "admin", "--password-stdin"], PASSWORD, "There is already a user taken@example.org"),
-        (["not-an-address", "--role", "editor", "--password-stdin"], PASSWORD, "Enter an email address like name@example.org"),
+        (
+            ["taken@example.org", "--role", "editor", "--password-stdin"],
+            PASSWORD,
+            "There is already a user taken@example.org",
+        ),
+        (
+            ["TAKEN@example.org", "--role", "admin", "--password-stdin"],
+            PASSWORD,
+            "There is already a user taken@example.org",
+        ),
+        (
+            ["not-an-address", "--role", "editor", "--password-stdin"],
+            PASSWORD,
+            "Enter an email address like name@example.org",
+        ),
         (["new@example.org", "--role", "editor", "--password-stdin"], "\n", "Enter a password; it can't be empty"),
         (["new@example.org", "--role", "editor", "--password-stdin"], "", "Enter a password; it can't be empty"),
         (["new@example.org", "--role", "editor", "--password-stdin"], "short\n", "at least 8 characters"),
@@ -161,7 +204,12 @@ def test_user_add_prompts_twice_for_the_password(empty_url: str, cli: CliRunner)
 def test_user_add_refuses_clearly_and_writes_nothing(
     empty_url: str, cli: CliRunner, args: list[str], stdin: str, message: str
 ) -> None:
-    assert _run(cli, empty_url, "user", "add", "taken@example.org", "--role", "editor", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    assert (
+        _run(
+            cli, empty_url, "user", "add", "taken@example.org", "--role", "editor", "--password-stdin", stdin=PASSWORD
+        ).exit_code
+        == 0
+    )
     database = Database.from_url(empty_url)
     before = snapshot_tables(database)
     result = cli.invoke(app, ["--database-url", empty_url, "user", "add", *args], input=stdin)
@@ -172,7 +220,12 @@ def test_user_add_refuses_clearly_and_writes_nothing(
 
 
 def test_user_disable_signs_out_everywhere_and_revokes_tokens(empty_url: str, cli: CliRunner, make_client) -> None:  # type: ignore[no-untyped-def]
-    assert _run(cli, empty_url, "user", "add", "editor@example.org", "--role", "editor", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    assert (
+        _run(
+            cli, empty_url, "user", "add", "editor@example.org", "--role", "editor", "--password-stdin", stdin=PASSWORD
+        ).exit_code
+        == 0
+    )
     client = make_client(empty_url)
     token = sign_in(client, "editor@example.org")
     assert client.post("/account/tokens", data={"name": "script", "csrf_token": token}).status_code == 201
@@ -197,8 +250,9 @@ def test_user_list_says_how_to_begin(empty_url: str, cli: CliRunner) -> None:
     assert "intercept-watch user add EMAIL --role admin" in result.output
 
 
-def test_bench_generate_needs_a_database_and_never_uses_the_configured_one(cli: CliRunner, tmp_path: Path,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bench_generate_needs_a_database_and_never_uses_the_configured_one(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     configured = tmp_path / "configured.sqlite3"
     result = cli.invoke(app, ["bench", "generate", "20"], env={"DATABASE_URL": f"sqlite:///{configured}"})
@@ -207,7 +261,9 @@ def test_bench_generate_needs_a_database_and_never_uses_the_configured_one(cli: 
     assert not configured.exists() and not (tmp_path / "data").exists()
 
 
-def test_bench_generate_refuses_the_default_database(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bench_generate_refuses_the_default_database(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli.invoke(app, ["bench", "generate", "20", "--database", "sqlite:///./data/intercept-watch.sqlite3"])
     assert result.exit_code == 1
@@ -215,13 +271,17 @@ def test_bench_generate_refuses_the_default_database(cli: CliRunner, tmp_path: P
     assert not (tmp_path / "data").exists()
 
 
-def test_bench_generate_refuses_the_default_database_even_when_it_exists(cli: CliRunner, tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bench_generate_refuses_the_default_database_even_when_it_exists(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     default = "sqlite:///./data/intercept-watch.sqlite3"
     assert cli.invoke(app, ["--database-url", default, "seed"]).exit_code == 0  # an empty default store, seeded
     before = {path.name: path.read_bytes() for path in (tmp_path / "data").iterdir()}
-    result = cli.invoke(app, ["bench", "generate", "20", "--replace", "--database", f"sqlite:///{tmp_path}/data/intercept-watch.sqlite3"])
+    result = cli.invoke(
+        app,
+        ["bench", "generate", "20", "--replace", "--database", f"sqlite:///{tmp_path}/data/intercept-watch.sqlite3"],
+    )
     assert result.exit_code == 1 and "default database" in result.output
     assert {path.name: path.read_bytes() for path in (tmp_path / "data").iterdir()} == before
 

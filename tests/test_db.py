@@ -18,6 +18,7 @@ from app.topics.models import Topic
 
 def _loader(session: Any, calls: list[int]) -> Any:
     """Counts the topics, noting each time it actually reads."""
+
     def load() -> int:
         calls.append(1)
         return session.execute(text("SELECT count(*) FROM topic")).scalar_one()
@@ -84,7 +85,9 @@ def test_a_driver_read_returns_the_rows_sqlalchemy_returns(seeded_db: Database) 
     read = DriverRead(_SAID_SINCE)
     since = date(2024, 9, 1)
     with seeded_db.read_session() as session:
-        expected = [(row.id, row.said_on.isoformat(), row.stance) for row in session.execute(_SAID_SINCE, {"since": since})]
+        expected = [
+            (row.id, row.said_on.isoformat(), row.stance) for row in session.execute(_SAID_SINCE, {"since": since})
+        ]
         got = [(id_, str(said_on), stance) for id_, said_on, stance in read.fetchall(session, {"since": since})]
     assert expected, "the seed data has statements since September 2024 among its first thirty"
     assert got == expected

@@ -87,7 +87,9 @@ def test_pages_vary_their_etag_and_caching_by_viewer(probe: TestClient, seeded_d
         ("Bearer " + "x" * 5000, "This API token is not valid"),
     ],
 )
-def test_the_api_refuses_missing_and_unknown_tokens_with_401(probe: TestClient, authorization: str | None, message: str) -> None:
+def test_the_api_refuses_missing_and_unknown_tokens_with_401(
+    probe: TestClient, authorization: str | None, message: str
+) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     response = probe.get("/api/probe", headers=headers)
     assert response.status_code == 401
@@ -151,7 +153,8 @@ def test_every_request_gives_its_read_session_connection_back(probe: TestClient,
 
 
 def test_the_page_view_reads_its_stamp_in_place_on_sqlite_and_in_a_thread_on_a_server(
-        probe: TestClient, dialect: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    probe: TestClient, dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On SQLite a page kept in the body cache is answered without a thread hop: its view is made on the
     event loop. On PostgreSQL the stamp is a round trip, so the view is made in the thread pool."""
     from app import deps
@@ -165,8 +168,11 @@ def test_the_page_view_reads_its_stamp_in_place_on_sqlite_and_in_a_thread_on_a_s
 
     monkeypatch.setattr(deps, "PageView", recorded)
     routed: list[int] = []
-    monkeypatch.setattr(stances_service, "parse_matrix_query", lambda *a, real=stances_service.parse_matrix_query, **k: (
-        routed.append(1) or real(*a, **k)))
+    monkeypatch.setattr(
+        stances_service,
+        "parse_matrix_query",
+        lambda *a, real=stances_service.parse_matrix_query, **k: routed.append(1) or real(*a, **k),
+    )
     gz = {"Accept-Encoding": "gzip"}
     answers = [probe.get("/matrix", headers=gz) for _ in range(3)]  # rendered, then its copy kept, then kept
     assert [answer.status_code for answer in answers] == [200, 200, 200]

@@ -108,8 +108,15 @@ class WriteRoute:
 WRITE_ROUTES: dict[tuple[str, str], WriteRoute] = {}
 
 
-def register(method: str, path: str, *, allowed: frozenset[str], auth: Auth = "session",
-             refused: frozenset[int] = REFUSED, writes: bool = True) -> Callable[[Callable[[World], Call]], Callable[[World], Call]]:
+def register(
+    method: str,
+    path: str,
+    *,
+    allowed: frozenset[str],
+    auth: Auth = "session",
+    refused: frozenset[int] = REFUSED,
+    writes: bool = True,
+) -> Callable[[Callable[[World], Call]], Callable[[World], Call]]:
     def add(build: Callable[[World], Call]) -> Callable[[World], Call]:
         assert (method, path) not in WRITE_ROUTES, f"{method} {path} is registered twice"
         WRITE_ROUTES[(method, path)] = WriteRoute(build, allowed, auth, refused, writes)
@@ -151,7 +158,9 @@ def _revoke_token(world: World) -> Call:
 @register("POST", "/admin/users", allowed=ADMINS)
 def _add_user(world: World) -> Call:
     email = world.unique("new") + "@example.org"
-    return Call("/admin/users", data={"email": email, "role": "editor", "password": PASSWORD, "password_confirm": PASSWORD})
+    return Call(
+        "/admin/users", data={"email": email, "role": "editor", "password": PASSWORD, "password_confirm": PASSWORD}
+    )
 
 
 @register("POST", "/admin/users/{user_id}/disable", allowed=ADMINS)
@@ -162,11 +171,14 @@ def _disable_user(world: World) -> Call:
 
 # Statements: the forms (editors; restoring: admins), and the JSON API (API tokens)
 
+
 def _new_values(world: World) -> dict[str, Any]:
     """A valid new statement nobody has recorded, citing a new source."""
     stem = world.unique("access")
-    return record_values(quote=f"A statement for the access test ({stem}).",
-                         sources=[{"url": f"https://example.org/{stem}", "outlet": "Example", "title": stem}])
+    return record_values(
+        quote=f"A statement for the access test ({stem}).",
+        sources=[{"url": f"https://example.org/{stem}", "outlet": "Example", "title": stem}],
+    )
 
 
 def _current(world: World, statement_id: int = 1) -> tuple[dict[str, Any], int]:
@@ -184,7 +196,10 @@ def _add_statement(world: World) -> Call:
 # The inline check answers with messages and writes nothing, for anyone allowed to use the form.
 @register("POST", "/statements/form/check", allowed=EDITORS, writes=False)
 def _check_fields(world: World) -> Call:
-    return Call("/statements/form/check", data=form_fields(_new_values(world) | {"said_on": "2031-01-01"}) | {"check": "said_on"})
+    return Call(
+        "/statements/form/check",
+        data=form_fields(_new_values(world) | {"said_on": "2031-01-01"}) | {"check": "said_on"},
+    )
 
 
 @register("POST", "/statements/{statement_id}/edit", allowed=EDITORS)
@@ -204,8 +219,13 @@ def _retract_statement(world: World) -> Call:
 def _restore_version(world: World) -> Call:
     current, version = _current(world)
     with world.database.write() as session:  # a second version, so the first can be restored
-        edited = statements_service.edit(session=session, statement_id=1, record=StatementRecord.model_validate(
-            current | {"condition": "a change to undo"}), expected_version=version, via="test")
+        edited = statements_service.edit(
+            session=session,
+            statement_id=1,
+            record=StatementRecord.model_validate(current | {"condition": "a change to undo"}),
+            expected_version=version,
+            via="test",
+        )
         version = edited.version
     return Call("/statements/1/restore", data={"version": "1", "current_version": str(version)})
 
@@ -223,6 +243,7 @@ def _api_edit(world: World) -> Call:
 
 # Topics (admins)
 
+
 @register("POST", "/admin/topics", allowed=ADMINS)
 def _add_topic(world: World) -> Call:
     slug = world.unique("access-topic")
@@ -231,4 +252,7 @@ def _add_topic(world: World) -> Call:
 
 @register("POST", "/admin/topics/{slug}", allowed=ADMINS)
 def _reword_topic(world: World) -> Call:
-    return Call("/admin/topics/no-fly-zone", data={"title": f"No-fly zone ({world.unique('title')})", "question": "Should they?"})
+    return Call(
+        "/admin/topics/no-fly-zone",
+        data={"title": f"No-fly zone ({world.unique('title')})", "question": "Should they?"},
+    )

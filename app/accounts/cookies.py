@@ -17,8 +17,13 @@ def _is_https(scope: Scope) -> bool:
 
 def set_session_cookie(response: Response, scope: Scope, token: str, max_age: timedelta) -> None:
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=int(max_age.total_seconds()), path="/",
-        httponly=True, samesite="lax", secure=_is_https(scope),
+        SESSION_COOKIE,
+        token,
+        max_age=int(max_age.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_is_https(scope),
     )
 
 

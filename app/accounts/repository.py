@@ -12,6 +12,7 @@ from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
 
 # Users
 
+
 def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
@@ -28,6 +29,7 @@ def list_users(session: Session) -> Sequence[User]:
 
 # Sessions
 
+
 def live_session(session: Session, session_id: str, now: datetime) -> UserSession | None:
     """A session that is neither revoked nor expired, with its user loaded."""
     query = (
@@ -38,7 +40,9 @@ def live_session(session: Session, session_id: str, now: datetime) -> UserSessio
     return session.execute(query).scalar_one_or_none()
 
 
-def touch_session(session: Session, session_id: str, *, now: datetime, expires_at: datetime, seen_before: datetime) -> bool:
+def touch_session(
+    session: Session, session_id: str, *, now: datetime, expires_at: datetime, seen_before: datetime
+) -> bool:
     """Slide a live session's expiry, unless another request already did within the throttle."""
     result = session.execute(
         update(UserSession)
@@ -63,7 +67,9 @@ def revoke_session(session: Session, session_id: str, now: datetime) -> bool:
 def revoke_user_sessions(session: Session, user_id: int, now: datetime) -> int:
     """Revoke every session of a user still open; how many there were."""
     result = session.execute(
-        update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None)).values(revoked_at=now)
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -77,6 +83,7 @@ def count_live_sessions(session: Session, user_id: int, now: datetime) -> int:
 
 
 # API tokens
+
 
 def live_token(session: Session, token_hash: str) -> ApiToken | None:
     """An unrevoked token with this hash, with its user loaded."""
@@ -128,11 +135,14 @@ def revoke_user_tokens(session: Session, user_id: int, now: datetime) -> int:
 
 # Login attempts
 
+
 def nth_latest_failure(
     session: Session, *, since: datetime, n: int, email_key: str | None = None, address: str | None = None
 ) -> datetime | None:
     """When the n-th most recent failed attempt since `since` happened, for an account or an address."""
-    query = select(LoginAttempt.attempted_at).where(LoginAttempt.attempted_at > since, LoginAttempt.succeeded.is_(False))
+    query = select(LoginAttempt.attempted_at).where(
+        LoginAttempt.attempted_at > since, LoginAttempt.succeeded.is_(False)
+    )
     if email_key is not None:
         query = query.where(LoginAttempt.email_key == email_key)
     if address is not None:

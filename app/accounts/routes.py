@@ -48,8 +48,9 @@ def _max_age(request: Request) -> timedelta:
     return timedelta(days=request.app.state.settings.session_max_age_days)
 
 
-def _page(request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
-          **values: Any) -> HTMLResponse:
+def _page(
+    request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None, **values: Any
+) -> HTMLResponse:
     """A page for the signed-in person (or the sign-in form), with the context base.html expects."""
     context = {
         "request": request,
@@ -62,17 +63,39 @@ def _page(request: Request, template: str, *, status: int = 200, headers: dict[s
     return HTMLResponse(html, status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
-def _login_page(request: Request, *, next_path: str, email: str = "", error: str | None = None,
-                notice: str | None = None, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+def _login_page(
+    request: Request,
+    *,
+    next_path: str,
+    email: str = "",
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     # Signed in already (switching accounts): the session's token. Otherwise the signed double-submit token.
-    form_token, new_cookie = (request.state.csrf_token, False) if request.state.csrf_token else csrf.anonymous_token(request)
+    form_token, new_cookie = (
+        (request.state.csrf_token, False) if request.state.csrf_token else csrf.anonymous_token(request)
+    )
     response = _page(
-        request, "accounts/login.html", status=status, headers=headers, nav="login",
-        form_token=form_token, next=next_path, email=email, error=error, notice=notice,
+        request,
+        "accounts/login.html",
+        status=status,
+        headers=headers,
+        nav="login",
+        form_token=form_token,
+        next=next_path,
+        email=email,
+        error=error,
+        notice=notice,
     )
     if new_cookie:
         response.set_cookie(
-            csrf.ANONYMOUS_COOKIE, form_token, path="/", httponly=True, samesite="lax",
+            csrf.ANONYMOUS_COOKIE,
+            form_token,
+            path="/",
+            httponly=True,
+            samesite="lax",
             secure=request.scope.get("scheme") == "https",
         )
     return response
@@ -80,7 +103,8 @@ def _login_page(request: Request, *, next_path: str, email: str = "", error: str
 
 @router.get("/login")
 def login_page(
-    request: Request, viewer: Viewer,
+    request: Request,
+    viewer: Viewer,
     next_path: Annotated[str, Query(alias="next")] = "",
     signed_out: Annotated[str, Query()] = "",
 ) -> HTMLResponse:
@@ -100,7 +124,11 @@ def login(request: Request, viewer: Viewer, form: Annotated[LoginForm, Form()]) 
             ticket = accounts_service.begin_login(session=session, email=form.email, address=address)
     except accounts_service.LoginThrottled as throttled:
         return _login_page(
-            request, next_path=next_path, email=form.email, error=throttled.message, status=429,
+            request,
+            next_path=next_path,
+            email=form.email,
+            error=throttled.message,
+            status=429,
             headers={"Retry-After": str(throttled.retry_after_seconds)},
         )
     verdict = accounts_service.check_password(ticket=ticket, password=form.password)
@@ -108,7 +136,10 @@ def login(request: Request, viewer: Viewer, form: Annotated[LoginForm, Form()]) 
     if verdict.ok:
         with database.write() as session:
             started = accounts_service.complete_login(
-                session=session, ticket=ticket, verdict=verdict, max_age=_max_age(request),
+                session=session,
+                ticket=ticket,
+                verdict=verdict,
+                max_age=_max_age(request),
                 replaces=request.state.session_id,
             )
     if started is None:
@@ -130,11 +161,27 @@ def logout(request: Request, viewer: Viewer, form: Annotated[ActionForm, Form()]
 
 # The account page and API tokens
 
-def _account_page(request: Request, user: User, tokens: Any, *, status: int = 200, new_token: str | None = None,
-                  name: str = "", errors: dict[str, str] | None = None) -> HTMLResponse:
+
+def _account_page(
+    request: Request,
+    user: User,
+    tokens: Any,
+    *,
+    status: int = 200,
+    new_token: str | None = None,
+    name: str = "",
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
     return _page(
-        request, "accounts/account.html", status=status, nav="account",
-        user=user, tokens=tokens, new_token=new_token, name=name, errors=errors or {},
+        request,
+        "accounts/account.html",
+        status=status,
+        nav="account",
+        user=user,
+        tokens=tokens,
+        new_token=new_token,
+        name=name,
+        errors=errors or {},
     )
 
 
@@ -144,8 +191,9 @@ def account_page(request: Request, user: EditorUser, session: SessionDep) -> HTM
 
 
 @router.post("/account/tokens")
-def create_token(request: Request, user: EditorUser, session: SessionDep,
-                 form: Annotated[NewTokenForm, Form()]) -> HTMLResponse:
+def create_token(
+    request: Request, user: EditorUser, session: SessionDep, form: Annotated[NewTokenForm, Form()]
+) -> HTMLResponse:
     try:
         with request.app.state.db.write() as write:
             created = accounts_service.create_token(session=write, user=user, name=form.name)
@@ -169,18 +217,37 @@ def revoke_token(request: Request, user: EditorUser, token_id: int, form: Annota
 
 # Admins: users
 
-def _users_page(request: Request, admin: User, users: Any, *, status: int = 200, notice: str | None = None,
-                error: str | None = None, values: dict[str, str] | None = None,
-                errors: dict[str, str] | None = None) -> HTMLResponse:
+
+def _users_page(
+    request: Request,
+    admin: User,
+    users: Any,
+    *,
+    status: int = 200,
+    notice: str | None = None,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
     return _page(
-        request, "accounts/users.html", status=status, nav="users", admin=admin, users=users, roles=list(Role),
-        notice=notice, error=error, values=values or {"email": "", "role": Role.EDITOR.value}, errors=errors or {},
+        request,
+        "accounts/users.html",
+        status=status,
+        nav="users",
+        admin=admin,
+        users=users,
+        roles=list(Role),
+        notice=notice,
+        error=error,
+        values=values or {"email": "", "role": Role.EDITOR.value},
+        errors=errors or {},
     )
 
 
 @router.get("/admin/users")
-def users_page(request: Request, admin: AdminUser, session: SessionDep,
-               added: int | None = None, disabled: int | None = None) -> HTMLResponse:
+def users_page(
+    request: Request, admin: AdminUser, session: SessionDep, added: int | None = None, disabled: int | None = None
+) -> HTMLResponse:
     users = accounts_service.list_users(session=session)
     by_id = {user.id: user for user in users}
     notice = None
@@ -196,19 +263,29 @@ def add_user(request: Request, admin: AdminUser, session: SessionDep, form: Anno
     try:
         with request.app.state.db.write() as write:
             user = accounts_service.add_user(
-                session=write, email=form.email, password=form.password, role=form.role,
+                session=write,
+                email=form.email,
+                password=form.password,
+                role=form.role,
                 password_confirm=form.password_confirm,
             )
     except accounts_service.AccountRefused as refused:
         users = accounts_service.list_users(session=session)
-        return _users_page(request, admin, users, status=422, values={"email": form.email, "role": form.role},
-                           errors=dict(refused.errors))
+        return _users_page(
+            request,
+            admin,
+            users,
+            status=422,
+            values={"email": form.email, "role": form.role},
+            errors=dict(refused.errors),
+        )
     return redirect(request, f"/admin/users?added={user.id}")
 
 
 @router.post("/admin/users/{user_id}/disable")
-def disable_user(request: Request, admin: AdminUser, session: SessionDep, user_id: int,
-                 form: Annotated[ActionForm, Form()]) -> Response:
+def disable_user(
+    request: Request, admin: AdminUser, session: SessionDep, user_id: int, form: Annotated[ActionForm, Form()]
+) -> Response:
     try:
         with request.app.state.db.write() as write:
             target = accounts_service.get_user(session=write, user_id=user_id)

@@ -73,7 +73,10 @@ def viewer_key(session_id: str) -> str:
 
 # Users
 
-def add_user(*, session: Session, email: str, password: str, role: str | Role, password_confirm: str | None = None) -> User:
+
+def add_user(
+    *, session: Session, email: str, password: str, role: str | Role, password_confirm: str | None = None
+) -> User:
     """Create a user, after checking every field at once; the password is stored only as its argon2id hash."""
     errors: list[tuple[str, str]] = []
     clean: dict[str, object] = {}
@@ -133,7 +136,9 @@ class Disabled:
 def disable_user(*, session: Session, user: User, by: User | None = None) -> Disabled:
     """Disable a user and revoke their sessions and API tokens; the row stays, so revisions still name them."""
     if by is not None and by.id == user.id:
-        raise AccountRefused([("user", "You can't disable your own account here; ask another admin, or use the command line.")])
+        raise AccountRefused(
+            [("user", "You can't disable your own account here; ask another admin, or use the command line.")]
+        )
     now = utcnow()
     already = user.disabled_at is not None
     if not already:
@@ -145,6 +150,7 @@ def disable_user(*, session: Session, user: User, by: User | None = None) -> Dis
 
 
 # Signing in
+
 
 @dataclass(frozen=True, slots=True)
 class LoginTicket:
@@ -228,6 +234,7 @@ def complete_login(
 
 # Sessions
 
+
 def start_session(*, session: Session, user: User, max_age: timedelta) -> NewSession:
     """A new session with a fresh random token; only its SHA-256 is stored."""
     token = secrets.token_urlsafe(32)
@@ -261,7 +268,9 @@ def needs_touch(record: UserSession, now: datetime | None = None) -> bool:
 def touch_session(*, session: Session, session_id: str, max_age: timedelta, now: datetime | None = None) -> bool:
     """Slide a live session's expiry to `max_age` from now; False if it was revoked or touched meanwhile."""
     now = now or utcnow()
-    return repository.touch_session(session, session_id, now=now, expires_at=now + max_age, seen_before=now - TOUCH_EVERY)
+    return repository.touch_session(
+        session, session_id, now=now, expires_at=now + max_age, seen_before=now - TOUCH_EVERY
+    )
 
 
 def end_session(*, session: Session, session_id: str) -> bool:
@@ -275,6 +284,7 @@ def count_live_sessions(*, session: Session, user: User) -> int:
 
 
 # API tokens
+
 
 @dataclass(frozen=True, slots=True)
 class NewToken:

@@ -38,9 +38,7 @@ class Actor(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     country: Mapped[Country] = relationship(lazy="raise")
-    aliases: Mapped[list[ActorAlias]] = relationship(
-        back_populates="actor", lazy="raise", order_by="ActorAlias.id"
-    )
+    aliases: Mapped[list[ActorAlias]] = relationship(back_populates="actor", lazy="raise", order_by="ActorAlias.id")
     offices: Mapped[list[Office]] = relationship(
         back_populates="actor", lazy="raise", order_by="(Office.started_on, Office.id)"
     )
@@ -90,6 +88,4 @@ class Office(Base):
 
     def held_on(self, day: date) -> bool:
         """Whether this office was held on `day`, reading open ends as unbounded."""
-        return (self.started_on is None or self.started_on <= day) and (
-            self.ended_on is None or day < self.ended_on
-        )
+        return (self.started_on is None or self.started_on <= day) and (self.ended_on is None or day < self.ended_on)

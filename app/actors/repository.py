@@ -31,11 +31,7 @@ def with_offices(session: Session, actor_ids: Iterable[int]) -> dict[int, Actor]
     ids = list(set(actor_ids))
     if not ids:
         return {}
-    query = (
-        select(Actor)
-        .where(Actor.id.in_(ids))
-        .options(joinedload(Actor.offices), joinedload(Actor.country))
-    )
+    query = select(Actor).where(Actor.id.in_(ids)).options(joinedload(Actor.offices), joinedload(Actor.country))
     return {actor.id: actor for actor in session.execute(query).unique().scalars()}
 
 
@@ -93,7 +89,9 @@ def who_spoke(session: Session, *, country_id: int) -> list[Speaker]:
     """
     spoke = exists().where(Statement.actor_id == Actor.id, PUBLISHED)
     query = (
-        select(Actor.id, Actor.name, Actor.slug, Actor.kind, Office.title, Office.rank, Office.started_on, Office.ended_on)
+        select(
+            Actor.id, Actor.name, Actor.slug, Actor.kind, Office.title, Office.rank, Office.started_on, Office.ended_on
+        )
         .outerjoin(Office, Office.actor_id == Actor.id)
         .where(Actor.country_id == country_id, spoke)
         .order_by(Actor.name, Actor.id, Office.started_on, Office.id)

@@ -29,7 +29,11 @@ def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
     if actor is None:
         raise NotFound(f"There is no actor '{slug}'.")
     latest = statements_service.history(
-        session=view.session, filters=HistoryFilters(actor=actor), after=None, before=None, secret=view.request.app.state.secret
+        session=view.session,
+        filters=HistoryFilters(actor=actor),
+        after=None,
+        before=None,
+        secret=view.request.app.state.secret,
     )
     all_pairs = position_changes(statements_repository.stance_sequence(view.session, actor_id=actor.id))
     pairs = all_pairs[::-1][:changes_shown]  # newest change first
@@ -41,12 +45,16 @@ def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
         "changes_total": len(all_pairs),
         "latest": latest,
         "history_url": history_url,
-        "more_url": params.with_query("/statements", {"actor": actor.slug, "after": latest.older}) if latest.older else None,
+        "more_url": params.with_query("/statements", {"actor": actor.slug, "after": latest.older})
+        if latest.older
+        else None,
         "terms": {office.id: describe_term(office) for office in actor.offices},
     }
 
 
-@router.get("/actors/{slug}.json", response_model=ActorOut, summary="An actor's offices, position changes and statements")
+@router.get(
+    "/actors/{slug}.json", response_model=ActorOut, summary="An actor's offices, position changes and statements"
+)
 def actor_json(view: View, slug: str) -> Response:
     return view.page_json(lambda: _actor_out(_load(view, slug, CHANGES_IN_JSON)))
 
@@ -54,11 +62,22 @@ def actor_json(view: View, slug: str) -> Response:
 def _actor_out(found: dict[str, Any]) -> ActorOut:
     actor = found["actor"]
     return ActorOut(
-        name=actor.name, slug=actor.slug, kind=actor.kind.value, country=actor.country.code,
+        name=actor.name,
+        slug=actor.slug,
+        kind=actor.kind.value,
+        country=actor.country.code,
         aliases=[alias.alias for alias in actor.aliases if alias.alias != actor.name],
-        offices=[OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on) for o in actor.offices],
+        offices=[
+            OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on)
+            for o in actor.offices
+        ],
         changes=[
-            ChangeOut(topic=after.topic.slug, before=StatementOut.of(before), after=StatementOut.of(after), points=abs(after.stance - before.stance))
+            ChangeOut(
+                topic=after.topic.slug,
+                before=StatementOut.of(before),
+                after=StatementOut.of(after),
+                points=abs(after.stance - before.stance),
+            )
             for before, after in found["changes"]
         ],
         changes_total=found["changes_total"],

@@ -10,12 +10,16 @@ from typing import Protocol, TypeVar
 from app.actors.models import OfficeRank
 from app.text import fold
 
-_JUNIOR = re.compile(r"\b(deputy|vice|assistant|acting|former|spokes(man|woman|person)|press|state secretary|undersecretary|under-secretary)\b")
+_JUNIOR = re.compile(
+    r"\b(deputy|vice|assistant|acting|former|spokes(man|woman|person)|press|state secretary|undersecretary|under-secretary)\b"
+)
 _HEAD = re.compile(
     r"\b(president|prime minister|premier|chancellor|head of (state|government)|taoiseach|king|queen)\b"
     r"|\bsecretary[- ]general of nato\b|\bnato secretary[- ]general\b"
 )
-_NON_HEAD_PRESIDENT = re.compile(r"\bpresident of the (sejm|senate|parliament|assembly|chamber|commission|council)\b|\bchancellor of the exchequer\b")
+_NON_HEAD_PRESIDENT = re.compile(
+    r"\bpresident of the (sejm|senate|parliament|assembly|chamber|commission|council)\b|\bchancellor of the exchequer\b"
+)
 _MINISTER = re.compile(
     r"\b(foreign|defen[cs]e) (minister|secretary)\b"
     r"|\bminister (of|for) (national |foreign |)(foreign affairs|defen[cs]e|europe and foreign affairs)\b"

@@ -22,7 +22,9 @@ class ActorOut(BaseModel):
     country: str
     aliases: list[str]
     offices: list[OfficeOut]
-    changes: list[ChangeOut] = Field(description="The newest 50 statements 2 or more points away from the actor's previous one on the same topic.")
+    changes: list[ChangeOut] = Field(
+        description="The newest 50 statements 2 or more points away from the actor's previous one on the same topic."
+    )
     changes_total: int = Field(description="How many such changes there are in all.")
     latest_statements: list[StatementOut]
     all_statements: str

@@ -35,7 +35,9 @@ def alias_rows(names: list[str]) -> list[ActorAlias]:
         for spelling in (name, strip_diacritics(name)):
             key = fold(spelling)
             if key not in rows:
-                rows[key] = ActorAlias(alias=spelling, key=key, words=[ActorAliasWord(word=word) for word in name_words(key)])
+                rows[key] = ActorAlias(
+                    alias=spelling, key=key, words=[ActorAliasWord(word=word) for word in name_words(key)]
+                )
     return list(rows.values())
 
 

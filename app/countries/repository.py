@@ -32,7 +32,9 @@ def with_codes(session: Session, codes: Iterable[str]) -> dict[str, Country]:
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    return {country.code: country for country in session.execute(select(Country).where(Country.code.in_(wanted))).scalars()}
+    return {
+        country.code: country for country in session.execute(select(Country).where(Country.code.in_(wanted))).scalars()
+    }
 
 
 def get_by_code(session: Session, code: str) -> Country | None:

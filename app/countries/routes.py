@@ -44,7 +44,10 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
     as_of_given = day is not None
     day = day or countries_service.today()
     latest = statements_service.history(
-        session=view.session, filters=HistoryFilters(countries=(country,), last=day), after=None, before=None,
+        session=view.session,
+        filters=HistoryFilters(countries=(country,), last=day),
+        after=None,
+        before=None,
         secret=view.request.app.state.secret,
     )
     return {
@@ -52,26 +55,41 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
         "as_of": day,
         "as_of_given": as_of_given,
         "topic": chosen_topic,
-        "positions": countries_service.positions(session=view.session, country=country, as_of=day if as_of_given else None),
+        "positions": countries_service.positions(
+            session=view.session, country=country, as_of=day if as_of_given else None
+        ),
         "timeline": countries_service.timeline(session=view.session, country=country, topic=chosen_topic, as_of=day),
         "speakers": countries_service.speakers(session=view.session, country=country),
         "latest": latest,
         "history_url": params.with_query("/statements", {"country": country.code, "to": as_of}),
-        "more_url": params.with_query("/statements", {"country": country.code, "to": as_of, "after": latest.older}) if latest.older else None,
+        "more_url": params.with_query("/statements", {"country": country.code, "to": as_of, "after": latest.older})
+        if latest.older
+        else None,
     }
 
 
 def _position_out(position: countries_service.TopicPosition) -> PositionOut:
     return PositionOut(
-        topic=position.topic.slug, topic_title=position.topic.title, is_context=position.topic.is_context,
-        band=position.band, score=position.score, statements_on_record=position.statements,
-        officials_counted=position.officials, first_on=position.first_on, last_on=position.last_on,
-        divided=position.divided, conditional=position.conditional,
+        topic=position.topic.slug,
+        topic_title=position.topic.title,
+        is_context=position.topic.is_context,
+        band=position.band,
+        score=position.score,
+        statements_on_record=position.statements,
+        officials_counted=position.officials,
+        first_on=position.first_on,
+        last_on=position.last_on,
+        divided=position.divided,
+        conditional=position.conditional,
         carried_forward_from=month_key(position.carried_from) if position.carried_from else None,
     )
 
 
-@router.get("/countries/{code}.json", response_model=CountryOut, summary="A country's positions, timeline, officials and statements")
+@router.get(
+    "/countries/{code}.json",
+    response_model=CountryOut,
+    summary="A country's positions, timeline, officials and statements",
+)
 def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     return view.page_json(lambda: _country_out(view, _load(view, code, topic, as_of)))
 
@@ -80,14 +98,31 @@ def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
     country: Country = found["country"]
     timeline = found["timeline"]
     return CountryOut(
-        code=country.code, name=country.name, kind=country.kind.value, joined_on=country.joined_on,
-        borders_ukraine=country.borders_ukraine, as_of=found["as_of"], rule_version=scoring.RULE_VERSION,
-        data_version=view.stamp.version, positions=[_position_out(p) for p in found["positions"]],
+        code=country.code,
+        name=country.name,
+        kind=country.kind.value,
+        joined_on=country.joined_on,
+        borders_ukraine=country.borders_ukraine,
+        as_of=found["as_of"],
+        rule_version=scoring.RULE_VERSION,
+        data_version=view.stamp.version,
+        positions=[_position_out(p) for p in found["positions"]],
         timeline_topic=found["topic"].slug,
-        timeline=[TimelineMonthOut(month=month_key(m), score=s, carried_forward=c) for m, (s, c) in zip(timeline.months, timeline.scores, strict=True)],
+        timeline=[
+            TimelineMonthOut(month=month_key(m), score=s, carried_forward=c)
+            for m, (s, c) in zip(timeline.months, timeline.scores, strict=True)
+        ],
         speakers=[
-            SpeakerOut(name=a.name, slug=a.slug, url=f"/actors/{a.slug}", kind=a.kind.value,
-                       offices=[OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on) for o in a.offices])
+            SpeakerOut(
+                name=a.name,
+                slug=a.slug,
+                url=f"/actors/{a.slug}",
+                kind=a.kind.value,
+                offices=[
+                    OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on)
+                    for o in a.offices
+                ],
+            )
             for a in found["speakers"]
         ],
         latest_statements=[StatementOut.of(s) for s in found["latest"].statements],

@@ -57,15 +57,45 @@ def positions(*, session: Session, country: Country, as_of: date | None) -> list
         if as_of is None or as_of == scoring.month_end(as_of):
             # No statement is dated after today, so the latest stored row is the position now.
             row = stances_repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=month)
-            found.append(TopicPosition(topic, month, None) if row is None else TopicPosition(
-                topic, month, row.band, row.score, row.total, row.counted, row.first_on, row.last_on,
-                row.divided, row.conditional, row.month if row.month != month else None))
+            found.append(
+                TopicPosition(topic, month, None)
+                if row is None
+                else TopicPosition(
+                    topic,
+                    month,
+                    row.band,
+                    row.score,
+                    row.total,
+                    row.counted,
+                    row.first_on,
+                    row.last_on,
+                    row.divided,
+                    row.conditional,
+                    row.month if row.month != month else None,
+                )
+            )
             continue
-        evidence = stances_service.cell_evidence(session=session, topic=topic, country=country, month=month, as_of=as_of)
+        evidence = stances_service.cell_evidence(
+            session=session, topic=topic, country=country, month=month, as_of=as_of
+        )
         cell = evidence.cell
-        found.append(TopicPosition(topic, month, None) if cell is None else TopicPosition(
-            topic, month, cell.band.value, cell.score, cell.total, len(cell.position.counted), cell.first_on,
-            cell.last_on, cell.position.divided, cell.position.conditional, evidence.carried_from))
+        found.append(
+            TopicPosition(topic, month, None)
+            if cell is None
+            else TopicPosition(
+                topic,
+                month,
+                cell.band.value,
+                cell.score,
+                cell.total,
+                len(cell.position.counted),
+                cell.first_on,
+                cell.last_on,
+                cell.position.divided,
+                cell.position.conditional,
+                evidence.carried_from,
+            )
+        )
     return found
 
 
@@ -88,7 +118,9 @@ def timeline(*, session: Session, country: Country, topic: TopicChoice, as_of: d
         if row is not None:
             current = row
         scores.append((current.score if current else None, row is None))
-    marks = statements_repository.chart_marks(session, country_id=country.id, topic_id=topic.id, first=first, last=as_of, limit=CHART_POINTS)
+    marks = statements_repository.chart_marks(
+        session, country_id=country.id, topic_id=topic.id, first=first, last=as_of, limit=CHART_POINTS
+    )
     chart = charts.timeline(months=months, scores=scores, marks=marks)
     return CountryTimeline(topic, chart, months, scores, len(marks), rows[-1].total)
 

@@ -64,17 +64,17 @@ def read_json(text: str) -> list[RawRecord]:
     except json.JSONDecodeError as error:
         raise DocumentError(f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
     if not isinstance(document, dict):
-        raise DocumentError("must be a JSON object with \"format\", \"version\" and \"statements\"")
+        raise DocumentError('must be a JSON object with "format", "version" and "statements"')
     if document.get("format") != FORMAT_NAME:
-        raise DocumentError(f"\"format\" must be \"{FORMAT_NAME}\", not {document.get('format')!r}")
+        raise DocumentError(f'"format" must be "{FORMAT_NAME}", not {document.get("format")!r}')
     if document.get("version") != FORMAT_VERSION:
-        raise DocumentError(f"\"version\" must be {FORMAT_VERSION}, not {document.get('version')!r}")
+        raise DocumentError(f'"version" must be {FORMAT_VERSION}, not {document.get("version")!r}')
     unknown = sorted(set(document) - {"format", "version", "statements"})
     if unknown:
         raise DocumentError(f"has unknown top-level keys: {', '.join(unknown)}")
     statements = document.get("statements")
     if not isinstance(statements, list):
-        raise DocumentError("\"statements\" must be a list")
+        raise DocumentError('"statements" must be a list')
     return [RawRecord(number, values) for number, values in enumerate(statements, start=1)]
 
 

@@ -65,14 +65,20 @@ def _url(value: str) -> str:
 IsoDate = Annotated[date, BeforeValidator(rules.parse_iso_date)]
 Line200 = Annotated[str, _line(200)]
 Line500 = Annotated[str, _line(500)]
-OptionalLine = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(
-    lambda value: None if value is None else rules.clean_text(value, max_length=1000, multiline=False)
-)]
-OptionalBlock = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(
-    lambda value: None if value is None else rules.clean_text(value, max_length=10_000, multiline=True)
-)]
+OptionalLine = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    AfterValidator(lambda value: None if value is None else rules.clean_text(value, max_length=1000, multiline=False)),
+]
+OptionalBlock = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    AfterValidator(lambda value: None if value is None else rules.clean_text(value, max_length=10_000, multiline=True)),
+]
 Language = Annotated[str, AfterValidator(rules.check_language)]
-CountryCode = Annotated[str, _pattern(_COUNTRY_CODE, "a country code such as 'PL' (or 'NATO')", lambda v: v.strip().upper())]
+CountryCode = Annotated[
+    str, _pattern(_COUNTRY_CODE, "a country code such as 'PL' (or 'NATO')", lambda v: v.strip().upper())
+]
 TopicSlug = Annotated[str, _pattern(_TOPIC_SLUG, "a topic slug such as 'intercept-over-ukraine'")]
 SourceKey = Annotated[str, _pattern(_SOURCE_KEY, "a source key (lower-case letters, digits and : . _ / -)")]
 
@@ -82,13 +88,17 @@ class SourceRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(lambda v: None if v is None else _url(v))] = None
+    url: Annotated[
+        str | None, BeforeValidator(_blank_to_none), AfterValidator(lambda v: None if v is None else _url(v))
+    ] = None
     key: Annotated[SourceKey | None, BeforeValidator(_blank_to_none)] = None
     outlet: Line200
     title: Line500
-    published_on: Annotated[IsoDate | None, BeforeValidator(_blank_to_none), AfterValidator(
-        lambda v: None if v is None else rules.check_not_future(v)
-    )] = None
+    published_on: Annotated[
+        IsoDate | None,
+        BeforeValidator(_blank_to_none),
+        AfterValidator(lambda v: None if v is None else rules.check_not_future(v)),
+    ] = None
     language: Language = "en"
 
     @model_validator(mode="after")
@@ -144,9 +154,17 @@ _ACROSS_FIELDS = ("said_on", "date_precision", "language", "translation", "statu
 def _across_fields(values: dict[str, Any]) -> list[tuple[str, str]]:
     """(field, message) for each rule across fields broken by `values` (a rule is skipped when a field it reads is absent)."""
     found = []
-    if {"said_on", "date_precision"} <= values.keys() and values["date_precision"] == "month" and values["said_on"].day != 1:
+    if (
+        {"said_on", "date_precision"} <= values.keys()
+        and values["date_precision"] == "month"
+        and values["said_on"].day != 1
+    ):
         found.append(("said_on", "a date known only to the month is written with day 01"))
-    if {"language", "translation"} <= values.keys() and not rules.is_english(values["language"]) and values["translation"] is None:
+    if (
+        {"language", "translation"} <= values.keys()
+        and not rules.is_english(values["language"])
+        and values["translation"] is None
+    ):
         found.append(("translation", f"is required when the language is not English (it is '{values['language']}')"))
     if {"status", "retraction_reason"} <= values.keys():
         if values["status"] == "retracted" and values["retraction_reason"] is None:
@@ -182,7 +200,8 @@ def problems(values: Any) -> list[tuple[str, str]]:
     for name in _ACROSS_FIELDS:
         try:
             valid[name] = (
-                _field_adapter(name).validate_python(values[name]) if name in values
+                _field_adapter(name).validate_python(values[name])
+                if name in values
                 else StatementRecord.model_fields[name].get_default(call_default_factory=True)
             )
         except ValidationError:

@@ -87,7 +87,9 @@ class SeedReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.countries or self.topics or self.actors or self.aliases or self.offices or self.statements.added)
+        return bool(
+            self.countries or self.topics or self.actors or self.aliases or self.offices or self.statements.added
+        )
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -101,7 +103,7 @@ def _read_list(path: Path, key: str, model: type[M], errors: list[RecordError]) 
         return []
     items = document.get(key) if isinstance(document, dict) else None
     if not isinstance(items, list):
-        errors.append(RecordError(path.name, 0, None, key, f"the file must hold a list under \"{key}\""))
+        errors.append(RecordError(path.name, 0, None, key, f'the file must hold a list under "{key}"'))
         return []
     parsed = []
     for number, item in enumerate(items, start=1):
@@ -168,7 +170,9 @@ def _load_actors(
     for number, item in enumerate(actors, start=1):
         country = countries.get(item.country)
         if country is None:
-            errors.append(RecordError("actors.json", number, item.name, "country", f"unknown country code '{item.country}'"))
+            errors.append(
+                RecordError("actors.json", number, item.name, "country", f"unknown country code '{item.country}'")
+            )
             continue
         matches = [stored[i] for i in aliases.get(fold(item.name), ()) if stored[i].country_id == country.id]
         actor: Actor
@@ -217,4 +221,3 @@ def seed(session: Session, directory: Path) -> SeedReport:
 def needs_seed(session: Session) -> bool:
     """Whether the store is empty: no countries yet."""
     return not countries_repository.all_countries(session)
-

@@ -49,7 +49,9 @@ class ImportReport:
     sources_reused: int = 0
 
 
-def validate(raw: Sequence[codec.RawRecord], *, file: str) -> tuple[list[tuple[int, StatementRecord]], list[RecordError]]:
+def validate(
+    raw: Sequence[codec.RawRecord], *, file: str
+) -> tuple[list[tuple[int, StatementRecord]], list[RecordError]]:
     """Check every record's fields; the valid records and the errors of the rest."""
     valid: list[tuple[int, StatementRecord]] = []
     errors: list[RecordError] = []
@@ -99,7 +101,9 @@ def import_records(
         return report
     system_repository.begin_data_change(session)
     statements_service.write_pending(session, resolver)
-    statements_service.insert_resolved(session, fresh, via=via, user_id=user_id, note=f"imported from {file}", progress=progress)
+    statements_service.insert_resolved(
+        session, fresh, via=via, user_id=user_id, note=f"imported from {file}", progress=progress
+    )
     report.added = len(fresh)
     report.actors_created = [pending.name for pending in resolver.new_actors.values()]
     report.offices_created = sum(len(offices) for _, offices in resolver.pending_offices)
@@ -114,7 +118,9 @@ def _drop_duplicates(session: Session, resolved: list[Resolved], report: ImportR
     def stored_fingerprint(item: Resolved) -> str | None:
         if not isinstance(item.actor, Actor):
             return None
-        return fingerprint(actor_id=item.actor.id, topic_id=item.topic.id, said_on=item.record.said_on, quote=item.record.quote)
+        return fingerprint(
+            actor_id=item.actor.id, topic_id=item.topic.id, said_on=item.record.said_on, quote=item.record.quote
+        )
 
     stored = statements_repository.existing_fingerprints(session, filter(None, map(stored_fingerprint, resolved)))
     seen: set[tuple[Any, ...]] = set()

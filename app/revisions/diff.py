@@ -9,11 +9,26 @@ from typing import Any
 
 # The record's fields in reading order, with the names a reader sees.
 FIELD_LABELS: dict[str, str] = {
-    "actor": "Actor", "country": "Country", "office": "Office", "office_rank": "Office class", "topic": "Topic",
-    "said_on": "Date", "date_precision": "Date known to the", "date_is_report_date": "Only the report's date",
-    "date_note": "Date note", "stance": "Stance", "condition": "Condition", "quote": "Quote",
-    "quote_is_verbatim": "Verbatim", "language": "Language", "translation": "Translation", "sources": "Sources",
-    "rationale": "Rationale", "status": "Status", "retraction_reason": "Retraction reason", "actor_kind": "Actor kind",
+    "actor": "Actor",
+    "country": "Country",
+    "office": "Office",
+    "office_rank": "Office class",
+    "topic": "Topic",
+    "said_on": "Date",
+    "date_precision": "Date known to the",
+    "date_is_report_date": "Only the report's date",
+    "date_note": "Date note",
+    "stance": "Stance",
+    "condition": "Condition",
+    "quote": "Quote",
+    "quote_is_verbatim": "Verbatim",
+    "language": "Language",
+    "translation": "Translation",
+    "sources": "Sources",
+    "rationale": "Rationale",
+    "status": "Status",
+    "retraction_reason": "Retraction reason",
+    "actor_kind": "Actor kind",
 }
 _TOKEN = re.compile(r"\s+|[^\s]+")
 

@@ -144,7 +144,9 @@ def needs_carry_in(countries: Iterable[CountryRef], rows: Iterable[ScoreRow], fi
     return any(country.id not in opened for country in countries)
 
 
-def series_by_country(rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], months: Sequence[date]) -> dict[int, list[Found]]:
+def series_by_country(
+    rows: Iterable[ScoreRow], carry_in: Iterable[ScoreRow], months: Sequence[date]
+) -> dict[int, list[Found]]:
     """Per country, for each month: its own row, a carried row, or None (no statement yet)."""
     own: dict[int, dict[date, ScoreRow]] = {}
     for row in rows:
@@ -179,15 +181,26 @@ class _Month:
 # Short classes (see static/app.css): s supports, ls leans support, m mixed, la leans against, o opposes;
 # k marks a carried-forward cell and n an empty one.
 _BAND_CLASS = {
-    scoring.Band.SUPPORTS.value: "c s", scoring.Band.LEANS_SUPPORT.value: "c ls", scoring.Band.MIXED.value: "c m",
-    scoring.Band.LEANS_AGAINST.value: "c la", scoring.Band.OPPOSES.value: "c o",
+    scoring.Band.SUPPORTS.value: "c s",
+    scoring.Band.LEANS_SUPPORT.value: "c ls",
+    scoring.Band.MIXED.value: "c m",
+    scoring.Band.LEANS_AGAINST.value: "c la",
+    scoring.Band.OPPOSES.value: "c o",
 }
 _BAND_SYMBOL = {band.value: ascii_html(SYMBOLS[band]) for band in scoring.Band}
 # After the count: its marks in the cell, and its notes in the text alternative, by (divided, conditional).
-_MARKS = {(False, False): "", (True, False): " " + ascii_html(DIVIDED_MARK), (False, True): " " + CONDITIONAL_MARK,
-          (True, True): " " + ascii_html(DIVIDED_MARK) + CONDITIONAL_MARK}
-_NOTES = {(False, False): "", (True, False): "; officials divided", (False, True): "; condition attached",
-          (True, True): "; officials divided; condition attached"}
+_MARKS = {
+    (False, False): "",
+    (True, False): " " + ascii_html(DIVIDED_MARK),
+    (False, True): " " + CONDITIONAL_MARK,
+    (True, True): " " + ascii_html(DIVIDED_MARK) + CONDITIONAL_MARK,
+}
+_NOTES = {
+    (False, False): "",
+    (True, False): "; officials divided",
+    (False, True): "; condition attached",
+    (True, True): "; officials divided; condition attached",
+}
 
 
 def _column(month: date, link_query: str) -> _Month:
@@ -210,9 +223,13 @@ class _Carried(NamedTuple):
 
 def _carried(row: ScoreRow) -> _Carried:
     counted, notes = row.counted, (row.divided, row.conditional)
-    said = (f"{row.band}, {_signed(row.score)}; {counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
-            f"carried forward from {month_text(row.month)}")
-    return _Carried(_BAND_CLASS[row.band] + " k", said, f"{_BAND_SYMBOL[row.band]}<small>{counted}{_MARKS[notes]}</small>")
+    said = (
+        f"{row.band}, {_signed(row.score)}; {counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
+        f"carried forward from {month_text(row.month)}"
+    )
+    return _Carried(
+        _BAND_CLASS[row.band] + " k", said, f"{_BAND_SYMBOL[row.band]}<small>{counted}{_MARKS[notes]}</small>"
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -223,11 +240,13 @@ def _own_pieces(band: str, counted: int, divided: bool, conditional: bool) -> tu
     return (
         f'<td class="{_BAND_CLASS[band]}">',
         f'; {counted} statement{"" if counted == 1 else "s"}{_NOTES[notes]}.">'
-        f'{_BAND_SYMBOL[band]}<small>{counted}{_MARKS[notes]}</small></a></td>',
+        f"{_BAND_SYMBOL[band]}<small>{counted}{_MARKS[notes]}</small></a></td>",
     )
 
 
-def _cells_html(country: CountryRef, name: str, line: Sequence[Found], months: Sequence[_Month], link_query: str) -> Markup:
+def _cells_html(
+    country: CountryRef, name: str, line: Sequence[Found], months: Sequence[_Month], link_query: str
+) -> Markup:
     """One country's <td>s, each built by concatenating pieces escaped once (the matrix's hot loop).
 
     The markup is kept small (the matrix has up to 816 cells): short band classes, the text
@@ -242,20 +261,26 @@ def _cells_html(country: CountryRef, name: str, line: Sequence[Found], months: S
     carried = _Carried("", "", "")
     for month, found in zip(months, line, strict=True):
         if found is None:
-            parts.append(f'<td class="c n"><span role="img" aria-label="{name}, {month.text}: {NO_STATEMENT}.">&#183;</span></td>')
+            parts.append(
+                f'<td class="c n"><span role="img" aria-label="{name}, {month.text}: {NO_STATEMENT}.">&#183;</span></td>'
+            )
             continue
         if type(found) is Carried:
             if found.row is not carried_row:
                 carried_row, carried = found.row, _carried(found.row)
-            parts.append(f'<td class="{carried.css}">{link_base}{month.href_end}{name}{month.said}{carried.said}.">'
-                         f'{carried.inner}</a></td>')
+            parts.append(
+                f'<td class="{carried.css}">{link_base}{month.href_end}{name}{month.said}{carried.said}.">'
+                f"{carried.inner}</a></td>"
+            )
             continue
         # A month's own row (every cell, once statements are dense): formatted in one go, from pieces
         # made once per column and per combination of band, count and notes.
         band, score = found.band, found.score  # type: ignore[union-attr]
         pieces = _own_pieces(band, found.counted, found.divided, found.conditional)  # type: ignore[union-attr]
         sign = "+" if score > 0.005 else MINUS_HTML if score < -0.005 else ""  # _signed's rule, without a call per cell
-        parts.append(f'{pieces[0]}{link_base}{month.href_end}{name}{month.said}{band}, {sign}{abs(score):.2f}{pieces[1]}')
+        parts.append(
+            f"{pieces[0]}{link_base}{month.href_end}{name}{month.said}{band}, {sign}{abs(score):.2f}{pieces[1]}"
+        )
     return Markup("".join(parts))
 
 

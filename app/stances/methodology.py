@@ -64,19 +64,39 @@ def _example(session: Session) -> schemas.ExampleOut | None:
     position = scoring.position(counted, cell_date)
     assert position is not None
     weighed = sorted(scoring.weigh(counted, cell_date), key=lambda item: (-item.weight, item.evidence.order_key))
-    statements = {s.id: s for s in statements_repository.cards(session, [item.evidence.statement_id for item in weighed])}
+    statements = {
+        s.id: s for s in statements_repository.cards(session, [item.evidence.statement_id for item in weighed])
+    }
     rows = []
     for item in weighed:
         statement = statements[item.evidence.statement_id]
-        rows.append(schemas.ExampleRowOut(
-            statement_id=statement.id, actor=statement.actor.name, office=statement.office.title, said_on=statement.said_on,
-            stance=item.evidence.stance, condition=statement.condition, office_weight=item.evidence.office_weight,
-            age_days=(cell_date - item.evidence.said_on).days, age_weight=round(item.age_weight, 4),
-            weight=round(item.weight, 4), contribution=round(item.weight * item.evidence.stance, 4),
-        ))
+        rows.append(
+            schemas.ExampleRowOut(
+                statement_id=statement.id,
+                actor=statement.actor.name,
+                office=statement.office.title,
+                said_on=statement.said_on,
+                stance=item.evidence.stance,
+                condition=statement.condition,
+                office_weight=item.evidence.office_weight,
+                age_days=(cell_date - item.evidence.said_on).days,
+                age_weight=round(item.age_weight, 4),
+                weight=round(item.weight, 4),
+                contribution=round(item.weight * item.evidence.stance, 4),
+            )
+        )
     total = sum(item.weight for item in weighed)
     return schemas.ExampleOut(
-        country=country.code, country_name=country.name, topic=topic.slug, month=f"{month:%Y-%m}", cell_date=cell_date,
-        rows=rows, total_weight=round(total, 4), weighted_sum=round(sum(item.weight * item.evidence.stance for item in weighed), 4),
-        score=round(position.score, 4), band=position.band.value, divided=position.divided, conditional=position.conditional,
+        country=country.code,
+        country_name=country.name,
+        topic=topic.slug,
+        month=f"{month:%Y-%m}",
+        cell_date=cell_date,
+        rows=rows,
+        total_weight=round(total, 4),
+        weighted_sum=round(sum(item.weight * item.evidence.stance for item in weighed), 4),
+        score=round(position.score, 4),
+        band=position.band.value,
+        divided=position.divided,
+        conditional=position.conditional,
     )

@@ -21,8 +21,19 @@ class StanceScore(Base):
     __table_args__ = (
         # The cell columns ride along so the matrix reads a window without visiting the table
         # (each row's evidence makes table rows large): migration 0008.
-        Index("ix_stance_score_topic_month_cells", "topic_id", "month", "country_id", "score", "band", "counted", "new",
-              "total", "divided", "conditional"),
+        Index(
+            "ix_stance_score_topic_month_cells",
+            "topic_id",
+            "month",
+            "country_id",
+            "score",
+            "band",
+            "counted",
+            "new",
+            "total",
+            "divided",
+            "conditional",
+        ),
         # The latest stored month, where the matrix and country pages end by default: migration 0009.
         Index("ix_stance_score_month", "month"),
     )

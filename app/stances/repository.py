@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Row, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.db import DriverRead, per_data_version
 from app.actors.models import Office
+from app.db import DriverRead, per_data_version
 from app.stances import grid, scoring
 from app.stances.models import StanceScore
 from app.statements.models import PUBLISHED, Statement
@@ -75,8 +75,14 @@ def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring
 # in the session.
 
 # What a fold resumes from (state_from_row) and what a new statement folds into (cell_from_row).
-_SERIES_COLUMNS = (StanceScore.month, StanceScore.new, StanceScore.total, StanceScore.first_on, StanceScore.last_on,
-                   StanceScore.evidence)
+_SERIES_COLUMNS = (
+    StanceScore.month,
+    StanceScore.new,
+    StanceScore.total,
+    StanceScore.first_on,
+    StanceScore.last_on,
+    StanceScore.evidence,
+)
 SeriesRow = Row[tuple[date, int, int, date, date, str]]
 
 
@@ -138,7 +144,14 @@ def encode_evidence(counted: Sequence[scoring.Evidence]) -> str:
     """The counted statements as compact JSON: [id, actor, date, stance, office weight, conditional]."""
     return json.dumps(
         [
-            [item.statement_id, item.actor_id, item.said_on.isoformat(), item.stance, item.office_weight, int(item.conditional)]
+            [
+                item.statement_id,
+                item.actor_id,
+                item.said_on.isoformat(),
+                item.stance,
+                item.office_weight,
+                int(item.conditional),
+            ]
             for item in counted
         ],
         separators=(",", ":"),
@@ -189,8 +202,15 @@ def cell_to_row(*, country_id: int, topic_id: int, cell: scoring.CellScore) -> d
 # ---- Reads for the pages: stored rows only, never statements aggregated on request.
 
 _SCALAR_COLUMNS = (
-    StanceScore.country_id, StanceScore.month, StanceScore.score, StanceScore.band,
-    StanceScore.counted, StanceScore.new, StanceScore.total, StanceScore.divided, StanceScore.conditional,
+    StanceScore.country_id,
+    StanceScore.month,
+    StanceScore.score,
+    StanceScore.band,
+    StanceScore.counted,
+    StanceScore.new,
+    StanceScore.total,
+    StanceScore.divided,
+    StanceScore.conditional,
 )
 
 
@@ -201,38 +221,52 @@ def _score_rows(fetched: list[Any]) -> list[grid.ScoreRow]:
     make, new = grid.ScoreRow, tuple.__new__
     if fetched and isinstance(fetched[0][1], str):  # SQLite gives the month as text
         parse = date.fromisoformat
-        return [new(make, (country, parse(month), score, band, counted, fresh, total, divided, conditional))
-                for country, month, score, band, counted, fresh, total, divided, conditional in fetched]
+        return [
+            new(make, (country, parse(month), score, band, counted, fresh, total, divided, conditional))
+            for country, month, score, band, counted, fresh, total, divided, conditional in fetched
+        ]
     return [new(make, tuple(row)) for row in fetched]
 
 
 # The matrix's and the chart's reads, compiled once and run on the driver's cursor (app.db.DriverRead):
 # a select with a subquery costs more to build than to run, and SQLAlchemy's execute path more than SQLite's answer.
-_WINDOW = DriverRead(select(*_SCALAR_COLUMNS).where(
-    StanceScore.topic_id == bindparam("topic_id"),
-    StanceScore.month >= bindparam("first_month"),
-    StanceScore.month <= bindparam("last_month"),
-))
+_WINDOW = DriverRead(
+    select(*_SCALAR_COLUMNS).where(
+        StanceScore.topic_id == bindparam("topic_id"),
+        StanceScore.month >= bindparam("first_month"),
+        StanceScore.month <= bindparam("last_month"),
+    )
+)
 _LAST_BEFORE = (
     select(StanceScore.country_id, func.max(StanceScore.month).label("month"))
     .where(StanceScore.topic_id == bindparam("topic_id"), StanceScore.month < bindparam("before"))
     .group_by(StanceScore.country_id)
     .subquery()
 )
-_CARRY_IN = DriverRead(select(*_SCALAR_COLUMNS).join(
-    _LAST_BEFORE, (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month)
-).where(StanceScore.topic_id == bindparam("topic_id")))
+_CARRY_IN = DriverRead(
+    select(*_SCALAR_COLUMNS)
+    .join(
+        _LAST_BEFORE,
+        (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month),
+    )
+    .where(StanceScore.topic_id == bindparam("topic_id"))
+)
 _SERIES = DriverRead(
     select(*_SCALAR_COLUMNS)
-    .where(StanceScore.topic_id == bindparam("topic_id"), StanceScore.country_id == bindparam("country_id"),
-           StanceScore.month <= bindparam("last_month"))
+    .where(
+        StanceScore.topic_id == bindparam("topic_id"),
+        StanceScore.country_id == bindparam("country_id"),
+        StanceScore.month <= bindparam("last_month"),
+    )
     .order_by(StanceScore.month)
 )
 
 
 def rows_in_window(session: Session, *, topic_id: int, first_month: date, last_month: date) -> list[grid.ScoreRow]:
     """Every stored row of a topic in a month range (each a month that brought statements)."""
-    return _score_rows(_WINDOW.fetchall(session, {"topic_id": topic_id, "first_month": first_month, "last_month": last_month}))
+    return _score_rows(
+        _WINDOW.fetchall(session, {"topic_id": topic_id, "first_month": first_month, "last_month": last_month})
+    )
 
 
 def carry_in(session: Session, *, topic_id: int, before: date) -> list[grid.ScoreRow]:
@@ -242,8 +276,9 @@ def carry_in(session: Session, *, topic_id: int, before: date) -> list[grid.Scor
 
 def latest_month(session: Session) -> date | None:
     """The month of the latest published statement on any topic (the newest stored row; read once per data version)."""
-    return per_data_version(session, "latest_month",
-                            lambda: session.execute(select(func.max(StanceScore.month))).scalar_one_or_none())
+    return per_data_version(
+        session, "latest_month", lambda: session.execute(select(func.max(StanceScore.month))).scalar_one_or_none()
+    )
 
 
 def row_at_or_before(session: Session, *, topic_id: int, country_id: int, month: date) -> StanceScore | None:
@@ -265,15 +300,19 @@ def rows_at_or_before(session: Session, *, topic_id: int, month: date) -> list[S
         .group_by(StanceScore.country_id)
         .subquery()
     )
-    query = select(StanceScore).join(
-        last, (StanceScore.country_id == last.c.country_id) & (StanceScore.month == last.c.month)
-    ).where(StanceScore.topic_id == topic_id)
+    query = (
+        select(StanceScore)
+        .join(last, (StanceScore.country_id == last.c.country_id) & (StanceScore.month == last.c.month))
+        .where(StanceScore.topic_id == topic_id)
+    )
     return list(session.execute(query).scalars())
 
 
 def series_rows(session: Session, *, topic_id: int, country_id: int, last_month: date) -> list[grid.ScoreRow]:
     """All of one country's stored rows on a topic up to a month, oldest first (for its chart)."""
-    return _score_rows(_SERIES.fetchall(session, {"topic_id": topic_id, "country_id": country_id, "last_month": last_month}))
+    return _score_rows(
+        _SERIES.fetchall(session, {"topic_id": topic_id, "country_id": country_id, "last_month": last_month})
+    )
 
 
 def evidence_between(session: Session, *, topic_id: int, first: date, last: date) -> list[tuple[int, scoring.Evidence]]:
@@ -282,7 +321,9 @@ def evidence_between(session: Session, *, topic_id: int, first: date, last: date
         select(Statement.country_id, *_EVIDENCE_COLUMNS)
         .join(Office, Office.id == Statement.office_id)
         .where(
-            Statement.topic_id == topic_id, Statement.said_on >= first, Statement.said_on <= last,
+            Statement.topic_id == topic_id,
+            Statement.said_on >= first,
+            Statement.said_on <= last,
             PUBLISHED,
         )
         .order_by(Statement.said_on, Statement.id)

@@ -20,19 +20,32 @@ from app.web.htmx import push_url
 router = APIRouter(tags=["stances"])
 
 From = Annotated[str | None, Query(alias="from", description="First month, YYYY-MM (default: 23 months before 'to').")]
-To = Annotated[str | None, Query(alias="to", description="Last month, YYYY-MM (default: the month of the latest statement).")]
+To = Annotated[
+    str | None, Query(alias="to", description="Last month, YYYY-MM (default: the month of the latest statement).")
+]
 TopicParam = Annotated[str | None, Query(description="Topic slug (default: intercept-over-ukraine).")]
 Order = Annotated[str | None, Query(description="'neighbours' (Ukraine's neighbours first; default) or 'stance'.")]
 AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date.")]
 
 
-def _query(view: View, topic: str | None, first: str | None, last: str | None, order: str | None,
-           as_of: str | None, cell: str | None = None) -> stances_service.MatrixQuery:
-    return stances_service.parse_matrix_query(view.session, topic=topic, first=first, last=last, order=order, as_of=as_of, cell=cell)
+def _query(
+    view: View,
+    topic: str | None,
+    first: str | None,
+    last: str | None,
+    order: str | None,
+    as_of: str | None,
+    cell: str | None = None,
+) -> stances_service.MatrixQuery:
+    return stances_service.parse_matrix_query(
+        view.session, topic=topic, first=first, last=last, order=order, as_of=as_of, cell=cell
+    )
 
 
 @router.get("/matrix.json", response_model=schemas.MatrixOut, summary="The stance matrix")
-def matrix_json(view: View, topic: TopicParam = None, first: From = None, last: To = None, order: Order = None, as_of: AsOf = None) -> Response:
+def matrix_json(
+    view: View, topic: TopicParam = None, first: From = None, last: To = None, order: Order = None, as_of: AsOf = None
+) -> Response:
     query = _query(view, topic, first, last, order, as_of)
     return view.page_json(lambda: _matrix_out(view, query))
 
@@ -42,27 +55,46 @@ def _matrix_out(view: View, query: stances_service.MatrixQuery) -> schemas.Matri
 
     def row_out(row: grid.GridRow) -> schemas.MatrixRowOut:
         return schemas.MatrixRowOut(
-            country=row.country.code, name=row.country.name, kind=row.country.kind,
+            country=row.country.code,
+            name=row.country.name,
+            kind=row.country.kind,
             cells=[
                 schemas.MatrixCellOut(
-                    month=month_key(c.month), band=c.band, score=c.score, statements_counted=c.counted, divided=c.divided,
-                    conditional=c.conditional, carried_forward=c.carried, no_statement_on_record=c.band is None,
+                    month=month_key(c.month),
+                    band=c.band,
+                    score=c.score,
+                    statements_counted=c.counted,
+                    divided=c.divided,
+                    conditional=c.conditional,
+                    carried_forward=c.carried,
+                    no_statement_on_record=c.band is None,
                 )
                 for c in row.cells
             ],
         )
 
     return schemas.MatrixOut(
-        topic=query.topic.slug, topic_title=query.topic.title, months=[month_key(m) for m in query.months],
-        order=query.order, as_of=query.as_of, rule_version=scoring.RULE_VERSION, data_version=view.stamp.version,
-        members=[row_out(row) for row in built.members], others=[row_out(row) for row in built.others],
+        topic=query.topic.slug,
+        topic_title=query.topic.title,
+        months=[month_key(m) for m in query.months],
+        order=query.order,
+        as_of=query.as_of,
+        rule_version=scoring.RULE_VERSION,
+        data_version=view.stamp.version,
+        members=[row_out(row) for row in built.members],
+        others=[row_out(row) for row in built.others],
     )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 @router.get("/matrix", response_class=HTMLResponse, summary="The stance matrix (HTML)")
 def matrix_page(
-    view: View, topic: TopicParam = None, first: From = None, last: To = None, order: Order = None, as_of: AsOf = None,
+    view: View,
+    topic: TopicParam = None,
+    first: From = None,
+    last: To = None,
+    order: Order = None,
+    as_of: AsOf = None,
     cell: Annotated[str | None, Query(description="COUNTRY:YYYY-MM: open that cell's statements.")] = None,
 ) -> Response:
     query = _query(view, topic, first, last, order, as_of, cell)
@@ -101,13 +133,17 @@ def _matrix_context(view: View, query: stances_service.MatrixQuery, built: grid.
 def _evidence(view: View, topic: str | None, country: str | None, month: Any, as_of: Any) -> dict[str, Any]:
     chosen_topic = stances_service.find_topic(view.session, topic)
     chosen_country = stances_service.find_country(view.session, country)
-    evidence = stances_service.cell_evidence(session=view.session, topic=chosen_topic, country=chosen_country, month=month, as_of=as_of)
+    evidence = stances_service.cell_evidence(
+        session=view.session, topic=chosen_topic, country=chosen_country, month=month, as_of=as_of
+    )
     ids = [item.evidence.statement_id for item in evidence.weighed]
     statements = {s.id: s for s in statements_repository.cards(view.session, ids)}
     return {"open_cell": evidence, "statements": statements}
 
 
-def _cell_params(view: View, topic: str | None, country: str | None, month: str | None, as_of: str | None) -> dict[str, Any]:
+def _cell_params(
+    view: View, topic: str | None, country: str | None, month: str | None, as_of: str | None
+) -> dict[str, Any]:
     parsed_month = params.parse_month(month, "month")
     if parsed_month is None:
         raise BadQuery("month", "is required: the cell's month, written YYYY-MM")
@@ -115,7 +151,9 @@ def _cell_params(view: View, topic: str | None, country: str | None, month: str 
 
 
 @router.get("/matrix/cell.json", response_model=schemas.CellOut, summary="The statements behind one matrix cell")
-def cell_json(view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+def cell_json(
+    view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None
+) -> Response:
     return view.page_json(lambda: _cell_out(_cell_params(view, topic, country, month, as_of)))
 
 
@@ -123,17 +161,24 @@ def _cell_out(found: dict[str, Any]) -> schemas.CellOut:
     evidence: stances_service.CellEvidence = found["open_cell"]
     cell = evidence.cell
     return schemas.CellOut(
-        country=evidence.country.code, topic=evidence.topic.slug, month=month_key(evidence.month), as_of=evidence.as_of,
+        country=evidence.country.code,
+        topic=evidence.topic.slug,
+        month=month_key(evidence.month),
+        as_of=evidence.as_of,
         rule_version=scoring.RULE_VERSION,
-        band=cell.band.value if cell else None, score=cell.score if cell else None,
-        divided=bool(cell and cell.position.divided), conditional=bool(cell and cell.position.conditional),
+        band=cell.band.value if cell else None,
+        score=cell.score if cell else None,
+        divided=bool(cell and cell.position.divided),
+        conditional=bool(cell and cell.position.conditional),
         carried_forward_from=month_key(evidence.carried_from) if evidence.carried_from else None,
         statements_on_record=cell.total if cell else 0,
         counted=[
             schemas.WeighedStatementOut(
                 statement=StatementOut.of(found["statements"][item.evidence.statement_id]),
-                office_weight=item.evidence.office_weight, age_days=(evidence.as_of - item.evidence.said_on).days,
-                age_weight=round(item.age_weight, 6), weight=round(item.weight, 6),
+                office_weight=item.evidence.office_weight,
+                age_days=(evidence.as_of - item.evidence.said_on).days,
+                age_weight=round(item.age_weight, 6),
+                weight=round(item.weight, 6),
             )
             for item in evidence.weighed
         ],
@@ -142,11 +187,19 @@ def _cell_out(found: dict[str, Any]) -> schemas.CellOut:
 
 @router.get("/matrix/cell", response_class=HTMLResponse, summary="The statements behind one matrix cell (HTML)")
 def cell_page(
-    view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None,
-    first: From = None, last: To = None, order: Order = None,
+    view: View,
+    country: str | None = None,
+    month: str | None = None,
+    topic: TopicParam = None,
+    as_of: AsOf = None,
+    first: From = None,
+    last: To = None,
+    order: Order = None,
 ) -> Response:
     if not view.htmx:
-        return view.page("stances/cell.html", lambda: {"nav": "matrix", **_cell_params(view, topic, country, month, as_of)})
+        return view.page(
+            "stances/cell.html", lambda: {"nav": "matrix", **_cell_params(view, topic, country, month, as_of)}
+        )
     found = _cell_params(view, topic, country, month, as_of)
     evidence: stances_service.CellEvidence = found["open_cell"]
     query = _query(view, topic, first, last, order, as_of)
@@ -169,11 +222,15 @@ def cell_link(session: SessionDep, code: str, month: str, topic: TopicParam = No
     return RedirectResponse(target, status_code=303)
 
 
-@router.get("/methodology.json", response_model=schemas.MethodologyOut, summary="The aggregation rule and a worked example")
+@router.get(
+    "/methodology.json", response_model=schemas.MethodologyOut, summary="The aggregation rule and a worked example"
+)
 def methodology_json(view: View) -> Response:
     return view.page_json(lambda: methodology.describe(session=view.session))
 
 
 @router.get("/methodology", response_class=HTMLResponse, summary="The aggregation rule explained (HTML)")
 def methodology_page(view: View) -> Response:
-    return view.page("stances/methodology.html", lambda: {"nav": "methodology", "rule": methodology.describe(session=view.session)})
+    return view.page(
+        "stances/methodology.html", lambda: {"nav": "methodology", "rule": methodology.describe(session=view.session)}
+    )

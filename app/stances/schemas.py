@@ -11,12 +11,16 @@ from app.statements.schemas import StatementOut
 
 class MatrixCellOut(BaseModel):
     month: str = Field(description="YYYY-MM; the position as of the end of that month.")
-    band: str | None = Field(description="supports, leans support, mixed or neutral, leans against, opposes; null when no statement is on record.")
+    band: str | None = Field(
+        description="supports, leans support, mixed or neutral, leans against, opposes; null when no statement is on record."
+    )
     score: float | None
     statements_counted: int
     divided: bool
     conditional: bool
-    carried_forward: bool = Field(description="No new statement this month: the position carries on from an earlier month.")
+    carried_forward: bool = Field(
+        description="No new statement this month: the position carries on from an earlier month."
+    )
     no_statement_on_record: bool
 
 
@@ -36,7 +40,9 @@ class MatrixOut(BaseModel):
     rule_version: int
     data_version: int
     members: list[MatrixRowOut]
-    others: list[MatrixRowOut] = Field(description="NATO's own institutions and Ukraine, shown apart from the member states.")
+    others: list[MatrixRowOut] = Field(
+        description="NATO's own institutions and Ukraine, shown apart from the member states."
+    )
 
 
 class WeighedStatementOut(BaseModel):

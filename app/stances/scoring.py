@@ -322,6 +322,14 @@ def add_earlier_statement(before: CellScore | None, later: Sequence[CellScore], 
         found = position(latest_per_actor([*cell.position.counted, item]), month_end(cell.month))
         assert found is not None
         new = cell.new + 1 if cell.month == month else cell.new  # said in its own month; later months gain none
-        cells.append(CellScore(cell.month, found, new, cell.total + 1,
-                               min(cell.first_on, item.said_on), max(cell.last_on, item.said_on)))
+        cells.append(
+            CellScore(
+                cell.month,
+                found,
+                new,
+                cell.total + 1,
+                min(cell.first_on, item.said_on),
+                max(cell.last_on, item.said_on),
+            )
+        )
     return cells

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.countries import repository as countries_repository
-from app.db import per_data_version
 from app.countries.models import Country
+from app.db import per_data_version
 from app.stances import grid, repository, scoring
 from app.statements.rules import latest_allowed_date
 from app.system import repository as system_repository
@@ -56,7 +56,9 @@ def add_statement(*, session: Session, country_id: int, topic_id: int, evidence:
         later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
         cells = scoring.add_earlier_statement(repository.cell_from_row(before), later, evidence)
     repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cells[0].month)
-    repository.insert_rows(session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells])
+    repository.insert_rows(
+        session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells]
+    )
 
 
 def refresh(*, session: Session, changes: Mapping[SeriesKey, date]) -> None:
@@ -169,7 +171,9 @@ def parse_matrix_query(
     chosen_order = (order or "neighbours").strip()
     if chosen_order not in grid.ORDERS:
         raise BadQuery("order", f"'{order}' is not an order; use 'neighbours' or 'stance'")
-    return MatrixQuery(chosen, first_month, last_month, chosen_order, as_of_day, _parse_cell(session, cell), explicit, topics)
+    return MatrixQuery(
+        chosen, first_month, last_month, chosen_order, as_of_day, _parse_cell(session, cell), explicit, topics
+    )
 
 
 def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:
@@ -208,15 +212,18 @@ def find_country(session: Session, code: str | None, *, field: str = "country") 
 
 def country_refs(session: Session) -> tuple[grid.CountryRef, ...]:
     """Every country as the matrix names it, by name (read once per data version)."""
-    return per_data_version(session, "country_refs",
-                            lambda: tuple(grid.CountryRef(*head) for head in countries_repository.heads(session)))
+    return per_data_version(
+        session, "country_refs", lambda: tuple(grid.CountryRef(*head) for head in countries_repository.heads(session))
+    )
 
 
 def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
     """The grid for a validated query, read from stored scores (and one part-month column if as_of asks)."""
     partial = query.partial_month
     full_last = scoring.months_before(partial, 1) if partial else query.last_month
-    rows = repository.rows_in_window(session, topic_id=query.topic.id, first_month=query.first_month, last_month=full_last)
+    rows = repository.rows_in_window(
+        session, topic_id=query.topic.id, first_month=query.first_month, last_month=full_last
+    )
     if partial is not None:
         rows += [row for row in _partial_rows(session, query.topic.id, query.as_of) if row.month >= query.first_month]  # type: ignore[arg-type]
     countries = country_refs(session)
@@ -224,15 +231,23 @@ def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
     if grid.needs_carry_in(countries, rows, query.first_month):
         carry = repository.carry_in(session, topic_id=query.topic.id, before=query.first_month)
     return grid.build(
-        countries=countries, rows=rows, carry_in=carry, months=query.months,
-        topic=query.topic.slug, order=query.order, query=query.params,
+        countries=countries,
+        rows=rows,
+        carry_in=carry,
+        months=query.months,
+        topic=query.topic.slug,
+        order=query.order,
+        query=query.params,
     )
 
 
 def _partial_rows(session: Session, topic_id: int, as_of: date) -> list[grid.ScoreRow]:
     """Positions on a day inside a month: each country's state at the month's start plus its statements so far."""
     month = scoring.month_start(as_of)
-    before = {row.country_id: row for row in repository.rows_at_or_before(session, topic_id=topic_id, month=scoring.months_before(month, 1))}
+    before = {
+        row.country_id: row
+        for row in repository.rows_at_or_before(session, topic_id=topic_id, month=scoring.months_before(month, 1))
+    }
     by_country: dict[int, list[scoring.Evidence]] = {}
     for country_id, evidence in repository.evidence_between(session, topic_id=topic_id, first=month, last=as_of):
         by_country.setdefault(country_id, []).append(evidence)
@@ -241,8 +256,19 @@ def _partial_rows(session: Session, topic_id: int, as_of: date) -> list[grid.Sco
         cell = scoring.score_as_of(repository.state_from_row(before.get(country_id)), statements, as_of)
         if cell is not None:
             position = cell.position
-            found.append(grid.ScoreRow(country_id, month, position.score, position.band.value, len(position.counted),
-                                       cell.new, cell.total, position.divided, position.conditional))
+            found.append(
+                grid.ScoreRow(
+                    country_id,
+                    month,
+                    position.score,
+                    position.band.value,
+                    len(position.counted),
+                    cell.new,
+                    cell.total,
+                    position.divided,
+                    position.conditional,
+                )
+            )
     return found
 
 
@@ -259,22 +285,35 @@ class CellEvidence:
     weighed: list[scoring.Weighed]
 
 
-def cell_evidence(*, session: Session, topic: TopicChoice, country: Country, month: date, as_of: date | None = None) -> CellEvidence:
+def cell_evidence(
+    *, session: Session, topic: TopicChoice, country: Country, month: date, as_of: date | None = None
+) -> CellEvidence:
     """The statements behind one matrix cell, with the weights the rule gave them."""
     cell_date = scoring.month_end(month)
     if as_of is not None and as_of < cell_date:
         cell_date = as_of
     if cell_date < scoring.month_end(month):  # a part-month: recompute from the month's start
-        prior = repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=scoring.months_before(month, 1))
-        statements = repository.published_evidence(session, country_id=country.id, topic_id=topic.id, since=month, until=cell_date)
+        prior = repository.row_at_or_before(
+            session, topic_id=topic.id, country_id=country.id, month=scoring.months_before(month, 1)
+        )
+        statements = repository.published_evidence(
+            session, country_id=country.id, topic_id=topic.id, since=month, until=cell_date
+        )
         cell = scoring.score_as_of(repository.state_from_row(prior), statements, cell_date)
         carried_from = (prior.month if prior else None) if cell is not None and cell.new == 0 else None
     else:
         row = repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=month)
-        cell = None if row is None else scoring.CellScore(
-            month=row.month,
-            position=scoring.position(repository.decode_evidence(row.evidence), cell_date),  # type: ignore[arg-type]
-            new=row.new, total=row.total, first_on=row.first_on, last_on=row.last_on,
+        cell = (
+            None
+            if row is None
+            else scoring.CellScore(
+                month=row.month,
+                position=scoring.position(repository.decode_evidence(row.evidence), cell_date),  # type: ignore[arg-type]
+                new=row.new,
+                total=row.total,
+                first_on=row.first_on,
+                last_on=row.last_on,
+            )
         )
         carried_from = row.month if row is not None and row.month != month else None
     weighed = scoring.weigh(cell.position.counted, cell_date) if cell is not None else []

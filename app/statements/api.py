@@ -106,19 +106,26 @@ def _source_names(sources: Any) -> list[str]:
 
 def _written(statement: Statement, *, created: bool, reused: list[str], duplicates: list[int]) -> StatementWritten:
     return StatementWritten(
-        statement=StatementOut.of(statement), created=created, reused_sources=reused,
+        statement=StatementOut.of(statement),
+        created=created,
+        reused_sources=reused,
         possible_duplicates=[f"/statements/{statement_id}" for statement_id in duplicates],
     )
 
 
 def _answer(written: StatementWritten, status: int) -> Response:
     location = f"/statements/{written.statement.id}.json"
-    return Response(written.model_dump_json(), status_code=status, media_type="application/json",
-                    headers={"Location": location, "Cache-Control": "no-store"})
+    return Response(
+        written.model_dump_json(),
+        status_code=status,
+        media_type="application/json",
+        headers={"Location": location, "Cache-Control": "no-store"},
+    )
 
 
-def _checked(session: Session, values: dict[str, Any], *, exclude_id: int | None = None,
-             submission_key: str | None = None) -> tuple[StatementRecord, list[str], list[int]]:
+def _checked(
+    session: Session, values: dict[str, Any], *, exclude_id: int | None = None, submission_key: str | None = None
+) -> tuple[StatementRecord, list[str], list[int]]:
     """The record, the stored sources it reuses and its possible duplicates; UserError with every problem."""
     found = problems(values)
     if found:
@@ -129,10 +136,17 @@ def _checked(session: Session, values: dict[str, Any], *, exclude_id: int | None
         raise _resolver_refused(check.errors)
     duplicates: list[int] = []
     if check.actor_id is not None and check.topic_id is not None:
-        duplicates = [card.id for card in statements_service.possible_duplicates(
-            session=session, record=record, actor_id=check.actor_id, topic_id=check.topic_id,
-            exclude_id=exclude_id, exclude_submission_key=submission_key,
-        )]
+        duplicates = [
+            card.id
+            for card in statements_service.possible_duplicates(
+                session=session,
+                record=record,
+                actor_id=check.actor_id,
+                topic_id=check.topic_id,
+                exclude_id=exclude_id,
+                exclude_submission_key=submission_key,
+            )
+        ]
     return record, _source_names(check.reused_sources.values()), duplicates
 
 
@@ -140,8 +154,10 @@ def _idempotency_key(raw: str | None, user: User) -> str | None:
     if raw is None:
         return None
     if not 1 <= len(raw) <= IDEMPOTENCY_KEY_MAX_LENGTH or not raw.isascii() or not raw.isprintable():
-        raise UserError(FieldError("Idempotency-Key", f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters"),
-                        status=422)
+        raise UserError(
+            FieldError("Idempotency-Key", f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters"),
+            status=422,
+        )
     return rules.submission_key(via=VIA, user_id=user.id, key=raw)
 
 
@@ -156,30 +172,46 @@ def _create(request: Request, session: Session, user: User, body: dict[str, Any]
     try:
         with request.app.state.db.write() as write:
             statement, created = statements_service.create(
-                session=write, record=record, via=VIA, user_id=user.id, submission_key=key,
+                session=write,
+                record=record,
+                via=VIA,
+                user_id=user.id,
+                submission_key=key,
             )
-            written = _written(statement, created=created, reused=reused if created else [],
-                               duplicates=duplicates if created else [])
+            written = _written(
+                statement, created=created, reused=reused if created else [], duplicates=duplicates if created else []
+            )
     except RecordsRefused as refused:  # the store changed between the check and the write
         raise _resolver_refused(refused.errors) from None
     return _answer(written, 201 if created else 200)
 
 
 @router.post(
-    "", status_code=201, response_model=StatementWritten, summary="Add a statement",
-    responses={200: {"model": StatementWritten, "description": "This Idempotency-Key was used before: the statement it created."},
-               **REFUSALS},
+    "",
+    status_code=201,
+    response_model=StatementWritten,
+    summary="Add a statement",
+    responses={
+        200: {
+            "model": StatementWritten,
+            "description": "This Idempotency-Key was used before: the statement it created.",
+        },
+        **REFUSALS,
+    },
     openapi_extra=_body(_record_schema()),
 )
 async def create_statement(
     request: Request,
     session: SessionDep,
     user: ApiUser,
-    idempotency_key: Annotated[str | None, Header(
-        alias="Idempotency-Key",
-        description="Any unique string (up to 200 characters). Sent again, it answers 200 with the statement it created, "
-                    "and adds nothing: safe to retry after a timeout.",
-    )] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Any unique string (up to 200 characters). Sent again, it answers 200 with the statement it created, "
+            "and adds nothing: safe to retry after a timeout.",
+        ),
+    ] = None,
 ) -> Response:
     """One statement in the interchange format (see docs/interchange.md); 201 with the stored statement."""
     body = await _json_object(request)
@@ -187,8 +219,9 @@ async def create_statement(
 
 
 def _conflict(message: str, current_version: int, current: dict[str, Any] | None = None) -> UserError:
-    return UserError(FieldError("version", message), status=409,
-                     details={"current_version": current_version, "current": current})
+    return UserError(
+        FieldError("version", message), status=409, details={"current_version": current_version, "current": current}
+    )
 
 
 def _edit(request: Request, session: Session, user: User, statement_id: int, body: dict[str, Any]) -> Response:
@@ -206,7 +239,9 @@ def _edit(request: Request, session: Session, user: User, statement_id: int, bod
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise _refused([("version", f"must be a whole number from 1, not {version!r}")])
     if version != current_version:
-        raise _conflict(f"the statement changed: it is at version {current_version}, not {version}", current_version, current)
+        raise _conflict(
+            f"the statement changed: it is at version {current_version}, not {version}", current_version, current
+        )
     changed = [name for name in _NOT_PATCHED if name in body and body[name] != current[name]]
     if changed:
         raise _refused([(name, "can't be changed here: retract a statement on its edit page") for name in changed])
@@ -219,22 +254,34 @@ def _edit(request: Request, session: Session, user: User, statement_id: int, bod
     try:
         with request.app.state.db.write() as write:
             edited = statements_service.edit(
-                session=write, statement_id=statement_id, record=record, expected_version=version, via=VIA, user_id=user.id,
+                session=write,
+                statement_id=statement_id,
+                record=record,
+                expected_version=version,
+                via=VIA,
+                user_id=user.id,
             )
             written = _written(edited, created=False, reused=reused, duplicates=duplicates)
     except statements_service.VersionConflict as conflict:
-        raise _conflict(f"the statement changed: it is at version {conflict.current_version}, not {version}",
-                        conflict.current_version, conflict.current_record) from None
+        raise _conflict(
+            f"the statement changed: it is at version {conflict.current_version}, not {version}",
+            conflict.current_version,
+            conflict.current_record,
+        ) from None
     except RecordsRefused as refused:
         raise _resolver_refused(refused.errors) from None
     return _answer(written, 200)
 
 
 @router.patch(
-    "/{statement_id}", response_model=StatementWritten, summary="Change a statement",
-    responses={404: {"model": ProblemOut, "description": "No such statement."},
-               409: {"model": ConflictOut, "description": "No `version`, or not the current one: nothing was written."},
-               **REFUSALS},
+    "/{statement_id}",
+    response_model=StatementWritten,
+    summary="Change a statement",
+    responses={
+        404: {"model": ProblemOut, "description": "No such statement."},
+        409: {"model": ConflictOut, "description": "No `version`, or not the current one: nothing was written."},
+        **REFUSALS,
+    },
     openapi_extra=_body(_patch_schema()),
 )
 async def edit_statement(request: Request, session: SessionDep, user: ApiUser, statement_id: int) -> Response:

@@ -53,6 +53,7 @@ SUBMISSION_KEY_MAX_LENGTH = 200
 
 # ---- Rendering the form
 
+
 def _form_values(session: Session, state: forms.FormState, **values: Any) -> dict[str, Any]:
     """What _form.html needs besides the page's own values."""
     return {
@@ -71,27 +72,51 @@ def _form_values(session: Session, state: forms.FormState, **values: Any) -> dic
     }
 
 
-def _new_page(request: Request, session: Session, state: forms.FormState, *, submission_key: str,
-              status: int = 200, **values: Any) -> HTMLResponse:
+def _new_page(
+    request: Request, session: Session, state: forms.FormState, *, submission_key: str, status: int = 200, **values: Any
+) -> HTMLResponse:
     template = "statements/_form.html" if is_htmx(request) else "statements/new.html"
     return private_html(
-        request, template, status=status, nav="new",
+        request,
+        template,
+        status=status,
+        nav="new",
         **_form_values(session, state, mode="new", action="/statements/new", submission_key=submission_key, **values),
     )
 
 
-def _edit_page(request: Request, session: Session, statement_id: int, state: forms.FormState, *, version: int,
-               note: str = "", status: int = 200, retract: dict[str, Any] | None = None,
-               fragment: bool | None = None, **values: Any) -> HTMLResponse:
+def _edit_page(
+    request: Request,
+    session: Session,
+    statement_id: int,
+    state: forms.FormState,
+    *,
+    version: int,
+    note: str = "",
+    status: int = 200,
+    retract: dict[str, Any] | None = None,
+    fragment: bool | None = None,
+    **values: Any,
+) -> HTMLResponse:
     found = repository.cards(session, [statement_id])
     if not found:
         raise NotFound(f"There is no statement {statement_id}.")
     fragment = is_htmx(request) if fragment is None else fragment
     return private_html(
-        request, "statements/_form.html" if fragment else "statements/edit.html", status=status, nav="statements",
+        request,
+        "statements/_form.html" if fragment else "statements/edit.html",
+        status=status,
+        nav="statements",
         **_form_values(
-            session, state, mode="edit", action=f"/statements/{statement_id}/edit", version=version, note=note,
-            s=found[0], retract=retract or {"reason": "", "errors": {}}, **values,
+            session,
+            state,
+            mode="edit",
+            action=f"/statements/{statement_id}/edit",
+            version=version,
+            note=note,
+            s=found[0],
+            retract=retract or {"reason": "", "errors": {}},
+            **values,
         ),
     )
 
@@ -111,6 +136,7 @@ def _changes_form(session: Session, form: StatementForm, state: forms.FormState)
 
 # ---- Adding
 
+
 @router.get("/statements/new")
 def new_statement_page(request: Request, user: EditorUser, session: SessionDep) -> HTMLResponse:
     return _new_page(request, session, forms.blank(), submission_key=secrets.token_urlsafe(24))
@@ -127,8 +153,9 @@ def _stored_key(raw: str, user: User) -> str | None:
 
 
 @router.post("/statements/new")
-def create_statement(request: Request, user: EditorUser, session: SessionDep,
-                     form: Annotated[StatementForm, Form()]) -> Response:
+def create_statement(
+    request: Request, user: EditorUser, session: SessionDep, form: Annotated[StatementForm, Form()]
+) -> Response:
     state = forms.from_form(form)
     shown = _changes_form(session, form, state)
     if shown is not None:
@@ -139,20 +166,35 @@ def create_statement(request: Request, user: EditorUser, session: SessionDep,
         if earlier is not None:  # a double click, a retry, or back and submit again
             return redirect(request, f"/statements/{earlier.id}?saved=again")
     release(session)
-    outcome = forms.save_new(database=request.app.state.db, state=state, submission_key=key,
-                             look_for_duplicates=not form.confirm_duplicate, user_id=user.id, via=VIA)
+    outcome = forms.save_new(
+        database=request.app.state.db,
+        state=state,
+        submission_key=key,
+        look_for_duplicates=not form.confirm_duplicate,
+        user_id=user.id,
+        via=VIA,
+    )
     if isinstance(outcome, forms.Review):
         return _new_page(
-            request, session, outcome.state, submission_key=form.submission_key, status=422 if outcome.errors else 200,
-            errors=outcome.errors, duplicates=outcome.duplicates, reused=outcome.reused,
+            request,
+            session,
+            outcome.state,
+            submission_key=form.submission_key,
+            status=422 if outcome.errors else 200,
+            errors=outcome.errors,
+            duplicates=outcome.duplicates,
+            reused=outcome.reused,
         )
     return redirect(request, f"/statements/{outcome.statement_id}?saved={'new' if outcome.created else 'again'}")
 
 
 # ---- Checking as fields change, and finding actors as their name is typed
 
+
 @router.post("/statements/form/check")
-def check_fields(request: Request, user: EditorUser, session: SessionDep, form: Annotated[CheckForm, Form()]) -> HTMLResponse:
+def check_fields(
+    request: Request, user: EditorUser, session: SessionDep, form: Annotated[CheckForm, Form()]
+) -> HTMLResponse:
     """The messages of the field that changed and the fields that depend on it (as out-of-band swaps)."""
     state = forms.from_form(form)
     checked = forms.review(session=session, state=state, look_for_duplicates=False)
@@ -163,24 +205,35 @@ def check_fields(request: Request, user: EditorUser, session: SessionDep, form: 
             row = int(name.split("-")[1])
             notes[name] = checked.reused.get(row)
     return private_html(
-        request, "statements/_check.html", fields=fields, errors=checked.errors, notes=notes, state=state,
-        rank_meanings=forms.RANK_MEANINGS, check=form.check,
+        request,
+        "statements/_check.html",
+        fields=fields,
+        errors=checked.errors,
+        notes=notes,
+        state=state,
+        rank_meanings=forms.RANK_MEANINGS,
+        check=form.check,
     )
 
 
 @router.get("/statements/form/actors")
-def actor_suggestions(request: Request, user: EditorUser, session: SessionDep,
-                      query: Annotated[ActorQuery, Query()]) -> HTMLResponse:
+def actor_suggestions(
+    request: Request, user: EditorUser, session: SessionDep, query: Annotated[ActorQuery, Query()]
+) -> HTMLResponse:
     """Actors whose name or alias has words starting with the words typed, and who the name is now."""
     typed = query.actor
     return private_html(
-        request, "statements/_actor_suggestions.html", oob=True,
-        suggestions=actors_service.suggest(session=session, typed=typed), actor_note=forms.actor_note(session, typed),
+        request,
+        "statements/_actor_suggestions.html",
+        oob=True,
+        suggestions=actors_service.suggest(session=session, typed=typed),
+        actor_note=forms.actor_note(session, typed),
         typed=typed,
     )
 
 
 # ---- Editing
+
 
 def _current(session: Session, statement_id: int) -> dict[str, Any]:
     statement = repository.get_full(session, statement_id)
@@ -216,8 +269,9 @@ def _conflict(session: Session, conflict: statements_service.VersionConflict) ->
 
 
 @router.post("/statements/{statement_id}/edit")
-def edit_statement(request: Request, user: EditorUser, session: SessionDep, statement_id: int,
-                   form: Annotated[EditForm, Form()]) -> Response:
+def edit_statement(
+    request: Request, user: EditorUser, session: SessionDep, statement_id: int, form: Annotated[EditForm, Form()]
+) -> Response:
     current = _current(session, statement_id)
     version = _version(form.version)
     state = forms.from_form(form)
@@ -225,8 +279,9 @@ def edit_statement(request: Request, user: EditorUser, session: SessionDep, stat
     if shown is not None:
         return _edit_page(request, session, statement_id, state, version=version, note=form.note, **shown)
     keep = {"status": current["status"], "retraction_reason": current["retraction_reason"]}
-    checked = forms.review(session=session, state=state, keep=keep, exclude_id=statement_id,
-                           look_for_duplicates=not form.confirm_duplicate)
+    checked = forms.review(
+        session=session, state=state, keep=keep, exclude_id=statement_id, look_for_duplicates=not form.confirm_duplicate
+    )
     errors = dict(checked.errors)
     try:
         note = rules.clean_text(form.note, max_length=NOTE_MAX_LENGTH, multiline=False) if form.note.strip() else None
@@ -234,79 +289,137 @@ def edit_statement(request: Request, user: EditorUser, session: SessionDep, stat
         errors["note"] = f"{forms.label('note')}: {error}"
     if errors or not checked.ready:
         return _edit_page(
-            request, session, statement_id, checked.state, version=version, note=form.note,
-            status=422 if errors else 200, errors=errors, duplicates=checked.duplicates, reused=checked.reused,
+            request,
+            session,
+            statement_id,
+            checked.state,
+            version=version,
+            note=form.note,
+            status=422 if errors else 200,
+            errors=errors,
+            duplicates=checked.duplicates,
+            reused=checked.reused,
         )
     assert checked.record is not None
     release(session)
     try:
         with request.app.state.db.write() as write:
             statement = statements_service.edit(
-                session=write, statement_id=statement_id, record=checked.record, expected_version=version,
-                via=VIA, user_id=user.id, note=note,
+                session=write,
+                statement_id=statement_id,
+                record=checked.record,
+                expected_version=version,
+                via=VIA,
+                user_id=user.id,
+                note=note,
             )
             changed = statement.version != version
     except statements_service.StatementNotFound:
         raise NotFound(f"There is no statement {statement_id}.") from None
     except statements_service.VersionConflict as conflict:
         # Nothing was written. Their words stay in the form, now based on the current version.
-        return _edit_page(request, session, statement_id, state, version=conflict.current_version, note=form.note,
-                          status=409, conflict=_conflict(session, conflict), reused=checked.reused)
+        return _edit_page(
+            request,
+            session,
+            statement_id,
+            state,
+            version=conflict.current_version,
+            note=form.note,
+            status=409,
+            conflict=_conflict(session, conflict),
+            reused=checked.reused,
+        )
     except RecordsRefused as refused:
         _, rows = forms.to_record(state)
         errors = forms.messages(((e.field, e.message) for e in refused.errors), rows)
-        return _edit_page(request, session, statement_id, state, version=version, note=form.note, status=422, errors=errors)
+        return _edit_page(
+            request, session, statement_id, state, version=version, note=form.note, status=422, errors=errors
+        )
     return redirect(request, f"/statements/{statement_id}?saved={'edited' if changed else 'unchanged'}")
 
 
 # ---- Retracting and restoring
 
+
 @router.post("/statements/{statement_id}/retract")
-def retract_statement(request: Request, user: EditorUser, session: SessionDep, statement_id: int,
-                      form: Annotated[RetractForm, Form()]) -> Response:
+def retract_statement(
+    request: Request, user: EditorUser, session: SessionDep, statement_id: int, form: Annotated[RetractForm, Form()]
+) -> Response:
     current = _current(session, statement_id)
     version = _version(form.version)
     try:
         reason = rules.clean_text(form.reason, max_length=REASON_MAX_LENGTH, multiline=False)
     except ValueError as error:
         retract = {"reason": form.reason, "errors": {"reason": f"{forms.label('reason')}: {error}"}}
-        return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"],
-                          status=422, retract=retract, fragment=False)
+        return _edit_page(
+            request,
+            session,
+            statement_id,
+            forms.from_record(current),
+            version=current["version"],
+            status=422,
+            retract=retract,
+            fragment=False,
+        )
     release(session)
     try:
         with request.app.state.db.write() as write:
-            statements_service.retract(session=write, statement_id=statement_id, reason=reason,
-                                       expected_version=version, via=VIA, user_id=user.id)
+            statements_service.retract(
+                session=write,
+                statement_id=statement_id,
+                reason=reason,
+                expected_version=version,
+                via=VIA,
+                user_id=user.id,
+            )
     except statements_service.StatementNotFound:
         raise NotFound(f"There is no statement {statement_id}.") from None
     except statements_service.AlreadyRetracted:
         raise UserError(message="This statement is already retracted; nothing was changed.", status=409) from None
     except statements_service.VersionConflict as conflict:
         retract = {"reason": form.reason, "errors": {}}
-        return _edit_page(request, session, statement_id, forms.from_record(conflict.current_record),
-                          version=conflict.current_version, status=409, retract=retract, fragment=False,
-                          conflict=_conflict(session, conflict) | {"retracting": True})
+        return _edit_page(
+            request,
+            session,
+            statement_id,
+            forms.from_record(conflict.current_record),
+            version=conflict.current_version,
+            status=409,
+            retract=retract,
+            fragment=False,
+            conflict=_conflict(session, conflict) | {"retracting": True},
+        )
     return redirect(request, f"/statements/{statement_id}?saved=retracted")
 
 
 @router.post("/statements/{statement_id}/restore")
-def restore_version(request: Request, admin: AdminUser, session: SessionDep, statement_id: int,
-                    form: Annotated[RestoreForm, Form()]) -> Response:
+def restore_version(
+    request: Request, admin: AdminUser, session: SessionDep, statement_id: int, form: Annotated[RestoreForm, Form()]
+) -> Response:
     version = _version(form.version)
     expected = _version(form.current_version)
     release(session)
     try:
         with request.app.state.db.write() as write:
-            statement = statements_service.restore(session=write, statement_id=statement_id, version=version,
-                                                   via=VIA, user_id=admin.id, expected_version=expected)
+            statement = statements_service.restore(
+                session=write,
+                statement_id=statement_id,
+                version=version,
+                via=VIA,
+                user_id=admin.id,
+                expected_version=expected,
+            )
             changed = statement.version != expected
     except (statements_service.StatementNotFound, statements_service.RevisionNotFound) as missing:
         raise NotFound(str(missing)) from None
     except statements_service.VersionConflict as conflict:
-        raise UserError(message=(
-            f"This statement changed while you were looking at it: it is now at version {conflict.current_version}, "
-            f"not {expected}. Nothing was restored; look at its history again."
-        ), status=409) from None
+        raise UserError(
+            message=(
+                f"This statement changed while you were looking at it: it is now at version {conflict.current_version}, "
+                f"not {expected}. Nothing was restored; look at its history again."
+            ),
+            status=409,
+        ) from None
     except ValidationError as invalid:  # an old version that today's rules refuse
         raise UserError(*(FieldError(path, message) for path, message in describe(invalid)), status=422) from None
     except RecordsRefused as refused:

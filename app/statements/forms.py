@@ -30,9 +30,23 @@ from app.text import fold
 
 # The record's fields the form shows, in the order it shows them.
 FIELDS = (
-    "actor", "country", "office", "office_rank", "actor_kind", "topic", "said_on", "date_precision",
-    "date_is_report_date", "date_note", "quote", "quote_is_verbatim", "language", "translation", "stance",
-    "condition", "rationale",
+    "actor",
+    "country",
+    "office",
+    "office_rank",
+    "actor_kind",
+    "topic",
+    "said_on",
+    "date_precision",
+    "date_is_report_date",
+    "date_note",
+    "quote",
+    "quote_is_verbatim",
+    "language",
+    "translation",
+    "stance",
+    "condition",
+    "rationale",
 )
 SOURCE_PARTS = ("url", "key", "outlet", "title", "published_on")
 # Left blank, these are left out of the record, so the message is "is required" rather than "is empty".
@@ -42,12 +56,29 @@ _ISO_DAY = re.compile(r"(\d{4}-\d{2})-\d{2}")
 _SOURCE_PATH = re.compile(r"sources\[(\d+)\](?:\.(\w+))?")
 
 LABELS = {
-    "actor": "Actor", "country": "Country", "office": "Office", "office_rank": "Office class", "actor_kind": "Kind",
-    "topic": "Topic", "said_on": "Date", "date_precision": "Date known to the", "date_is_report_date": "Only the report's date",
-    "date_note": "How the date was established", "quote": "Quote", "quote_is_verbatim": "Verbatim or paraphrase",
-    "language": "Language", "translation": "English translation", "stance": "Stance", "condition": "Condition",
-    "rationale": "Why this stance", "sources": "Sources", "submission_key": "Form", "version": "Version",
-    "note": "What changed and why", "reason": "Reason", "form": "Form",
+    "actor": "Actor",
+    "country": "Country",
+    "office": "Office",
+    "office_rank": "Office class",
+    "actor_kind": "Kind",
+    "topic": "Topic",
+    "said_on": "Date",
+    "date_precision": "Date known to the",
+    "date_is_report_date": "Only the report's date",
+    "date_note": "How the date was established",
+    "quote": "Quote",
+    "quote_is_verbatim": "Verbatim or paraphrase",
+    "language": "Language",
+    "translation": "English translation",
+    "stance": "Stance",
+    "condition": "Condition",
+    "rationale": "Why this stance",
+    "sources": "Sources",
+    "submission_key": "Form",
+    "version": "Version",
+    "note": "What changed and why",
+    "reason": "Reason",
+    "form": "Form",
 }
 SOURCE_LABELS = {"url": "URL", "outlet": "outlet", "title": "title", "published_on": "publication date"}
 # When one field changes, the fields whose messages may change with it.
@@ -293,12 +324,18 @@ def save_new(
             earlier = statements_service.start_create(write, submission_key)
             if earlier is not None:
                 raise _NotSaved(Saved(earlier.id, created=False))
-            checked = review(session=write, state=state, submission_key=submission_key, look_for_duplicates=look_for_duplicates)
+            checked = review(
+                session=write, state=state, submission_key=submission_key, look_for_duplicates=look_for_duplicates
+            )
             if not checked.ready or checked.prepared is None:
                 write.expunge_all()  # what the review loaded stays readable after the rollback
                 raise _NotSaved(checked)
             statement = statements_service.create_prepared(
-                session=write, prepared=checked.prepared, via=via, user_id=user_id, submission_key=submission_key,
+                session=write,
+                prepared=checked.prepared,
+                via=via,
+                user_id=user_id,
+                submission_key=submission_key,
             )
             return Saved(statement.id, created=True)
     except _NotSaved as not_saved:
@@ -327,8 +364,12 @@ def review(
     duplicates = []
     if look_for_duplicates and check.actor_id is not None and check.topic_id is not None:
         duplicates = statements_service.possible_duplicates(
-            session=session, record=record, actor_id=check.actor_id, topic_id=check.topic_id,
-            exclude_id=exclude_id, exclude_submission_key=submission_key,
+            session=session,
+            record=record,
+            actor_id=check.actor_id,
+            topic_id=check.topic_id,
+            exclude_id=exclude_id,
+            exclude_submission_key=submission_key,
         )
     return Review(state, {}, record, duplicates, reused, check.prepared)
 

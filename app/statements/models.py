@@ -58,14 +58,20 @@ class Statement(Base):
         # Listings and scores read published statements only, so their indexes hold only those rows,
         # in history order, with the stance: counts, keyset scans and stance filters stay inside the
         # index. Queries must spell the predicate as a literal (PUBLISHED below) for SQLite to use them.
-        Index("ix_statement_country_topic_said_on", "country_id", "topic_id", "said_on", "id", "stance", **_published_only),
+        Index(
+            "ix_statement_country_topic_said_on", "country_id", "topic_id", "said_on", "id", "stance", **_published_only
+        ),
         Index("ix_statement_country_said_on", "country_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_topic_said_on", "topic_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_actor_said_on", "actor_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_said_on", "said_on", "id", "stance", **_published_only),
         # Only the keys that exist: the unique constraint's index also holds every keyless import.
-        Index("ix_statement_submission_key", "submission_key", sqlite_where=text("submission_key IS NOT NULL"),
-              postgresql_where=text("submission_key IS NOT NULL")),
+        Index(
+            "ix_statement_submission_key",
+            "submission_key",
+            sqlite_where=text("submission_key IS NOT NULL"),
+            postgresql_where=text("submission_key IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

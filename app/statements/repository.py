@@ -133,9 +133,11 @@ def by_submission_key(session: Session, key: str) -> Statement | None:
 
 def same_day(session: Session, *, actor_id: int, topic_id: int, said_on: date) -> list[tuple[int, str, str | None]]:
     """(id, quote, submission key) of an actor's published statements on a topic on one day."""
-    query = select(Statement.id, Statement.quote, Statement.submission_key).where(
-        Statement.actor_id == actor_id, Statement.topic_id == topic_id, Statement.said_on == said_on, PUBLISHED
-    ).order_by(Statement.id)
+    query = (
+        select(Statement.id, Statement.quote, Statement.submission_key)
+        .where(Statement.actor_id == actor_id, Statement.topic_id == topic_id, Statement.said_on == said_on, PUBLISHED)
+        .order_by(Statement.id)
+    )
     return [(row[0], row[1], row[2]) for row in session.execute(query)]
 
 
@@ -254,7 +256,9 @@ class MatchCount:
     stopped_early: bool
 
 
-def count_matches(session: Session, filters: HistoryFilters, *, cap: int, indexed_budget: int, row_budget: int) -> MatchCount:
+def count_matches(
+    session: Session, filters: HistoryFilters, *, cap: int, indexed_budget: int, row_budget: int
+) -> MatchCount:
     """How many statements match, counting no further than cap + 1.
 
     When a filter is checked candidate by candidate, at most `indexed_budget` index entries (when
@@ -294,15 +298,20 @@ _CHART_MARKS = (
     select(Statement.id, Statement.said_on, Statement.stance, Statement.quote, Actor.name)
     .join(Actor, Actor.id == Statement.actor_id)
     .where(
-        Statement.country_id == bindparam("country_id"), Statement.topic_id == bindparam("topic_id"),
-        Statement.said_on >= bindparam("first"), Statement.said_on <= bindparam("last"), PUBLISHED,
+        Statement.country_id == bindparam("country_id"),
+        Statement.topic_id == bindparam("topic_id"),
+        Statement.said_on >= bindparam("first"),
+        Statement.said_on <= bindparam("last"),
+        PUBLISHED,
     )
     .order_by(Statement.said_on.desc(), Statement.id.desc())
     .limit(bindparam("limit"))
 )
 
 
-def chart_marks(session: Session, *, country_id: int, topic_id: int, first: date, last: date, limit: int) -> list[StatementMark]:
+def chart_marks(
+    session: Session, *, country_id: int, topic_id: int, first: date, last: date, limit: int
+) -> list[StatementMark]:
     """The latest `limit` published statements of a series in a date range, as chart points.
 
     Core rows on the session's connection, and the date written without strftime: a country page
@@ -328,18 +337,48 @@ def stance_sequence(session: Session, *, actor_id: int) -> list[tuple[int, int, 
 
 
 _CARD_SOURCES = (
-    select(StatementSource.statement_id, Source.url, Source.key, Source.outlet, Source.title, Source.published_on, Source.language)
+    select(
+        StatementSource.statement_id,
+        Source.url,
+        Source.key,
+        Source.outlet,
+        Source.title,
+        Source.published_on,
+        Source.language,
+    )
     .join(Source, Source.id == StatementSource.source_id)
     .where(StatementSource.statement_id.in_(bindparam("ids", expanding=True)))
     .order_by(StatementSource.statement_id, StatementSource.position)
 )
 _CARDS = (
     select(
-        Statement.id, Actor.name, Actor.slug, Actor.kind, Country.code, Country.name, Office.title, Office.rank,
-        Topic.slug, Topic.title, Topic.is_context, Statement.said_on, Statement.date_precision,
-        Statement.date_is_report_date, Statement.date_note, Statement.quote, Statement.quote_is_verbatim,
-        Statement.language, Statement.translation, Statement.stance, Statement.condition, Statement.rationale,
-        Statement.status, Statement.retraction_reason, Statement.version, Statement.created_at, Statement.updated_at,
+        Statement.id,
+        Actor.name,
+        Actor.slug,
+        Actor.kind,
+        Country.code,
+        Country.name,
+        Office.title,
+        Office.rank,
+        Topic.slug,
+        Topic.title,
+        Topic.is_context,
+        Statement.said_on,
+        Statement.date_precision,
+        Statement.date_is_report_date,
+        Statement.date_note,
+        Statement.quote,
+        Statement.quote_is_verbatim,
+        Statement.language,
+        Statement.translation,
+        Statement.stance,
+        Statement.condition,
+        Statement.rationale,
+        Statement.status,
+        Statement.retraction_reason,
+        Statement.version,
+        Statement.created_at,
+        Statement.updated_at,
     )
     .join(Actor, Actor.id == Statement.actor_id)
     .join(Country, Country.id == Statement.country_id)
@@ -361,7 +400,12 @@ def cards(session: Session, ids: Sequence[int]) -> list[StatementCard]:
     found = {}
     for row in connection.execute(_CARDS, wanted):
         found[row[0]] = StatementCard(
-            row[0], ActorCard(row[1], row[2], row[3]), CountryCard(row[4], row[5]), OfficeCard(row[6], row[7]),
-            TopicCard(row[8], row[9], row[10]), *row[11:], sources=tuple(sources.get(row[0], ())),
+            row[0],
+            ActorCard(row[1], row[2], row[3]),
+            CountryCard(row[4], row[5]),
+            OfficeCard(row[6], row[7]),
+            TopicCard(row[8], row[9], row[10]),
+            *row[11:],
+            sources=tuple(sources.get(row[0], ())),
         )
     return [found[statement_id] for statement_id in ids if statement_id in found]

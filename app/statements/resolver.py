@@ -115,7 +115,9 @@ class RecordResolver:
         self.session = session
         self.file = file
         self.errors: list[RecordError] = []
-        self.countries = countries_repository.with_codes(session, {record.country for _, record in records if record.country})
+        self.countries = countries_repository.with_codes(
+            session, {record.country for _, record in records if record.country}
+        )
         self.topics = topics_repository.by_slug(session)
         self.aliases = actors_repository.alias_index(session, {fold(record.actor) for _, record in records})
         self.actors = actors_repository.with_offices(session, {i for ids in self.aliases.values() for i in ids})
@@ -169,18 +171,24 @@ class RecordResolver:
         if candidates:
             actor = candidates[0]
             if country is not None and actor.country_id != country.id:
-                self._error(number, record, "country", f"{actor.name} speaks for {actor.country.code}, not {record.country}")
+                self._error(
+                    number, record, "country", f"{actor.name} speaks for {actor.country.code}, not {record.country}"
+                )
                 return None
             return actor
         if key in self.new_actors:
             pending = self.new_actors[key]
             if country is not None and pending.country is not country:
-                self._error(number, record, "country", f"{pending.name} speaks for {pending.country.code}, not {record.country}")
+                self._error(
+                    number, record, "country", f"{pending.name} speaks for {pending.country.code}, not {record.country}"
+                )
                 return None
             return pending
         if record.country is None or record.office is None:
             self._error(
-                number, record, "actor",
+                number,
+                record,
+                "actor",
                 f"unknown actor '{record.actor}'; to add a new actor, give its country and office",
             )
             return None
@@ -208,13 +216,17 @@ class RecordResolver:
                 return pending
             if not found.held_on(record.said_on):
                 self._error(
-                    number, record, "office",
+                    number,
+                    record,
+                    "office",
                     f"{actor.name} held '{found.title}' {describe_term(found)}, not on {record.said_on.isoformat()}",
                 )
                 return None
             if record.office_rank is not None and found.rank != record.office_rank:
                 self._error(
-                    number, record, "office_rank",
+                    number,
+                    record,
+                    "office_rank",
                     f"'{found.title}' is recorded as '{found.rank.value}', not '{record.office_rank.value}'",
                 )
                 return None
@@ -223,10 +235,20 @@ class RecordResolver:
         if len(held) == 1:
             return held[0]
         if not held:
-            self._error(number, record, "office", f"no office of {actor.name} is on record for {record.said_on.isoformat()}; give one")
+            self._error(
+                number,
+                record,
+                "office",
+                f"no office of {actor.name} is on record for {record.said_on.isoformat()}; give one",
+            )
         else:
             titles = "; ".join(office.title for office in held)
-            self._error(number, record, "office", f"{actor.name} held several offices on {record.said_on.isoformat()} ({titles}); give one")
+            self._error(
+                number,
+                record,
+                "office",
+                f"{actor.name} held several offices on {record.said_on.isoformat()} ({titles}); give one",
+            )
         return None
 
     def _source(self, item: SourceRecord) -> Source | NewSource:
@@ -240,7 +262,9 @@ class RecordResolver:
 
     @property
     def pending_offices(self) -> list[tuple[Actor | NewActor, list[NewOffice]]]:
-        owners: list[tuple[Actor | NewActor, list[NewOffice]]] = [(pending, pending.offices) for pending in self.new_actors.values()]
+        owners: list[tuple[Actor | NewActor, list[NewOffice]]] = [
+            (pending, pending.offices) for pending in self.new_actors.values()
+        ]
         owners += [(self.actors[actor_id], offices) for actor_id, offices in self.new_offices.items()]
         return owners
 

@@ -48,13 +48,33 @@ After = Annotated[str | None, Query(description="Page token: the page after the 
 Before = Annotated[str | None, Query(description="Page token: the page before the row it names.")]
 
 
-def _filters(view: View, country: list[str], actor: str | None, topic: str | None, stance: list[str],
-             first: str | None, last: str | None, q: str | None, conditional: str | None) -> history_filters.HistoryFilters:
-    return history_filters.parse(view.session, country=country, actor=actor, topic=topic, stance=stance,
-                                 first=first, last=last, q=q, conditional=conditional)
+def _filters(
+    view: View,
+    country: list[str],
+    actor: str | None,
+    topic: str | None,
+    stance: list[str],
+    first: str | None,
+    last: str | None,
+    q: str | None,
+    conditional: str | None,
+) -> history_filters.HistoryFilters:
+    return history_filters.parse(
+        view.session,
+        country=country,
+        actor=actor,
+        topic=topic,
+        stance=stance,
+        first=first,
+        last=last,
+        q=q,
+        conditional=conditional,
+    )
 
 
-def _page_links(path: str, found: history_filters.HistoryFilters, page: statements_service.HistoryPage) -> dict[str, str | None]:
+def _page_links(
+    path: str, found: history_filters.HistoryFilters, page: statements_service.HistoryPage
+) -> dict[str, str | None]:
     base = found.params
     return {
         "older_url": params.with_query(path, base | {"after": page.older}) if page.older else None,
@@ -63,31 +83,69 @@ def _page_links(path: str, found: history_filters.HistoryFilters, page: statemen
     }
 
 
-def _history(view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None) -> statements_service.HistoryPage:
-    return statements_service.history(session=view.session, filters=found, after=after, before=before, secret=view.request.app.state.secret)
+def _history(
+    view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None
+) -> statements_service.HistoryPage:
+    return statements_service.history(
+        session=view.session, filters=found, after=after, before=before, secret=view.request.app.state.secret
+    )
 
 
 @router.get("/statements.json", response_model=HistoryOut, summary="Published statements, newest first, filtered")
-def history_json(view: View, country: Countries = [], actor: ActorParam = None, topic: TopicParam = None,  # noqa: B006
-                 stance: Stances = [], first: From = None, last: To = None, q: Search = None,  # noqa: B006
-                 conditional: Conditional = None, after: After = None, before: Before = None) -> Response:
+def history_json(
+    view: View,
+    country: Countries = [],
+    actor: ActorParam = None,
+    topic: TopicParam = None,  # noqa: B006
+    stance: Stances = [],
+    first: From = None,
+    last: To = None,
+    q: Search = None,  # noqa: B006
+    conditional: Conditional = None,
+    after: After = None,
+    before: Before = None,
+) -> Response:
     found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
     return view.page_json(lambda: _history_out(view, found, after, before))
 
 
-def _history_out(view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None) -> HistoryOut:
+def _history_out(
+    view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None
+) -> HistoryOut:
     page = _history(view, found, after, before)
     links = _page_links("/statements.json", found, page)
     return HistoryOut(
-        filters=found.params, count=min(page.count, paging.COUNT_CAP), count_is_capped=page.count_capped,
+        filters=found.params,
+        count=min(page.count, paging.COUNT_CAP),
+        count_is_capped=page.count_capped,
         count_is_lower_bound=page.count_is_lower_bound,
-        page_size=paging.PAGE_SIZE, statements=[StatementOut.of(s) for s in page.statements],
-        older=links["older_url"], newer=links["newer_url"], data_version=view.stamp.version,
+        page_size=paging.PAGE_SIZE,
+        statements=[StatementOut.of(s) for s in page.statements],
+        older=links["older_url"],
+        newer=links["newer_url"],
+        data_version=view.stamp.version,
     )
 
 
-CSV_COLUMNS = ("id", "said_on", "date_precision", "date_is_report_date", "country", "actor", "office", "topic", "stance",
-               "stance_meaning", "condition", "quote", "quote_is_verbatim", "language", "translation", "sources", "url")
+CSV_COLUMNS = (
+    "id",
+    "said_on",
+    "date_precision",
+    "date_is_report_date",
+    "country",
+    "actor",
+    "office",
+    "topic",
+    "stance",
+    "stance_meaning",
+    "condition",
+    "quote",
+    "quote_is_verbatim",
+    "language",
+    "translation",
+    "sources",
+    "url",
+)
 
 
 def _csv_rows(request: Request, found: history_filters.HistoryFilters) -> Iterator[str]:
@@ -106,28 +164,71 @@ def _csv_rows(request: Request, found: history_filters.HistoryFilters) -> Iterat
     with request.app.state.db.read_session() as session:
         for s in statements_service.iter_matching(session=session, filters=found):
             sources = " | ".join(source.url or f"{source.outlet}: {source.title}" for source in s.sources)
-            text_cells = [s.country.code, s.actor.name, s.office.title, s.topic.slug, STANCE_MEANINGS[s.stance],
-                          s.condition or "", s.quote, s.language, s.translation or "", sources]
+            text_cells = [
+                s.country.code,
+                s.actor.name,
+                s.office.title,
+                s.topic.slug,
+                STANCE_MEANINGS[s.stance],
+                s.condition or "",
+                s.quote,
+                s.language,
+                s.translation or "",
+                sources,
+            ]
             safe = [spreadsheet_safe(cell) for cell in text_cells]
-            writer.writerow([s.id, s.said_on.isoformat(), s.date_precision.value, str(s.date_is_report_date).lower(),
-                             *safe[:4], s.stance, *safe[4:7], str(s.quote_is_verbatim).lower(), *safe[7:],
-                             f"{base}/statements/{s.id}"])
+            writer.writerow(
+                [
+                    s.id,
+                    s.said_on.isoformat(),
+                    s.date_precision.value,
+                    str(s.date_is_report_date).lower(),
+                    *safe[:4],
+                    s.stance,
+                    *safe[4:7],
+                    str(s.quote_is_verbatim).lower(),
+                    *safe[7:],
+                    f"{base}/statements/{s.id}",
+                ]
+            )
             yield flush()
 
 
-@router.get("/statements.csv", summary="The filtered history as CSV (cells safe for spreadsheets)",
-            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def history_csv(view: View, country: Countries = [], actor: ActorParam = None, topic: TopicParam = None,  # noqa: B006
-                stance: Stances = [], first: From = None, last: To = None, q: Search = None,  # noqa: B006
-                conditional: Conditional = None) -> Response:
+@router.get(
+    "/statements.csv",
+    summary="The filtered history as CSV (cells safe for spreadsheets)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def history_csv(
+    view: View,
+    country: Countries = [],
+    actor: ActorParam = None,
+    topic: TopicParam = None,  # noqa: B006
+    stance: Stances = [],
+    first: From = None,
+    last: To = None,
+    q: Search = None,  # noqa: B006
+    conditional: Conditional = None,
+) -> Response:
     found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
     return view.csv(_csv_rows(view.request, found), filename=f"intercept-watch-statements-v{view.stamp.version}.csv")
 
 
 @router.get("/statements", response_class=HTMLResponse, summary="Published statements, newest first, filtered (HTML)")
-def history_page(view: View, country: Countries = [], actor: ActorParam = None, topic: TopicParam = None,  # noqa: B006
-                 stance: Stances = [], first: From = None, last: To = None, q: Search = None,  # noqa: B006
-                 conditional: Conditional = None, after: After = None, before: Before = None) -> Response:
+def history_page(
+    view: View,
+    country: Countries = [],
+    actor: ActorParam = None,
+    topic: TopicParam = None,  # noqa: B006
+    stance: Stances = [],
+    first: From = None,
+    last: To = None,
+    q: Search = None,  # noqa: B006
+    conditional: Conditional = None,
+    after: After = None,
+    before: Before = None,
+) -> Response:
     found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
     canonical = params.with_query("/statements", found.params | {"after": after, "before": before})
     if not view.htmx and not _same_query(canonical, view.request):
@@ -137,13 +238,19 @@ def history_page(view: View, country: Countries = [], actor: ActorParam = None, 
     def build() -> dict[str, Any]:
         page = _history(view, found, after, before)
         values: dict[str, Any] = {
-            "nav": "statements", "filters": found, "page": page, "count_cap": paging.COUNT_CAP,
+            "nav": "statements",
+            "filters": found,
+            "page": page,
+            "count_cap": paging.COUNT_CAP,
             "csv_url": params.with_query("/statements.csv", found.params),
             "json_url": params.with_query("/statements.json", found.params | {"after": after, "before": before}),
             **_page_links("/statements", found, page),
         }
         if not view.htmx:
-            values |= {"topics": topics_repository.choices(view.session), "countries": stances_service.country_refs(view.session)}
+            values |= {
+                "topics": topics_repository.choices(view.session),
+                "countries": stances_service.country_refs(view.session),
+            }
         return values
 
     if view.htmx:
@@ -170,8 +277,12 @@ def statement_json(view: View, statement_id: int) -> Response:
         statement = _statement(view, statement_id)
         revisions = revisions_repository.for_statement(view.session, statement_id)
         return StatementPageOut(
-            statement=StatementOut.of(statement), matrix_cell=_cell_url(statement),
-            revisions=[RevisionSummaryOut(version=r.version, action=r.action.value, at=r.created_at, via=r.via, note=r.note) for r in revisions],
+            statement=StatementOut.of(statement),
+            matrix_cell=_cell_url(statement),
+            revisions=[
+                RevisionSummaryOut(version=r.version, action=r.action.value, at=r.created_at, via=r.via, note=r.note)
+                for r in revisions
+            ],
         )
 
     return view.page_json(build)
@@ -179,7 +290,12 @@ def statement_json(view: View, statement_id: int) -> Response:
 
 def _cell_url(statement: StatementCard) -> str:
     month = f"{statement.said_on:%Y-%m}"
-    return params.with_query("/matrix", {"topic": statement.topic.slug, "to": month, "cell": f"{statement.country.code}:{month}"}) + f"#detail-{statement.country.code}"
+    return (
+        params.with_query(
+            "/matrix", {"topic": statement.topic.slug, "to": month, "cell": f"{statement.country.code}:{month}"}
+        )
+        + f"#detail-{statement.country.code}"
+    )
 
 
 # After a save, the statement page says what happened (`?saved=...`).
@@ -200,13 +316,24 @@ def statement_page(view: View, statement_id: int, saved: Saved = None) -> Respon
         statement = _statement(view, statement_id)
         reused = repository.sources_cited_earlier(view.session, statement_id) if saved in ("new", "again") else set()
         history = [
-            {"revision": revision, "author": author,
-             "changes": diff.changes(json.loads(revision.before) if revision.before else None, json.loads(revision.after))}
+            {
+                "revision": revision,
+                "author": author,
+                "changes": diff.changes(
+                    json.loads(revision.before) if revision.before else None, json.loads(revision.after)
+                ),
+            }
             for revision, author in revisions_repository.for_statement_with_authors(view.session, statement_id)
         ]
         history.reverse()  # newest first
-        return {"nav": "statements", "s": statement, "history": history, "cell_url": _cell_url(statement),
-                "rule_month": scoring.month_start(statement.said_on), "notice": SAVED_NOTICES.get(saved or ""),
-                "reused": reused}
+        return {
+            "nav": "statements",
+            "s": statement,
+            "history": history,
+            "cell_url": _cell_url(statement),
+            "rule_month": scoring.month_start(statement.said_on),
+            "notice": SAVED_NOTICES.get(saved or ""),
+            "reused": reused,
+        }
 
     return view.page("statements/detail.html", build)

@@ -108,8 +108,10 @@ def similar_quotes(first: str, second: str) -> bool:
     if a == b or (min(len(a), len(b)) >= 20 and (a in b or b in a)):
         return True
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= SIMILAR_QUOTE_RATIO and matcher.quick_ratio() >= SIMILAR_QUOTE_RATIO and (
-        matcher.ratio() >= SIMILAR_QUOTE_RATIO
+    return (
+        matcher.real_quick_ratio() >= SIMILAR_QUOTE_RATIO
+        and matcher.quick_ratio() >= SIMILAR_QUOTE_RATIO
+        and (matcher.ratio() >= SIMILAR_QUOTE_RATIO)
     )
 
 

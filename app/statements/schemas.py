@@ -81,7 +81,14 @@ class StatementOut(BaseModel):
             retraction_reason=statement.retraction_reason,
             version=statement.version,
             sources=[
-                SourceOut(url=s.url, key=s.key, outlet=s.outlet, title=s.title, published_on=s.published_on, language=s.language)
+                SourceOut(
+                    url=s.url,
+                    key=s.key,
+                    outlet=s.outlet,
+                    title=s.title,
+                    published_on=s.published_on,
+                    language=s.language,
+                )
                 for s in statement.sources
             ],
             created_at=statement.created_at,
@@ -93,7 +100,9 @@ class HistoryOut(BaseModel):
     filters: dict[str, str | list[str]] = Field(description="The filters applied, as query parameters.")
     count: int = Field(description="Matching statements, counted up to 10,000.")
     count_is_capped: bool = Field(description="True when there are more than 10,000 (shown as '10,000+').")
-    count_is_lower_bound: bool = Field(description="True when at least `count` match: over the cap, or counting stopped early to stay fast.")
+    count_is_lower_bound: bool = Field(
+        description="True when at least `count` match: over the cap, or counting stopped early to stay fast."
+    )
     page_size: int
     statements: list[StatementOut]
     older: str | None = Field(description="URL of the next, older page.")
@@ -118,6 +127,7 @@ class StatementPageOut(BaseModel):
 # ---- The add and edit forms as they arrive (see app/statements/forms.py for what they become).
 # Every field defaults to empty, so a missing one gets the record's own message beside it; unknown
 # fields are refused. Sources arrive as parallel lists, one entry per row of the form.
+
 
 class StatementForm(CsrfForm):
     submission_key: str = ""
@@ -181,10 +191,13 @@ class RestoreForm(CsrfForm):
 
 # ---- The JSON write API's answers.
 
+
 class StatementWritten(BaseModel):
     statement: StatementOut
     created: bool = Field(description="False when nothing new was created: a repeated Idempotency-Key, or a PATCH.")
-    reused_sources: list[str] = Field(description="URLs (or keys) of cited sources that were already recorded and were reused.")
+    reused_sources: list[str] = Field(
+        description="URLs (or keys) of cited sources that were already recorded and were reused."
+    )
     possible_duplicates: list[str] = Field(
         description="URLs of published statements by the same actor, on the same topic and day, with a very similar quote."
     )
@@ -205,5 +218,7 @@ class ProblemOut(BaseModel):
 
 
 class ConflictOut(ProblemOut):
-    current_version: int = Field(description="The statement's version now: send it as `version` to change that version.")
+    current_version: int = Field(
+        description="The statement's version now: send it as `version` to change that version."
+    )
     current: dict[str, Any] | None = Field(None, description="The statement now, in the interchange format.")

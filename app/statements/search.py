@@ -60,4 +60,3 @@ def rebuild_sqlite(connection) -> None:  # type: ignore[no-untyped-def]
     """Refill the SQLite index from every statement (after a bulk load that bypassed the triggers)."""
     connection.exec_driver_sql("INSERT INTO statement_fts(statement_fts) VALUES ('delete-all')")
     connection.exec_driver_sql(REBUILD_SQLITE)
-

@@ -126,13 +126,18 @@ def _fields(item: Resolved) -> dict[str, Any]:
         "rationale": record.rationale,
         "status": StatementStatus(record.status),
         "retraction_reason": record.retraction_reason,
-        "fingerprint": rules.fingerprint(actor_id=actor_id, topic_id=item.topic.id, said_on=record.said_on, quote=record.quote),
+        "fingerprint": rules.fingerprint(
+            actor_id=actor_id, topic_id=item.topic.id, said_on=record.said_on, quote=record.quote
+        ),
     }
 
 
 def _source_links(statement_id: int, sources: Sequence[Any]) -> list[dict[str, int]]:
     ids = list(dict.fromkeys(stored_id(source) for source in sources))  # each source once, in order
-    return [{"statement_id": statement_id, "source_id": source_id, "position": position} for position, source_id in enumerate(ids)]
+    return [
+        {"statement_id": statement_id, "source_id": source_id, "position": position}
+        for position, source_id in enumerate(ids)
+    ]
 
 
 def insert_resolved(
@@ -154,27 +159,58 @@ def insert_resolved(
         rows = []
         for item in batch:
             row = _fields(item) | {
-                "version": 1, "created_at": now, "updated_at": now, "created_by_id": user_id,
-                "updated_by_id": user_id, "submission_key": submission_key,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "created_by_id": user_id,
+                "updated_by_id": user_id,
+                "submission_key": submission_key,
             }
             rows.append(row)
             if row["status"] == StatementStatus.PUBLISHED:
-                stances_service.note_change(changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"])
+                stances_service.note_change(
+                    changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"]
+                )
         ids = repository.insert_many(session, rows)
         if len(resolved) == 1 and rows[0]["status"] == StatementStatus.PUBLISHED:
             row, item = rows[0], resolved[0]
-            evidence = scoring.Evidence(ids[0], row["actor_id"], row["said_on"], row["stance"],
-                                        scoring.office_weight(item.office.rank.value), row["condition"] is not None)
-            stances_service.add_statement(session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence)
+            evidence = scoring.Evidence(
+                ids[0],
+                row["actor_id"],
+                row["said_on"],
+                row["stance"],
+                scoring.office_weight(item.office.rank.value),
+                row["condition"] is not None,
+            )
+            stances_service.add_statement(
+                session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence
+            )
             changes.clear()  # folded in place; nothing left to refresh
-        repository.link_sources(session, [link for statement_id, item in zip(ids, batch, strict=True) for link in _source_links(statement_id, item.sources)])
-        revisions_repository.insert_many(session, [
-            {
-                "statement_id": statement.id, "version": 1, "action": RevisionAction.CREATE, "user_id": user_id,
-                "via": via, "note": note, "created_at": now, "before": None, "after": snapshot(statement),
-            }
-            for statement in repository.cards(session, ids)
-        ])
+        repository.link_sources(
+            session,
+            [
+                link
+                for statement_id, item in zip(ids, batch, strict=True)
+                for link in _source_links(statement_id, item.sources)
+            ],
+        )
+        revisions_repository.insert_many(
+            session,
+            [
+                {
+                    "statement_id": statement.id,
+                    "version": 1,
+                    "action": RevisionAction.CREATE,
+                    "user_id": user_id,
+                    "via": via,
+                    "note": note,
+                    "created_at": now,
+                    "before": None,
+                    "after": snapshot(statement),
+                }
+                for statement in repository.cards(session, ids)
+            ],
+        )
         all_ids.extend(ids)
         if progress:
             progress(len(batch))
@@ -222,8 +258,9 @@ def create_prepared(
 ) -> StatementCard:
     """Add one statement resolved in this write transaction, after `begin_data_change` (see `create`)."""
     write_pending(session, prepared.resolver)
-    (statement_id,) = insert_resolved(session, [prepared.resolved], via=via, user_id=user_id, note=note,
-                                      submission_key=submission_key)
+    (statement_id,) = insert_resolved(
+        session, [prepared.resolved], via=via, user_id=user_id, note=note, submission_key=submission_key
+    )
     return repository.cards(session, [statement_id])[0]
 
 
@@ -244,8 +281,9 @@ def create(
     if existing is not None:
         return existing, False
     prepared = _resolve_one(session, record, via)
-    return create_prepared(session=session, prepared=prepared, via=via, user_id=user_id, submission_key=submission_key,
-                           note=note), True
+    return create_prepared(
+        session=session, prepared=prepared, via=via, user_id=user_id, submission_key=submission_key, note=note
+    ), True
 
 
 def _load_for_change(session: Session, statement_id: int, expected_version: int) -> Statement:
@@ -274,14 +312,28 @@ def _record_change(
     statement.updated_by_id = user_id
     session.flush()
     statement = repository.get_full(session, statement.id, refresh=True)
-    revisions_repository.insert_many(session, [{
-        "statement_id": statement.id, "version": statement.version, "action": action, "user_id": user_id,
-        "via": via, "note": note, "created_at": statement.updated_at, "before": before, "after": snapshot(statement),
-    }])
+    revisions_repository.insert_many(
+        session,
+        [
+            {
+                "statement_id": statement.id,
+                "version": statement.version,
+                "action": action,
+                "user_id": user_id,
+                "via": via,
+                "note": note,
+                "created_at": statement.updated_at,
+                "before": before,
+                "after": snapshot(statement),
+            }
+        ],
+    )
     changes: dict[tuple[int, int], date] = {}
     old_country, old_topic, old_said_on = old_series
     stances_service.note_change(changes, country_id=old_country, topic_id=old_topic, said_on=old_said_on)
-    stances_service.note_change(changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on)
+    stances_service.note_change(
+        changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on
+    )
     stances_service.refresh(session=session, changes=changes)
     return statement
 
@@ -311,7 +363,9 @@ def edit(
     session.flush()
     if snapshot(repository.get_full(session, statement.id, refresh=True)) == before:
         return statement  # nothing changed: no new version, no revision
-    return _record_change(session, statement, before=before, old_series=old_series, action=action, via=via, user_id=user_id, note=note)
+    return _record_change(
+        session, statement, before=before, old_series=old_series, action=action, via=via, user_id=user_id, note=note
+    )
 
 
 def retract(
@@ -332,7 +386,16 @@ def retract(
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
     statement.status = StatementStatus.RETRACTED
     statement.retraction_reason = rules.clean_text(reason, max_length=1000, multiline=False)
-    return _record_change(session, statement, before=before, old_series=old_series, action=RevisionAction.RETRACT, via=via, user_id=user_id, note=None)
+    return _record_change(
+        session,
+        statement,
+        before=before,
+        old_series=old_series,
+        action=RevisionAction.RETRACT,
+        via=via,
+        user_id=user_id,
+        note=None,
+    )
 
 
 class RevisionNotFound(Exception):
@@ -363,13 +426,19 @@ def restore(
         raise RevisionNotFound(statement_id, version)
     record = StatementRecord.model_validate(json.loads(revision.after))
     return edit(
-        session=session, statement_id=statement_id, record=record,
+        session=session,
+        statement_id=statement_id,
+        record=record,
         expected_version=current.version if expected_version is None else expected_version,
-        via=via, user_id=user_id, note=f"restored version {version}", action=RevisionAction.RESTORE,
+        via=via,
+        user_id=user_id,
+        note=f"restored version {version}",
+        action=RevisionAction.RESTORE,
     )
 
 
 # ---- Before writing: what a record would do, read-only.
+
 
 @dataclass(frozen=True, slots=True)
 class Preflight:
@@ -386,7 +455,9 @@ def preflight(*, session: Session, record: StatementRecord) -> Preflight:
     """Resolve a record against the store without writing anything."""
     resolver = RecordResolver(session, [(1, record)], file="form")
     resolved = resolver.resolve(1, record)
-    reused = {index: source for index, source in enumerate(resolved.sources if resolved else []) if isinstance(source, Source)}
+    reused = {
+        index: source for index, source in enumerate(resolved.sources if resolved else []) if isinstance(source, Source)
+    }
     if resolved is None:
         return Preflight(resolver.errors, None, None, {})
     actor_id = None if isinstance(resolved.actor, NewActor) else resolved.actor.id
@@ -408,7 +479,9 @@ def possible_duplicates(
     """
     ids = [
         statement_id
-        for statement_id, quote, key in repository.same_day(session, actor_id=actor_id, topic_id=topic_id, said_on=record.said_on)
+        for statement_id, quote, key in repository.same_day(
+            session, actor_id=actor_id, topic_id=topic_id, said_on=record.said_on
+        )
         if statement_id != exclude_id
         and (exclude_submission_key is None or key != exclude_submission_key)
         and rules.similar_quotes(quote, record.quote)
@@ -417,6 +490,7 @@ def possible_duplicates(
 
 
 # ---- Reading: a page of the history.
+
 
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
@@ -445,7 +519,12 @@ def _cursor(token: str | None, *, secret: str, field: str) -> paging.Cursor | No
 
 
 def history(
-    *, session: Session, filters: HistoryFilters, after: str | None, before: str | None, secret: str,
+    *,
+    session: Session,
+    filters: HistoryFilters,
+    after: str | None,
+    before: str | None,
+    secret: str,
     page_size: int = paging.PAGE_SIZE,
 ) -> HistoryPage:
     """One page of published statements, newest first, with tokens for the pages around it."""
@@ -462,8 +541,11 @@ def history(
         rows = rows[-page_size:] if more else rows
         has_older, has_newer = True, more
     counted = repository.count_matches(
-        session, filters, cap=paging.COUNT_CAP,
-        indexed_budget=paging.COUNT_BUDGET_INDEXED, row_budget=paging.COUNT_BUDGET_ROWS,
+        session,
+        filters,
+        cap=paging.COUNT_CAP,
+        indexed_budget=paging.COUNT_BUDGET_INDEXED,
+        row_budget=paging.COUNT_BUDGET_ROWS,
     )
 
     def token(row: tuple[int, date]) -> str:

@@ -34,9 +34,28 @@ ALIAS_COLUMNS = ("actor_id", "alias", "key")
 OFFICE_COLUMNS = ("id", "actor_id", "title", "rank", "started_on", "ended_on")
 SOURCE_COLUMNS = ("id", "url", "outlet", "title", "published_on", "language", "created_at")
 STATEMENT_COLUMNS = (
-    "id", "actor_id", "country_id", "topic_id", "office_id", "said_on", "date_precision", "date_is_report_date",
-    "date_note", "quote", "quote_is_verbatim", "language", "translation", "stance", "condition", "rationale",
-    "status", "retraction_reason", "version", "fingerprint", "created_at", "updated_at",
+    "id",
+    "actor_id",
+    "country_id",
+    "topic_id",
+    "office_id",
+    "said_on",
+    "date_precision",
+    "date_is_report_date",
+    "date_note",
+    "quote",
+    "quote_is_verbatim",
+    "language",
+    "translation",
+    "stance",
+    "condition",
+    "rationale",
+    "status",
+    "retraction_reason",
+    "version",
+    "fingerprint",
+    "created_at",
+    "updated_at",
 )
 STATUS_INDEX = STATEMENT_COLUMNS.index("status")
 LINK_COLUMNS = ("statement_id", "source_id", "position")
@@ -44,11 +63,39 @@ LINK_COLUMNS = ("statement_id", "source_id", "position")
 # How often each rank speaks, relative to an ordinary official.
 SPEAKING_WEIGHT = {"head": 6.0, "minister": 4.0, "other": 1.0}
 # Topic shares and how each shifts a country's lean (air-defence supply is context, and popular).
-TOPIC_SHARE = {"intercept-over-ukraine": 0.55, "no-fly-zone": 0.15, "air-policing-after-ceasefire": 0.15, "air-defence-supply": 0.15}
-TOPIC_SHIFT = {"intercept-over-ukraine": 0.0, "no-fly-zone": -0.7, "air-policing-after-ceasefire": 0.4, "air-defence-supply": 1.0}
+TOPIC_SHARE = {
+    "intercept-over-ukraine": 0.55,
+    "no-fly-zone": 0.15,
+    "air-policing-after-ceasefire": 0.15,
+    "air-defence-supply": 0.15,
+}
+TOPIC_SHIFT = {
+    "intercept-over-ukraine": 0.0,
+    "no-fly-zone": -0.7,
+    "air-policing-after-ceasefire": 0.4,
+    "air-defence-supply": 1.0,
+}
 UKRAINIAN_PLACES = (
-    "Lviv", "Kyiv", "Odesa", "Kharkiv", "Dnipro", "Zaporizhzhia", "Ivano-Frankivsk", "Lutsk", "Rivne", "Ternopil",
-    "Uzhhorod", "Chernivtsi", "Vinnytsia", "Khmelnytskyi", "Izmail", "Reni", "Mykolaiv", "Poltava", "Sumy", "Chernihiv",
+    "Lviv",
+    "Kyiv",
+    "Odesa",
+    "Kharkiv",
+    "Dnipro",
+    "Zaporizhzhia",
+    "Ivano-Frankivsk",
+    "Lutsk",
+    "Rivne",
+    "Ternopil",
+    "Uzhhorod",
+    "Chernivtsi",
+    "Vinnytsia",
+    "Khmelnytskyi",
+    "Izmail",
+    "Reni",
+    "Mykolaiv",
+    "Poltava",
+    "Sumy",
+    "Chernihiv",
 )
 OUTLET_SLUGS = {outlet: slugify(outlet) for outlet in words.OUTLETS}
 TEMPLATES = (
@@ -132,8 +179,16 @@ def _allocate(total: int, countries: Sequence[CountryRef]) -> dict[int, int]:
 class CastBuilder:
     """Builds the actors of every country with successive holders of the top offices."""
 
-    def __init__(self, rng: random.Random, *, first_actor_id: int, first_office_id: int, taken_slugs: set[str],
-                 today: date, created_at: datetime) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        *,
+        first_actor_id: int,
+        first_office_id: int,
+        taken_slugs: set[str],
+        today: date,
+        created_at: datetime,
+    ) -> None:
         self.rng = rng
         self.next_actor = first_actor_id
         self.next_office = first_office_id
@@ -156,8 +211,15 @@ class CastBuilder:
         end = max(start + 1, (self.today - timedelta(days=90)).toordinal())
         return date.fromordinal(self.rng.randrange(start, end))
 
-    def actor(self, country: CountryRef, name: str, *, kind: str, terms: list[tuple[str, str, date | None, date | None]],
-              aliases: Sequence[str] = ()) -> None:
+    def actor(
+        self,
+        country: CountryRef,
+        name: str,
+        *,
+        kind: str,
+        terms: list[tuple[str, str, date | None, date | None]],
+        aliases: Sequence[str] = (),
+    ) -> None:
         actor_id = self.next_actor
         self.next_actor += 1
         self.cast.actors.append((actor_id, self._slug(name), name, kind, country.id, self.created_at))
@@ -195,11 +257,25 @@ def _person_names(rng: random.Random, code: str) -> Iterator[tuple[str, str]]:
         yield name, f"{first[0]}. {last}"
 
 
-def build_cast(rng: random.Random, countries: Sequence[CountryRef], *, actors: int, first_actor_id: int,
-               first_office_id: int, taken_slugs: set[str], today: date) -> Cast:
+def build_cast(
+    rng: random.Random,
+    countries: Sequence[CountryRef],
+    *,
+    actors: int,
+    first_actor_id: int,
+    first_office_id: int,
+    taken_slugs: set[str],
+    today: date,
+) -> Cast:
     """About `actors` actors across every country, each with one or two offices covering every date."""
-    builder = CastBuilder(rng, first_actor_id=first_actor_id, first_office_id=first_office_id, taken_slugs=taken_slugs,
-                          today=today, created_at=_now())
+    builder = CastBuilder(
+        rng,
+        first_actor_id=first_actor_id,
+        first_office_id=first_office_id,
+        taken_slugs=taken_slugs,
+        today=today,
+        created_at=_now(),
+    )
     allocation = _allocate(actors, countries)
     for country in countries:
         wanted = allocation[country.id]
@@ -209,7 +285,9 @@ def build_cast(rng: random.Random, countries: Sequence[CountryRef], *, actors: i
             top = [(title, "head") for title in words.NATO_HEAD_TITLES]
             others = words.NATO_OTHER_TITLES
         else:
-            top = [(title, "head") for title in words.HEAD_TITLES] + [(title, "minister") for title in words.MINISTER_TITLES]
+            top = [(title, "head") for title in words.HEAD_TITLES] + [
+                (title, "minister") for title in words.MINISTER_TITLES
+            ]
             others = words.OTHER_TITLES
         # Each top office changes hands once: the predecessor then sits in parliament, the successor sat there before.
         for title, rank in top:
@@ -217,13 +295,29 @@ def build_cast(rng: random.Random, countries: Sequence[CountryRef], *, actors: i
             before, _ = next(names)
             after, _ = next(names)
             later = "Leader of the Opposition" if rank == "head" else "Member of Parliament"
-            builder.actor(country, before, kind="person", terms=[(title, rank, None, switch), (later, "other", switch, None)])
-            builder.actor(country, after, kind="person", terms=[("Member of Parliament", "other", None, switch), (title, rank, switch, None)])
+            builder.actor(
+                country, before, kind="person", terms=[(title, rank, None, switch), (later, "other", switch, None)]
+            )
+            builder.actor(
+                country,
+                after,
+                kind="person",
+                terms=[("Member of Parliament", "other", None, switch), (title, rank, switch, None)],
+            )
             made += 2
         for institution in words.INSTITUTIONS[:2]:
-            name = f"{institution} of {country.name}" if country.code != "NATO" else f"NATO {institution.split(' of ')[-1]}"
-            builder.actor(country, name, kind="institution", terms=[(institution, "other", None, None)],
-                          aliases=[f"{institution} ({country.code})"])
+            name = (
+                f"{institution} of {country.name}"
+                if country.code != "NATO"
+                else f"NATO {institution.split(' of ')[-1]}"
+            )
+            builder.actor(
+                country,
+                name,
+                kind="institution",
+                terms=[(institution, "other", None, None)],
+                aliases=[f"{institution} ({country.code})"],
+            )
             made += 1
         while made < wanted:
             name, short = next(names)
@@ -245,7 +339,7 @@ def spread_dates(rng: random.Random, count: int, *, first: date, last: date) -> 
     for _ in range(count):
         # A fifth spread evenly; the rest with density proportional to elapsed time.
         u = rng.random()
-        fraction = u if rng.random() < 0.2 else u ** 0.5
+        fraction = u if rng.random() < 0.2 else u**0.5
         ordinals.append(start + min(span, int(fraction * (span + 1))))
     ordinals.sort()
     return [date.fromordinal(o) for o in ordinals]
@@ -327,9 +421,18 @@ class StatementBatch:
     links: list[tuple[object, ...]]
 
 
-def iter_statements(rng: random.Random, cast: Cast, countries: Sequence[CountryRef], topics: Sequence[TopicRef], *,
-                    count: int, first_statement_id: int, first_source_id: int, today: date,
-                    batch_size: int = 20_000) -> Iterator[StatementBatch]:
+def iter_statements(
+    rng: random.Random,
+    cast: Cast,
+    countries: Sequence[CountryRef],
+    topics: Sequence[TopicRef],
+    *,
+    count: int,
+    first_statement_id: int,
+    first_source_id: int,
+    today: date,
+    batch_size: int = 20_000,
+) -> Iterator[StatementBatch]:
     """`count` statements in batches, oldest first, with the sources they cite and the links to them."""
     dates = spread_dates(rng, count, first=EARLIEST_DATE, last=today)
     speaking = [c for c in countries if cast.speakers.get(c.id)]
@@ -367,18 +470,41 @@ def iter_statements(rng: random.Random, cast: Cast, countries: Sequence[CountryR
         elif roll < 0.06:
             is_report_date, note = True, words.DATE_NOTES[1]
         quote, language, translation = quotes.make(country.code, stance)
-        condition = rng.choice(words.CONDITIONS) if (stance >= 1 and rng.random() < 0.3) or rng.random() < 0.03 else None
+        condition = (
+            rng.choice(words.CONDITIONS) if (stance >= 1 and rng.random() < 0.3) or rng.random() < 0.03 else None
+        )
         rationale = rng.choice(words.RATIONALES) if rng.random() < 0.2 else None
         retracted = rng.random() < 0.005
-        entered = datetime.combine(said_on, time(hour=rng.randrange(6, 23), minute=rng.randrange(60)), UTC) + timedelta(days=1)
+        entered = datetime.combine(said_on, time(hour=rng.randrange(6, 23), minute=rng.randrange(60)), UTC) + timedelta(
+            days=1
+        )
         created_at = min(entered, now)
-        statements.append((
-            statement_id, speaker.actor_id, country.id, topic.id, speaker.office_on(said_on), said_on, precision,
-            is_report_date, note, quote, rng.random() < 0.95, language, translation, stance, condition, rationale,
-            "retracted" if retracted else "published", rng.choice(words.RETRACTION_REASONS) if retracted else None,
-            1, fingerprint(actor_id=speaker.actor_id, topic_id=topic.id, said_on=said_on, quote=quote),
-            created_at, created_at,
-        ))
+        statements.append(
+            (
+                statement_id,
+                speaker.actor_id,
+                country.id,
+                topic.id,
+                speaker.office_on(said_on),
+                said_on,
+                precision,
+                is_report_date,
+                note,
+                quote,
+                rng.random() < 0.95,
+                language,
+                translation,
+                stance,
+                condition,
+                rationale,
+                "retracted" if retracted else "published",
+                rng.choice(words.RETRACTION_REASONS) if retracted else None,
+                1,
+                fingerprint(actor_id=speaker.actor_id, topic_id=topic.id, said_on=said_on, quote=quote),
+                created_at,
+                created_at,
+            )
+        )
         headline = f"{speaker.name} on {topic.title.lower()}"
         for position, source_id in enumerate(pool.cite(said_on, language, headline, created_at)):
             links.append((statement_id, source_id, position))

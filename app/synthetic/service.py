@@ -129,12 +129,19 @@ def generate(
             load.begin()
             session = load.session
             ensure_countries_and_topics(session)
-            countries = [generator.CountryRef(c.id, c.code, c.name) for c in countries_repository.all_countries(session)]
+            countries = [
+                generator.CountryRef(c.id, c.code, c.name) for c in countries_repository.all_countries(session)
+            ]
             topics = [generator.TopicRef(t.id, t.slug, t.title) for t in topics_repository.all_topics(session)]
             first = repository.next_ids(session)
             cast = generator.build_cast(
-                rng, countries, actors=actors, first_actor_id=first["actor"], first_office_id=first["office"],
-                taken_slugs=repository.actor_slugs(session), today=today,
+                rng,
+                countries,
+                actors=actors,
+                first_actor_id=first["actor"],
+                first_office_id=first["office"],
+                taken_slugs=repository.actor_slugs(session),
+                today=today,
             )
             load.insert("actor", generator.ACTOR_COLUMNS, cast.actors)
             load.insert("actor_alias", generator.ALIAS_COLUMNS, cast.aliases)
@@ -143,8 +150,14 @@ def generate(
             sources = published = 0
             with track("Generating statements", statements) as advance:
                 for batch in generator.iter_statements(
-                    rng, cast, countries, topics, count=statements, first_statement_id=first["statement"],
-                    first_source_id=first["source"], today=today,
+                    rng,
+                    cast,
+                    countries,
+                    topics,
+                    count=statements,
+                    first_statement_id=first["statement"],
+                    first_source_id=first["source"],
+                    today=today,
                 ):
                     load.insert("source", generator.SOURCE_COLUMNS, batch.sources)
                     load.insert("statement", generator.STATEMENT_COLUMNS, batch.statements)
@@ -163,6 +176,11 @@ def generate(
     finally:
         database.dispose()
     return GenerateReport(
-        statements=statements, actors=len(cast.actors), offices=len(cast.offices), sources=sources, scores=scores,
-        seconds=time.monotonic() - started, note=note,
+        statements=statements,
+        actors=len(cast.actors),
+        offices=len(cast.offices),
+        sources=sources,
+        scores=scores,
+        seconds=time.monotonic() - started,
+        note=note,
     )

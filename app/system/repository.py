@@ -28,8 +28,9 @@ class DataStamp:
 # would convert is the timestamp, done here as UTCDateTime would (SQLite keeps it as text,
 # PostgreSQL returns it timezone-aware).
 _STAMP = DriverRead(
-    select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note)
-    .where(AppState.id == STATE_ID)
+    select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note).where(
+        AppState.id == STATE_ID
+    )
 )
 
 
@@ -66,23 +67,18 @@ def begin_data_change(session: Session) -> int:
 def ensure_secret(session: Session) -> str:
     """The database's signing secret, generated once; every worker reads the same one."""
     session.execute(
-        update(AppState)
-        .where(AppState.id == STATE_ID, AppState.secret.is_(None))
-        .values(secret=secrets.token_hex(32))
+        update(AppState).where(AppState.id == STATE_ID, AppState.secret.is_(None)).values(secret=secrets.token_hex(32))
     )
     return session.execute(select(AppState.secret).where(AppState.id == STATE_ID)).scalar_one()
 
 
 def mark_synthetic(session: Session, note: str) -> None:
     """Flag the whole database as synthetic benchmark data; every page then says so."""
-    session.execute(
-        update(AppState).where(AppState.id == STATE_ID).values(synthetic=True, synthetic_note=note)
-    )
+    session.execute(update(AppState).where(AppState.id == STATE_ID).values(synthetic=True, synthetic_note=note))
 
 
 def count_rows(session: Session, *models: type) -> dict[str, int]:
     """Row counts by table name."""
     return {
-        model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one()
-        for model in models
+        model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one() for model in models
     }

@@ -34,7 +34,10 @@ def health(*, session: Session) -> Health:
         data_version=stamp.version,
         synthetic=stamp.synthetic,
         counts=Counts(
-            countries=rows["country"], actors=rows["actor"], statements=published + retracted,
-            published=published, retracted=retracted,
+            countries=rows["country"],
+            actors=rows["actor"],
+            statements=published + retracted,
+            published=published,
+            retracted=retracted,
         ),
     )

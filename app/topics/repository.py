@@ -26,13 +26,16 @@ class TopicChoice:
     is_context: bool
 
 
-_CHOICES = select(Topic.id, Topic.slug, Topic.title, Topic.question, Topic.is_context).order_by(Topic.position, Topic.slug)
+_CHOICES = select(Topic.id, Topic.slug, Topic.title, Topic.question, Topic.is_context).order_by(
+    Topic.position, Topic.slug
+)
 
 
 def choices(session: Session) -> tuple[TopicChoice, ...]:
     """Every topic in menu order, read once per data version (adding or rewording a topic bumps it)."""
-    return per_data_version(session, "topic_choices",
-                            lambda: tuple(TopicChoice(*row) for row in session.connection().execute(_CHOICES)))
+    return per_data_version(
+        session, "topic_choices", lambda: tuple(TopicChoice(*row) for row in session.connection().execute(_CHOICES))
+    )
 
 
 def by_slug(session: Session) -> dict[str, Topic]:

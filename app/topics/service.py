@@ -62,8 +62,12 @@ def add_topic(*, session: Session, slug: str, title: str, question: str, is_cont
     if errors:
         raise TopicRefused(errors)
     system_repository.begin_data_change(session)  # pages list the topics, so their ETags must change
-    return repository.add(session, Topic(slug=slug, title=title, question=question, is_context=is_context,
-                                         position=repository.next_position(session)))
+    return repository.add(
+        session,
+        Topic(
+            slug=slug, title=title, question=question, is_context=is_context, position=repository.next_position(session)
+        ),
+    )
 
 
 def reword_topic(*, session: Session, slug: str, title: str, question: str) -> Topic:

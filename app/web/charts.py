@@ -12,8 +12,11 @@ from app.text import month_text
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 96, 16, 14, 34
 BAND_STRIPES = (  # (top score, bottom score, band): the bands drawn behind the line
-    (2.0, 1.5, "supports"), (1.5, 0.5, "leans support"), (0.5, -0.5, "mixed or neutral"),
-    (-0.5, -1.5, "leans against"), (-1.5, -2.0, "opposes"),
+    (2.0, 1.5, "supports"),
+    (1.5, 0.5, "leans support"),
+    (0.5, -0.5, "mixed or neutral"),
+    (-0.5, -1.5, "leans against"),
+    (-1.5, -2.0, "opposes"),
 )
 Y_TICKS = ((2, "+2 supports"), (1, "+1"), (0, "0 neutral"), (-1, "\u22121"), (-2, "\u22122 opposes"))
 
@@ -80,14 +83,25 @@ def timeline(
             line_points.append((x_end, y, f"{month_text(month)}: score {score:+.2f}"))
         previous = score
     points = [
-        Point(_x(mark.said_on, first, last), _y(mark.stance), f"/statements/{mark.statement_id}", mark.label, mark.stance)
+        Point(
+            _x(mark.said_on, first, last), _y(mark.stance), f"/statements/{mark.statement_id}", mark.label, mark.stance
+        )
         for mark in marks
         if first <= mark.said_on <= last
     ]
     step = max(1, len(months) // 8)
     x_ticks = [(_x(month, first, last), month_text(month)) for index, month in enumerate(months) if index % step == 0]
     return Chart(
-        width=WIDTH, height=HEIGHT, stripes=stripes, line=" ".join(path), line_points=line_points, points=points,
-        x_ticks=x_ticks, y_ticks=[(_y(value), label) for value, label in Y_TICKS],
-        plot_left=LEFT, plot_right=WIDTH - RIGHT, plot_top=TOP, plot_bottom=HEIGHT - BOTTOM,
+        width=WIDTH,
+        height=HEIGHT,
+        stripes=stripes,
+        line=" ".join(path),
+        line_points=line_points,
+        points=points,
+        x_ticks=x_ticks,
+        y_ticks=[(_y(value), label) for value, label in Y_TICKS],
+        plot_left=LEFT,
+        plot_right=WIDTH - RIGHT,
+        plot_top=TOP,
+        plot_bottom=HEIGHT - BOTTOM,
     )

@@ -73,7 +73,9 @@ def encoded(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], 
     )
 
 
-def encoded_if_kept(request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], found: CachedBody) -> CachedBody | None:
+def encoded_if_kept(
+    request: HTTPConnection, cache: BodyCache, key: tuple[object, ...], found: CachedBody
+) -> CachedBody | None:
     """`found` as `encoded` would give it, if that copy is kept already; None when it would have to be made."""
     if not _takes_gzip(request, found):
         return found
@@ -226,11 +228,13 @@ class NotModifiedMiddleware:
             await self.app(scope, receive, send)
             return
         headers = cache_headers(etag, stamp, private=False)
-        await send({
-            "type": "http.response.start",
-            "status": 304,
-            "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
-        })
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 304,
+                "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
+            }
+        )
         await send({"type": "http.response.body", "body": b""})
 
 

@@ -35,8 +35,7 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CROSS_SITE = "This request came from another site, so it was refused. Nothing was changed."
 UNREADABLE_ORIGIN = "This request's Origin header can't be read, so it was refused. Nothing was changed."
 EXPIRED_FORM = (
-    "This form has expired or was not sent from this site, so nothing was saved. "
-    "Reload the page and try again."
+    "This form has expired or was not sent from this site, so nothing was saved. Reload the page and try again."
 )
 NO_COOKIE = (
     "Your browser did not send this site's cookie with the form, so nothing was sent. "
@@ -137,6 +136,7 @@ class CrossSiteMiddleware:
 
 # Tokens
 
+
 def same_token(submitted: str | None, expected: str | None) -> bool:
     """A constant-time comparison that is False when either is missing."""
     if not submitted or not expected:
@@ -160,9 +160,7 @@ def needs_token(request: Request) -> bool:
     """State-changing requests need a token unless they carry no cookies and an API token (or go to the API)."""
     if request.method in SAFE_METHODS:
         return False
-    if "cookie" not in request.headers and (
-        "authorization" in request.headers or request.url.path.startswith("/api/")
-    ):
+    if "cookie" not in request.headers and ("authorization" in request.headers or request.url.path.startswith("/api/")):
         return False
     return True
 

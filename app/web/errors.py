@@ -46,8 +46,13 @@ class UserError(Exception):
 
     status = 400
 
-    def __init__(self, *errors: FieldError, message: str | None = None, status: int | None = None,
-                 details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        *errors: FieldError,
+        message: str | None = None,
+        status: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         self.errors = list(errors)
         self.message = message or "; ".join(f"{e.field}: {e.message}" for e in errors)
         if status is not None:
@@ -109,13 +114,24 @@ def _stamp(request: Request) -> DataStamp | None:
         return None
 
 
-def error_response(request: Request, status: int, message: str, errors: list[FieldError] | None = None,
-                   headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
+) -> Response:
     errors = errors or []
     title = TITLES.get(status, "Error")
     if wants_json(request):
-        body: dict[str, Any] = {"status": status, "title": title, "message": message,
-                                "errors": [{"field": e.field, "message": e.message} for e in errors], **(details or {})}
+        body: dict[str, Any] = {
+            "status": status,
+            "title": title,
+            "message": message,
+            "errors": [{"field": e.field, "message": e.message} for e in errors],
+            **(details or {}),
+        }
         return JSONResponse(body, status_code=status, headers=headers)
     env = getattr(request.app.state, "templates", None)
     fragment = is_htmx(request)
@@ -124,7 +140,12 @@ def error_response(request: Request, status: int, message: str, errors: list[Fie
         headers = {**(headers or {}), "HX-Reswap": "innerHTML"}
     try:
         html = env.get_template("errors/_error.html" if fragment else "errors/error.html").render(
-            request=request, status=status, title=title, message=message, errors=errors, viewer=None,
+            request=request,
+            status=status,
+            title=title,
+            message=message,
+            errors=errors,
+            viewer=None,
             stamp=None if fragment else _stamp(request),  # the full page shows the synthetic banner
         )
     except Exception:  # an error page must never fail; fall back to plain markup
@@ -135,8 +156,14 @@ def error_response(request: Request, status: int, message: str, errors: list[Fie
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
-async def error_page(request: Request, status: int, message: str, errors: list[FieldError] | None = None,
-                     headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
+async def error_page(
+    request: Request,
+    status: int,
+    message: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
+) -> Response:
     """`error_response` for code on the event loop: a full page reads the data stamp in a thread.
 
     That read may wait for a pooled connection, and waiting on the event loop would stop every
@@ -181,7 +208,11 @@ def install(app: FastAPI) -> None:
         errors = []
         for item in exc.errors():
             location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path", "body", "header")]
-            errors.append(FieldError(".".join(location) or "request", str(item.get("msg", "is not valid")).removeprefix("Value error, ")))
+            errors.append(
+                FieldError(
+                    ".".join(location) or "request", str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+                )
+            )
         status = 404 if any(item.get("loc", ("",))[0] == "path" for item in exc.errors()) else 422
         message = "; ".join(f"{e.field}: {e.message}" for e in errors)
         return await error_page(request, status, message, errors)
@@ -196,7 +227,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _server_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        response = await error_page(request, 500, "The error has been logged. Please try again, or go back to the matrix.")
+        response = await error_page(
+            request, 500, "The error has been logged. Please try again, or go back to the matrix."
+        )
         # The 500 answer is built outside the middleware stack, so it gets the headers here.
         response.headers.update(security.header_dict())
         return response

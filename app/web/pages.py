@@ -80,7 +80,9 @@ class PageView:
         return self._cached(lambda: conditional.CachedBody("text/html", self.render(template, **build()), status))
 
     def json(self, model: BaseModel, status: int = 200) -> Response:
-        return Response(model.model_dump_json(), status_code=status, media_type="application/json", headers=self.headers)
+        return Response(
+            model.model_dump_json(), status_code=status, media_type="application/json", headers=self.headers
+        )
 
     def page_json(self, build: Callable[[], BaseModel]) -> Response:
         """A JSON twin whose model `build` computes, reused like `page`."""
@@ -101,8 +103,9 @@ class PageView:
 PRIVATE = {"Cache-Control": "no-store", "Vary": "Cookie, HX-Request"}
 
 
-def private_html(request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None,
-                 **values: Any) -> HTMLResponse:
+def private_html(
+    request: Request, template: str, *, status: int = 200, headers: dict[str, str] | None = None, **values: Any
+) -> HTMLResponse:
     """A page for the signed-in person alone (a form, with its one-time keys): never stored, never answered 304."""
     context = {
         "request": request,

@@ -62,7 +62,9 @@ def _check_year(day: date, raw: str, field: str) -> None:
 
 def check_order(first: date | None, last: date | None, first_field: str = "from", last_field: str = "to") -> None:
     if first is not None and last is not None and first > last:
-        raise BadQuery(first_field, f"'{first_field}' ({first.isoformat()}) is after '{last_field}' ({last.isoformat()})")
+        raise BadQuery(
+            first_field, f"'{first_field}' ({first.isoformat()}) is after '{last_field}' ({last.isoformat()})"
+        )
 
 
 def parse_flag(value: str | None, field: str) -> bool:

@@ -20,7 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 PUBLISHED = sa.text("status = 'published'")
 INDEXES = {
-    "ix_statement_country_topic_said_on": (["country_id", "topic_id", "said_on", "id"], ["country_id", "topic_id", "said_on"]),
+    "ix_statement_country_topic_said_on": (
+        ["country_id", "topic_id", "said_on", "id"],
+        ["country_id", "topic_id", "said_on"],
+    ),
     "ix_statement_country_said_on": (["country_id", "said_on", "id"], ["country_id", "said_on", "id"]),
     "ix_statement_topic_said_on": (["topic_id", "said_on", "id"], ["topic_id", "said_on", "id"]),
     "ix_statement_actor_said_on": (["actor_id", "said_on", "id"], ["actor_id", "said_on"]),

@@ -32,8 +32,12 @@ def _rebuild(with_stance: bool) -> None:
     with op.batch_alter_table("statement") as batch:
         for name, columns in INDEXES.items():
             batch.drop_index(name)
-            batch.create_index(name, [*columns, "stance"] if with_stance else columns,
-                               sqlite_where=PUBLISHED, postgresql_where=PUBLISHED)
+            batch.create_index(
+                name,
+                [*columns, "stance"] if with_stance else columns,
+                sqlite_where=PUBLISHED,
+                postgresql_where=PUBLISHED,
+            )
 
 
 def upgrade() -> None:

@@ -25,7 +25,9 @@ HAS_KEY = sa.text("submission_key IS NOT NULL")
 
 def upgrade() -> None:
     with op.batch_alter_table("statement") as batch:
-        batch.create_index("ix_statement_submission_key", ["submission_key"], sqlite_where=HAS_KEY, postgresql_where=HAS_KEY)
+        batch.create_index(
+            "ix_statement_submission_key", ["submission_key"], sqlite_where=HAS_KEY, postgresql_where=HAS_KEY
+        )
 
 
 def downgrade() -> None:

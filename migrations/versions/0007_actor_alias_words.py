@@ -29,7 +29,9 @@ def upgrade() -> None:
         "actor_alias_word",
         sa.Column("word", WORD, nullable=False),
         sa.Column("alias_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["alias_id"], ["actor_alias.id"], name=op.f("fk_actor_alias_word_alias_id_actor_alias")),
+        sa.ForeignKeyConstraint(
+            ["alias_id"], ["actor_alias.id"], name=op.f("fk_actor_alias_word_alias_id_actor_alias")
+        ),
         sa.PrimaryKeyConstraint("word", "alias_id", name=op.f("pk_actor_alias_word")),
     )
     with op.batch_alter_table("actor_alias_word", schema=None) as batch_op:

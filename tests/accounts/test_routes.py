@@ -36,8 +36,12 @@ def clients(seeded_url: str) -> Clients:
     made: list[TestClient] = []
 
     def make(address: str = "203.0.113.1", base_url: str = "http://testserver") -> TestClient:
-        client = TestClient(create_app(settings_for(seeded_url)), base_url=base_url, client=(address, 50000),
-                            raise_server_exceptions=False)
+        client = TestClient(
+            create_app(settings_for(seeded_url)),
+            base_url=base_url,
+            client=(address, 50000),
+            raise_server_exceptions=False,
+        )
         client.__enter__()
         made.append(client)
         return client
@@ -72,6 +76,7 @@ def _message(response) -> str:  # type: ignore[no-untyped-def]
 
 
 # The sign-in page
+
 
 def test_the_sign_in_page_is_a_plain_labelled_form(client: TestClient) -> None:
     response = client.get("/login?next=/account")
@@ -120,8 +125,20 @@ def test_the_cookie_is_secure_over_https(clients: Clients, seeded_db: Database) 
 
 @pytest.mark.parametrize(
     "next_value",
-    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)",
-     "/login", "/logout", " /account", "/acc\tount", "http:/evil.example", "evil.example", "/" + "a" * 2048],
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/login",
+        "/logout",
+        " /account",
+        "/acc\tount",
+        "http:/evil.example",
+        "evil.example",
+        "/" + "a" * 2048,
+    ],
 )
 def test_next_never_leaves_the_site(client: TestClient, seeded_db: Database, next_value: str) -> None:
     assert safe_next(next_value) is None
@@ -155,7 +172,11 @@ def test_bad_credentials_get_one_calm_message_whatever_was_wrong(client: TestCli
     with seeded_db.write() as session:
         session.execute(update(User).where(User.id == gone).values(disabled_at=utcnow()))
     pages = []
-    for email, password in (("editor@example.org", "wrong password"), ("nobody@example.org", PASSWORD), ("gone@example.org", PASSWORD)):
+    for email, password in (
+        ("editor@example.org", "wrong password"),
+        ("nobody@example.org", PASSWORD),
+        ("gone@example.org", PASSWORD),
+    ):
         response = _login(client, email, password)
         assert response.status_code == 422
         assert "iw_session" not in response.headers.get("set-cookie", "")
@@ -178,6 +199,7 @@ def test_empty_fields_are_asked_for_without_counting_an_attempt(client: TestClie
 
 # Sessions
 
+
 def test_every_sign_in_issues_a_new_session_and_retires_the_old_one(client: TestClient, seeded_db: Database) -> None:
     make_user(seeded_db, "editor@example.org")
     planted = "planted-by-someone-else"
@@ -195,8 +217,9 @@ def test_every_sign_in_issues_a_new_session_and_retires_the_old_one(client: Test
     assert rows[0].csrf_token != rows[1].csrf_token
 
 
-def test_signing_out_revokes_the_session_and_a_replayed_cookie_is_nobody(client: TestClient, clients: Clients,
-                                                                         seeded_db: Database) -> None:
+def test_signing_out_revokes_the_session_and_a_replayed_cookie_is_nobody(
+    client: TestClient, clients: Clients, seeded_db: Database
+) -> None:
     make_user(seeded_db, "editor@example.org")
     csrf = sign_in(client, "editor@example.org")
     token = client.cookies["iw_session"]
@@ -303,6 +326,7 @@ def test_pages_for_anonymous_visitors_send_them_to_sign_in(client: TestClient) -
 
 # The rate limit
 
+
 def test_ten_failures_pause_an_account_and_others_still_sign_in(clients: Clients, seeded_db: Database) -> None:
     make_user(seeded_db, "editor@example.org")
     make_user(seeded_db, "other@example.org")
@@ -313,14 +337,18 @@ def test_ten_failures_pause_an_account_and_others_still_sign_in(clients: Clients
     for browser in (attacker, clients("198.51.100.8")):  # the account is paused wherever the attempt comes from
         response = _login(browser, "editor@example.org", PASSWORD)  # even with the right password
         assert response.status_code == 429
-        assert "Too many failed sign-in attempts" in _message(response) and "try again in 15 minutes" in _message(response)
+        assert "Too many failed sign-in attempts" in _message(response) and "try again in 15 minutes" in _message(
+            response
+        )
         assert 0 < int(response.headers["retry-after"]) <= 900
         assert "iw_session" not in response.headers.get("set-cookie", "")
     assert snapshot_tables(seeded_db) == before  # the password was not even checked, nothing recorded
     assert _login(clients("192.0.2.50"), "other@example.org", PASSWORD).status_code == 303
 
 
-def test_ten_failures_from_an_address_pause_it_and_forwarded_headers_do_not_help(clients: Clients, seeded_db: Database) -> None:
+def test_ten_failures_from_an_address_pause_it_and_forwarded_headers_do_not_help(
+    clients: Clients, seeded_db: Database
+) -> None:
     make_user(seeded_db, "editor@example.org")
     attacker = clients("198.51.100.7")
     for n in range(10):
@@ -337,6 +365,7 @@ def test_ten_failures_from_an_address_pause_it_and_forwarded_headers_do_not_help
 
 
 # The account page and API tokens
+
 
 def test_a_token_is_shown_once_and_stored_only_hashed(client: TestClient, seeded_db: Database) -> None:
     make_user(seeded_db, "editor@example.org")
@@ -384,7 +413,11 @@ def test_revoking_a_token_and_nobody_elses(clients: Clients, seeded_db: Database
     owner, other = clients(), clients("203.0.113.2")
     owner_csrf = sign_in(owner, "owner@example.org")
     other_csrf = sign_in(other, "other@example.org")
-    token = str(soup(owner.post("/account/tokens", data={"name": "a", "csrf_token": owner_csrf}).text).select_one("#new-token")["value"])  # type: ignore[index]
+    token = str(
+        soup(owner.post("/account/tokens", data={"name": "a", "csrf_token": owner_csrf}).text).select_one("#new-token")[
+            "value"
+        ]
+    )  # type: ignore[index]
     with seeded_db.read_session() as session:
         token_id = session.execute(select(ApiToken.id)).scalar_one()
     before = snapshot_tables(seeded_db)
@@ -401,11 +434,21 @@ def test_revoking_a_token_and_nobody_elses(clients: Clients, seeded_db: Database
 
 # Admins: users
 
+
 def test_admins_list_add_and_disable_users(client: TestClient, clients: Clients, seeded_db: Database) -> None:
     make_user(seeded_db, "admin@example.org", "admin")
     csrf = sign_in(client, "admin@example.org")
-    response = client.post("/admin/users", data={"email": "New@Example.org", "role": "editor", "password": PASSWORD,
-                                                 "password_confirm": PASSWORD, "csrf_token": csrf}, follow_redirects=False)
+    response = client.post(
+        "/admin/users",
+        data={
+            "email": "New@Example.org",
+            "role": "editor",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            "csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     page = client.get(response.headers["location"])
     assert "Added new@example.org as editor." in soup(page.text).select_one(".notice").get_text()  # type: ignore[union-attr]
@@ -427,8 +470,16 @@ def test_a_bad_new_user_keeps_what_was_typed_and_marks_each_field(client: TestCl
     make_user(seeded_db, "admin@example.org", "admin")
     csrf = sign_in(client, "admin@example.org")
     before = snapshot_tables(seeded_db)
-    response = client.post("/admin/users", data={"email": "admin@example.org", "role": "admin", "password": "short",
-                                                 "password_confirm": "other", "csrf_token": csrf})
+    response = client.post(
+        "/admin/users",
+        data={
+            "email": "admin@example.org",
+            "role": "admin",
+            "password": "short",
+            "password_confirm": "other",
+            "csrf_token": csrf,
+        },
+    )
     assert response.status_code == 422
     page = soup(response.text)
     assert page.select_one("#user-email")["value"] == "admin@example.org"  # type: ignore[index]
@@ -477,7 +528,9 @@ def test_behind_uvicorn_forwarded_headers_count_only_from_the_trusted_proxy(
     env = {**os.environ, "DATABASE_URL": seeded_url, "IW_FORWARDED_ALLOW_IPS": "127.0.0.1"}
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
-        server = subprocess.Popen([COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
 
     def browser(address: str) -> httpx.Client:
@@ -488,7 +541,9 @@ def test_behind_uvicorn_forwarded_headers_count_only_from_the_trusted_proxy(
         # Sent by hand: behind an HTTPS proxy the cookie is Secure, and this client speaks plain HTTP to uvicorn.
         cookie = {"Cookie": f"iw_csrf={token}"}
         client.cookies.clear()
-        return client.post("/login", data={"email": email, "password": password, "csrf_token": token}, headers={**headers, **cookie})
+        return client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}, headers={**headers, **cookie}
+        )
 
     try:
         wait_for(f"{base}/healthz", server, log)

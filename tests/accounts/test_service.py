@@ -19,6 +19,7 @@ MAX_AGE = timedelta(days=14)
 
 # Users and passwords
 
+
 def test_a_user_is_stored_lower_cased_with_an_argon2id_hash(empty_db: Database) -> None:
     with empty_db.write() as session:
         user = service.add_user(session=session, email="  Editor@Example.ORG ", password=PASSWORD, role="editor")
@@ -30,7 +31,9 @@ def test_a_user_is_stored_lower_cased_with_an_argon2id_hash(empty_db: Database) 
     assert not passwords.verify_password(PASSWORD + " ", stored.password_hash)[0]
 
 
-@pytest.mark.parametrize("password", [LONG_PASSWORD, "Zażółć gęślą jaźń", "日本語のパスワードです", "  spaces at both ends  "])
+@pytest.mark.parametrize(
+    "password", [LONG_PASSWORD, "Zażółć gęślą jaźń", "日本語のパスワードです", "  spaces at both ends  "]
+)
 def test_long_and_non_ascii_passwords_round_trip(password: str) -> None:
     stored = passwords.hash_password(password)
     assert passwords.verify_password(password, stored) == (True, None)
@@ -90,11 +93,14 @@ def test_a_duplicate_address_is_refused_whatever_its_case(empty_db: Database) ->
 
 def test_the_confirmation_must_match(empty_db: Database) -> None:
     with pytest.raises(service.AccountRefused) as refused, empty_db.write() as session:
-        service.add_user(session=session, email="a@example.org", password=PASSWORD, role="editor", password_confirm="other one")
+        service.add_user(
+            session=session, email="a@example.org", password=PASSWORD, role="editor", password_confirm="other one"
+        )
     assert refused.value.errors[0][0] == "password_confirm"
 
 
 # Disabling
+
 
 def test_disabling_revokes_every_session_and_token(empty_db: Database) -> None:
     user_id = make_user(empty_db, "editor@example.org")
@@ -128,6 +134,7 @@ def test_an_admin_cannot_disable_themselves_from_the_page(empty_db: Database) ->
 
 
 # Signing in and its rate limit
+
 
 def _fail(database: Database, email: str, address: str, times: int = 1, at: timedelta = timedelta()) -> None:
     for _ in range(times):
@@ -198,7 +205,11 @@ def test_unknown_accounts_wrong_passwords_and_disabled_users_all_just_fail(empty
     gone_id = make_user(empty_db, "gone@example.org")
     with empty_db.write() as session:
         service.disable_user(session=session, user=session.get(User, gone_id))  # type: ignore[arg-type]
-    for email, password in (("nobody@example.org", PASSWORD), ("editor@example.org", "wrong password"), ("gone@example.org", PASSWORD)):
+    for email, password in (
+        ("nobody@example.org", PASSWORD),
+        ("editor@example.org", "wrong password"),
+        ("gone@example.org", PASSWORD),
+    ):
         with empty_db.write() as session:
             ticket = service.begin_login(session=session, email=email, address="10.0.0.1")
         verdict = service.check_password(ticket=ticket, password=password)
@@ -207,7 +218,11 @@ def test_unknown_accounts_wrong_passwords_and_disabled_users_all_just_fail(empty
             assert service.complete_login(session=session, ticket=ticket, verdict=verdict, max_age=MAX_AGE) is None
     with empty_db.read_session() as session:
         attempts = session.execute(select(LoginAttempt.email_key, LoginAttempt.succeeded)).all()
-        assert sorted(attempts) == [("editor@example.org", False), ("gone@example.org", False), ("nobody@example.org", False)]
+        assert sorted(attempts) == [
+            ("editor@example.org", False),
+            ("gone@example.org", False),
+            ("nobody@example.org", False),
+        ]
         assert session.execute(select(UserSession)).first() is None
 
 
@@ -218,7 +233,9 @@ def test_signing_in_replaces_the_browsers_old_session(empty_db: Database) -> Non
         ticket = service.begin_login(session=session, email="editor@example.org", address="10.0.0.1")
     verdict = service.check_password(ticket=ticket, password=PASSWORD)
     with empty_db.write() as session:
-        new = service.complete_login(session=session, ticket=ticket, verdict=verdict, max_age=MAX_AGE, replaces=old.record.id)
+        new = service.complete_login(
+            session=session, ticket=ticket, verdict=verdict, max_age=MAX_AGE, replaces=old.record.id
+        )
     assert new is not None and new.token != old.token and new.record.id != old.record.id
     with empty_db.read_session() as session:
         assert service.find_session(session=session, token=old.token) is None
@@ -226,6 +243,7 @@ def test_signing_in_replaces_the_browsers_old_session(empty_db: Database) -> Non
 
 
 # Sessions
+
 
 def test_a_session_stores_only_the_tokens_sha256(empty_db: Database) -> None:
     user_id = make_user(empty_db, "editor@example.org")
@@ -244,7 +262,11 @@ def test_revoked_expired_and_unknown_sessions_are_nobody(empty_db: Database) -> 
         expired = service.start_session(session=session, user=user, max_age=MAX_AGE)  # type: ignore[arg-type]
         live = service.start_session(session=session, user=user, max_age=MAX_AGE)  # type: ignore[arg-type]
         service.end_session(session=session, session_id=revoked.record.id)
-        session.execute(update(UserSession).where(UserSession.id == expired.record.id).values(expires_at=utcnow() - timedelta(seconds=1)))
+        session.execute(
+            update(UserSession)
+            .where(UserSession.id == expired.record.id)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
     with empty_db.read_session() as session:
         assert service.find_session(session=session, token=revoked.token) is None
         assert service.find_session(session=session, token=expired.token) is None
@@ -273,6 +295,7 @@ def test_touching_slides_the_expiry_at_most_once_a_minute(empty_db: Database) ->
 
 # API tokens
 
+
 def test_a_token_is_stored_as_its_hash_and_a_short_prefix(empty_db: Database) -> None:
     user_id = make_user(empty_db, "editor@example.org")
     with empty_db.write() as session:
@@ -289,7 +312,9 @@ def test_a_token_is_stored_as_its_hash_and_a_short_prefix(empty_db: Database) ->
         assert service.find_token(session=session, token="Bearer") is None
 
 
-@pytest.mark.parametrize(("name", "message"), [("", "Give the token a name"), ("x" * 101, "at most 100"), ("tab\there", "control")])
+@pytest.mark.parametrize(
+    ("name", "message"), [("", "Give the token a name"), ("x" * 101, "at most 100"), ("tab\there", "control")]
+)
 def test_a_bad_token_name_is_refused(empty_db: Database, name: str, message: str) -> None:
     user_id = make_user(empty_db, "editor@example.org")
     before = snapshot_tables(empty_db)

@@ -14,7 +14,10 @@ def test_offices_over_time_are_shown(shared_client: TestClient) -> None:
     rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("table tbody tr")]
     assert rows == [["Secretary General of NATO", "until 2024-10-01", "3"]]
     rutte = soup(shared_client.get("/actors/mark-rutte").text)
-    assert [td.get_text(strip=True) for td in rutte.select("table tbody td")][:2] == ["Secretary General of NATO", "from 2024-10-01"]
+    assert [td.get_text(strip=True) for td in rutte.select("table tbody td")][:2] == [
+        "Secretary General of NATO",
+        "from 2024-10-01",
+    ]
 
 
 def test_every_statement_and_no_false_change_flags(shared_client: TestClient) -> None:
@@ -45,7 +48,11 @@ def test_a_long_record_shows_the_newest_changes_and_counts_the_rest(client: Test
 
     with seeded_db.write() as session:
         for day in range(1, 15):  # alternating -2 and +2: every statement is a change
-            service.create(session=session, via="test", record=record(stance=2 if day % 2 else -2, quote=f"Swing {day}.", said_on=f"2024-10-{day:02d}"))
+            service.create(
+                session=session,
+                via="test",
+                record=record(stance=2 if day % 2 else -2, quote=f"Swing {day}.", said_on=f"2024-10-{day:02d}"),
+            )
     page = soup(client.get("/actors/radoslaw-sikorski").text)
     assert len(page.select(".change")) == routes.CHANGES_SHOWN
     # His last seeded statement is +2, so the first new +2 is no change: 13 changes.

@@ -22,7 +22,9 @@ def test_name_words_are_folded_and_split_at_every_non_letter() -> None:
 def test_alias_rows_carry_their_words() -> None:
     rows = service.alias_rows(["Radosław Sikorski", "Sikorski"])
     assert {row.key: [w.word for w in row.words] for row in rows} == {
-        "radoslaw sikorski": ["radoslaw", "sikorski"], "sikorski": ["sikorski"]}
+        "radoslaw sikorski": ["radoslaw", "sikorski"],
+        "sikorski": ["sikorski"],
+    }
 
 
 def test_the_migration_indexes_the_words_of_aliases_already_stored(blank_url: str) -> None:
@@ -30,11 +32,23 @@ def test_the_migration_indexes_the_words_of_aliases_already_stored(blank_url: st
     database = Database.from_url(blank_url)
     try:
         with database.engine.begin() as connection:
-            connection.execute(text("INSERT INTO country (id, code, name, kind, borders_ukraine) VALUES (1, 'PL', 'Poland', 'member', true)"))
-            connection.execute(text("INSERT INTO actor (id, slug, name, kind, country_id, created_at) "
-                                    "VALUES (1, 'radoslaw-sikorski', 'Radosław Sikorski', 'person', 1, CURRENT_TIMESTAMP)"))
-            connection.execute(text("INSERT INTO actor_alias (id, actor_id, alias, key) VALUES "
-                                    "(1, 1, 'Radosław Sikorski', 'radoslaw sikorski'), (2, 1, 'Sikorski', 'sikorski')"))
+            connection.execute(
+                text(
+                    "INSERT INTO country (id, code, name, kind, borders_ukraine) VALUES (1, 'PL', 'Poland', 'member', true)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO actor (id, slug, name, kind, country_id, created_at) "
+                    "VALUES (1, 'radoslaw-sikorski', 'Radosław Sikorski', 'person', 1, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO actor_alias (id, actor_id, alias, key) VALUES "
+                    "(1, 1, 'Radosław Sikorski', 'radoslaw sikorski'), (2, 1, 'Sikorski', 'sikorski')"
+                )
+            )
         migrations.upgrade(blank_url)
         with database.read_session() as session:
             rows = session.execute(text("SELECT word, alias_id FROM actor_alias_word ORDER BY word, alias_id")).all()
@@ -49,8 +63,16 @@ def test_the_migration_indexes_the_words_of_aliases_already_stored(blank_url: st
     ("first", "second", "similar"),
     [
         ("We will shoot them down.", "we will  SHOOT them down", True),
-        ("We are ready to shoot down drones over Ukraine.", "We are ready to shoot down the drones over Ukraine!", True),
-        ("Poland will act within NATO, with its allies, and only then.", "Poland will act within NATO", True),  # a fragment
+        (
+            "We are ready to shoot down drones over Ukraine.",
+            "We are ready to shoot down the drones over Ukraine!",
+            True,
+        ),
+        (
+            "Poland will act within NATO, with its allies, and only then.",
+            "Poland will act within NATO",
+            True,
+        ),  # a fragment
         ("We will shoot them down.", "A no-fly zone is not on the table.", False),
         ("Yes.", "No.", False),
     ],

@@ -20,7 +20,9 @@ def bench_client(seeded_url: str) -> Iterator[TestClient]:
     @app.get("/cached-probe")
     def cached_probe(view: View):  # type: ignore[no-untyped-def]
         # A sync route, like the pages: the fresh mark must reach it in the threadpool.
-        return view.page("errors/error.html", lambda: {"status": 200, "title": "Probe", "message": "cached", "errors": []})
+        return view.page(
+            "errors/error.html", lambda: {"status": 200, "title": "Probe", "message": "cached", "errors": []}
+        )
 
     with TestClient(app, raise_server_exceptions=True) as client:
         yield client

@@ -59,7 +59,9 @@ def test_the_form_posts_are_measured_with_what_300_a_second_would_take(
     floor, save = lines[cpu.FORM_FLOOR.label], lines[cpu.FORM_SAVE.label]
     assert f"300 a second take {300 * cost['form-floor'] / 1e6:.0%} of the core" in floor
     assert f"300 a second take {300 * cost['form-save'] / 1e6:.0%} of the core" in save
-    saved, answered = (int(part.replace(",", "")) for part in re.findall(r"([\d,]+) (?:statements saved|POSTs answered)", save))
+    saved, answered = (
+        int(part.replace(",", "")) for part in re.findall(r"([\d,]+) (?:statements saved|POSTs answered)", save)
+    )
     assert 0 < answered and saved >= answered * cpu.MIN_SAVED
     assert "leaves each POST 667 µs of the core, save included." in rest
 
@@ -67,7 +69,9 @@ def test_the_form_posts_are_measured_with_what_300_a_second_would_take(
 def test_profile_lists_where_each_pages_time_went(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     need_bench_tools()
     keys = ["plaintext", "form-save"]
-    assert cpu.main(["--quick", "--cache-dir", str(tmp_path), "--rounds", "1", "--seconds", "1", "--profile", *keys]) == 0
+    assert (
+        cpu.main(["--quick", "--cache-dir", str(tmp_path), "--rounds", "1", "--seconds", "1", "--profile", *keys]) == 0
+    )
     output = capsys.readouterr().out
     parts = output.split("Where the server's time went during ")[1:]
     sections = {part.partition(" (py-spy")[0]: part for part in parts}
@@ -87,13 +91,29 @@ def test_a_form_run_whose_posts_did_not_save_is_refused(tmp_path: Path) -> None:
     with app_server(url, core=plan.server_core, log=tmp_path / "uvicorn.log") as server:
         poster = cpu.Poster(server, url, tmp_path, 2_000)
         form_url = server.base_url + mixed.FORM_PATH
-        first = cpu.measure(server, cpu.FORM_SAVE, form_url, poster.headers, core=plan.load_core, connections=2,
-                            seconds=1, poster=poster)
+        first = cpu.measure(
+            server,
+            cpu.FORM_SAVE,
+            form_url,
+            poster.headers,
+            core=plan.load_core,
+            connections=2,
+            seconds=1,
+            poster=poster,
+        )
         assert first.saved is not None and first.saved >= first.requests * cpu.MIN_SAVED
         poster.next_body[cpu.FORM_SAVE.key] = 0  # the same bodies again
         with pytest.raises(BenchError, match=r"POSTs answered but only \d+ statements saved"):
-            cpu.measure(server, cpu.FORM_SAVE, form_url, poster.headers, core=plan.load_core, connections=2, seconds=1,
-                        poster=poster)
+            cpu.measure(
+                server,
+                cpu.FORM_SAVE,
+                form_url,
+                poster.headers,
+                core=plan.load_core,
+                connections=2,
+                seconds=1,
+                poster=poster,
+            )
 
 
 def test_an_unknown_page_is_refused_before_anything_runs() -> None:

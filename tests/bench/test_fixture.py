@@ -21,11 +21,20 @@ def test_the_fixture_points_at_real_rows(tmp_path: Path) -> None:
     database = Database.from_url(url)
     try:
         with database.read_session() as session:
-            ordered = session.execute(text(
-                "SELECT said_on, id FROM statement WHERE status = 'published' ORDER BY said_on DESC, id DESC")).all()
-            status = session.execute(text("SELECT status FROM statement WHERE id = :id"), {"id": fixture.statement_id}).scalar_one()
-            codes = session.execute(text("SELECT code FROM country WHERE id IN (:a, :b) ORDER BY code"),
-                                    {"a": fixture.country_ids[0], "b": fixture.country_ids[1]}).scalars().all()
+            ordered = session.execute(
+                text("SELECT said_on, id FROM statement WHERE status = 'published' ORDER BY said_on DESC, id DESC")
+            ).all()
+            status = session.execute(
+                text("SELECT status FROM statement WHERE id = :id"), {"id": fixture.statement_id}
+            ).scalar_one()
+            codes = (
+                session.execute(
+                    text("SELECT code FROM country WHERE id IN (:a, :b) ORDER BY code"),
+                    {"a": fixture.country_ids[0], "b": fixture.country_ids[1]},
+                )
+                .scalars()
+                .all()
+            )
     finally:
         database.dispose()
     assert (cursor.said_on.isoformat(), cursor.statement_id) == (str(ordered[149][0]), ordered[149][1])

@@ -38,7 +38,10 @@ def test_posters_have_one_name_and_one_office_held_through_the_spread(tmp_path: 
     posters = mixed.pick_posters(url, today=TODAY)
     assert posters.speakers
     assert sorted(posters.topics) == [
-        "air-defence-supply", "air-policing-after-ceasefire", "intercept-over-ukraine", "no-fly-zone",
+        "air-defence-supply",
+        "air-policing-after-ceasefire",
+        "intercept-over-ukraine",
+        "no-fly-zone",
     ]
     database = Database.from_url(url)
     try:
@@ -47,7 +50,10 @@ def test_posters_have_one_name_and_one_office_held_through_the_spread(tmp_path: 
                 [actor] = session.execute(select(Actor).where(Actor.name == speaker.name)).scalars().all()
                 offices = actors_repository.with_offices(session, [actor.id])[actor.id].offices
                 for day in (TODAY - timedelta(days=mixed.SPREAD_DAYS - 1), TODAY):
-                    assert [office.title for office in offices_held_on(offices, day)] == [speaker.office], (speaker, day)
+                    assert [office.title for office in offices_held_on(offices, day)] == [speaker.office], (
+                        speaker,
+                        day,
+                    )
     finally:
         database.dispose()
 
@@ -81,7 +87,9 @@ def test_the_posted_bodies_save_statements(tmp_path: Path) -> None:
         mixed.create_editor(url)
         csrf = sign_in(client, mixed.EDITOR_EMAIL, mixed.EDITOR_PASSWORD)
         answers = [
-            client.post(mixed.FORM_PATH, data=mixed.form_fields(posters, number, csrf, today=TODAY), follow_redirects=False)
+            client.post(
+                mixed.FORM_PATH, data=mixed.form_fields(posters, number, csrf, today=TODAY), follow_redirects=False
+            )
             for number in range(12)
         ]
     assert [answer.status_code for answer in answers] == [303] * 12
@@ -103,13 +111,20 @@ def test_the_floor_takes_the_same_posts_and_saves_nothing(tmp_path: Path) -> Non
         mixed.create_editor(url)
         csrf = sign_in(client, mixed.EDITOR_EMAIL, mixed.EDITOR_PASSWORD)
         forged = client.post(mixed.FLOOR_PATH, data={**body, "csrf_token": "not-the-token"}, follow_redirects=False)
-        answers = [client.post(mixed.FLOOR_PATH, data=mixed.form_fields(posters, number, csrf, today=TODAY),
-                               follow_redirects=False) for number in range(5)]
-        damaged = client.post(mixed.FLOOR_PATH, data={**body, "csrf_token": csrf, "no_such_field": "x"},
-                              follow_redirects=False)
+        answers = [
+            client.post(
+                mixed.FLOOR_PATH, data=mixed.form_fields(posters, number, csrf, today=TODAY), follow_redirects=False
+            )
+            for number in range(5)
+        ]
+        damaged = client.post(
+            mixed.FLOOR_PATH, data={**body, "csrf_token": csrf, "no_such_field": "x"}, follow_redirects=False
+        )
     assert anonymous.status_code == 403 and forged.status_code == 403  # the CSRF check runs, as on the form
     assert [answer.status_code for answer in answers] == [303] * 5
-    assert damaged.status_code == 422  # the form is read and checked as the real route reads it: unknown fields are refused
+    assert (
+        damaged.status_code == 422
+    )  # the form is read and checked as the real route reads it: unknown fields are refused
     with database.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Statement)) == before
     assert mixed.saved_count(url) == 0
@@ -118,9 +133,17 @@ def test_the_floor_takes_the_same_posts_and_saves_nothing(tmp_path: Path) -> Non
 
 def test_statements_added_per_second_count_only_saves() -> None:
     def figures(sent: int, saved: int) -> mixed.MixedFigures:
-        return mixed.MixedFigures(reads_alone_rps=800, reads_with_posts_rps=600, post_rps=200, post_p99_ms=20,
-                                  posts_sent=sent, posts_saved=saved, reads_with_floor_rps=720, floor_post_rps=300,
-                                  floor_post_p99_ms=5)
+        return mixed.MixedFigures(
+            reads_alone_rps=800,
+            reads_with_posts_rps=600,
+            post_rps=200,
+            post_p99_ms=20,
+            posts_sent=sent,
+            posts_saved=saved,
+            reads_with_floor_rps=720,
+            floor_post_rps=300,
+            floor_post_p99_ms=5,
+        )
 
     assert figures(1000, 500).saved_rps == 100  # half the POSTs re-showed the form
     assert figures(1000, 1004).saved_rps == 200  # posts in flight at the end saved but went unanswered

@@ -33,6 +33,7 @@ from tests.support import markdown_table, need_bench_tools
 
 pytestmark = pytest.mark.slow
 
+
 def sections(markdown: str) -> dict[str, str]:
     """The report's '## ' sections by title, and '#' for the title line."""
     found: dict[str, str] = {}
@@ -70,9 +71,20 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
     output, cache = tmp_path / "results", tmp_path / "cache"
     args = f"--output-dir {output} --cache-dir {cache}"
     args += f" --postgres-url {postgres[0]} --postgres-db {postgres[1]}" if postgres else " --no-postgres"
-    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "IW_BENCH_ALL_PAGES", "MAKEFLAGS")}
-    result = subprocess.run(["make", "bench", "QUICK=1", f"BENCH_ARGS={args}"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=900, check=False)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "IW_BENCH_ALL_PAGES", "MAKEFLAGS")
+    }
+    result = subprocess.run(
+        ["make", "bench", "QUICK=1", f"BENCH_ARGS={args}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     stamped = [path for path in output.glob("*-quick.md")]
@@ -102,11 +114,15 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
     memory = markdown_table(report["Memory"])
     assert any(row["Server"].startswith("uvicorn on SQLite") and row["RSS at end"].endswith("MB") for row in memory)
     mixed = {row["What"]: row["Value"] for row in markdown_table(report["Mixed load"])}
-    [answered_and_added] = [value for what, value in mixed.items() if what.startswith("POSTs answered, and statements added")]
+    [answered_and_added] = [
+        value for what, value in mixed.items() if what.startswith("POSTs answered, and statements added")
+    ]
     sent, saved = (_number(part) for part in answered_and_added.split(", "))
     assert sent > 0 and saved >= 0.95 * sent, mixed  # the posts are new statements, not forms shown again
     assert _number(mixed["Reads alone"].split()[0]) > 0 and _number(mixed["Reads while posting"].split()[0]) > 0
-    [floor] = [value for what, value in mixed.items() if what.startswith("The same POSTs to the form's request without")]
+    [floor] = [
+        value for what, value in mixed.items() if what.startswith("The same POSTs to the form's request without")
+    ]
     [floor_reads] = [value for what, value in mixed.items() if what.startswith("Reads while posting to it")]
     assert _number(floor.split(", ")[0]) > 0 and _number(floor_reads.split()[0]) > 0, mixed
     targets = {row["What"]: row for row in markdown_table(report["Targets"])}
@@ -151,17 +167,32 @@ def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tm
 def _small_bench(tmp_path: Path, *args: str) -> tuple[Plan, bench_run.Bench, RunRecord, str, Fixture]:
     """A bench on a 600-statement working copy: 1 s runs, SQLite only, for checking how runs are made."""
     need_bench_tools()
-    plan = plan_from(parser().parse_args([
-        "--statements", "600", "--duration", "1", "--warmup", "0", *args,
-        "--cache-dir", str(tmp_path), "--no-postgres", "--no-datasette", "--no-mixed",
-    ]))
+    plan = plan_from(
+        parser().parse_args(
+            [
+                "--statements",
+                "600",
+                "--duration",
+                "1",
+                "--warmup",
+                "0",
+                *args,
+                "--cache-dir",
+                str(tmp_path),
+                "--no-postgres",
+                "--no-datasette",
+                "--no-mixed",
+            ]
+        )
+    )
     url = bench_run.sqlite_url(bench_run.working_copy(plan, bench_run.sqlite_database(plan, 600)))
     fixture = bench_run.read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
     return plan, bench_run.Bench(plan), RunRecord(plan, describe(None), datetime.now(UTC)), url, fixture
 
 
 def test_the_pages_a_p99_target_compares_run_their_latency_runs_side_by_side(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     plan, bench, record, url, fixture = _small_bench(tmp_path, "--p99-duration", "2")
     # Every wrk run, as it really runs: the path it loads, its connections and seconds, when it started and ended.
@@ -170,8 +201,15 @@ def test_the_pages_a_p99_target_compares_run_their_latency_runs_side_by_side(
 
     def start(url: str, **kwargs: object) -> subprocess.Popen[str]:
         process = real_start(url, **kwargs)  # type: ignore[arg-type]
-        runs.append({"process": process, "path": url.split("/", 3)[3], "connections": kwargs["connections"],
-                     "duration": kwargs["duration"], "started": time.monotonic()})
+        runs.append(
+            {
+                "process": process,
+                "path": url.split("/", 3)[3],
+                "connections": kwargs["connections"],
+                "duration": kwargs["duration"],
+                "started": time.monotonic(),
+            }
+        )
         return process
 
     def finish(process: subprocess.Popen[str], **kwargs: object) -> object:
@@ -228,6 +266,7 @@ def test_two_runs_by_turns_alternate_who_goes_first_by_repeat_and_merge_their_sl
         def make(length: int) -> WrkRun:
             calls.append((name, length))
             return WrkRun(per_second * length, float(length), 1.0, 2.0, 3.0, {})
+
         return make
 
     first, second = bench_run.take_turns(maker("F", 40), maker("plaintext", 90), 3, 0)
@@ -239,8 +278,11 @@ def test_two_runs_by_turns_alternate_who_goes_first_by_repeat_and_merge_their_sl
 
 
 def test_slices_of_a_run_add_up_to_one_run() -> None:
-    slices = [WrkRun(100, 1.0, 1.0, 3.0, 9.0, {"timeouts": 0}), WrkRun(60, 1.0, 2.0, 5.0, 7.0, {"timeouts": 1}),
-              WrkRun(140, 1.0, 1.5, 4.0, 8.0, {"timeouts": 0})]
+    slices = [
+        WrkRun(100, 1.0, 1.0, 3.0, 9.0, {"timeouts": 0}),
+        WrkRun(60, 1.0, 2.0, 5.0, 7.0, {"timeouts": 1}),
+        WrkRun(140, 1.0, 1.5, 4.0, 8.0, {"timeouts": 0}),
+    ]
     whole = bench_run.merged(slices)
     assert (whole.requests, whole.seconds, whole.rps) == (300, 3.0, 100.0)
     assert (whole.p50_ms, whole.p99_ms, whole.max_ms, whole.failed) == (1.5, 5.0, 9.0, 1)
@@ -277,8 +319,9 @@ def test_the_two_sizes_take_turns_and_the_first_alternates_by_repeat() -> None:
 def test_f_and_plaintext_make_their_throughput_runs_by_turns(tmp_path: Path) -> None:
     plan, bench, record, url, fixture = _small_bench(tmp_path, "--duration", "2")
     with app_server(url, core=plan.server_core, log=tmp_path / "server.log") as server:
-        measured = bench.measure(record, SQLITE, server, fixture, "app", latency=False,
-                                 only={"fortunes", "plaintext", "statement"})
+        measured = bench.measure(
+            record, SQLITE, server, fixture, "app", latency=False, only={"fortunes", "plaintext", "statement"}
+        )
     for key, partner in (("fortunes", "plaintext"), ("plaintext", "fortunes")):
         assert len(measured[key].runs) == plan.repeats
         assert measured[key].note.startswith(f"throughput runs by turns with {BY_KEY[partner].label}, in slices")

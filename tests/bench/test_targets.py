@@ -8,15 +8,29 @@ from bench.fixture import Fixture
 from bench.targets import BY_KEY, CHECKS, PAGES, SQLITE, TURNS_NOTE, Figures, Results
 
 FIXTURE = Fixture(
-    statements=100, published=99, countries=("PL", "HU"), country_ids=(23, 13), date_from=date(2025, 1, 1),
-    date_to=date(2025, 6, 30), word="Uzhhorod", statement_id=42, country="PL", actor_slug="anna-nowak", deep_rows=50,
-    deep_token="2025-01-01.7.sig", datasette_db="synthetic",
+    statements=100,
+    published=99,
+    countries=("PL", "HU"),
+    country_ids=(23, 13),
+    date_from=date(2025, 1, 1),
+    date_to=date(2025, 6, 30),
+    word="Uzhhorod",
+    statement_id=42,
+    country="PL",
+    actor_slug="anna-nowak",
+    deep_rows=50,
+    deep_token="2025-01-01.7.sig",
+    datasette_db="synthetic",
 )
 
 
 def _results(rps: float, **overrides: float) -> Results:
-    return {(SQLITE, t.key): Figures(t.key, SQLITE, t.path(FIXTURE), "200", rps=overrides.get(t.key, rps), p50_ms=1, p99_ms=2)
-            for t in PAGES}
+    return {
+        (SQLITE, t.key): Figures(
+            t.key, SQLITE, t.path(FIXTURE), "200", rps=overrides.get(t.key, rps), p50_ms=1, p99_ms=2
+        )
+        for t in PAGES
+    }
 
 
 def test_every_page_builds_its_url_and_keys_are_unique() -> None:
@@ -24,7 +38,9 @@ def test_every_page_builds_its_url_and_keys_are_unique() -> None:
     paths = {t.key: t.path(FIXTURE) for t in PAGES}
     assert paths["history-filtered"] == "/statements?country=PL&country=HU&from=2025-01-01&to=2025-06-30"
     assert paths["history-deep"] == "/statements?after=2025-01-01.7.sig"
-    assert paths["datasette-json"].startswith("/synthetic/statement.json?country_id__in=23%2C13&said_on__gte=2025-01-01")
+    assert paths["datasette-json"].startswith(
+        "/synthetic/statement.json?country_id__in=23%2C13&said_on__gte=2025-01-01"
+    )
     assert "_size=50" in paths["datasette-html"] and "_sort_desc=said_on" in paths["datasette-html"]
     assert "status=published" in paths["datasette-html"]  # the rows the history lists
     assert BY_KEY["matrix-304"].expect == 304 and BY_KEY["matrix-304"].conditional and BY_KEY["matrix-fresh"].fresh
@@ -55,7 +71,9 @@ def test_f_against_plaintext_is_the_median_of_the_rounds_ratios_when_they_took_t
     by_turns = {"note": f"{TURNS_NOTE} the other, in slices"}
     # Rounds at 0.54, 0.48 and 0.58: the median round says 0.54, where the medians (480 / 1,000) say 0.48.
     results[(SQLITE, "fortunes")] = Figures("fortunes", SQLITE, "/", "200", rps=480, runs=(300, 480, 700), **by_turns)
-    results[(SQLITE, "plaintext")] = Figures("plaintext", SQLITE, "/", "200", rps=1000, runs=(560, 1000, 1200), **by_turns)
+    results[(SQLITE, "plaintext")] = Figures(
+        "plaintext", SQLITE, "/", "200", rps=1000, runs=(560, 1000, 1200), **by_turns
+    )
     outcome = judged["F itself"](results, {})
     assert outcome.passed is True and outcome.measured.startswith("0.54× (median of 3 rounds' ratios")
     results[(SQLITE, "fortunes")] = Figures("fortunes", SQLITE, "/", "200", rps=450, runs=(300, 450, 560), **by_turns)
@@ -78,6 +96,8 @@ def test_deep_page_mixed_load_growth_and_memory() -> None:
     # POSTs answered fast enough, but too few of them saved a statement
     assert judged["Form POST under read load"](results, {"mixed": {**mixed, "saved_rps": 250.0}}).passed is False
     assert judged["Form POST under read load"](results, {"mixed": {"reason": "not yet"}}).passed is None
-    assert judged["Growing from 10,000 statements"](results, {"growth": {"history": 0.9, "search": 0.8}}).passed is False
+    assert (
+        judged["Growing from 10,000 statements"](results, {"growth": {"history": 0.9, "search": 0.8}}).passed is False
+    )
     assert judged["Memory"](results, {"rss_mb": 120.0}).passed is True
     assert judged["Memory"](results, {"rss_mb": 300.0}).passed is False

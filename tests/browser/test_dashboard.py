@@ -19,7 +19,9 @@ def _poland_cell(page: Page, month: str) -> object:
     return page.locator(f"{POLAND_ROW} td a[aria-label^='Poland, {month}:']")
 
 
-def test_matrix_topic_and_range_switch_in_place(page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]) -> None:
+def test_matrix_topic_and_range_switch_in_place(
+    page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
+) -> None:
     page.goto(f"{live_server.url}/matrix")
     expect(page.locator("h1")).to_have_text("Where NATO members stand")
     expect(page.locator("table.matrix th[scope=row]")).to_have_count(34)
@@ -30,7 +32,9 @@ def test_matrix_topic_and_range_switch_in_place(page: Page, live_server: LiveSer
     page.select_option("#m-topic", "no-fly-zone")
     expect(page).to_have_url(re.compile(r"/matrix\?topic=no-fly-zone&from=2022-12&to=2024-11$"))
     expect(page.locator("#matrix-caption")).to_have_text("No-fly zone")
-    expect(page.locator("table.matrix tr:has(th a[href^='/countries/UA']) td a[aria-label*='supports']").first).to_be_visible()
+    expect(
+        page.locator("table.matrix tr:has(th a[href^='/countries/UA']) td a[aria-label*='supports']").first
+    ).to_be_visible()
 
     page.fill("#m-from", "2024-05")
     page.dispatch_event("#m-from", "change")
@@ -50,7 +54,9 @@ def test_clicking_a_poland_cell_opens_its_statements_in_place(page: Page, live_s
     cell.click()
     detail = page.locator("tr#detail-PL.matrix__detail--open")
     expect(detail).to_be_visible()
-    expect(detail.locator(".statement__who > a:first-child")).to_have_text(["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"])
+    expect(detail.locator(".statement__who > a:first-child")).to_have_text(
+        ["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"]
+    )
     expect(detail).to_contain_text("Minister of National Defence")
     expect(detail).to_contain_text("without NATO approval")
     expect(detail.locator(".statement__sources li").first).to_contain_text("Not named in the article")
@@ -94,7 +100,9 @@ def test_a_bad_filter_shows_its_message_in_place(page: Page, live_server: LiveSe
     expect(page.locator("#results article.statement")).to_have_count(10)
 
 
-def test_the_country_page_shows_its_chart(page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]) -> None:
+def test_the_country_page_shows_its_chart(
+    page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
+) -> None:
     page.goto(f"{live_server.url}/countries/PL")
     chart = page.locator("figure.chart svg")
     expect(chart).to_be_visible()
@@ -110,9 +118,19 @@ def test_the_country_page_shows_its_chart(page: Page, live_server: LiveServer, s
 def test_no_page_logs_a_console_error(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
     console.allow_status(404)  # the two error pages below answer 404 and 400 on purpose
     console.allow_status(400)
-    for path in ("/", "/matrix?topic=air-defence-supply&order=stance", "/statements?q=NATO", "/statements/5",
-                 "/countries/NATO", "/countries/DE", "/actors/volodymyr-zelenskyy", "/methodology", "/docs",
-                 "/no-such-page", "/statements?from=2024-02-30"):
+    for path in (
+        "/",
+        "/matrix?topic=air-defence-supply&order=stance",
+        "/statements?q=NATO",
+        "/statements/5",
+        "/countries/NATO",
+        "/countries/DE",
+        "/actors/volodymyr-zelenskyy",
+        "/methodology",
+        "/docs",
+        "/no-such-page",
+        "/statements?from=2024-02-30",
+    ):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
 
@@ -124,16 +142,24 @@ def test_the_matrix_fits_24_months_on_a_laptop_and_works_on_a_phone(page: Page, 
     assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth"), "24 months need no horizontal scroll at 1366px"
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/matrix")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page itself must not overflow a phone"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+        "the page itself must not overflow a phone"
+    )
     expect(page.locator(".matrix__country").first).to_be_visible()
 
 
-def test_without_javascript_the_same_information_is_reached_by_links(page_without_js: Page, live_server: LiveServer) -> None:
+def test_without_javascript_the_same_information_is_reached_by_links(
+    page_without_js: Page, live_server: LiveServer
+) -> None:
     page = page_without_js
     page.goto(f"{live_server.url}/matrix")
     _poland_cell(page, "Sep 2024").click()
-    expect(page).to_have_url(re.compile(r"/statements\?country=PL&topic=intercept-over-ukraine&to=2024-09-30$"))  # via /cell/PL/2024-09
-    expect(page.locator("#results .statement__who > a:first-child")).to_contain_text(["Władysław Kosiniak-Kamysz", "Radosław Sikorski"])
+    expect(page).to_have_url(
+        re.compile(r"/statements\?country=PL&topic=intercept-over-ukraine&to=2024-09-30$")
+    )  # via /cell/PL/2024-09
+    expect(page.locator("#results .statement__who > a:first-child")).to_contain_text(
+        ["Władysław Kosiniak-Kamysz", "Radosław Sikorski"]
+    )
 
     page.goto(f"{live_server.url}/matrix")
     page.select_option("#m-topic", "no-fly-zone")

@@ -158,8 +158,13 @@ def test_markup_in_every_text_field_renders_as_text_and_no_dialog_fires(page: Pa
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     _sign_in(page, site)
-    paths = ["/statements?country=EE", "/countries/EE", "/matrix?topic=intercept-over-ukraine&to=2024-10&cell=EE%3A2024-10",
-             *[f"/statements/{statement_id}" for statement_id in ids], f"/statements/{ids[7]}/edit"]
+    paths = [
+        "/statements?country=EE",
+        "/countries/EE",
+        "/matrix?topic=intercept-over-ukraine&to=2024-10&cell=EE%3A2024-10",
+        *[f"/statements/{statement_id}" for statement_id in ids],
+        f"/statements/{ids[7]}/edit",
+    ]
     for path in paths:
         page.goto(f"{site.url}{path}")
         page.wait_for_load_state("networkidle")
@@ -173,6 +178,8 @@ def test_markup_in_every_text_field_renders_as_text_and_no_dialog_fires(page: Pa
     expect(page.locator("#f-quote")).to_have_value(XSS_PAYLOADS[7])
     page.goto(f"{site.url}/statements/new")
     page.locator("#f-actor").press_sequentially("img src", delay=20)
-    expect(page.locator("#f-actor-suggestions button.suggestion").first).to_contain_text("<img src=x onerror=alert(1)> #1")
+    expect(page.locator("#f-actor-suggestions button.suggestion").first).to_contain_text(
+        "<img src=x onerror=alert(1)> #1"
+    )
     assert dialogs == []
     assert page.evaluate("document.querySelectorAll('[onerror], [onload], iframe, marquee').length") == 0

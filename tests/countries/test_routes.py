@@ -77,7 +77,12 @@ def test_the_country_json_twin(shared_client: TestClient) -> None:
     assert body["kind"] == "alliance" and body["rule_version"] == 1
     intercept = next(p for p in body["positions"] if p["topic"] == "intercept-over-ukraine")
     assert intercept["band"] == "leans against" and intercept["statements_on_record"] == 4
-    assert {s["name"] for s in body["speakers"]} == {"Jens Stoltenberg", "Mark Rutte", "Mircea Geoana", "NATO spokesperson"}
+    assert {s["name"] for s in body["speakers"]} == {
+        "Jens Stoltenberg",
+        "Mark Rutte",
+        "Mircea Geoana",
+        "NATO spokesperson",
+    }
     stoltenberg = next(s for s in body["speakers"] if s["name"] == "Jens Stoltenberg")
     assert stoltenberg["offices"][0]["ended_on"] == "2024-10-01"
 

@@ -14,7 +14,7 @@ from app.interchange import codec
 def test_spreadsheet_escaping_round_trips(text: str) -> None:
     safe = codec.spreadsheet_safe(text)
     assert codec.spreadsheet_unsafe(safe) == text
-    assert not safe[:1] in ("=", "+", "-", "@", "\t")
+    assert safe[:1] not in ("=", "+", "-", "@", "\t")
 
 
 def test_json_writer_matches_json_dumps() -> None:
@@ -29,9 +29,15 @@ def test_json_writer_matches_json_dumps() -> None:
 
 
 def test_csv_cells_are_typed_on_read() -> None:
-    text = "actor,stance,quote_is_verbatim,sources,condition\nA,-1,false,\"[{\"\"url\"\":\"\"https://x.org\"\"}]\",'=x\n"
+    text = 'actor,stance,quote_is_verbatim,sources,condition\nA,-1,false,"[{""url"":""https://x.org""}]",\'=x\n'
     (row,) = codec.read_csv(text)
-    assert row.values == {"actor": "A", "stance": "-1", "quote_is_verbatim": False, "sources": [{"url": "https://x.org"}], "condition": "=x"}
+    assert row.values == {
+        "actor": "A",
+        "stance": "-1",
+        "quote_is_verbatim": False,
+        "sources": [{"url": "https://x.org"}],
+        "condition": "=x",
+    }
 
 
 def test_an_unreadable_sources_cell_is_reported_for_its_record() -> None:

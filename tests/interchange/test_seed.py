@@ -27,15 +27,24 @@ ARTICLES = paths.SEEDS / "articles"
 
 def _statements(database: Database) -> list[Statement]:
     with database.read_session() as session:
-        query = select(Statement).options(
-            joinedload(Statement.actor), joinedload(Statement.office), joinedload(Statement.topic),
-            joinedload(Statement.country), selectinload(Statement.source_links).joinedload(StatementSource.source),
-        ).order_by(Statement.said_on, Statement.id)
+        query = (
+            select(Statement)
+            .options(
+                joinedload(Statement.actor),
+                joinedload(Statement.office),
+                joinedload(Statement.topic),
+                joinedload(Statement.country),
+                selectinload(Statement.source_links).joinedload(StatementSource.source),
+            )
+            .order_by(Statement.said_on, Statement.id)
+        )
         return list(session.execute(query).unique().scalars())
 
 
 def _one(statements: list[Statement], actor: str, said_on: str, topic: str = "intercept-over-ukraine") -> Statement:
-    found = [s for s in statements if s.actor.name == actor and s.said_on.isoformat() == said_on and s.topic.slug == topic]
+    found = [
+        s for s in statements if s.actor.name == actor and s.said_on.isoformat() == said_on and s.topic.slug == topic
+    ]
     assert len(found) >= 1, f"no statement by {actor} on {said_on}"
     return found[0]
 
@@ -82,7 +91,10 @@ def test_statements_cite_their_articles_by_key(seeded_db: Database) -> None:
     keys = {source.key for s in statements for source in s.sources}
     assert keys == {f"article:{path.stem}" for path in ARTICLES.glob("*.txt")}
     multi = [s for s in statements if len(s.sources) > 1]
-    assert multi and {source.key for source in multi[0].sources} == {"article:000_3afb4bedce24c383", "article:002_aff7b5e6ab669e5d"}
+    assert multi and {source.key for source in multi[0].sources} == {
+        "article:000_3afb4bedce24c383",
+        "article:002_aff7b5e6ab669e5d",
+    }
     titles = {source.key: source for s in statements for source in s.sources}
     assert titles["article:003_d2f775206a8009ab"].title == "NATO warns members against shooting down Russian missiles"
     assert titles["article:003_d2f775206a8009ab"].published_on == date(2024, 9, 2)
@@ -101,9 +113,13 @@ def test_every_quote_and_condition_is_in_its_article() -> None:
     for number, item in enumerate(document["statements"], start=1):
         cited = [articles[source["key"]] for source in item["sources"]]
         for fragment in item["quote"].split(" \u2026 "):
-            assert any(_normalise(fragment) in text for text in cited), f"record {number}: quote not in its article: {fragment[:60]}"
+            assert any(_normalise(fragment) in text for text in cited), (
+                f"record {number}: quote not in its article: {fragment[:60]}"
+            )
         if item["condition"]:
-            assert any(_normalise(item["condition"]) in text for text in cited), f"record {number}: condition not in its article"
+            assert any(_normalise(item["condition"]) in text for text in cited), (
+                f"record {number}: condition not in its article"
+            )
         for source in item["sources"]:
             assert source["url"] is None, "the articles give no URLs, so the seed invents none"
 
@@ -121,7 +137,9 @@ def test_the_article_copies_are_unaltered() -> None:
 
 def test_every_actor_named_has_an_office(seeded_db: Database) -> None:
     with seeded_db.read_session() as session:
-        actors = list(session.execute(select(Actor).options(selectinload(Actor.offices), selectinload(Actor.aliases))).scalars())
+        actors = list(
+            session.execute(select(Actor).options(selectinload(Actor.offices), selectinload(Actor.aliases))).scalars()
+        )
     names = {actor.name for actor in actors}
     assert {"Andrii Sybiha", "Mircea Geoana", "Rustem Umerov", "Mark Rutte"} <= names
     assert all(actor.offices for actor in actors)
@@ -154,7 +172,9 @@ def test_seeded_scores_equal_a_rebuild(seeded_db: Database) -> None:
         ("statements.json", lambda d: d["statements"][3].update(said_on="2024-13-01"), "said_on"),
     ],
 )
-def test_a_bad_seed_file_is_refused_naming_file_record_and_field(empty_db: Database, tmp_path: Path, file: str, change, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_seed_file_is_refused_naming_file_record_and_field(
+    empty_db: Database, tmp_path: Path, file: str, change, field: str
+) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "seeds"
     shutil.copytree(paths.SEEDS, folder)
     document = json.loads((folder / file).read_text(encoding="utf-8"))

@@ -15,11 +15,22 @@ from app.interchange.service import ImportRefused, export, import_records, valid
 from tests.support import assert_scores_match_rebuild, snapshot_tables, table_counts
 
 GOOD: dict[str, Any] = {
-    "actor": "Radosław Sikorski", "country": "PL", "office": "Minister of Foreign Affairs",
-    "topic": "intercept-over-ukraine", "said_on": "2024-10-15", "date_precision": "day",
-    "date_is_report_date": False, "stance": 2, "condition": None, "quote": "An imported quote.",
-    "quote_is_verbatim": True, "language": "en", "translation": None,
-    "sources": [{"url": "https://example.org/a", "outlet": "Example", "title": "An article", "published_on": "2024-10-15"}],
+    "actor": "Radosław Sikorski",
+    "country": "PL",
+    "office": "Minister of Foreign Affairs",
+    "topic": "intercept-over-ukraine",
+    "said_on": "2024-10-15",
+    "date_precision": "day",
+    "date_is_report_date": False,
+    "stance": 2,
+    "condition": None,
+    "quote": "An imported quote.",
+    "quote_is_verbatim": True,
+    "language": "en",
+    "translation": None,
+    "sources": [
+        {"url": "https://example.org/a", "outlet": "Example", "title": "An article", "published_on": "2024-10-15"}
+    ],
     "status": "published",
 }
 
@@ -48,12 +59,18 @@ def _export(database: Database, fmt: str) -> str:
         ({"country": "XX", "actor": "Someone New"}, "country", "unknown country code 'XX'"),
         ({"stance": 3}, "stance", "from -2 to +2"),
         ({"said_on": "2024-13-01"}, "said_on", "not a real date"),
-        ({"sources": [{"url": "javascript:alert(1)", "outlet": "x", "title": "y"}]}, "sources[0].url", "http:// or https://"),
+        (
+            {"sources": [{"url": "javascript:alert(1)", "outlet": "x", "title": "y"}]},
+            "sources[0].url",
+            "http:// or https://",
+        ),
         ({"quote": None}, "quote", "is required"),
         ({"quote": "before\x00after"}, "quote", "control character"),
     ],
 )
-def test_a_bad_record_is_refused_and_nothing_is_written(seeded_db: Database, change: dict[str, Any], field: str, words: str) -> None:
+def test_a_bad_record_is_refused_and_nothing_is_written(
+    seeded_db: Database, change: dict[str, Any], field: str, words: str
+) -> None:
     bad = {**GOOD, **change}
     if change.get("quote", "") is None:
         del bad["quote"]
@@ -62,13 +79,20 @@ def test_a_bad_record_is_refused_and_nothing_is_written(seeded_db: Database, cha
     with pytest.raises(ImportRefused) as refused:
         _import(seeded_db, _document(good_too, bad))
     messages = [str(error) for error in refused.value.errors]
-    assert any(m.startswith("upload.json: record 2 (") and f": {field}: " in m and words in m for m in messages), messages
+    assert any(m.startswith("upload.json: record 2 (") and f": {field}: " in m and words in m for m in messages), (
+        messages
+    )
     assert snapshot_tables(seeded_db) == before
 
 
 def test_every_problem_in_a_file_is_reported_at_once(seeded_db: Database) -> None:
     with pytest.raises(ImportRefused) as refused:
-        _import(seeded_db, _document({**GOOD, "stance": 9}, {**GOOD, "topic": "no-such-topic"}, {**GOOD, "actor": "Nobody", "country": None}))
+        _import(
+            seeded_db,
+            _document(
+                {**GOOD, "stance": 9}, {**GOOD, "topic": "no-such-topic"}, {**GOOD, "actor": "Nobody", "country": None}
+            ),
+        )
     fields = sorted((error.record, error.field) for error in refused.value.errors)
     assert fields == [(1, "stance"), (2, "topic"), (3, "actor")]
 
@@ -89,7 +113,13 @@ def test_an_actor_is_matched_by_alias_without_diacritics(seeded_db: Database) ->
 
 
 def test_an_office_outside_its_term_is_refused(seeded_db: Database) -> None:
-    late = {**GOOD, "actor": "Jens Stoltenberg", "country": "NATO", "office": "Secretary General of NATO", "said_on": "2024-10-02"}
+    late = {
+        **GOOD,
+        "actor": "Jens Stoltenberg",
+        "country": "NATO",
+        "office": "Secretary General of NATO",
+        "said_on": "2024-10-02",
+    }
     with pytest.raises(ImportRefused) as refused:
         _import(seeded_db, _document(late))
     (error,) = refused.value.errors
@@ -97,20 +127,36 @@ def test_an_office_outside_its_term_is_refused(seeded_db: Database) -> None:
 
 
 def test_the_office_held_on_the_date_is_used_when_none_is_given(seeded_db: Database) -> None:
-    _import(seeded_db, _document({**GOOD, "actor": "Mark Rutte", "country": None, "office": None, "said_on": "2024-12-02"}))
+    _import(
+        seeded_db, _document({**GOOD, "actor": "Mark Rutte", "country": None, "office": None, "said_on": "2024-12-02"})
+    )
     exported = json.loads(_export(seeded_db, "json"))["statements"]
-    assert [s["office"] for s in exported if s["actor"] == "Mark Rutte" and s["said_on"] == "2024-12-02"] == ["Secretary General of NATO"]
+    assert [s["office"] for s in exported if s["actor"] == "Mark Rutte" and s["said_on"] == "2024-12-02"] == [
+        "Secretary General of NATO"
+    ]
 
 
 def test_reimporting_adds_nothing_and_a_known_source_url_is_reused(seeded_db: Database) -> None:
     first = _import(seeded_db, _document(GOOD))
     assert (first.added, first.sources_created) == (1, 1)
     counts = table_counts(seeded_db, "statement", "source", "revision")
-    again = _import(seeded_db, _document(GOOD, {**GOOD, "quote": "Another quote, same article.",
-                                                   "sources": [{**GOOD["sources"][0], "url": "HTTPS://Example.org/a?utm_source=x#frag"}]}))
+    again = _import(
+        seeded_db,
+        _document(
+            GOOD,
+            {
+                **GOOD,
+                "quote": "Another quote, same article.",
+                "sources": [{**GOOD["sources"][0], "url": "HTTPS://Example.org/a?utm_source=x#frag"}],
+            },
+        ),
+    )
     assert (again.added, again.skipped, again.sources_created, again.sources_reused) == (1, 1, 0, 1)
     assert table_counts(seeded_db, "statement", "source", "revision") == {
-        "statement": counts["statement"] + 1, "source": counts["source"], "revision": counts["revision"] + 1}
+        "statement": counts["statement"] + 1,
+        "source": counts["source"],
+        "revision": counts["revision"] + 1,
+    }
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -119,8 +165,10 @@ def test_export_import_export_is_byte_identical(seeded_db: Database, empty_db: D
         from app.statements import service
         from tests.support import record
 
-        created, _ = service.create(session=session, record=record(quote="=HYPERLINK(\"x\") -2 @me"), via="test")
-        service.retract(session=session, statement_id=created.id, reason="Misattributed", expected_version=1, via="test")
+        created, _ = service.create(session=session, record=record(quote='=HYPERLINK("x") -2 @me'), via="test")
+        service.retract(
+            session=session, statement_id=created.id, reason="Misattributed", expected_version=1, via="test"
+        )
     first = _export(seeded_db, fmt)
     _import(empty_db, first.encode(), f"export.{fmt}")
     second = _export(empty_db, fmt)

@@ -7,7 +7,12 @@ from app.revisions.diff import Piece, changes, word_diff
 
 def test_only_changed_fields_are_listed() -> None:
     before = {"stance": 1, "quote": "Poland is open to it.", "condition": None, "sources": [{"url": "https://a.org/x"}]}
-    after = {"stance": -1, "quote": "Poland is not open to it.", "condition": "only with NATO", "sources": [{"url": "https://a.org/x"}]}
+    after = {
+        "stance": -1,
+        "quote": "Poland is not open to it.",
+        "condition": "only with NATO",
+        "sources": [{"url": "https://a.org/x"}],
+    }
     found = {change.field: change for change in changes(before, after)}
     assert set(found) == {"stance", "quote", "condition"}
     assert (found["stance"].before, found["stance"].after) == ("1", "-1")

@@ -10,8 +10,10 @@ from app.stances import grid
 
 MONTHS = [date(2024, 6, 1), date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1)]
 COUNTRIES = [
-    grid.CountryRef(1, "DE", "Germany", "member", False), grid.CountryRef(2, "PL", "Poland", "member", True),
-    grid.CountryRef(3, "AL", "Albania", "member", False), grid.CountryRef(4, "UA", "Ukraine", "partner", False),
+    grid.CountryRef(1, "DE", "Germany", "member", False),
+    grid.CountryRef(2, "PL", "Poland", "member", True),
+    grid.CountryRef(3, "AL", "Albania", "member", False),
+    grid.CountryRef(4, "UA", "Ukraine", "partner", False),
 ]
 
 
@@ -26,8 +28,15 @@ def _row(country_id: int, month: date, score: float, band: str, counted: int = 1
 
 
 def test_cells_carry_forward_and_stay_empty_before_the_first_statement() -> None:
-    built = grid.build(countries=COUNTRIES, rows=[_row(2, date(2024, 7, 1), 0.7, "leans support")],
-                       carry_in=[], months=MONTHS, topic="t", order="neighbours", query={})
+    built = grid.build(
+        countries=COUNTRIES,
+        rows=[_row(2, date(2024, 7, 1), 0.7, "leans support")],
+        carry_in=[],
+        months=MONTHS,
+        topic="t",
+        order="neighbours",
+        query={},
+    )
     poland = built.members[0]
     assert poland.country.code == "PL" and poland.leading_empty == 1
     assert [c.band for c in poland.cells] == [None, "leans support", "leans support", "leans support"]
@@ -51,25 +60,43 @@ def test_earlier_rows_are_needed_only_while_a_country_has_no_row_in_the_first_mo
 
 
 def test_a_position_from_before_the_window_is_carried_in() -> None:
-    built = grid.build(countries=COUNTRIES, rows=[], carry_in=[_row(1, date(2023, 1, 1), -1.7, "opposes")],
-                       months=MONTHS, topic="t", order="neighbours", query={})
+    built = grid.build(
+        countries=COUNTRIES,
+        rows=[],
+        carry_in=[_row(1, date(2023, 1, 1), -1.7, "opposes")],
+        months=MONTHS,
+        topic="t",
+        order="neighbours",
+        query={},
+    )
     germany = next(row for row in built.members if row.country.code == "DE")
     assert germany.leading_empty == 0 and all(c.band == "opposes" and c.carried for c in germany.cells)
 
 
 def test_orders() -> None:
     rows = [_row(1, date(2024, 9, 1), -1.0, "leans against"), _row(3, date(2024, 9, 1), 1.8, "supports")]
-    by_stance = grid.build(countries=COUNTRIES, rows=rows, carry_in=[], months=MONTHS, topic="t", order="stance", query={})
+    by_stance = grid.build(
+        countries=COUNTRIES, rows=rows, carry_in=[], months=MONTHS, topic="t", order="stance", query={}
+    )
     assert [r.country.code for r in by_stance.members] == ["AL", "DE", "PL"]
-    neighbours = grid.build(countries=COUNTRIES, rows=rows, carry_in=[], months=MONTHS, topic="t", order="neighbours", query={})
+    neighbours = grid.build(
+        countries=COUNTRIES, rows=rows, carry_in=[], months=MONTHS, topic="t", order="neighbours", query={}
+    )
     assert [r.country.code for r in neighbours.members] == ["PL", "AL", "DE"]
     assert [r.country.code for r in neighbours.others] == ["UA"]
 
 
 def test_cell_text_escapes_names() -> None:
     evil = [grid.CountryRef(9, "XX", "<b>Evil</b>", "member", False)]
-    built = grid.build(countries=evil, rows=[_row(9, date(2024, 9, 1), 0.0, "mixed or neutral")], carry_in=[],
-                       months=MONTHS, topic="t", order="neighbours", query={})
+    built = grid.build(
+        countries=evil,
+        rows=[_row(9, date(2024, 9, 1), 0.0, "mixed or neutral")],
+        carry_in=[],
+        months=MONTHS,
+        topic="t",
+        order="neighbours",
+        query={},
+    )
     html = str(built.members[0].cells_html)
     assert "<b>" not in html and "&lt;b&gt;Evil" in html
     assert _labels(built.members[0]) == ["<b>Evil</b>, Sep 2024: mixed or neutral, 0.00; 1 statement."]
@@ -83,7 +110,9 @@ def test_cells_are_ascii_and_read_as_their_symbols_and_accented_names() -> None:
         grid.ScoreRow(7, date(2024, 7, 1), -1.6, "opposes", 4, 4, 4, True, True),
         grid.ScoreRow(7, date(2024, 8, 1), -0.2, "mixed or neutral", 5, 1, 5, True, False),
     ]
-    built = grid.build(countries=turkiye, rows=rows, carry_in=[], months=MONTHS, topic="t", order="neighbours", query={})
+    built = grid.build(
+        countries=turkiye, rows=rows, carry_in=[], months=MONTHS, topic="t", order="neighbours", query={}
+    )
     row = built.members[0]
     assert str(row.cells_html).isascii() and str(row.name_html).isascii()
     assert BeautifulSoup(str(row.name_html), "html.parser").get_text() == "Türkiye"

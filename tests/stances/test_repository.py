@@ -23,9 +23,13 @@ def test_the_matrix_window_is_read_from_the_index_alone(seeded_db: Database, dia
     with seeded_db.engine.connect() as connection:
         sent = connection.exec_driver_sql(statement, parameters).all()
         assert rows and len(rows) == len(sent), "the seed data has scores in this window, and the read returns them all"
-        assert {(row.country_id, row.month.isoformat()[:7]) for row in rows} == {(row[0], str(row[1])[:7]) for row in sent}
+        assert {(row.country_id, row.month.isoformat()[:7]) for row in rows} == {
+            (row[0], str(row[1])[:7]) for row in sent
+        }
         if dialect == "sqlite":
-            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+            plan = " ".join(
+                str(row[-1]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            )
             assert "USING COVERING INDEX ix_stance_score_topic_month_cells" in plan, plan
         else:
             connection.execute(text("SET enable_seqscan = off"))

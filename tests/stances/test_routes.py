@@ -98,8 +98,10 @@ def test_cells_show_band_as_text_symbol_and_count(matrix_page: BeautifulSoup) ->
     link = cell.find("a")
     assert link.contents[0] == "+" and cell["class"] == ["c", "ls"]  # type: ignore[union-attr,index]
     assert cell.select_one("small").get_text(" ", strip=True) == "3 \u2260*"  # type: ignore[union-attr]
-    assert link["aria-label"] == ("Poland, Sep 2024: leans support, +1.00; 3 statements; officials divided; "  # type: ignore[index]
-                                  "condition attached.")
+    assert link["aria-label"] == (
+        "Poland, Sep 2024: leans support, +1.00; 3 statements; officials divided; "  # type: ignore[index]
+        "condition attached."
+    )
     assert link["href"] == "/cell/PL/2024-09"  # type: ignore[index]
     # static/app.js opens the cell in place from these, with JavaScript on.
     assert matrix_page.select_one("table.matrix")["data-cell-base"] == "/matrix/cell?topic=intercept-over-ukraine"  # type: ignore[index]
@@ -161,7 +163,9 @@ def test_an_htmx_request_gets_a_fragment(shared_client: TestClient) -> None:
 
 
 def test_a_cell_opens_its_statements_in_place(shared_client: TestClient) -> None:
-    response = shared_client.get("/matrix/cell?country=PL&month=2024-09&topic=intercept-over-ukraine", headers={"HX-Request": "true"})
+    response = shared_client.get(
+        "/matrix/cell?country=PL&month=2024-09&topic=intercept-over-ukraine", headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200 and "<html" not in response.text
     fragment = soup(response.text)
     row = fragment.select_one("tr#detail-PL")
@@ -173,7 +177,9 @@ def test_a_cell_opens_its_statements_in_place(shared_client: TestClient) -> None
     text = row.get_text(" ", strip=True)
     assert "it would require NATO's involvement and approval" in text and "leans support" in text
     assert "Officials are divided" in text and "A condition is attached" in text
-    assert [li.find("cite").get_text() for li in row.select(".statement__sources li")][1] == "NATO warns members against shooting down Russian missiles"  # type: ignore[union-attr]
+    assert [li.find("cite").get_text() for li in row.select(".statement__sources li")][
+        1
+    ] == "NATO warns members against shooting down Russian missiles"  # type: ignore[union-attr]
     assert response.headers["HX-Push-Url"].endswith("cell=PL%3A2024-09")
 
 
@@ -190,7 +196,13 @@ def test_the_matrix_json_twin_matches_the_page(shared_client: TestClient) -> Non
     assert body["months"] == ["2024-06", "2024-07", "2024-08", "2024-09", "2024-10"]
     assert body["rule_version"] == 1 and body["topic"] == "intercept-over-ukraine"
     poland = next(row for row in body["members"] if row["country"] == "PL")
-    assert [c["band"] for c in poland["cells"]] == [None, "leans support", "leans support", "leans support", "leans support"]
+    assert [c["band"] for c in poland["cells"]] == [
+        None,
+        "leans support",
+        "leans support",
+        "leans support",
+        "leans support",
+    ]
     assert poland["cells"][0]["no_statement_on_record"] and poland["cells"][2]["carried_forward"]
     assert poland["cells"][3]["divided"] and poland["cells"][3]["conditional"]
     assert poland["cells"][3]["score"] == pytest.approx(1.0)
@@ -210,12 +222,24 @@ def test_methodology_works_the_poland_example(shared_client: TestClient) -> None
     example = page.select_one("#worked-example")
     assert example is not None and example.get_text(strip=True).startswith("5. A worked example: Poland, 2024-09")
     rows = page.select("table.example tbody tr")
-    assert [row.select_one("td a").get_text() for row in rows] == ["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"]  # type: ignore[union-attr]
+    assert [row.select_one("td a").get_text() for row in rows] == [
+        "Donald Tusk",
+        "Radosław Sikorski",
+        "Władysław Kosiniak-Kamysz",
+    ]  # type: ignore[union-attr]
     assert "+1.0000" in page.get_text() and "rule (version 1)" in page.get_text()
     body = shared_client.get("/methodology.json").json()
     assert body["office_weights"] == {"head": 3, "minister": 2, "other": 1} and body["half_life_days"] == 180
-    assert body["example"]["score"] == pytest.approx(1.0) and body["example"]["divided"] and body["example"]["conditional"]
-    assert [band["rule"] for band in body["bands"]] == ["≥ 1.5", "≥ 0.5 and < 1.5", "> −0.5 and < 0.5", "> −1.5 and ≤ −0.5", "≤ −1.5"]
+    assert (
+        body["example"]["score"] == pytest.approx(1.0) and body["example"]["divided"] and body["example"]["conditional"]
+    )
+    assert [band["rule"] for band in body["bands"]] == [
+        "≥ 1.5",
+        "≥ 0.5 and < 1.5",
+        "> −0.5 and < 0.5",
+        "> −1.5 and ≤ −0.5",
+        "≤ −1.5",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -252,6 +276,10 @@ def test_a_cell_link_without_javascript_answers_with_its_history(shared_client: 
     assert other.headers["location"] == "/statements?country=UA&topic=no-fly-zone&to=2024-06-20"
     page = soup(shared_client.get("/matrix?topic=no-fly-zone&as_of=2024-06-20").text)
     assert page.select_one("td.c a")["href"] == "/cell/UA/2024-06?topic=no-fly-zone&as_of=2024-06-20"  # type: ignore[index]
-    for path, field in (("/cell/XX/2024-09", "country"), ("/cell/PL/2024-13", "month"), ("/cell/PL/2024-09?topic=nope", "topic")):
+    for path, field in (
+        ("/cell/XX/2024-09", "country"),
+        ("/cell/PL/2024-13", "month"),
+        ("/cell/PL/2024-09?topic=nope", "topic"),
+    ):
         bad = shared_client.get(path, follow_redirects=False)
         assert bad.status_code == 400 and soup(bad.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]

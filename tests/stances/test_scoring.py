@@ -12,7 +12,9 @@ from app.stances.scoring import Band, Evidence, SeriesState
 CELL = date(2024, 9, 30)
 
 
-def ev(statement_id: int, actor_id: int, said_on: date, stance: int, weight: int = 1, conditional: bool = False) -> Evidence:
+def ev(
+    statement_id: int, actor_id: int, said_on: date, stance: int, weight: int = 1, conditional: bool = False
+) -> Evidence:
     return Evidence(statement_id, actor_id, said_on, stance, weight, conditional)
 
 
@@ -34,7 +36,9 @@ def test_a_statement_cannot_count_before_it_was_made() -> None:
 
 
 def test_later_statement_supersedes_earlier_by_the_same_actor() -> None:
-    counted = scoring.latest_per_actor([ev(1, 7, date(2024, 7, 1), -2), ev(2, 7, date(2024, 8, 1), 2), ev(3, 8, date(2024, 7, 5), 0)])
+    counted = scoring.latest_per_actor(
+        [ev(1, 7, date(2024, 7, 1), -2), ev(2, 7, date(2024, 8, 1), 2), ev(3, 8, date(2024, 7, 5), 0)]
+    )
     assert [item.statement_id for item in counted] == [3, 2]
     position = scoring.position(counted, CELL)
     assert position is not None and position.score > 0
@@ -62,10 +66,17 @@ def test_score_is_the_office_and_age_weighted_mean() -> None:
 @pytest.mark.parametrize(
     ("score", "band"),
     [
-        (2.0, Band.SUPPORTS), (1.5, Band.SUPPORTS), (1.4999, Band.LEANS_SUPPORT),
-        (0.5, Band.LEANS_SUPPORT), (0.4999, Band.MIXED), (0.0, Band.MIXED),
-        (-0.4999, Band.MIXED), (-0.5, Band.LEANS_AGAINST), (-1.4999, Band.LEANS_AGAINST),
-        (-1.5, Band.OPPOSES), (-2.0, Band.OPPOSES),
+        (2.0, Band.SUPPORTS),
+        (1.5, Band.SUPPORTS),
+        (1.4999, Band.LEANS_SUPPORT),
+        (0.5, Band.LEANS_SUPPORT),
+        (0.4999, Band.MIXED),
+        (0.0, Band.MIXED),
+        (-0.4999, Band.MIXED),
+        (-0.5, Band.LEANS_AGAINST),
+        (-1.4999, Band.LEANS_AGAINST),
+        (-1.5, Band.OPPOSES),
+        (-2.0, Band.OPPOSES),
     ],
 )
 def test_each_band_edge(score: float, band: Band) -> None:
@@ -110,8 +121,13 @@ def test_no_statement_on_record_is_none_not_neutral() -> None:
 
 
 def test_fold_months_yields_only_months_with_statements() -> None:
-    statements = [ev(1, 1, date(2024, 7, 8), 1, 3, True), ev(2, 2, date(2024, 7, 10), 0, 2, True),
-                  ev(3, 3, date(2024, 7, 13), 1, 2), ev(4, 3, date(2024, 9, 2), 2, 2), ev(5, 2, date(2024, 9, 2), 0, 2, True)]
+    statements = [
+        ev(1, 1, date(2024, 7, 8), 1, 3, True),
+        ev(2, 2, date(2024, 7, 10), 0, 2, True),
+        ev(3, 3, date(2024, 7, 13), 1, 2),
+        ev(4, 3, date(2024, 9, 2), 2, 2),
+        ev(5, 2, date(2024, 9, 2), 0, 2, True),
+    ]
     cells = list(scoring.fold_months(SeriesState(), statements))
     assert [cell.month for cell in cells] == [date(2024, 7, 1), date(2024, 9, 1)]
     july, september = cells
@@ -155,7 +171,11 @@ def test_score_as_of_counts_only_statements_up_to_that_day() -> None:
 
 def test_months_between_spans_year_ends() -> None:
     assert scoring.months_between(date(2023, 11, 15), date(2024, 2, 1)) == [
-        date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)]
+        date(2023, 11, 1),
+        date(2023, 12, 1),
+        date(2024, 1, 1),
+        date(2024, 2, 1),
+    ]
     assert scoring.month_end(date(2024, 2, 1)) == date(2024, 2, 29)
 
 
@@ -164,8 +184,17 @@ def test_adding_statements_one_by_one_equals_folding_them_all() -> None:
 
     picker = random.Random(7)
     statements = sorted(
-        (ev(i, picker.randint(1, 6), date(2024, picker.randint(1, 12), picker.randint(1, 28)), picker.randint(-2, 2),
-            picker.choice([1, 2, 3]), picker.random() < 0.3) for i in range(1, 80)),
+        (
+            ev(
+                i,
+                picker.randint(1, 6),
+                date(2024, picker.randint(1, 12), picker.randint(1, 28)),
+                picker.randint(-2, 2),
+                picker.choice([1, 2, 3]),
+                picker.random() < 0.3,
+            )
+            for i in range(1, 80)
+        ),
         key=lambda item: item.order_key,
     )
     folded = {cell.month: cell for cell in scoring.fold_months(SeriesState(), statements)}
@@ -189,8 +218,14 @@ def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
     picker = random.Random(11)
     for round_ in range(40):
         statements = [
-            ev(i, picker.randint(1, 5), date(picker.choice([2023, 2024]), picker.randint(1, 12), picker.randint(1, 28)),
-               picker.randint(-2, 2), picker.choice([1, 2, 3]), picker.random() < 0.3)
+            ev(
+                i,
+                picker.randint(1, 5),
+                date(picker.choice([2023, 2024]), picker.randint(1, 12), picker.randint(1, 28)),
+                picker.randint(-2, 2),
+                picker.choice([1, 2, 3]),
+                picker.random() < 0.3,
+            )
             for i in range(1, picker.randint(2, 40))
         ]
         picker.shuffle(statements)
@@ -205,7 +240,8 @@ def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
                 earlier += 1
             else:
                 cells = [cell for cell in cells if cell.month < month] + [
-                    scoring.add_statement(cells[-1] if cells else None, item)]
+                    scoring.add_statement(cells[-1] if cells else None, item)
+                ]
             so_far = sorted(statements[:count], key=lambda evidence: evidence.order_key)
             assert cells == list(scoring.fold_months(SeriesState(), so_far)), (round_, count)
         assert earlier > 0 or len(statements) < 3

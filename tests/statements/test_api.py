@@ -40,7 +40,9 @@ def _create(client: TestClient, auth: dict[str, str], **overrides: Any) -> dict[
     return response.json()
 
 
-def test_post_stores_one_statement_and_answers_with_it(client: TestClient, seeded_db: Database, auth: dict[str, str]) -> None:
+def test_post_stores_one_statement_and_answers_with_it(
+    client: TestClient, seeded_db: Database, auth: dict[str, str]
+) -> None:
     before = table_counts(seeded_db, "statement", "revision")
     response = client.post("/api/statements", json=record_values(condition="only over western Ukraine"), headers=auth)
     assert response.status_code == 201
@@ -48,7 +50,11 @@ def test_post_stores_one_statement_and_answers_with_it(client: TestClient, seede
     statement = body["statement"]
     assert response.headers["location"] == f"/statements/{statement['id']}.json"
     assert (statement["actor"]["name"], statement["office_rank"], statement["version"], statement["condition"]) == (
-        "Radosław Sikorski", "minister", 1, "only over western Ukraine")
+        "Radosław Sikorski",
+        "minister",
+        1,
+        "only over western Ukraine",
+    )
     assert body["created"] is True and body["reused_sources"] == [] and body["possible_duplicates"] == []
     assert table_counts(seeded_db, "statement", "revision") == {k: v + 1 for k, v in before.items()}
     public = client.get(f"/statements/{statement['id']}.json").json()
@@ -56,7 +62,9 @@ def test_post_stores_one_statement_and_answers_with_it(client: TestClient, seede
     assert_scores_match_rebuild(seeded_db)
 
 
-def test_an_idempotency_key_stores_one_statement(client: TestClient, seeded_db: Database, auth: dict[str, str], token_for: Tokens) -> None:
+def test_an_idempotency_key_stores_one_statement(
+    client: TestClient, seeded_db: Database, auth: dict[str, str], token_for: Tokens
+) -> None:
     headers = auth | {"Idempotency-Key": "newsroom-2024-10-15-001"}
     first = client.post("/api/statements", json=record_values(), headers=headers)
     before = snapshot_tables(seeded_db)
@@ -65,7 +73,11 @@ def test_an_idempotency_key_stores_one_statement(client: TestClient, seeded_db: 
     assert again.json()["statement"]["id"] == first.json()["statement"]["id"] and again.json()["created"] is False
     assert snapshot_tables(seeded_db) == before
     # The key belongs to its user: another user's identical key is another submission.
-    other = client.post("/api/statements", json=record_values(quote="Another quote."), headers=token_for("other@example.org") | {"Idempotency-Key": "newsroom-2024-10-15-001"})
+    other = client.post(
+        "/api/statements",
+        json=record_values(quote="Another quote."),
+        headers=token_for("other@example.org") | {"Idempotency-Key": "newsroom-2024-10-15-001"},
+    )
     assert other.status_code == 201 and other.json()["statement"]["id"] != first.json()["statement"]["id"]
     for bad in ("", "x" * 201, "tab\there"):
         response = client.post("/api/statements", json=record_values(), headers=auth | {"Idempotency-Key": bad})
@@ -74,25 +86,45 @@ def test_an_idempotency_key_stores_one_statement(client: TestClient, seeded_db: 
 
 def test_post_reports_reused_sources_and_possible_duplicates(client: TestClient, auth: dict[str, str]) -> None:
     first = _create(client, auth, quote="We are ready to shoot down drones over Ukraine.")
-    second = _create(client, auth, quote="We are ready to shoot down the drones over Ukraine!",
-                     sources=[{"url": "https://EXAMPLE.org/news/1?utm_campaign=x", "outlet": "Example News", "title": "A test article"}])
+    second = _create(
+        client,
+        auth,
+        quote="We are ready to shoot down the drones over Ukraine!",
+        sources=[
+            {"url": "https://EXAMPLE.org/news/1?utm_campaign=x", "outlet": "Example News", "title": "A test article"}
+        ],
+    )
     assert second["reused_sources"] == ["https://example.org/news/1"]
     assert second["possible_duplicates"] == [f"/statements/{first['statement']['id']}"]
 
 
-def test_patch_changes_the_fields_given_at_the_version_given(client: TestClient, seeded_db: Database, auth: dict[str, str]) -> None:
+def test_patch_changes_the_fields_given_at_the_version_given(
+    client: TestClient, seeded_db: Database, auth: dict[str, str]
+) -> None:
     statement_id = _create(client, auth)["statement"]["id"]
-    response = client.patch(f"/api/statements/{statement_id}", json={"version": 1, "stance": 1, "condition": "with allies"}, headers=auth)
+    response = client.patch(
+        f"/api/statements/{statement_id}", json={"version": 1, "stance": 1, "condition": "with allies"}, headers=auth
+    )
     assert response.status_code == 200
     statement = response.json()["statement"]
     assert (statement["version"], statement["stance"], statement["condition"], statement["quote"]) == (
-        2, 1, "with allies", record_values()["quote"])
-    cleared = client.patch(f"/api/statements/{statement_id}", json={"version": 2, "condition": None}, headers=auth).json()["statement"]
+        2,
+        1,
+        "with allies",
+        record_values()["quote"],
+    )
+    cleared = client.patch(
+        f"/api/statements/{statement_id}", json={"version": 2, "condition": None}, headers=auth
+    ).json()["statement"]
     assert cleared["condition"] is None and cleared["version"] == 3
     same = client.patch(f"/api/statements/{statement_id}", json={"version": 3, "stance": 1}, headers=auth)
     assert same.status_code == 200 and same.json()["statement"]["version"] == 3  # nothing changed: no new version
     revisions = client.get(f"/statements/{statement_id}.json").json()["revisions"]
-    assert [(r["version"], r["action"], r["via"]) for r in revisions] == [(1, "create", "api"), (2, "edit", "api"), (3, "edit", "api")]
+    assert [(r["version"], r["action"], r["via"]) for r in revisions] == [
+        (1, "create", "api"),
+        (2, "edit", "api"),
+        (3, "edit", "api"),
+    ]
     assert_scores_match_rebuild(seeded_db)
 
 
@@ -100,10 +132,15 @@ def test_patch_finds_a_new_actor_and_office_afresh(client: TestClient, auth: dic
     statement_id = _create(client, auth)["statement"]["id"]
     moved = client.patch(f"/api/statements/{statement_id}", json={"version": 1, "actor": "Donald Tusk"}, headers=auth)
     assert moved.status_code == 200, moved.text
-    assert (moved.json()["statement"]["office"], moved.json()["statement"]["office_rank"]) == ("Prime Minister of Poland", "head")
+    assert (moved.json()["statement"]["office"], moved.json()["statement"]["office_rank"]) == (
+        "Prime Minister of Poland",
+        "head",
+    )
 
 
-def test_patch_without_the_current_version_is_a_conflict(client: TestClient, seeded_db: Database, auth: dict[str, str]) -> None:
+def test_patch_without_the_current_version_is_a_conflict(
+    client: TestClient, seeded_db: Database, auth: dict[str, str]
+) -> None:
     statement_id = _create(client, auth)["statement"]["id"]
     client.patch(f"/api/statements/{statement_id}", json={"version": 1, "stance": 0}, headers=auth)
     before = snapshot_tables(seeded_db)
@@ -118,7 +155,9 @@ def test_patch_without_the_current_version_is_a_conflict(client: TestClient, see
     assert snapshot_tables(seeded_db) == before
 
 
-def test_patch_refusals_name_every_bad_field_and_write_nothing(client: TestClient, seeded_db: Database, auth: dict[str, str]) -> None:
+def test_patch_refusals_name_every_bad_field_and_write_nothing(
+    client: TestClient, seeded_db: Database, auth: dict[str, str]
+) -> None:
     statement_id = _create(client, auth)["statement"]["id"]
     before = snapshot_tables(seeded_db)
     cases = [
@@ -137,21 +176,32 @@ def test_patch_refusals_name_every_bad_field_and_write_nothing(client: TestClien
     assert snapshot_tables(seeded_db) == before
 
 
-def test_the_api_needs_a_token_and_refuses_cross_site_browsers(client: TestClient, seeded_db: Database, auth: dict[str, str]) -> None:
+def test_the_api_needs_a_token_and_refuses_cross_site_browsers(
+    client: TestClient, seeded_db: Database, auth: dict[str, str]
+) -> None:
     before = snapshot_tables(seeded_db)
     anonymous = client.post("/api/statements", json=record_values())
     assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith("Bearer")
-    assert client.post("/api/statements", json=record_values(), headers={"Authorization": "Bearer iw_nonsense"}).status_code == 401
+    assert (
+        client.post(
+            "/api/statements", json=record_values(), headers={"Authorization": "Bearer iw_nonsense"}
+        ).status_code
+        == 401
+    )
     for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
         response = client.post("/api/statements", json=record_values(), headers=auth | headers)
-        assert response.status_code == 403 and response.json()["message"].startswith("This request came from another site")
+        assert response.status_code == 403 and response.json()["message"].startswith(
+            "This request came from another site"
+        )
     # A signed-in browser's cookies ride along: then the API wants the session's CSRF token too.
     make_user(seeded_db, "browser@example.org")
     token = sign_in(client, "browser@example.org")
     assert client.post("/api/statements", json=record_values(), headers=auth).status_code == 403
     assert snapshot_tables(seeded_db) != before  # signing in wrote its session; statements did not change
     assert table_counts(seeded_db, "statement") == {"statement": 24}
-    assert client.post("/api/statements", json=record_values(), headers=auth | {"X-CSRF-Token": token}).status_code == 201
+    assert (
+        client.post("/api/statements", json=record_values(), headers=auth | {"X-CSRF-Token": token}).status_code == 201
+    )
 
 
 def test_the_openapi_document_describes_the_write_api(client: TestClient) -> None:

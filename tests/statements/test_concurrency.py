@@ -28,7 +28,10 @@ THREADS = 20
 PER_THREAD = 25
 # Seed actors whose offices are open-ended, so any date fits.
 SPEAKERS = [
-    ("Radosław Sikorski", "PL"), ("Donald Tusk", "PL"), ("Władysław Kosiniak-Kamysz", "PL"), ("Volodymyr Zelenskyy", "UA"),
+    ("Radosław Sikorski", "PL"),
+    ("Donald Tusk", "PL"),
+    ("Władysław Kosiniak-Kamysz", "PL"),
+    ("Volodymyr Zelenskyy", "UA"),
 ]
 TOPICS = ["intercept-over-ukraine", "no-fly-zone", "air-policing-after-ceasefire"]
 
@@ -41,14 +44,26 @@ def _statement(thread: int, number: int, rng: random.Random) -> dict[str, Any]:
         name, _ = rng.choice(SPEAKERS)
         actor, extra = name, {}
     return {
-        "actor": actor, **extra, "topic": rng.choice(TOPICS), "said_on": said_on.isoformat(), "stance": rng.randint(-2, 2),
+        "actor": actor,
+        **extra,
+        "topic": rng.choice(TOPICS),
+        "said_on": said_on.isoformat(),
+        "stance": rng.randint(-2, 2),
         "quote": f"Concurrent statement {thread}-{number}.",
-        "sources": [{"url": f"https://example.org/concurrent/{thread}/{number % 5}", "outlet": "Example", "title": f"Report {thread}"}],
+        "sources": [
+            {
+                "url": f"https://example.org/concurrent/{thread}/{number % 5}",
+                "outlet": "Example",
+                "title": f"Report {thread}",
+            }
+        ],
     }
 
 
 @pytest.mark.slow
-def test_concurrent_submissions_are_each_stored_exactly_once(dialect: str, factories: dict[str, DatabaseFactory]) -> None:
+def test_concurrent_submissions_are_each_stored_exactly_once(
+    dialect: str, factories: dict[str, DatabaseFactory]
+) -> None:
     url = factories[dialect].create("seeded")
     database = Database.from_url(url)
     try:
@@ -63,6 +78,7 @@ def test_concurrent_submissions_are_each_stored_exactly_once(dialect: str, facto
         lock = threading.Lock()
 
         with LiveServer(settings_for(url)) as server:
+
             def write(thread: int) -> None:
                 rng = random.Random(thread)
                 headers = {"Authorization": f"Bearer {tokens[thread % len(tokens)]}"}
@@ -95,13 +111,16 @@ def test_concurrent_submissions_are_each_stored_exactly_once(dialect: str, facto
         assert failures == []
         assert len(acknowledged) == THREADS * PER_THREAD
         with database.read_session() as session:
-            stored = Counter(session.execute(
-                select(Statement.quote).where(Statement.quote.like("Concurrent statement %"))
-            ).scalars())
+            stored = Counter(
+                session.execute(select(Statement.quote).where(Statement.quote.like("Concurrent statement %"))).scalars()
+            )
             new_actors = session.execute(select(Actor).where(Actor.name == "Concurrent Test Minister")).scalars().all()
-            by_quote = {row[0]: row[1] for row in session.execute(
-                select(Statement.quote, Statement.id).where(Statement.quote.like("Concurrent statement %"))
-            )}
+            by_quote = {
+                row[0]: row[1]
+                for row in session.execute(
+                    select(Statement.quote, Statement.id).where(Statement.quote.like("Concurrent statement %"))
+                )
+            }
         assert set(stored) == set(acknowledged) and set(stored.values()) == {1}
         assert by_quote == acknowledged
         assert len(new_actors) == 1

@@ -73,6 +73,7 @@ def _created(database: Database, **overrides: Any) -> int:
 
 # ---- Adding
 
+
 def test_the_form_needs_a_signed_in_editor(client: TestClient) -> None:
     response = client.get("/statements/new", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fstatements%2Fnew"
@@ -82,11 +83,23 @@ def test_the_form_needs_a_signed_in_editor(client: TestClient) -> None:
 def test_the_form_offers_every_stance_with_its_meaning(client: TestClient, seeded_db: Database) -> None:
     _editor(client, seeded_db)
     page = soup(client.get("/statements/new").text)
-    choices = {label.select_one("input")["value"]: label.get_text(" ", strip=True) for label in page.select("#f-stance label.choice")}  # type: ignore[index]
-    assert choices == {"2": "+2 supports", "1": "+1 conditional support or open to it", "0": "0 neutral or ambiguous",
-                       "-1": "−1 opposed or sceptical", "-2": "−2 firmly opposed"}
+    choices = {
+        label.select_one("input")["value"]: label.get_text(" ", strip=True)
+        for label in page.select("#f-stance label.choice")
+    }  # type: ignore[index]
+    assert choices == {
+        "2": "+2 supports",
+        "1": "+1 conditional support or open to it",
+        "0": "0 neutral or ambiguous",
+        "-1": "−1 opposed or sceptical",
+        "-2": "−2 firmly opposed",
+    }
     assert [o["value"] for o in page.select("#f-topic option")][1:] == [
-        "intercept-over-ukraine", "no-fly-zone", "air-policing-after-ceasefire", "air-defence-supply"]
+        "intercept-over-ukraine",
+        "no-fly-zone",
+        "air-policing-after-ceasefire",
+        "air-defence-supply",
+    ]
     assert len(page.select_one("input[name=submission_key]")["value"]) >= 32  # type: ignore[index, arg-type]
     again = soup(client.get("/statements/new").text).select_one("input[name=submission_key]")["value"]  # type: ignore[index]
     assert again != page.select_one("input[name=submission_key]")["value"]  # type: ignore[index]
@@ -95,7 +108,10 @@ def test_the_form_offers_every_stance_with_its_meaning(client: TestClient, seede
 def test_saving_goes_to_the_statement_and_every_page_shows_it_at_once(client: TestClient, seeded_db: Database) -> None:
     _editor(client, seeded_db)
     before_cell = _poland_october(client)
-    etags = {path: client.get(path).headers["etag"] for path in ("/matrix", "/countries/PL", "/statements", "/actors/radoslaw-sikorski")}
+    etags = {
+        path: client.get(path).headers["etag"]
+        for path in ("/matrix", "/countries/PL", "/statements", "/actors/radoslaw-sikorski")
+    }
     quote = "We will shoot them down if they cross into our airspace, and we are ready to do more."
     response = client.post("/statements/new", data=_filled(client, stance=-2, quote=quote), follow_redirects=False)
     assert response.status_code == 303
@@ -119,9 +135,13 @@ def test_saving_goes_to_the_statement_and_every_page_shows_it_at_once(client: Te
 
 def test_with_htmx_saving_redirects_by_header(client: TestClient, seeded_db: Database) -> None:
     token = _editor(client, seeded_db)
-    response = client.post("/statements/new", data=_filled(client), headers={"HX-Request": "true", "X-CSRF-Token": token})
+    response = client.post(
+        "/statements/new", data=_filled(client), headers={"HX-Request": "true", "X-CSRF-Token": token}
+    )
     assert response.status_code == 204 and response.headers["hx-redirect"].endswith("?saved=new")
-    bad = client.post("/statements/new", data=_filled(client, stance=7), headers={"HX-Request": "true", "X-CSRF-Token": token})
+    bad = client.post(
+        "/statements/new", data=_filled(client, stance=7), headers={"HX-Request": "true", "X-CSRF-Token": token}
+    )
     assert bad.status_code == 422
     fragment = soup(bad.text)
     assert fragment.select_one("form#statement-form") is not None and fragment.select_one("html") is None
@@ -194,7 +214,9 @@ def test_a_recorded_source_is_reused_and_the_form_says_so(client: TestClient, se
     with seeded_db.read_session() as session:
         known = session.execute(select(Source).where(Source.url == "https://example.org/news/1")).scalar_one()
     assert known.url
-    sources = [{"url": "HTTPS://Example.org/news/1?utm_source=newsletter", "outlet": "", "title": ""}]  # the same article, normalised
+    sources = [
+        {"url": "HTTPS://Example.org/news/1?utm_source=newsletter", "outlet": "", "title": ""}
+    ]  # the same article, normalised
     data = _filled(client, sources=sources)
     check = client.post("/statements/form/check", data=data | {"check": "source-0-url"})
     note = soup(check.text).select_one("#f-source-0-url-note")
@@ -211,7 +233,9 @@ def test_a_recorded_source_is_reused_and_the_form_says_so(client: TestClient, se
 def test_a_possible_duplicate_asks_before_saving(client: TestClient, seeded_db: Database) -> None:
     _editor(client, seeded_db)
     with seeded_db.write() as session:
-        existing, _ = service.create(session=session, record=record(quote="We are ready to shoot down drones over Ukraine."), via="test")
+        existing, _ = service.create(
+            session=session, record=record(quote="We are ready to shoot down drones over Ukraine."), via="test"
+        )
     data = _filled(client, quote="We are ready to shoot down the drones over Ukraine!")
     before = snapshot_tables(seeded_db)
     response = client.post("/statements/new", data=data)
@@ -220,7 +244,11 @@ def test_a_possible_duplicate_asks_before_saving(client: TestClient, seeded_db: 
     assert panel is not None and f"/statements/{existing.id}" in str(panel)
     assert panel.select_one("button[name=confirm_duplicate]") is not None
     assert snapshot_tables(seeded_db) == before
-    unlike = client.post("/statements/new", data=_filled(client, quote="Something else entirely, about the weather."), follow_redirects=False)
+    unlike = client.post(
+        "/statements/new",
+        data=_filled(client, quote="Something else entirely, about the weather."),
+        follow_redirects=False,
+    )
     assert unlike.status_code == 303  # same actor, topic and day, but not a similar quote
     confirmed = client.post("/statements/new", data=data | {"confirm_duplicate": "1"}, follow_redirects=False)
     assert confirmed.status_code == 303 and _statement_id(confirmed.headers["location"]) != existing.id
@@ -235,8 +263,11 @@ def test_sources_are_added_and_removed_without_javascript(client: TestClient, se
     shown = form_values(added.text)
     assert shown["source_url"] == [data["source_url"][0], ""] and shown["quote"] == data["quote"]
     assert soup(added.text).select_one("#f-source-1-url").has_attr("autofocus")  # type: ignore[union-attr]
-    two = shown | {"source_url": [shown["source_url"][0], "https://example.org/second"],
-                   "source_outlet": ["Example News", "Second"], "source_title": ["A test article", "Another"]}
+    two = shown | {
+        "source_url": [shown["source_url"][0], "https://example.org/second"],
+        "source_outlet": ["Example News", "Second"],
+        "source_title": ["A test article", "Another"],
+    }
     removed = form_values(client.post("/statements/new", data=two | {"remove_source": "0"}).text)
     assert removed["source_url"] == ["https://example.org/second"]
     assert snapshot_tables(seeded_db) == before
@@ -244,14 +275,26 @@ def test_sources_are_added_and_removed_without_javascript(client: TestClient, se
     assert saved.status_code == 303
     page = soup(client.get(saved.headers["location"]).text)
     assert [li.select_one("a")["href"] for li in page.select(".source-list li")] == [  # type: ignore[index]
-        "https://example.org/news/1", "https://example.org/second"]
+        "https://example.org/news/1",
+        "https://example.org/second",
+    ]
 
 
-def test_a_blank_extra_source_row_is_ignored_but_a_half_filled_one_is_not(client: TestClient, seeded_db: Database) -> None:
+def test_a_blank_extra_source_row_is_ignored_but_a_half_filled_one_is_not(
+    client: TestClient, seeded_db: Database
+) -> None:
     _editor(client, seeded_db)
     data = _filled(client)
-    half = data | {name: [data[name][0], value] for name, value in
-                   (("source_url", ""), ("source_key", ""), ("source_outlet", "Only an outlet"), ("source_title", ""), ("source_published_on", ""))}
+    half = data | {
+        name: [data[name][0], value]
+        for name, value in (
+            ("source_url", ""),
+            ("source_key", ""),
+            ("source_outlet", "Only an outlet"),
+            ("source_title", ""),
+            ("source_published_on", ""),
+        )
+    }
     response = client.post("/statements/new", data=half)
     assert response.status_code == 422
     assert soup(response.text).select_one("#f-source-1-title-error").get_text() == "Source 2 title: is empty"  # type: ignore[union-attr]
@@ -259,7 +302,10 @@ def test_a_blank_extra_source_row_is_ignored_but_a_half_filled_one_is_not(client
     response = client.post("/statements/new", data=titled)
     assert response.status_code == 422
     assert "give the source's URL" in soup(response.text).select_one("#f-source-1-url-error").get_text()  # type: ignore[union-attr]
-    blank = data | {name: [data[name][0], ""] for name in ("source_url", "source_key", "source_outlet", "source_title", "source_published_on")}
+    blank = data | {
+        name: [data[name][0], ""]
+        for name in ("source_url", "source_key", "source_outlet", "source_title", "source_published_on")
+    }
     assert client.post("/statements/new", data=blank, follow_redirects=False).status_code == 303
 
 
@@ -272,7 +318,11 @@ def test_find_and_pick_an_actor_without_javascript(client: TestClient, seeded_db
     assert "Poland" in buttons[0].get_text() and "Minister of National Defence" in buttons[0].get_text()
     picked = client.post("/statements/new", data=data | {"pick_actor": "wladyslaw-kosiniak-kamysz"})
     values = form_values(picked.text)
-    assert values["actor"] == "Władysław Kosiniak-Kamysz" and values["country"] == "PL" and values["quote"] == data["quote"]
+    assert (
+        values["actor"] == "Władysław Kosiniak-Kamysz"
+        and values["country"] == "PL"
+        and values["quote"] == data["quote"]
+    )
     assert "On record:" in soup(picked.text).select_one("#f-actor-note").get_text()  # type: ignore[union-attr]
 
 
@@ -308,7 +358,9 @@ def test_a_suggestion_found_by_an_alias_says_which(client: TestClient, seeded_db
     assert "Volodymyr Zelenskyy" in page.select_one("#f-actor-note").get_text()  # exact alias: on record  # type: ignore[union-attr]
 
 
-def test_actor_search_is_one_index_range_never_a_like_scan(client: TestClient, seeded_db: Database, dialect: str) -> None:
+def test_actor_search_is_one_index_range_never_a_like_scan(
+    client: TestClient, seeded_db: Database, dialect: str
+) -> None:
     _editor(client, seeded_db)
     seen: list[str] = []
 
@@ -325,13 +377,21 @@ def test_actor_search_is_one_index_range_never_a_like_scan(client: TestClient, s
     assert word_queries and not any("LIKE" in sql.upper() for sql in seen)
     with seeded_db.engine.connect() as connection:
         if dialect == "sqlite":
-            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
-                "EXPLAIN QUERY PLAN SELECT alias_id FROM actor_alias_word WHERE word >= 'sik' AND word < 'sil'"))
+            plan = " ".join(
+                str(row[-1])
+                for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT alias_id FROM actor_alias_word WHERE word >= 'sik' AND word < 'sil'"
+                )
+            )
             assert "SEARCH actor_alias_word USING" in plan and "(word>? AND word<?)" in plan, plan
         else:
             connection.execute(text("SET enable_seqscan = off"))
-            plan = " ".join(row[0] for row in connection.execute(text(
-                "EXPLAIN SELECT alias_id FROM actor_alias_word WHERE word >= 'sik' AND word < 'sil'")))
+            plan = " ".join(
+                row[0]
+                for row in connection.execute(
+                    text("EXPLAIN SELECT alias_id FROM actor_alias_word WHERE word >= 'sik' AND word < 'sil'")
+                )
+            )
             assert "Index" in plan and "pk_actor_alias_word" in plan, plan
 
 
@@ -344,10 +404,18 @@ def test_the_inline_check_answers_for_the_field_that_changed(client: TestClient,
     slot = date_check.select_one("#f-said_on-error")
     assert slot is not None and slot["hx-swap-oob"] == "innerHTML" and slot.get_text() == "Date: is in the future"
     assert date_check.select_one("#f-translation-error") is None  # only the field that changed, and its dependants
-    language_check = soup(client.post("/statements/form/check", data=data | {"check": "language"}, headers=headers).text)
+    language_check = soup(
+        client.post("/statements/form/check", data=data | {"check": "language"}, headers=headers).text
+    )
     assert language_check.select_one("#f-language-error").get_text() == ""  # type: ignore[union-attr]
-    assert "is required when the language is not English" in language_check.select_one("#f-translation-error").get_text()  # type: ignore[union-attr]
-    fixed = soup(client.post("/statements/form/check", data=data | {"check": "said_on", "said_on": "2024-10-15"}, headers=headers).text)
+    assert (
+        "is required when the language is not English" in language_check.select_one("#f-translation-error").get_text()
+    )  # type: ignore[union-attr]
+    fixed = soup(
+        client.post(
+            "/statements/form/check", data=data | {"check": "said_on", "said_on": "2024-10-15"}, headers=headers
+        ).text
+    )
     assert fixed.select_one("#f-said_on-error").get_text() == ""  # type: ignore[union-attr]
     assert soup(client.post("/statements/form/check", data=data | {"check": "nonsense"}).text).select(".error") == []
     assert snapshot_tables(seeded_db) == before
@@ -363,6 +431,7 @@ def test_a_month_precision_date_is_stored_as_the_first_of_the_month(client: Test
 
 # ---- Editing, conflicts, retracting, restoring
 
+
 def _edit_form(client: TestClient, statement_id: int) -> dict[str, Any]:
     response = client.get(f"/statements/{statement_id}/edit")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
@@ -374,12 +443,20 @@ def test_the_edit_form_is_filled_in_and_saving_writes_a_revision(client: TestCli
     statement_id = _created(seeded_db, condition="only with NATO's approval")
     data = _edit_form(client, statement_id)
     assert (data["actor"], data["quote"], data["stance"], data["condition"], data["version"]) == (
-        "Radosław Sikorski", record().quote, "2", "only with NATO's approval", "1")
+        "Radosław Sikorski",
+        record().quote,
+        "2",
+        "only with NATO's approval",
+        "1",
+    )
     assert data["source_url"] == ["https://example.org/news/1"]
     unchanged = client.post(f"/statements/{statement_id}/edit", data=data, follow_redirects=False)
     assert unchanged.headers["location"] == f"/statements/{statement_id}?saved=unchanged"
-    saved = client.post(f"/statements/{statement_id}/edit", data=data | {"stance": "1", "note": "The source corrected it"},
-                        follow_redirects=False)
+    saved = client.post(
+        f"/statements/{statement_id}/edit",
+        data=data | {"stance": "1", "note": "The source corrected it"},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303 and saved.headers["location"] == f"/statements/{statement_id}?saved=edited"
     page = soup(client.get(saved.headers["location"]).text)
     latest = page.select_one("#history article.revision")
@@ -392,15 +469,29 @@ def test_the_edit_form_is_filled_in_and_saving_writes_a_revision(client: TestCli
     assert_scores_match_rebuild(seeded_db)
 
 
-def test_replaying_revisions_made_through_the_forms_rebuilds_the_statement(client: TestClient, seeded_db: Database) -> None:
+def test_replaying_revisions_made_through_the_forms_rebuilds_the_statement(
+    client: TestClient, seeded_db: Database
+) -> None:
     _editor(client, seeded_db, role="admin")
-    statement_id = _statement_id(client.post("/statements/new", data=_filled(client), follow_redirects=False).headers["location"])
-    for change in ({"stance": "1"}, {"condition": "only with allies", "quote": "A revised quote."}, {"said_on": "2024-09-30"}):
+    statement_id = _statement_id(
+        client.post("/statements/new", data=_filled(client), follow_redirects=False).headers["location"]
+    )
+    for change in (
+        {"stance": "1"},
+        {"condition": "only with allies", "quote": "A revised quote."},
+        {"said_on": "2024-09-30"},
+    ):
         data = _edit_form(client, statement_id) | change
         assert client.post(f"/statements/{statement_id}/edit", data=data, follow_redirects=False).status_code == 303
     version = int(_edit_form(client, statement_id)["version"])
-    client.post(f"/statements/{statement_id}/restore", data={"version": "2", "current_version": str(version),
-                                                             "csrf_token": _edit_form(client, statement_id)["csrf_token"]})
+    client.post(
+        f"/statements/{statement_id}/restore",
+        data={
+            "version": "2",
+            "current_version": str(version),
+            "csrf_token": _edit_form(client, statement_id)["csrf_token"],
+        },
+    )
     with seeded_db.read_session() as session:
         revisions = revisions_repository.for_statement(session, statement_id)
         current = statement_record(repository.get_full(session, statement_id))  # type: ignore[arg-type]
@@ -422,8 +513,14 @@ def test_the_second_of_two_conflicting_edits_gets_409_and_overwrites_nothing(
     _editor(second, seeded_db, "second@example.org")
     statement_id = _created(seeded_db)
     mine, theirs = _edit_form(client, statement_id), _edit_form(second, statement_id)
-    assert client.post(f"/statements/{statement_id}/edit", data=mine | {"stance": "-1", "condition": "only over Poland"},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            f"/statements/{statement_id}/edit",
+            data=mine | {"stance": "-1", "condition": "only over Poland"},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
     before = snapshot_tables(seeded_db)
     typed = theirs | {"quote": "My corrected quote, typed carefully.", "stance": "0"}
     response = second.post(f"/statements/{statement_id}/edit", data=typed)
@@ -431,7 +528,9 @@ def test_the_second_of_two_conflicting_edits_gets_409_and_overwrites_nothing(
     assert snapshot_tables(seeded_db) == before
     page = soup(response.text)
     conflict = page.select_one("#conflict")
-    assert conflict is not None and "You started from version 1; it is now at version 2." in conflict.get_text(" ", strip=True)
+    assert conflict is not None and "You started from version 1; it is now at version 2." in conflict.get_text(
+        " ", strip=True
+    )
     assert "first@example.org" in conflict.get_text()
     changed = {row.select_one("th").get_text(): row for row in conflict.select("table.diff tbody tr")}  # type: ignore[union-attr]
     assert set(changed) == {"Stance", "Condition"}
@@ -454,26 +553,37 @@ def test_retracting_needs_a_reason_and_takes_the_statement_out_of_scores_and_lis
     assert _poland_october(client)["score"] < cell["score"]
     before = snapshot_tables(seeded_db)
     token = _edit_form(client, statement_id)["csrf_token"]
-    refused = client.post(f"/statements/{statement_id}/retract", data={"csrf_token": token, "version": "1", "reason": "  "})
+    refused = client.post(
+        f"/statements/{statement_id}/retract", data={"csrf_token": token, "version": "1", "reason": "  "}
+    )
     assert refused.status_code == 422
     assert soup(refused.text).select_one("#f-reason-error").get_text() == "Reason: is empty"  # type: ignore[union-attr]
     assert soup(refused.text).select_one("#f-reason")["aria-invalid"] == "true"  # type: ignore[index]
     assert snapshot_tables(seeded_db) == before
-    done = client.post(f"/statements/{statement_id}/retract",
-                       data={"csrf_token": token, "version": "1", "reason": "The source misattributed the quote."},
-                       follow_redirects=False)
+    done = client.post(
+        f"/statements/{statement_id}/retract",
+        data={"csrf_token": token, "version": "1", "reason": "The source misattributed the quote."},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/statements/{statement_id}?saved=retracted"
     page = soup(client.get(f"/statements/{statement_id}").text)
     assert "Retracted. The source misattributed the quote." in page.select_one(".banner-box").get_text(" ", strip=True)  # type: ignore[union-attr]
     assert f"statement-{statement_id}" not in client.get("/statements").text
     assert _poland_october(client) == cell
     assert_scores_match_rebuild(seeded_db)
-    stale = client.post(f"/statements/{statement_id}/retract", data={"csrf_token": token, "version": "1", "reason": "again"})
+    stale = client.post(
+        f"/statements/{statement_id}/retract", data={"csrf_token": token, "version": "1", "reason": "again"}
+    )
     assert stale.status_code == 409 and "Nothing was retracted" in soup(stale.text).select_one("#conflict").get_text()  # type: ignore[union-attr]
-    twice = client.post(f"/statements/{statement_id}/retract", data={"csrf_token": token, "version": "2", "reason": "again"})
+    twice = client.post(
+        f"/statements/{statement_id}/retract", data={"csrf_token": token, "version": "2", "reason": "again"}
+    )
     assert twice.status_code == 409 and "already retracted" in twice.text
     with seeded_db.read_session() as session:
-        assert session.execute(text("SELECT count(*) FROM statement WHERE id = :id"), {"id": statement_id}).scalar_one() == 1
+        assert (
+            session.execute(text("SELECT count(*) FROM statement WHERE id = :id"), {"id": statement_id}).scalar_one()
+            == 1
+        )
 
 
 def test_admins_restore_any_version_and_the_restore_is_a_new_version(
@@ -483,55 +593,92 @@ def test_admins_restore_any_version_and_the_restore_is_a_new_version(
     statement_id = _created(seeded_db)
     data = _edit_form(client, statement_id)
     client.post(f"/statements/{statement_id}/edit", data=data | {"stance": "-2"})
-    client.post(f"/statements/{statement_id}/retract", data={"csrf_token": data["csrf_token"], "version": "2", "reason": "Wrong speaker"})
+    client.post(
+        f"/statements/{statement_id}/retract",
+        data={"csrf_token": data["csrf_token"], "version": "2", "reason": "Wrong speaker"},
+    )
     page = soup(client.get(f"/statements/{statement_id}").text)
-    assert [b.get_text() for b in page.select(".revision__actions button")] == ["Restore version 2", "Restore version 1"]
+    assert [b.get_text() for b in page.select(".revision__actions button")] == [
+        "Restore version 2",
+        "Restore version 1",
+    ]
     editor = clients()
     _editor(editor, seeded_db)
     assert soup(editor.get(f"/statements/{statement_id}").text).select(".revision__actions") == []
 
     before = snapshot_tables(seeded_db)
-    stale = client.post(f"/statements/{statement_id}/restore", data={"csrf_token": data["csrf_token"], "version": "1", "current_version": "2"})
+    stale = client.post(
+        f"/statements/{statement_id}/restore",
+        data={"csrf_token": data["csrf_token"], "version": "1", "current_version": "2"},
+    )
     assert stale.status_code == 409 and snapshot_tables(seeded_db) == before
-    missing = client.post(f"/statements/{statement_id}/restore", data={"csrf_token": data["csrf_token"], "version": "9", "current_version": "3"})
+    missing = client.post(
+        f"/statements/{statement_id}/restore",
+        data={"csrf_token": data["csrf_token"], "version": "9", "current_version": "3"},
+    )
     assert missing.status_code == 404 and snapshot_tables(seeded_db) == before
-    restored = client.post(f"/statements/{statement_id}/restore", data={"csrf_token": data["csrf_token"], "version": "1", "current_version": "3"},
-                           follow_redirects=False)
+    restored = client.post(
+        f"/statements/{statement_id}/restore",
+        data={"csrf_token": data["csrf_token"], "version": "1", "current_version": "3"},
+        follow_redirects=False,
+    )
     assert restored.headers["location"] == f"/statements/{statement_id}?saved=restored#history"
     body = client.get(f"/statements/{statement_id}.json").json()
-    assert (body["statement"]["version"], body["statement"]["status"], body["statement"]["stance"]) == (4, "published", 2)
+    assert (body["statement"]["version"], body["statement"]["status"], body["statement"]["stance"]) == (
+        4,
+        "published",
+        2,
+    )
     assert body["revisions"][-1]["action"] == "restore" and body["revisions"][-1]["note"] == "restored version 1"
     assert_scores_match_rebuild(seeded_db)
 
 
 # ---- Topics (admins)
 
+
 def test_admins_add_topics_and_reword_them(client: TestClient, seeded_db: Database, clients: Clients) -> None:
     _editor(client, seeded_db, "admin@example.org", "admin")
     page = soup(client.get("/admin/topics").text)
     assert [h.select_one("code").get_text() for h in page.select("form[id^=topic-] h2")] == [  # type: ignore[union-attr]
-        "intercept-over-ukraine", "no-fly-zone", "air-policing-after-ceasefire", "air-defence-supply"]
+        "intercept-over-ukraine",
+        "no-fly-zone",
+        "air-policing-after-ceasefire",
+        "air-defence-supply",
+    ]
     token = form_values(client.get("/admin/topics").text, "#add-topic")["csrf_token"]
     before = snapshot_tables(seeded_db)
     bad = client.post("/admin/topics", data={"csrf_token": token, "slug": "No Fly Zone", "title": "", "question": "Q?"})
     assert bad.status_code == 422 and snapshot_tables(seeded_db) == before
     errors = {e["id"]: e.get_text() for e in soup(bad.text).select(".error") if e.get_text()}
-    assert errors == {"f-new-slug-error": "Slug: 'No Fly Zone' is not a topic slug such as 'intercept-over-ukraine'",
-                      "f-new-title-error": "Title: is empty"}
-    taken = client.post("/admin/topics", data={"csrf_token": token, "slug": "no-fly-zone", "title": "T", "question": "Q?"})
+    assert errors == {
+        "f-new-slug-error": "Slug: 'No Fly Zone' is not a topic slug such as 'intercept-over-ukraine'",
+        "f-new-title-error": "Title: is empty",
+    }
+    taken = client.post(
+        "/admin/topics", data={"csrf_token": token, "slug": "no-fly-zone", "title": "T", "question": "Q?"}
+    )
     assert taken.status_code == 422 and "is taken" in taken.text
     etag = client.get("/matrix").headers["etag"]
-    added = client.post("/admin/topics", data={"csrf_token": token, "slug": "drone-wall", "title": "A drone wall", "question": "Should they build one?"},
-                        follow_redirects=False)
+    added = client.post(
+        "/admin/topics",
+        data={"csrf_token": token, "slug": "drone-wall", "title": "A drone wall", "question": "Should they build one?"},
+        follow_redirects=False,
+    )
     assert added.status_code == 303
     assert client.get("/matrix", headers={"If-None-Match": etag}).status_code == 200
     assert "drone-wall" in [o["value"] for o in soup(client.get("/statements/new").text).select("#f-topic option")]
     assert client.get("/matrix.json?topic=drone-wall").json()["topic_title"] == "A drone wall"
-    reworded = client.post("/admin/topics/no-fly-zone", data={"csrf_token": token, "title": "A no-fly zone", "question": "Should NATO close the sky?"},
-                           follow_redirects=False)
+    reworded = client.post(
+        "/admin/topics/no-fly-zone",
+        data={"csrf_token": token, "title": "A no-fly zone", "question": "Should NATO close the sky?"},
+        follow_redirects=False,
+    )
     assert reworded.status_code == 303
     assert client.get("/matrix.json?topic=no-fly-zone").json()["topic_title"] == "A no-fly zone"
-    assert client.post("/admin/topics/moon-base", data={"csrf_token": token, "title": "T", "question": "Q"}).status_code == 404
+    assert (
+        client.post("/admin/topics/moon-base", data={"csrf_token": token, "title": "T", "question": "Q"}).status_code
+        == 404
+    )
     editor = clients()
     _editor(editor, seeded_db)
     assert editor.get("/admin/topics").status_code == 403
@@ -539,7 +686,10 @@ def test_admins_add_topics_and_reword_them(client: TestClient, seeded_db: Databa
 
 # ---- Cross-site requests
 
-@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}])
+
+@pytest.mark.parametrize(
+    "headers", [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}]
+)
 def test_cross_site_posts_to_the_forms_are_refused_and_write_nothing(
     client: TestClient, seeded_db: Database, headers: dict[str, str]
 ) -> None:

@@ -21,8 +21,14 @@ def _editor_id(database: Database) -> int:
 
 
 def _save(database: Database, user_id: int, key: str | None = None, **overrides: Any) -> forms.Saved | forms.Review:
-    return forms.save_new(database=database, state=_state(**overrides), submission_key=key, look_for_duplicates=True,
-                          user_id=user_id, via="form")
+    return forms.save_new(
+        database=database,
+        state=_state(**overrides),
+        submission_key=key,
+        look_for_duplicates=True,
+        user_id=user_id,
+        via="form",
+    )
 
 
 def _data_version(database: Database) -> int:
@@ -63,7 +69,9 @@ def test_the_record_is_resolved_once_per_save(seeded_db: Database) -> None:
 def test_a_form_to_show_again_writes_nothing_and_stays_readable(seeded_db: Database) -> None:
     user_id = _editor_id(seeded_db)
     with seeded_db.write() as session:
-        service.create(session=session, record=record(quote="We are ready to shoot down drones over Ukraine."), via="test")
+        service.create(
+            session=session, record=record(quote="We are ready to shoot down drones over Ukraine."), via="test"
+        )
     before = snapshot_tables(seeded_db)
     shown = _save(seeded_db, user_id, quote="We are ready to shoot down the drones over Ukraine!")
     assert isinstance(shown, forms.Review) and not shown.ready

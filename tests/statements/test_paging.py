@@ -18,14 +18,17 @@ def test_a_token_round_trips() -> None:
     assert paging.decode(token, secret=SECRET) == cursor
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda t: t.replace("1234", "1235"),
-    lambda t: t.replace("2024-07-13", "2024-07-14"),
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
-    lambda t: "garbage",
-    lambda t: t + ".extra",
-    lambda t: "",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t.replace("1234", "1235"),
+        lambda t: t.replace("2024-07-13", "2024-07-14"),
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
+        lambda t: "garbage",
+        lambda t: t + ".extra",
+        lambda t: "",
+    ],
+)
 def test_a_changed_token_is_refused(tamper) -> None:  # type: ignore[no-untyped-def]
     token = paging.encode(paging.Cursor(date(2024, 7, 13), 1234), secret=SECRET)
     with pytest.raises(paging.BadPageToken):

@@ -18,12 +18,14 @@ from tests.support import record, soup
 def _cards(page: BeautifulSoup) -> list[dict[str, str]]:
     found = []
     for card in page.select("#results article.statement"):
-        found.append({
-            "actor": card.select_one(".statement__who > a").get_text(),  # type: ignore[union-attr]
-            "date": card.select_one("time")["datetime"],  # type: ignore[index]
-            "stance": card.select_one(".stance").get_text(),  # type: ignore[union-attr]
-            "quote": card.select_one("blockquote").get_text(),  # type: ignore[union-attr]
-        })
+        found.append(
+            {
+                "actor": card.select_one(".statement__who > a").get_text(),  # type: ignore[union-attr]
+                "date": card.select_one("time")["datetime"],  # type: ignore[index]
+                "stance": card.select_one(".stance").get_text(),  # type: ignore[union-attr]
+                "quote": card.select_one("blockquote").get_text(),  # type: ignore[union-attr]
+            }
+        )
     return found
 
 
@@ -45,7 +47,18 @@ def test_the_history_lists_every_published_statement_newest_first(shared_client:
     ("query", "expected"),
     [
         ("country=PL", {"Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"}),
-        ("country=PL&country=NATO", {"Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz", "Jens Stoltenberg", "Mark Rutte", "Mircea Geoana", "NATO spokesperson"}),
+        (
+            "country=PL&country=NATO",
+            {
+                "Donald Tusk",
+                "Radosław Sikorski",
+                "Władysław Kosiniak-Kamysz",
+                "Jens Stoltenberg",
+                "Mark Rutte",
+                "Mircea Geoana",
+                "NATO spokesperson",
+            },
+        ),
         ("actor=radoslaw-sikorski", {"Radosław Sikorski"}),
         ("actor=Sikorski", {"Radosław Sikorski"}),
         ("topic=no-fly-zone", {"Government of Ukraine"}),
@@ -115,9 +128,15 @@ def test_bad_history_input_gets_a_4xx_naming_it(shared_client: TestClient, query
 def _add_statements(database: Database, count: int) -> None:
     with database.write() as session:
         for number in range(count):
-            service.create(session=session, via="test", record=record(
-                said_on=(date(2024, 10, 1) + timedelta(days=number % 40)).isoformat(),
-                quote=f"Paged statement number {number}.", stance=number % 5 - 2))
+            service.create(
+                session=session,
+                via="test",
+                record=record(
+                    said_on=(date(2024, 10, 1) + timedelta(days=number % 40)).isoformat(),
+                    quote=f"Paged statement number {number}.",
+                    stance=number % 5 - 2,
+                ),
+            )
 
 
 def test_keyset_pages_cover_everything_once_in_order(client: TestClient, seeded_db: Database) -> None:
@@ -155,7 +174,9 @@ def test_csv_exports_the_filtered_history_safely(client: TestClient, seeded_db: 
     assert len(rows) == 7 and {row["country"] for row in rows} == {"PL"}
     mine = next(row for row in rows if "calc" in row["quote"])
     assert mine["quote"].startswith("'=") and mine["condition"] == "'+danger"
-    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for key, cell in row.items() if key not in ("stance",))
+    assert all(
+        not cell.startswith(("=", "+", "-", "@")) for row in rows for key, cell in row.items() if key not in ("stance",)
+    )
     assert rows[0]["url"].endswith(f"/statements/{rows[0]['id']}")
 
 
@@ -163,12 +184,18 @@ def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
     body = shared_client.get("/statements.json?actor=donald-tusk").json()
     statement_id = body["statements"][0]["id"]
     page = _get(shared_client, f"/statements/{statement_id}")
-    facts = {dt.get_text(strip=True): dd.get_text(" ", strip=True) for dt, dd in zip(page.select(".facts dt"), page.select(".facts dd"), strict=True)}
+    facts = {
+        dt.get_text(strip=True): dd.get_text(" ", strip=True)
+        for dt, dd in zip(page.select(".facts dt"), page.select(".facts dd"), strict=True)
+    }
     assert facts["Office that day"].startswith("Prime Minister of Poland") and "3" in facts["Office that day"]
     assert facts["Condition"] == "it would require NATO's involvement and approval"
     assert facts["Date"].startswith("8 Jul 2024") and "security agreement" in facts["Date"]
     links = {a.get_text(strip=True): a["href"] for a in page.select(".links a")}
-    assert links["Its matrix cell (Poland, Jul 2024)"] == "/matrix?topic=intercept-over-ukraine&to=2024-07&cell=PL%3A2024-07#detail-PL"
+    assert (
+        links["Its matrix cell (Poland, Jul 2024)"]
+        == "/matrix?topic=intercept-over-ukraine&to=2024-07&cell=PL%3A2024-07#detail-PL"
+    )
     assert page.select_one(".source-list cite").get_text().startswith("Untitled article beginning")  # type: ignore[union-attr]
     twin = shared_client.get(f"/statements/{statement_id}.json").json()
     assert twin["statement"]["condition"] == facts["Condition"] and twin["revisions"][0]["action"] == "create"
@@ -179,7 +206,9 @@ def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
 def test_a_retracted_statement_keeps_its_page_and_leaves_the_listings(client: TestClient, seeded_db: Database) -> None:
     with seeded_db.write() as session:
         created, _ = service.create(session=session, via="test", record=record(quote="Soon to be retracted."))
-        service.retract(session=session, statement_id=created.id, reason="Wrongly attributed", expected_version=1, via="test")
+        service.retract(
+            session=session, statement_id=created.id, reason="Wrongly attributed", expected_version=1, via="test"
+        )
     page = _get(client, f"/statements/{created.id}")
     assert "Retracted. Wrongly attributed" in page.select_one(".banner-box").get_text(" ", strip=True)  # type: ignore[union-attr]
     assert "Soon to be retracted." not in [c["quote"] for c in _cards(_get(client, "/statements?country=PL"))]
@@ -204,8 +233,13 @@ def test_etag_gives_304_until_a_statement_is_written(client: TestClient, seeded_
 def test_the_statement_page_shows_its_history_with_differences(client: TestClient, seeded_db: Database) -> None:
     with seeded_db.write() as session:
         created, _ = service.create(session=session, via="test", record=record(quote="Poland is open to it."))
-        service.edit(session=session, statement_id=created.id, expected_version=1, via="test",
-                     record=record(quote="Poland is not open to it.", stance=-1))
+        service.edit(
+            session=session,
+            statement_id=created.id,
+            expected_version=1,
+            via="test",
+            record=record(quote="Poland is not open to it.", stance=-1),
+        )
     page = _get(client, f"/statements/{created.id}")
     versions = page.select("#history article.revision")
     assert [v.select_one("h3").contents[0].strip() for v in versions] == ["Version 2: edited", "Version 1: recorded"]  # type: ignore[union-attr]

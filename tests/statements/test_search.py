@@ -12,13 +12,19 @@ from tests.support import record
 
 
 def test_the_postgresql_folding_table_matches_the_migration() -> None:
-    text = (Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0005_search_ignores_latin_diacritics.py").read_text()
+    text = (
+        Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0005_search_ignores_latin_diacritics.py"
+    ).read_text()
     assert f'ACCENTED = "{search.ACCENTED}"' in text and f'PLAIN = "{search.PLAIN}"' in text
     assert len(search.ACCENTED) == len(search.PLAIN) and "Ż" in search.ACCENTED
 
 
 def test_search_keys_follow_the_history_order() -> None:
-    keys = [search.search_key(date(2024, 7, 1), 9), search.search_key(date(2024, 7, 1), 10), search.search_key(date(2024, 7, 2), 1)]
+    keys = [
+        search.search_key(date(2024, 7, 1), 9),
+        search.search_key(date(2024, 7, 1), 10),
+        search.search_key(date(2024, 7, 2), 1),
+    ]
     assert keys == sorted(keys)
     assert search.search_key(date(2024, 7, 2), 1) & ((1 << search.ID_BITS) - 1) == 1
     assert search.sqlite_match(["nato", "approval"]) == '"nato" "approval"'
@@ -32,7 +38,9 @@ def _found(database: Database, words: str, **extra: object) -> list[int]:
 
 def test_whole_words_match_ignoring_case_and_diacritics(seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        mine, _ = service.create(session=session, via="test", record=record(quote="Żadnych rakiet nad Polską, said the MINISTER."))
+        mine, _ = service.create(
+            session=session, via="test", record=record(quote="Żadnych rakiet nad Polską, said the MINISTER.")
+        )
     assert mine.id in _found(seeded_db, "minister")
     assert mine.id in _found(seeded_db, "zadnych rakiet")
     assert mine.id not in _found(seeded_db, "minis")  # whole words: a prefix does not match
@@ -40,10 +48,17 @@ def test_whole_words_match_ignoring_case_and_diacritics(seeded_db: Database) -> 
 
 def test_search_follows_edits_and_retractions(seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        mine, _ = service.create(session=session, via="test", record=record(quote="A unique zebra word.", said_on="2024-10-15"))
+        mine, _ = service.create(
+            session=session, via="test", record=record(quote="A unique zebra word.", said_on="2024-10-15")
+        )
     with seeded_db.write() as session:
-        service.edit(session=session, statement_id=mine.id, expected_version=1, via="test",
-                     record=record(quote="A unique okapi word.", said_on="2024-10-20"))
+        service.edit(
+            session=session,
+            statement_id=mine.id,
+            expected_version=1,
+            via="test",
+            record=record(quote="A unique okapi word.", said_on="2024-10-20"),
+        )
     assert _found(seeded_db, "zebra") == [] and _found(seeded_db, "okapi") == [mine.id]
     assert _found(seeded_db, "okapi", first="2024-10-18") == [mine.id]
     with seeded_db.write() as session:
@@ -57,7 +72,9 @@ def test_search_follows_edits_and_retractions(seeded_db: Database) -> None:
 def test_search_results_are_newest_first_and_page_by_keyset(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         for day in range(1, 21):
-            service.create(session=session, via="test", record=record(quote=f"Walrus number {day}.", said_on=f"2024-10-{day:02d}"))
+            service.create(
+                session=session, via="test", record=record(quote=f"Walrus number {day}.", said_on=f"2024-10-{day:02d}")
+            )
     with seeded_db.read_session() as session:
         found = history_filters.parse(session, q="walrus")
         first = repository.history_ids(session, found, limit=8)
@@ -71,8 +88,11 @@ def test_search_results_are_newest_first_and_page_by_keyset(seeded_db: Database)
 def test_a_count_that_would_be_slow_stops_early_and_says_so(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         for day in range(1, 13):
-            service.create(session=session, via="test", record=record(quote=f"Counted {day}.", said_on=f"2024-10-{day:02d}",
-                                                                     condition="only with allies"))
+            service.create(
+                session=session,
+                via="test",
+                record=record(quote=f"Counted {day}.", said_on=f"2024-10-{day:02d}", condition="only with allies"),
+            )
     with seeded_db.read_session() as session:
         found = history_filters.parse(session, conditional="1")
         exact = repository.count_matches(session, found, cap=100, indexed_budget=1000, row_budget=1000)

@@ -23,7 +23,9 @@ from tests.support import assert_scores_match_rebuild, record, snapshot_tables
 def _poland_months(database: Database) -> dict[date, tuple[float, str, int]]:
     with database.read_session() as session:
         rows = session.execute(
-            select(StanceScore).where(StanceScore.country_id == select_country(session, "PL"), StanceScore.topic_id == 1)
+            select(StanceScore).where(
+                StanceScore.country_id == select_country(session, "PL"), StanceScore.topic_id == 1
+            )
         ).scalars()
         return {row.month: (row.score, row.band, row.counted) for row in rows}
 
@@ -51,7 +53,9 @@ def test_an_insert_updates_stored_scores(seeded_db: Database) -> None:
 def test_a_back_dated_insert_changes_every_later_month(seeded_db: Database) -> None:
     before = _poland_months(seeded_db)
     # An opposed statement from a new Polish official in August 2024 moves September too.
-    backdated = record(actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2024-08-20", stance=-2)
+    backdated = record(
+        actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2024-08-20", stance=-2
+    )
     with seeded_db.write() as session:
         service.create(session=session, record=backdated, via="test")
     after = _poland_months(seeded_db)
@@ -61,11 +65,15 @@ def test_a_back_dated_insert_changes_every_later_month(seeded_db: Database) -> N
     assert_scores_match_rebuild(seeded_db)
 
 
-def test_back_dated_inserts_into_months_with_and_without_rows_keep_scores_equal_to_a_rebuild(seeded_db: Database) -> None:
+def test_back_dated_inserts_into_months_with_and_without_rows_keep_scores_equal_to_a_rebuild(
+    seeded_db: Database,
+) -> None:
     """Each insert below folds into the stored rows from its month on, and must agree with the rule run from scratch."""
     inserts = [
         record(said_on="2024-07-20", stance=-1),  # into a month that has its row
-        record(actor="Donald Tusk", office="Prime Minister", said_on="2024-06-02", stance=-2),  # Tusk's July statement still supersedes it there
+        record(
+            actor="Donald Tusk", office="Prime Minister", said_on="2024-06-02", stance=-2
+        ),  # Tusk's July statement still supersedes it there
         record(actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2023-03-15", stance=2),
         record(actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2023-02-01", stance=-2),
         record(said_on="2024-09-30", stance=0, condition="only with a NATO decision"),
@@ -82,8 +90,13 @@ def test_an_edit_updates_stored_scores_and_writes_a_revision(seeded_db: Database
     with seeded_db.write() as session:
         statement, _ = service.create(session=session, record=record(), via="test")
     with seeded_db.write() as session:
-        edited = service.edit(session=session, statement_id=statement.id, record=record(stance=-2, said_on="2024-07-20"),
-                              expected_version=1, via="test")
+        edited = service.edit(
+            session=session,
+            statement_id=statement.id,
+            record=record(stance=-2, said_on="2024-07-20"),
+            expected_version=1,
+            via="test",
+        )
     assert edited.version == 2 and edited.stance == -2
     months = _poland_months(seeded_db)
     assert date(2024, 10, 1) not in months  # the statement moved out of October
@@ -96,10 +109,14 @@ def test_an_edit_updates_stored_scores_and_writes_a_revision(seeded_db: Database
 
 def test_a_retraction_takes_the_statement_out_of_scores(seeded_db: Database) -> None:
     with seeded_db.read_session() as session:
-        tusk = session.execute(select(repository.Statement).where(repository.Statement.said_on == date(2024, 7, 8))).scalar_one()
+        tusk = session.execute(
+            select(repository.Statement).where(repository.Statement.said_on == date(2024, 7, 8))
+        ).scalar_one()
     before = _poland_months(seeded_db)
     with seeded_db.write() as session:
-        retracted = service.retract(session=session, statement_id=tusk.id, reason="Source misread", expected_version=1, via="test")
+        retracted = service.retract(
+            session=session, statement_id=tusk.id, reason="Source misread", expected_version=1, via="test"
+        )
     assert retracted.status == StatementStatus.RETRACTED and retracted.retraction_reason == "Source misread"
     after = _poland_months(seeded_db)
     assert after[date(2024, 7, 1)][2] == before[date(2024, 7, 1)][2] - 1
@@ -111,10 +128,14 @@ def test_a_retraction_takes_the_statement_out_of_scores(seeded_db: Database) -> 
 def test_a_stale_version_is_a_conflict_and_writes_nothing(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         statement, _ = service.create(session=session, record=record(), via="test")
-        service.edit(session=session, statement_id=statement.id, record=record(stance=1), expected_version=1, via="test")
+        service.edit(
+            session=session, statement_id=statement.id, record=record(stance=1), expected_version=1, via="test"
+        )
     before = snapshot_tables(seeded_db)
     with pytest.raises(service.VersionConflict) as conflict, seeded_db.write() as session:
-        service.edit(session=session, statement_id=statement.id, record=record(stance=0), expected_version=1, via="test")
+        service.edit(
+            session=session, statement_id=statement.id, record=record(stance=0), expected_version=1, via="test"
+        )
     assert conflict.value.current_version == 2 and conflict.value.current_record["stance"] == 1
     assert snapshot_tables(seeded_db) == before
 
@@ -122,8 +143,20 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(seeded_db: Database) -
 def test_replaying_revisions_rebuilds_the_current_state(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         statement, _ = service.create(session=session, record=record(), via="test")
-        service.edit(session=session, statement_id=statement.id, record=record(stance=1, condition="only with allies"), expected_version=1, via="test")
-        service.edit(session=session, statement_id=statement.id, record=record(stance=1, condition="only with allies", quote="Revised quote."), expected_version=2, via="test")
+        service.edit(
+            session=session,
+            statement_id=statement.id,
+            record=record(stance=1, condition="only with allies"),
+            expected_version=1,
+            via="test",
+        )
+        service.edit(
+            session=session,
+            statement_id=statement.id,
+            record=record(stance=1, condition="only with allies", quote="Revised quote."),
+            expected_version=2,
+            via="test",
+        )
         service.retract(session=session, statement_id=statement.id, reason="Duplicate", expected_version=3, via="test")
     with seeded_db.read_session() as session:
         revisions = revisions_repository.for_statement(session, statement.id)
@@ -138,7 +171,9 @@ def test_replaying_revisions_rebuilds_the_current_state(seeded_db: Database) -> 
 def test_restoring_a_revision_is_itself_a_revision(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         statement, _ = service.create(session=session, record=record(), via="test")
-        service.edit(session=session, statement_id=statement.id, record=record(stance=-1), expected_version=1, via="test")
+        service.edit(
+            session=session, statement_id=statement.id, record=record(stance=-1), expected_version=1, via="test"
+        )
     with seeded_db.write() as session:
         restored = service.restore(session=session, statement_id=statement.id, version=1, via="test")
     assert restored.version == 3 and restored.stance == 2
@@ -159,7 +194,11 @@ def test_a_repeated_submission_key_stores_one_statement(seeded_db: Database) -> 
 def test_a_record_naming_an_unknown_topic_is_refused(seeded_db: Database) -> None:
     before = snapshot_tables(seeded_db)
     with pytest.raises(RecordsRefused) as refused, seeded_db.write() as session:
-        service.create(session=session, record=StatementRecord.model_validate({**record().model_dump(mode="json"), "topic": "moon-base"}), via="test")
+        service.create(
+            session=session,
+            record=StatementRecord.model_validate({**record().model_dump(mode="json"), "topic": "moon-base"}),
+            via="test",
+        )
     assert refused.value.errors[0].field == "topic"
     # The data version was bumped inside the transaction that rolled back, so nothing changed.
     assert snapshot_tables(seeded_db) == before

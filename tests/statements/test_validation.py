@@ -29,18 +29,50 @@ CASES: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("stance not whole", {"stance": "1.5"}, "stance", "stance", "must be a whole number from -2 to +2"),
     ("empty quote", {"quote": ""}, "quote", "quote", "is "),  # "is empty" (API) or "is required" (form)
     ("quote too long", {"quote": "x" * 5001}, "quote", "quote", "is 5,001 characters long; the limit is 5,000"),
-    ("NUL in the quote", {"quote": "before\x00after"}, "quote", "quote", "control character other than line breaks (U+0000"),
+    (
+        "NUL in the quote",
+        {"quote": "before\x00after"},
+        "quote",
+        "quote",
+        "control character other than line breaks (U+0000",
+    ),
     ("bell in the quote", {"quote": "ring\x07ring"}, "quote", "quote", "(U+0007"),
-    ("ftp URL", {"sources": [{"url": "ftp://example.org/a", "outlet": "O", "title": "T"}]},
-     "sources[0].url", "source-0-url", "must start with http:// or https://"),
-    ("javascript URL", {"sources": [{"url": "javascript:alert(1)", "outlet": "O", "title": "T"}]},
-     "sources[0].url", "source-0-url", "must start with http:// or https://"),
-    ("URL without a host", {"sources": [{"url": "https://", "outlet": "O", "title": "T"}]},
-     "sources[0].url", "source-0-url", "has no host name"),
-    ("unknown actor", {"actor": "Nobody We Know", "country": None, "office": None}, "actor", "actor", "unknown actor 'Nobody We Know'"),
+    (
+        "ftp URL",
+        {"sources": [{"url": "ftp://example.org/a", "outlet": "O", "title": "T"}]},
+        "sources[0].url",
+        "source-0-url",
+        "must start with http:// or https://",
+    ),
+    (
+        "javascript URL",
+        {"sources": [{"url": "javascript:alert(1)", "outlet": "O", "title": "T"}]},
+        "sources[0].url",
+        "source-0-url",
+        "must start with http:// or https://",
+    ),
+    (
+        "URL without a host",
+        {"sources": [{"url": "https://", "outlet": "O", "title": "T"}]},
+        "sources[0].url",
+        "source-0-url",
+        "has no host name",
+    ),
+    (
+        "unknown actor",
+        {"actor": "Nobody We Know", "country": None, "office": None},
+        "actor",
+        "actor",
+        "unknown actor 'Nobody We Know'",
+    ),
     ("unknown topic", {"topic": "made-up-topic"}, "topic", "topic", "unknown topic 'made-up-topic'"),
-    ("translation missing", {"language": "pl"}, "translation", "translation",
-     "is required when the language is not English (it is 'pl')"),
+    (
+        "translation missing",
+        {"language": "pl"},
+        "translation",
+        "translation",
+        "is required when the language is not English (it is 'pl')",
+    ),
 ]
 IDS = [case[0] for case in CASES]
 
@@ -70,8 +102,14 @@ def script(shared_client: TestClient) -> TestClient:
 
 @pytest.mark.parametrize(("case", "overrides", "path", "field", "words"), CASES, ids=IDS)
 def test_the_form_names_the_bad_field_keeps_the_rest_and_saves_nothing(
-    shared_client: TestClient, database: Database, editor: dict[str, str],
-    case: str, overrides: dict[str, Any], path: str, field: str, words: str,
+    shared_client: TestClient,
+    database: Database,
+    editor: dict[str, str],
+    case: str,
+    overrides: dict[str, Any],
+    path: str,
+    field: str,
+    words: str,
 ) -> None:
     values = record_values(**overrides)
     data = form_fields(values) | {"csrf_token": editor["csrf_token"], "submission_key": f"validation {case}"}
@@ -100,12 +138,19 @@ def test_the_form_names_the_bad_field_keeps_the_rest_and_saves_nothing(
 
 @pytest.mark.parametrize(("case", "overrides", "path", "field", "words"), CASES, ids=IDS)
 def test_the_api_names_the_bad_field_and_writes_nothing(
-    script: TestClient, database: Database, editor: dict[str, str],
-    case: str, overrides: dict[str, Any], path: str, field: str, words: str,
+    script: TestClient,
+    database: Database,
+    editor: dict[str, str],
+    case: str,
+    overrides: dict[str, Any],
+    path: str,
+    field: str,
+    words: str,
 ) -> None:
     before = snapshot_tables(database)
-    response = script.post("/api/statements", json=record_values(**overrides),
-                                  headers={"Authorization": f"Bearer {editor['api_token']}"})
+    response = script.post(
+        "/api/statements", json=record_values(**overrides), headers={"Authorization": f"Bearer {editor['api_token']}"}
+    )
     assert response.status_code == 422, response.text
     errors = response.json()["errors"]
     assert [error["field"] for error in errors] == [path]
@@ -113,15 +158,31 @@ def test_the_api_names_the_bad_field_and_writes_nothing(
     assert snapshot_tables(database) == before
 
 
-def test_every_bad_field_is_listed_at_once(shared_client: TestClient, script: TestClient, database: Database, editor: dict[str, str]) -> None:
-    bad = {"said_on": IN_THREE_DAYS, "stance": 9, "quote": "", "language": "uk",
-           "sources": [{"url": "ftp://x.example", "outlet": "", "title": "T"}], "colour": "red"}
+def test_every_bad_field_is_listed_at_once(
+    shared_client: TestClient, script: TestClient, database: Database, editor: dict[str, str]
+) -> None:
+    bad = {
+        "said_on": IN_THREE_DAYS,
+        "stance": 9,
+        "quote": "",
+        "language": "uk",
+        "sources": [{"url": "ftp://x.example", "outlet": "", "title": "T"}],
+        "colour": "red",
+    }
     before = snapshot_tables(database)
-    response = script.post("/api/statements", json=record_values(**bad),
-                                  headers={"Authorization": f"Bearer {editor['api_token']}"})
+    response = script.post(
+        "/api/statements", json=record_values(**bad), headers={"Authorization": f"Bearer {editor['api_token']}"}
+    )
     assert response.status_code == 422
     assert {error["field"] for error in response.json()["errors"]} == {
-        "said_on", "stance", "quote", "translation", "sources[0].url", "sources[0].outlet", "colour"}
+        "said_on",
+        "stance",
+        "quote",
+        "translation",
+        "sources[0].url",
+        "sources[0].outlet",
+        "colour",
+    }
     form = form_fields(record_values(**{k: v for k, v in bad.items() if k != "colour"}))
     page = soup(shared_client.post("/statements/new", data=form | {"csrf_token": editor["csrf_token"]}).text)
     marked = {element["id"] for element in page.select("[aria-invalid=true]")}
@@ -129,7 +190,9 @@ def test_every_bad_field_is_listed_at_once(shared_client: TestClient, script: Te
     assert snapshot_tables(database) == before
 
 
-def test_a_form_with_an_unknown_field_is_refused(shared_client: TestClient, database: Database, editor: dict[str, str]) -> None:
+def test_a_form_with_an_unknown_field_is_refused(
+    shared_client: TestClient, database: Database, editor: dict[str, str]
+) -> None:
     before = snapshot_tables(database)
     data = form_fields(record_values()) | {"csrf_token": editor["csrf_token"], "colour": "red"}
     response = shared_client.post("/statements/new", data=data)
@@ -137,7 +200,9 @@ def test_a_form_with_an_unknown_field_is_refused(shared_client: TestClient, data
     assert snapshot_tables(database) == before
 
 
-def test_the_api_refuses_bodies_that_are_not_one_record(script: TestClient, database: Database, editor: dict[str, str]) -> None:
+def test_the_api_refuses_bodies_that_are_not_one_record(
+    script: TestClient, database: Database, editor: dict[str, str]
+) -> None:
     headers = {"Authorization": f"Bearer {editor['api_token']}"}
     before = snapshot_tables(database)
     for body in (b"{not json", b"[1, 2]", b"\xff\xfe", b""):

@@ -10,8 +10,12 @@ from app.statements.rules import EARLIEST_DATE, fingerprint
 from app.synthetic import generator
 
 TODAY = date(2025, 6, 30)
-COUNTRIES = [generator.CountryRef(i, code, name) for i, (code, name) in enumerate(
-    [("PL", "Poland"), ("HU", "Hungary"), ("NATO", "NATO"), ("UA", "Ukraine"), ("US", "United States")], start=1)]
+COUNTRIES = [
+    generator.CountryRef(i, code, name)
+    for i, (code, name) in enumerate(
+        [("PL", "Poland"), ("HU", "Hungary"), ("NATO", "NATO"), ("UA", "Ukraine"), ("US", "United States")], start=1
+    )
+]
 
 
 def test_dates_stay_in_range_sorted_and_thicken_towards_today() -> None:
@@ -24,8 +28,15 @@ def test_dates_stay_in_range_sorted_and_thicken_towards_today() -> None:
 
 
 def test_every_actor_holds_an_office_on_every_date_and_slugs_are_unique() -> None:
-    cast = generator.build_cast(random.Random(5), COUNTRIES, actors=200, first_actor_id=10, first_office_id=20,
-                                taken_slugs={"anna-nowak"}, today=TODAY)
+    cast = generator.build_cast(
+        random.Random(5),
+        COUNTRIES,
+        actors=200,
+        first_actor_id=10,
+        first_office_id=20,
+        taken_slugs={"anna-nowak"},
+        today=TODAY,
+    )
     slugs = [row[1] for row in cast.actors]
     assert len(slugs) == len(set(slugs)) and "anna-nowak" not in slugs
     assert {row[4] for row in cast.actors} == {c.id for c in COUNTRIES}

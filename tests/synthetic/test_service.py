@@ -60,7 +60,11 @@ def _scalar(database: Database, sql: str, **params: object) -> object:
 def test_the_database_has_the_shape_of_real_data(synthetic_db: Database) -> None:
     counts = table_counts(synthetic_db, "statement", "actor", "actor_alias", "office", "topic", "country", "revision")
     assert counts["statement"] == SIZE
-    assert 1800 <= counts["actor"] <= 2200 and counts["actor_alias"] >= counts["actor"] and counts["office"] > counts["actor"]
+    assert (
+        1800 <= counts["actor"] <= 2200
+        and counts["actor_alias"] >= counts["actor"]
+        and counts["office"] > counts["actor"]
+    )
     assert counts["topic"] == 4 and counts["country"] == 34
     assert counts["revision"] == 0  # synthetic rows were written by nobody: no revisions (bench/README.md)
     speaking = _scalar(synthetic_db, "SELECT count(DISTINCT country_id) FROM statement WHERE status = 'published'")
@@ -68,11 +72,19 @@ def test_the_database_has_the_shape_of_real_data(synthetic_db: Database) -> None
     assert _scalar(synthetic_db, "SELECT count(DISTINCT topic_id) FROM statement") == 4
     with synthetic_db.read_session() as session:
         ranks = dict(session.execute(text("SELECT rank, count(*) FROM office GROUP BY rank")).all())
-        per_statement = [row[0] for row in session.execute(text(
-            "SELECT count(l.source_id) FROM statement s LEFT JOIN statement_source l ON l.statement_id = s.id GROUP BY s.id"))]
+        per_statement = [
+            row[0]
+            for row in session.execute(
+                text(
+                    "SELECT count(l.source_id) FROM statement s LEFT JOIN statement_source l ON l.statement_id = s.id GROUP BY s.id"
+                )
+            )
+        ]
         said = [row[0] for row in session.execute(select(Statement.said_on))]
         languages = dict(session.execute(text("SELECT language, count(*) FROM statement GROUP BY language")).all())
-        translated = session.execute(text("SELECT count(*) FROM statement WHERE language <> 'en' AND translation IS NOT NULL")).scalar_one()
+        translated = session.execute(
+            text("SELECT count(*) FROM statement WHERE language <> 'en' AND translation IS NOT NULL")
+        ).scalar_one()
         urls = list(session.execute(text("SELECT url FROM source")).scalars())
         quotes = list(session.execute(select(Statement.quote)).scalars())
     assert ranks["other"] > ranks["minister"] > 0 and ranks["head"] > 0
@@ -92,7 +104,10 @@ def test_fingerprints_follow_the_statement_rule(synthetic_db: Database) -> None:
         rows = session.execute(select(Statement).order_by(Statement.id).limit(300)).scalars().all()
         for statement in rows:
             assert statement.fingerprint == fingerprint(
-                actor_id=statement.actor_id, topic_id=statement.topic_id, said_on=statement.said_on, quote=statement.quote
+                actor_id=statement.actor_id,
+                topic_id=statement.topic_id,
+                said_on=statement.said_on,
+                quote=statement.quote,
             )
 
 
@@ -120,12 +135,17 @@ def _search_objects(database: Database) -> list[str]:
 
 
 def test_full_text_search_finds_what_the_quotes_say(
-    synthetic_db: Database, dialect: str, factories: dict[str, DatabaseFactory], make_database: Callable[[str], Database]
+    synthetic_db: Database,
+    dialect: str,
+    factories: dict[str, DatabaseFactory],
+    make_database: Callable[[str], Database],
 ) -> None:
     with synthetic_db.read_session() as session:
         statement_id, quote = session.execute(
-            select(Statement.id, Statement.quote).where(Statement.language == "en", Statement.status == "published")
-            .order_by(Statement.id.desc()).limit(1)
+            select(Statement.id, Statement.quote)
+            .where(Statement.language == "en", Statement.status == "published")
+            .order_by(Statement.id.desc())
+            .limit(1)
         ).one()
     word = max(quote.replace(".", " ").replace(",", " ").split(), key=len)
     assert statement_id in _search_ids(synthetic_db, word)
@@ -142,10 +162,13 @@ def test_health_says_synthetic_and_every_page_shows_the_banner(
     health = client.get("/healthz").json()
     assert health["synthetic"] is True and health["counts"]["statements"] == SIZE
     with synthetic_db.read_session() as session:
-        row = session.execute(text(
-            "SELECT s.id, a.slug, c.code, t.slug, s.said_on FROM statement s JOIN actor a ON a.id = s.actor_id "
-            "JOIN country c ON c.id = s.country_id JOIN topic t ON t.id = s.topic_id "
-            "WHERE s.status = 'published' AND t.is_context = false ORDER BY s.id DESC LIMIT 1")).one()
+        row = session.execute(
+            text(
+                "SELECT s.id, a.slug, c.code, t.slug, s.said_on FROM statement s JOIN actor a ON a.id = s.actor_id "
+                "JOIN country c ON c.id = s.country_id JOIN topic t ON t.id = s.topic_id "
+                "WHERE s.status = 'published' AND t.is_context = false ORDER BY s.id DESC LIMIT 1"
+            )
+        ).one()
     values = {"statement": row[0], "actor": row[1], "country": row[2], "topic": row[3], "month": str(row[4])[:7]}
     for template in BANNER_PAGES:
         path = template.format(**values)
@@ -162,7 +185,9 @@ def test_a_real_database_shows_no_banner(shared_client: TestClient) -> None:
         assert soup(shared_client.get(path).text).select_one(".banner--synthetic") is None
 
 
-def test_refuses_a_database_with_real_statements_and_writes_nothing(seeded_url: str, make_database: Callable[[str], Database]) -> None:
+def test_refuses_a_database_with_real_statements_and_writes_nothing(
+    seeded_url: str, make_database: Callable[[str], Database]
+) -> None:
     database = make_database(seeded_url)
     before = snapshot_tables(database)
     with pytest.raises(service.TargetRefused, match="24 real"):
@@ -182,8 +207,15 @@ def test_rebuilds_synthetic_data_only_when_asked(empty_url: str, make_database: 
     assert table_counts(make_database(empty_url), "statement")["statement"] == 90
 
 
-@pytest.mark.parametrize("spelling", ["sqlite:///./data/intercept-watch.sqlite3", "sqlite:///data/intercept-watch.sqlite3",
-                                      "sqlite:///data/../data/intercept-watch.sqlite3", "absolute"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "sqlite:///./data/intercept-watch.sqlite3",
+        "sqlite:///data/intercept-watch.sqlite3",
+        "sqlite:///data/../data/intercept-watch.sqlite3",
+        "absolute",
+    ],
+)
 def test_never_writes_to_the_default_database(spelling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path}/data/intercept-watch.sqlite3" if spelling == "absolute" else spelling
@@ -199,10 +231,16 @@ def test_the_same_seed_gives_the_same_data(tmp_path: Path) -> None:
         database = Database.from_url(url)
         try:
             with database.read_session() as session:
-                return [tuple(row) for row in session.execute(text(
-                    "SELECT s.id, a.slug, s.said_on, s.quote, s.stance, s.condition, group_concat(src.url) "
-                    "FROM statement s JOIN actor a ON a.id = s.actor_id JOIN statement_source l ON l.statement_id = s.id "
-                    "JOIN source src ON src.id = l.source_id GROUP BY s.id ORDER BY s.id"))]
+                return [
+                    tuple(row)
+                    for row in session.execute(
+                        text(
+                            "SELECT s.id, a.slug, s.said_on, s.quote, s.stance, s.condition, group_concat(src.url) "
+                            "FROM statement s JOIN actor a ON a.id = s.actor_id JOIN statement_source l ON l.statement_id = s.id "
+                            "JOIN source src ON src.id = l.source_id GROUP BY s.id ORDER BY s.id"
+                        )
+                    )
+                ]
         finally:
             database.dispose()
 

@@ -21,7 +21,12 @@ def test_the_stamp_reads_the_row_as_the_orm_does(seeded_db: Database) -> None:
     with seeded_db.read_session() as session:
         stamp = repository.data_stamp(session)
     version, changed_at, synthetic, note = _stored(seeded_db)
-    assert (stamp.version, stamp.changed_at, stamp.synthetic, stamp.synthetic_note) == (version, changed_at, synthetic, note)
+    assert (stamp.version, stamp.changed_at, stamp.synthetic, stamp.synthetic_note) == (
+        version,
+        changed_at,
+        synthetic,
+        note,
+    )
     assert stamp.changed_at.tzinfo is UTC and type(stamp.synthetic) is bool
     assert datetime.now(UTC) - stamp.changed_at < timedelta(days=1)
 

@@ -28,9 +28,13 @@ def test_the_choices_are_read_once_per_data_version_and_a_new_topic_shows_at_onc
     first = _choices(seeded_db)
     assert _choices(seeded_db) is first  # kept: the same version reads nothing again
     with seeded_db.write() as session:
-        topics_service.add_topic(session=session, slug="air-policing", title="Air policing", question="Who polices the sky?")
+        topics_service.add_topic(
+            session=session, slug="air-policing", title="Air policing", question="Who polices the sky?"
+        )
     after = _choices(seeded_db)
     assert after is not first and [c.slug for c in after][-1] == "air-policing"
     with seeded_db.write() as session:
-        topics_service.reword_topic(session=session, slug="air-policing", title="Air policing, reworded", question="Who polices it?")
+        topics_service.reword_topic(
+            session=session, slug="air-policing", title="Air policing, reworded", question="Who polices it?"
+        )
     assert [c.title for c in _choices(seeded_db)][-1] == "Air policing, reworded"

@@ -40,6 +40,7 @@ def _pages(url: str) -> list[str]:
 
 def _burst(base_url: str, paths: list[str]) -> list[httpx.Response]:
     """Every path requested at once, one client each (threads: the browser tests keep an event loop on this one)."""
+
     def get(path: str) -> httpx.Response:
         with httpx.Client(base_url=base_url, timeout=BURST_SECONDS) as client:
             return client.get(path)
@@ -91,8 +92,12 @@ def _most_inside_at_once(limit: int, paths: list[str]) -> int:
         return None
 
     async def main() -> None:
-        await asyncio.gather(*(middleware({"type": "http", "path": path, "method": "GET", "headers": []}, receive, send)
-                               for path in paths))
+        await asyncio.gather(
+            *(
+                middleware({"type": "http", "path": path, "method": "GET", "headers": []}, receive, send)
+                for path in paths
+            )
+        )
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own, off the thread the browser tests' loop is on
         pool.submit(asyncio.run, main()).result()

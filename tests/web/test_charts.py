@@ -10,8 +10,12 @@ from app.web import charts
 def test_scores_map_to_the_plot_and_points_link_to_statements() -> None:
     months = [date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1)]
     chart = charts.timeline(
-        months=months, scores=[(0.5, False), (0.5, True), (1.0, False)],
-        marks=[charts.StatementMark(5, date(2024, 7, 8), 2, "Tusk"), charts.StatementMark(6, date(2023, 1, 1), 1, "outside")],
+        months=months,
+        scores=[(0.5, False), (0.5, True), (1.0, False)],
+        marks=[
+            charts.StatementMark(5, date(2024, 7, 8), 2, "Tusk"),
+            charts.StatementMark(6, date(2023, 1, 1), 1, "outside"),
+        ],
     )
     assert chart.line.startswith("M") and chart.line.count("M") == 1
     assert len(chart.line_points) == 2  # July and September brought statements

@@ -91,8 +91,9 @@ def test_weak_etag_comparison() -> None:
     assert not matches('W/"2.1.abc.p.anon"', 'W/"1.1.abc.p.anon"') and not matches(None, 'W/"x"')
 
 
-def test_a_repeated_page_is_not_rebuilt_until_the_data_changes(client: TestClient, seeded_db: Database,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_repeated_page_is_not_rebuilt_until_the_data_changes(
+    client: TestClient, seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
     real = service.history
     monkeypatch.setattr(service, "history", lambda **kwargs: calls.append(1) or real(**kwargs))
@@ -105,8 +106,9 @@ def test_a_repeated_page_is_not_rebuilt_until_the_data_changes(client: TestClien
     assert len(calls) == 2 and "A new statement changes the page." in third.text
 
 
-def test_a_signed_in_editors_pages_are_their_own(client: TestClient, seeded_db: Database,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_signed_in_editors_pages_are_their_own(
+    client: TestClient, seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_user(seeded_db, "editor@example.org")
     sign_in(client, "editor@example.org")
     calls: list[int] = []
@@ -129,16 +131,22 @@ def test_a_cached_page_is_answered_before_the_route_runs(client: TestClient, mon
     assert again.status_code == 200 and again.text == first.text and calls == []
     assert again.headers["etag"] == first.headers["etag"] and again.headers["content-type"].startswith("text/html")
     twin = client.get("/matrix.json?topic=no-fly-zone")
-    assert client.get("/matrix.json?topic=no-fly-zone").headers["content-type"] == "application/json" and twin.json()["topic"] == "no-fly-zone"
+    assert (
+        client.get("/matrix.json?topic=no-fly-zone").headers["content-type"] == "application/json"
+        and twin.json()["topic"] == "no-fly-zone"
+    )
     fragment = client.get("/matrix?topic=no-fly-zone", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and fragment.headers["HX-Push-Url"]  # fragments still go through the route
 
 
-def test_a_cached_page_goes_out_gzipped_and_is_compressed_once(client: TestClient,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cached_page_goes_out_gzipped_and_is_compressed_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     compressed: list[int] = []
     real = conditional.gzip.compress
-    monkeypatch.setattr(conditional.gzip, "compress", lambda data, *a, **k: compressed.append(len(data)) or real(data, *a, **k))
+    monkeypatch.setattr(
+        conditional.gzip, "compress", lambda data, *a, **k: compressed.append(len(data)) or real(data, *a, **k)
+    )
     gz = {"Accept-Encoding": "gzip, deflate"}
     plain = client.get("/matrix?topic=no-fly-zone", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and compressed == []
@@ -151,14 +159,21 @@ def test_a_cached_page_goes_out_gzipped_and_is_compressed_once(client: TestClien
     first = client.get("/statements?country=PL", headers=gz)  # rendered by its route, then compressed
     again = client.get("/statements?country=PL", headers=gz)  # answered before the route
     assert first.headers["content-encoding"] == again.headers["content-encoding"] == "gzip"
-    assert first.text == again.text == client.get("/statements?country=PL", headers={"Accept-Encoding": "identity"}).text
+    assert (
+        first.text == again.text == client.get("/statements?country=PL", headers={"Accept-Encoding": "identity"}).text
+    )
     assert len(compressed) == 2
     fragment = client.get("/statements", headers={"Accept-Encoding": "gzip", "HX-Request": "true"})
-    assert fragment.headers["content-encoding"] == "gzip" and "<html" not in fragment.text and fragment.headers["HX-Push-Url"]
+    assert (
+        fragment.headers["content-encoding"] == "gzip"
+        and "<html" not in fragment.text
+        and fragment.headers["HX-Push-Url"]
+    )
 
 
-def test_an_anonymous_revalidation_is_answered_before_routing(client: TestClient, seeded_db: Database,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_anonymous_revalidation_is_answered_before_routing(
+    client: TestClient, seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app import deps
 
     page = client.get("/matrix?topic=no-fly-zone")
@@ -167,16 +182,24 @@ def test_an_anonymous_revalidation_is_answered_before_routing(client: TestClient
 
     routed: list[str] = []
     real = deps.PageView
-    monkeypatch.setattr(deps, "PageView", lambda request, session, **options: routed.append(request.url.path) or real(request, session, **options))
+    monkeypatch.setattr(
+        deps,
+        "PageView",
+        lambda request, session, **options: routed.append(request.url.path) or real(request, session, **options),
+    )
     again = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": page.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert again.headers["etag"] == page.headers["etag"] and again.headers["cache-control"] == "no-cache"
     assert again.headers["last-modified"] == page.headers["last-modified"]
     assert again.headers["x-content-type-options"] == "nosniff"  # the security headers still wrap it
-    twin = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": fragment.headers["etag"], "HX-Request": "true"})
+    twin = client.get(
+        "/matrix?topic=no-fly-zone", headers={"If-None-Match": fragment.headers["etag"], "HX-Request": "true"}
+    )
     assert twin.status_code == 304 and routed == []
     # The fragment's ETag does not stand for the page: that goes to the route, which renders it.
-    assert client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": fragment.headers["etag"]}).status_code == 200
+    assert (
+        client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": fragment.headers["etag"]}).status_code == 200
+    )
     assert routed == ["/matrix"]
     with seeded_db.write() as session:
         service.create(session=session, via="test", record=record(quote="A new statement changes every ETag."))

@@ -42,6 +42,7 @@ MALFORMED_ORIGINS = [
 
 # The origin rules, as pure functions
 
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -106,6 +107,7 @@ def test_anonymous_tokens_are_signed_with_the_secret() -> None:
 
 # Through the app
 
+
 def _signed_in(client: TestClient, database: Database) -> str:
     make_user(database, "editor@example.org")
     return sign_in(client, "editor@example.org")
@@ -113,11 +115,17 @@ def _signed_in(client: TestClient, database: Database) -> str:
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"},
-     {"Origin": "https://testserver"}, {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"}],
+    [
+        {"Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+        {"Origin": "https://testserver"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},
+    ],
 )
-def test_a_cross_site_post_is_refused_and_writes_nothing(client: TestClient, seeded_db: Database,
-                                                          headers: dict[str, str]) -> None:
+def test_a_cross_site_post_is_refused_and_writes_nothing(
+    client: TestClient, seeded_db: Database, headers: dict[str, str]
+) -> None:
     token = _signed_in(client, seeded_db)
     before = snapshot_tables(seeded_db)
     response = client.post("/account/tokens", data={"name": "stolen", "csrf_token": token}, headers=headers)
@@ -138,7 +146,9 @@ def test_a_malformed_origin_is_refused_with_403_not_500(client: TestClient, seed
 
 
 def test_a_cross_site_refusal_is_json_for_json_clients(client: TestClient) -> None:
-    response = client.post("/api/anything", json={}, headers={"Origin": "http://evil.example", "Accept": "application/json"})
+    response = client.post(
+        "/api/anything", json={}, headers={"Origin": "http://evil.example", "Accept": "application/json"}
+    )
     assert response.status_code == 403
     assert response.json()["message"] == csrf.CROSS_SITE
 
@@ -149,7 +159,10 @@ def test_the_sign_in_form_is_protected_too(client: TestClient, seeded_db: Databa
     before = snapshot_tables(seeded_db)
     # Cross-site: refused before the form is read.
     token = form_token(client)
-    assert client.post("/login", data={**data, "csrf_token": token}, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert (
+        client.post("/login", data={**data, "csrf_token": token}, headers={"Origin": "http://evil.example"}).status_code
+        == 403
+    )
     # No token, a wrong one, or a token signed by another secret: refused.
     assert client.post("/login", data=data).status_code == 403
     assert client.post("/login", data={**data, "csrf_token": token + "x"}).status_code == 403
@@ -162,7 +175,10 @@ def test_the_sign_in_form_is_protected_too(client: TestClient, seeded_db: Databa
     assert response.status_code == 403 and "allow them for this site" in response.text
     assert snapshot_tables(seeded_db) == before
     # The real thing works.
-    assert client.post("/login", data={**data, "csrf_token": form_token(client)}, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/login", data={**data, "csrf_token": form_token(client)}, follow_redirects=False).status_code
+        == 303
+    )
 
 
 def test_the_anonymous_token_survives_reloads_so_two_tabs_both_work(client: TestClient) -> None:
@@ -203,8 +219,11 @@ def test_a_token_from_a_session_that_ended_asks_to_sign_in_again(client: TestCli
     response = client.post("/account/tokens", data={"name": "x", "csrf_token": token})
     assert response.status_code == 401 and "Your session has ended" in response.text
     assert soup(response.text).select_one("a[href='/login']") is not None
-    htmx = client.post("/account/tokens", data={"name": "x"}, headers={
-        "X-CSRF-Token": token, "HX-Request": "true", "HX-Current-URL": "http://testserver/account?tab=1"})
+    htmx = client.post(
+        "/account/tokens",
+        data={"name": "x"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true", "HX-Current-URL": "http://testserver/account?tab=1"},
+    )
     assert htmx.status_code == 204 and htmx.headers["hx-redirect"] == "/login?next=%2Faccount%3Ftab%3D1"
     assert snapshot_tables(seeded_db) == before
 

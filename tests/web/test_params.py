@@ -17,10 +17,16 @@ def test_days_and_months() -> None:
     assert params.parse_month("2024-07-31", "to") == date(2024, 7, 1)
 
 
-@pytest.mark.parametrize(("value", "words"), [
-    ("2024-02-30", "not a real date"), ("2024-13-01", "not a real date"), ("10000-01-01", "YYYY-MM-DD"),
-    ("13/07/2024", "YYYY-MM-DD"), ("1900-01-01", "outside the years"),
-])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2024-02-30", "not a real date"),
+        ("2024-13-01", "not a real date"),
+        ("10000-01-01", "YYYY-MM-DD"),
+        ("13/07/2024", "YYYY-MM-DD"),
+        ("1900-01-01", "outside the years"),
+    ],
+)
 def test_bad_days(value: str, words: str) -> None:
     with pytest.raises(BadQuery) as refused:
         params.parse_day(value, "from")
@@ -42,5 +48,11 @@ def test_htmx_pushes_a_url_only_when_it_changes() -> None:
     def request(current: str) -> Request:
         return Request({"type": "http", "headers": [(b"hx-current-url", current.encode())]})
 
-    assert push_url(request("http://x/statements?country=PL"), Response(), "/statements?country=PL").headers["HX-Push-Url"] == "false"
-    assert push_url(request("http://x/statements"), Response(), "/statements?country=PL").headers["HX-Push-Url"] == "/statements?country=PL"
+    assert (
+        push_url(request("http://x/statements?country=PL"), Response(), "/statements?country=PL").headers["HX-Push-Url"]
+        == "false"
+    )
+    assert (
+        push_url(request("http://x/statements"), Response(), "/statements?country=PL").headers["HX-Push-Url"]
+        == "/statements?country=PL"
+    )

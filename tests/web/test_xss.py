@@ -34,12 +34,17 @@ def test_payloads_in_every_text_field_render_as_text_everywhere(client: TestClie
     make_user(seeded_db, "editor@example.org")
     sign_in(client, "editor@example.org")
     pages = [
-        "/statements?country=EE", "/countries/EE", "/matrix?topic=intercept-over-ukraine&to=2024-10&cell=EE%3A2024-10",
+        "/statements?country=EE",
+        "/countries/EE",
+        "/matrix?topic=intercept-over-ukraine&to=2024-10&cell=EE%3A2024-10",
         "/matrix/cell?country=EE&month=2024-10&topic=intercept-over-ukraine",
         *[f"/statements/{statement_id}" for statement_id in ids],
         *[f"/statements/{statement_id}/edit" for statement_id in ids[:5]],
     ]
-    actor_pages = [f"/actors/{slug}" for slug in {card["actor"]["slug"] for card in client.get("/statements.json?country=EE").json()["statements"]}]
+    actor_pages = [
+        f"/actors/{slug}"
+        for slug in {card["actor"]["slug"] for card in client.get("/statements.json?country=EE").json()["statements"]}
+    ]
     for path in pages + actor_pages:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -55,16 +60,23 @@ def test_payloads_in_every_text_field_render_as_text_everywhere(client: TestClie
     assert any(XSS_PAYLOADS[2] in title for title in chart_titles)
     suggestions = client.get("/statements/form/actors", params={"actor": "script alert"})
     _no_markup_from_payloads(suggestions.text)
-    assert "<script>alert(1)</script> #0" in [b.select_one(".suggestion__name").get_text() for b in soup(suggestions.text).select("button")]  # type: ignore[union-attr]
+    assert "<script>alert(1)</script> #0" in [
+        b.select_one(".suggestion__name").get_text() for b in soup(suggestions.text).select("button")
+    ]  # type: ignore[union-attr]
 
 
 def test_payloads_come_back_exact_in_json_and_safe_in_csv(client: TestClient, seeded_db: Database) -> None:
     ids = store_xss_statements(seeded_db)
     for statement_id, payload in zip(ids, XSS_PAYLOADS, strict=True):
         response = client.get(f"/statements/{statement_id}.json")
-        assert response.headers["content-type"] == "application/json" and response.headers["x-content-type-options"] == "nosniff"
+        assert (
+            response.headers["content-type"] == "application/json"
+            and response.headers["x-content-type-options"] == "nosniff"
+        )
         body = response.json()["statement"]
-        assert (body["quote"], body["condition"], body["sources"][0]["outlet"], body["sources"][0]["title"]) == (payload,) * 4
+        assert (body["quote"], body["condition"], body["sources"][0]["outlet"], body["sources"][0]["title"]) == (
+            payload,
+        ) * 4
         assert body["actor"]["name"] == f"{payload} #{ids.index(statement_id)}"
     rows = list(csv.DictReader(io.StringIO(client.get("/statements.csv?country=EE").text)))
     assert len(rows) == len(XSS_PAYLOADS)
