@@ -29,8 +29,8 @@ from app.db import Database
 from app.interchange import codec
 from app.interchange import seed as seeding
 from app.interchange import service as interchange
+from app.stances import refresh as stances_refresh
 from app.stances import repository as stances_repository
-from app.stances import service as stances_service
 from app.statements import repository as statements_repository
 from app.synthetic import service as synthetic_service
 from app.system import migrations
@@ -107,8 +107,8 @@ def _progress(label: str, total: int | None, *, show: bool = True):  # type: ign
 
 
 def _refused(error: interchange.ImportRefused) -> None:
-    err.print(f"[bold red]Refused[/]: {len(error.errors)} problem(s); nothing was written.", highlight=False)
-    for item in error.errors:
+    err.print(f"[bold red]Refused[/]: {len(error.records)} problem(s); nothing was written.", highlight=False)
+    for item in error.records:
         err.print(f"  {item}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(1)
 
@@ -128,7 +128,7 @@ def prepare_database(database_url: str, *, seed_if_empty: bool = True) -> None:
             else:
                 seeding.ensure_countries_and_topics(session)
             if stale:
-                rows = stances_service.rebuild_all(session=session)
+                rows = stances_refresh.rebuild_all(session=session)
                 out.print(f"Rebuilt {rows} stored scores made by rule version(s) {stale}.")
     finally:
         database.dispose()
@@ -277,7 +277,7 @@ def scores_rebuild() -> None:
             total = sum(statements_repository.count_by_status(session).values())
         with _progress("Rebuilding scores", total, show=total >= PROGRESS_THRESHOLD) as advance:
             with database.write() as session:
-                rows = stances_service.rebuild_all(session=session, on_statement=advance)
+                rows = stances_refresh.rebuild_all(session=session, on_statement=advance)
     finally:
         database.dispose()
     out.print(f"Rebuilt {rows} stored scores.")
@@ -318,8 +318,8 @@ def user_add(
             user = accounts_service.add_user(session=session, email=email, password=password, role=role)
             added = f"Added {user.email} ({user.role.value})."
     except accounts_service.AccountRefused as refused:
-        for field, message in refused.errors:
-            err.print(f"[bold red]Refused[/]: {field}: {escape(message)}", highlight=False, soft_wrap=True)
+        for error in refused.errors:
+            err.print(f"[bold red]Refused[/]: {error.field}: {escape(error.message)}", highlight=False, soft_wrap=True)
         err.print("Nothing was written.", soft_wrap=True)
         raise typer.Exit(1) from None
     finally:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
-from sqlalchemy.engine import Connection, Engine, make_url
+from anyio import to_thread
+from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from app.perf.versioned import STAMPED_VERSION
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -111,7 +113,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
 
 class Database:
-    """One engine and its two kinds of session: reads, and writes that commit once at the end."""
+    """One engine and its two kinds of session: reads, and units of work that commit once at the end."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -119,9 +121,10 @@ class Database:
         self._write = sessionmaker(engine.execution_options(iw_write=True), expire_on_commit=False)
         # SQLite lets one writer in at a time, and its busy handler is not a queue: with twenty
         # threads polling for the lock, one can starve past the busy timeout and fail. So a
-        # process's writers queue here first and meet SQLite's lock one by one. (Other processes
-        # still wait on SQLite's own lock; PostgreSQL writers queue on the app_state row lock.)
-        self._write_turn = threading.RLock() if engine.dialect.name == "sqlite" else None
+        # process's writers queue first and meet SQLite's lock one by one: on this lock in
+        # `write`, and on the event loop in `unit_of_work`.
+        self._write_turn = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._turns: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @classmethod
     def from_url(cls, database_url: str, **kwargs: Any) -> Database:
@@ -135,11 +138,48 @@ class Database:
         """A session for reading; close it when done."""
         return self._read()
 
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[Session]:
+        """A unit of work for code on the event loop (a request's): commits once at the end, rolls back if it raises.
+
+        The unit waits for its turn on the event loop, holding no thread and no connection: a
+        request's unit spans several thread hops (its dependencies, its route), so a thread that
+        blocked on a lock would be one fewer for the request that holds it.
+        """
+        async with self._turn():
+            session = await to_thread.run_sync(self._begin_unit)
+            try:
+                yield session
+            except BaseException:
+                await to_thread.run_sync(_finish_unit, session, False)
+                raise
+            await to_thread.run_sync(_finish_unit, session, True)
+
+    def _turn(self) -> asyncio.Lock:
+        """This process's queue of units of work, on the running event loop."""
+        loop = asyncio.get_running_loop()
+        if self._turns is None or self._turns[0] is not loop:
+            self._turns = (loop, asyncio.Lock())
+        return self._turns[1]
+
+    def _begin_unit(self) -> Session:
+        session = self._write()
+        session.begin()
+        session.connection()  # BEGIN IMMEDIATE on SQLite, here rather than at the route's first query
+        if self._write_turn is None:
+            session.execute(_TAKE_WRITE_TURN, {"key": WRITE_TURN_KEY})
+        return session
+
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A unit of work: commits when the block ends, rolls back if it raises."""
+        """A unit of work: writers take turns, and it commits when the block ends or rolls back if it raises.
+
+        Taking turns first means a writer checks what it is about to write against a store nobody
+        else is changing: BEGIN IMMEDIATE on SQLite, a transaction-scoped advisory lock on PostgreSQL.
+        """
         if self._write_turn is None:
             with self._write() as session, session.begin():
+                session.execute(_TAKE_WRITE_TURN, {"key": WRITE_TURN_KEY})
                 yield session
             return
         with self._write_turn, self._write() as session, session.begin():
@@ -149,128 +189,26 @@ class Database:
         self.engine.dispose()
 
 
+# PostgreSQL: every unit of work holds this lock until it commits or rolls back, as SQLite's one writer does.
+WRITE_TURN_KEY = 0x1A7E_C0DE
+_TAKE_WRITE_TURN = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _finish_unit(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
 def release(session: Session) -> None:
     """End a read session's transaction so its connection goes back to the pool; what it loaded stays usable.
 
-    A request that reads, then queues to write, calls this first: it then holds one connection at
-    a time, so a burst of writers can't exhaust the pool while they wait for the write lock.
+    A request's unit of work calls this first (app.deps.write_session): the request then holds one
+    connection at a time, so a burst of writers can't exhaust the pool while they wait their turn.
     """
     session.commit()  # nothing to commit; read sessions keep their objects (expire_on_commit=False)
     session.info.pop(STAMPED_VERSION, None)  # the next read may see a newer version
-
-
-# ---- Values read once per data version
-
-# session.info key: the data version this session's transaction read (set by system.repository.data_stamp).
-STAMPED_VERSION = "iw_data_version"
-T = TypeVar("T")
-_per_version: WeakKeyDictionary[Any, dict[str, tuple[int, Any]]] = WeakKeyDictionary()  # by engine
-_per_version_lock = threading.Lock()
-
-
-def per_data_version(session: Session, name: str, load: Callable[[], T]) -> T:
-    """What `load` reads, kept until the data version moves: for the small values every page needs.
-
-    Every write that changes what pages show bumps the data version first (the page cache and
-    ETags rest on the same rule), so a value read in a transaction that saw version v stays true
-    while the version is v. A session whose data stamp was not read (or was released since)
-    always loads. Values are kept per engine and shared by threads, so they must be immutable.
-    """
-    version = session.info.get(STAMPED_VERSION)
-    if version is None:
-        return load()
-    engine = session.get_bind()
-    with _per_version_lock:
-        kept = _per_version.setdefault(engine, {})
-        found = kept.get(name)
-    if found is not None and found[0] == version:
-        return found[1]  # type: ignore[no-any-return]
-    value = load()
-    with _per_version_lock:
-        newest = kept.get(name)
-        if newest is None or newest[0] <= version:  # never put back an older version's value
-            kept[name] = (version, value)
-    return value
-
-
-class DriverRead:
-    """A Core select compiled once per dialect and run on the driver's own cursor: for the hottest reads.
-
-    SQLAlchemy's execute path (the statement's cache key, the execution context and its events, a
-    result object) costs about 65 µs a query in-process, three times what SQLite takes to answer a
-    short indexed read, and a page's hot read pays it on every render. This keeps what SQLAlchemy
-    is for (the query written in Core, compiled for the dialect, values bound through the column
-    types, the session's transaction and connection) and hands the driver the finished SQL.
-
-    Rows come back as the driver's own tuples, values as the driver gives them: on SQLite a date is
-    ISO text (`date.fromisoformat` reads it), on PostgreSQL a `date`. Reads that need SQLAlchemy's
-    result types, or that run rarely, stay on `session.execute`. Statement events
-    (`before_cursor_execute`) don't see these queries; `sql()` gives the SQL sent, for tests and EXPLAIN.
-    """
-
-    __slots__ = ("_compiled", "_lock", "statement")
-
-    def __init__(self, statement: Any) -> None:
-        self.statement = statement  # compiled at its first use on each dialect, not at import
-        self._compiled: dict[str, _CompiledRead] = {}
-        self._lock = threading.Lock()
-
-    def _for(self, dialect: Any) -> _CompiledRead:
-        found = self._compiled.get(dialect.name)
-        if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            binds = compiled.bind_names  # each bind parameter and its name in the SQL (anonymous ones named here)
-            if any(bind.expanding for bind in binds):
-                raise ValueError("DriverRead takes no expanding (IN list) parameters: the SQL is compiled once")
-            processors = {}
-            for bind, name in binds.items():
-                processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-                if processor is not None:
-                    processors[name] = processor
-            names = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
-            defaults = {name: bind.value for bind, name in binds.items() if not bind.required}
-            required = frozenset(name for bind, name in binds.items() if bind.required)
-            found = _CompiledRead(compiled.string, names, defaults, required, processors)
-            with self._lock:
-                found = self._compiled.setdefault(dialect.name, found)
-        return found
-
-    def sql(self, dialect: Any, params: dict[str, Any] | None = None) -> tuple[str, Any]:
-        """The SQL and the driver's parameters this read sends for `params`."""
-        return self._for(dialect).bound(params or {})
-
-    def fetchall(self, on: Session | Connection, params: dict[str, Any] | None = None) -> list[Any]:
-        """Every row, in the session's (or connection's) transaction, begun here if it wasn't."""
-        if isinstance(on, Session):
-            connection = on.connection()
-        else:
-            connection = on
-            if not connection.in_transaction():
-                connection.begin()  # as Connection.execute would, so the "begin" event runs
-        sql, bound = self._for(connection.dialect).bound(params or {})
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(sql, bound)
-            return cursor.fetchall()  # type: ignore[no-any-return]
-        finally:
-            cursor.close()
-
-
-@dataclass(frozen=True, slots=True)
-class _CompiledRead:
-    sql: str
-    names: tuple[str, ...] | None  # the parameters' order for a positional driver (SQLite); None: by name
-    defaults: dict[str, Any]  # values the statement carries itself (a literal in a comparison)
-    required: frozenset[str]  # the names of its bindparam()s, which every call must give
-    processors: dict[str, Callable[[Any], Any]]  # the column types' conversions, by parameter name
-
-    def bound(self, params: dict[str, Any]) -> tuple[str, Any]:
-        if not self.required <= params.keys():
-            raise ValueError(f"this read needs the parameters {sorted(self.required - params.keys())}")
-        values = {**self.defaults, **params} if self.defaults else params
-        processors = self.processors
-        if processors:
-            values = {name: processors[name](value) if name in processors else value for name, value in values.items()}
-        if self.names is None:
-            return self.sql, values
-        return self.sql, tuple(values[name] for name in self.names)

@@ -1,4 +1,4 @@
-"""Dependencies routes declare: the database, a read session, who is viewing, a page view, HTMX detection.
+"""Dependencies routes declare: a read session, a unit of work for writes, who is viewing, a page view.
 
 The ones that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread pool, and
 each of those hops costs about as much as a small query. Those that query take the hop themselves
@@ -8,8 +8,8 @@ read session's close and the page view's data stamp.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -19,23 +19,15 @@ from app.accounts import service as accounts_service
 from app.accounts.activity import SessionTouch
 from app.accounts.cookies import SESSION_COOKIE
 from app.accounts.models import User
-from app.config import Settings
-from app.db import Database
+from app.db import Database, release
+from app.errors import Forbidden
 from app.web import csrf
-from app.web.errors import SignInRequired, UserError
-from app.web.htmx import is_htmx
+from app.web.errors import SignInRequired
 from app.web.pages import PageView
 
+T = TypeVar("T")
 DISABLED = "This account is disabled. Ask an admin if you need it back."
 SESSION_ENDED = "Your session has ended: you signed out, or it expired. Sign in again; nothing was saved."
-
-
-async def get_database(request: Request) -> Database:
-    return request.app.state.db
-
-
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
 
 
 async def read_session(request: Request) -> AsyncIterator[Session]:
@@ -86,7 +78,7 @@ async def require_editor(viewer: Viewer) -> User:
     if viewer is None:
         raise SignInRequired()
     if not viewer.is_active:
-        raise UserError(message=DISABLED, status=403)
+        raise Forbidden(DISABLED)
     return viewer
 
 
@@ -96,7 +88,7 @@ EditorUser = Annotated[User, Depends(require_editor)]
 async def require_admin(user: EditorUser) -> User:
     """A signed-in, active admin; 403 for editors."""
     if not user.is_admin:
-        raise UserError(message="Only admins can do that.", status=403)
+        raise Forbidden("Only admins can do that.")
     return user
 
 
@@ -116,7 +108,7 @@ async def api_user(request: Request, session: Annotated[Session, Depends(read_se
     if record is None:
         raise SignInRequired("This API token is not valid: it was revoked, or mistyped.", bearer=True)
     if not record.user.is_active:
-        raise UserError(message=DISABLED, status=403)
+        raise Forbidden(DISABLED)
     request.state.api_token_id = record.id
     if accounts_service.token_needs_touch(record):
         request.state.api_token_touch = record.id
@@ -135,14 +127,12 @@ async def csrf_protect(request: Request, viewer: Viewer) -> None:
     if expected is not None:  # a live session: its own token, and only that
         if csrf.same_token(submitted, expected):
             return
-        raise UserError(message=csrf.EXPIRED_FORM, status=403)
+        raise Forbidden(csrf.EXPIRED_FORM)
     if csrf.double_submit_matches(request, submitted):
         return
     if request.cookies.get(SESSION_COOKIE):
         raise SignInRequired(SESSION_ENDED)
-    raise UserError(
-        message=csrf.EXPIRED_FORM if csrf.ANONYMOUS_COOKIE in request.cookies else csrf.NO_COOKIE, status=403
-    )
+    raise Forbidden(csrf.EXPIRED_FORM if csrf.ANONYMOUS_COOKIE in request.cookies else csrf.NO_COOKIE)
 
 
 async def page_view(request: Request, session: Annotated[Session, Depends(read_session)], _viewer: Viewer) -> PageView:
@@ -158,8 +148,49 @@ async def page_view(request: Request, session: Annotated[Session, Depends(read_s
     return await run_in_threadpool(PageView, request, session)
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(read_session)]
 View = Annotated[PageView, Depends(page_view)]
-IsHtmx = Annotated[bool, Depends(is_htmx)]
+
+
+async def write_session(request: Request, read: SessionDep) -> AsyncIterator[Session]:
+    """The route's unit of work: commits once when the route returns, rolls back if it raises.
+
+    The read session ends first, so the request holds one connection at a time while it waits its
+    turn to write. Declare it after the other dependencies, which may read. A service refuses
+    before it writes, so a route that catches a refusal to show its form again commits nothing.
+    """
+    await _release(request, read)
+    async with request.app.state.db.unit_of_work() as session:
+        yield session
+
+
+async def _release(request: Request, read: Session) -> None:
+    if read.in_transaction() and request.app.state.db.dialect != "sqlite":
+        await run_in_threadpool(release, read)  # a server's COMMIT is a round trip
+    else:
+        release(read)
+
+
+# scope="function": committed before the response goes out, so a redirect never outruns its data.
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
+
+
+class Writes:
+    """Units of work one at a time, for a route with slow work between writes (signing in hashes a password)."""
+
+    def __init__(self, request: Request, read: Session) -> None:
+        self._request = request
+        self._read = read
+
+    async def run(self, write: Callable[..., T], /, **values: Any) -> T:
+        """`write(session=..., **values)` in a unit of work of its own, run in a thread: committed when it returns."""
+        await _release(self._request, self._read)
+        async with self._request.app.state.db.unit_of_work() as session:
+            return await run_in_threadpool(lambda: write(session=session, **values))
+
+
+async def writes(request: Request, read: SessionDep) -> Writes:
+    return Writes(request, read)
+
+
+Writer = Annotated[Writes, Depends(writes)]

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
@@ -20,48 +17,23 @@ from app.actors import routes as actors_routes
 from app.config import Settings
 from app.countries import routes as countries_routes
 from app.db import Database
+from app.perf import process
+from app.perf.admission import AdmissionMiddleware
+from app.perf.pagecache import GZIP_LEVEL, GZIP_MINIMUM_SIZE, BodyCache
 from app.stances import routes as stances_routes
-from app.statements import api as statements_api
-from app.statements import editing as statements_editing
-from app.statements import routes as statements_routes
+from app.statements.routes import api as statements_api
+from app.statements.routes import editing as statements_editing
+from app.statements.routes import pages as statements_pages
 from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.topics import routes as topics_routes
 from app.web import errors
-from app.web.admission import AdmissionMiddleware
-from app.web.conditional import GZIP_LEVEL, GZIP_MINIMUM_SIZE, BodyCache, NotModifiedMiddleware
+from app.web.conditional import NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
 
 log = logging.getLogger("intercept_watch")
-
-_settled = threading.Event()
-# Container objects a request may leave alive before a young collection runs (CPython's default: 700).
-YOUNG_COLLECTION_THRESHOLD = 20_000
-
-
-def settle_long_lived_objects() -> None:
-    """Once per process, after start-up: leave what lives as long as the process out of collections,
-    and let requests' short-lived objects go by reference counting alone.
-
-    Modules, routes, templates and the engine are tens of thousands of objects that never become
-    garbage, yet every full collection walked them all: on a fresh matrix render (which makes a few
-    thousand small objects) that was about 2 ms of a 12 ms request. `gc.freeze` moves them to the
-    permanent generation; collections then look at young objects only.
-
-    A page's container objects (its rows' tuples, lists, dicts) are freed by reference counting when
-    it is sent, but at 700 they still set off young collections part-way through: about two per
-    fresh matrix, 0.3 ms of it. At 20,000 a request rarely sets one off; the rare garbage in cycles
-    waits for one, a few megabytes at worst. What it gained is measured in bench/README.md
-    ("Controlled comparisons").
-    """
-    if _settled.is_set():
-        return
-    _settled.set()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -78,11 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             secret = system_repository.ensure_secret(session)
         app.state.db = database
         app.state.secret = settings.secret_key.get_secret_value() if settings.secret_key else secret
-        # Sync routes and dependencies run in anyio's thread pool, 40 threads by default. Runnable
-        # threads compete for the interpreter lock: on one core, 8 connections got F about 30% more
-        # requests a second with 4 threads than with 40 (bench/README.md).
-        to_thread.current_default_thread_limiter().total_tokens = settings.thread_count
-        settle_long_lived_objects()
+        process.limit_threads(settings.thread_count)
+        process.settle_long_lived_objects()
         try:
             yield
         finally:
@@ -106,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added runs first: admission, headers on every answer, early 304s, cross-site refusals, activity.
     app.add_middleware(ActivityMiddleware)
     # Pages such as the matrix are a few hundred kilobytes of HTML; browsers get them gzipped.
-    # Cached pages keep their gzipped copy (conditional.encoded), which this passes through as it is.
+    # Cached pages keep their gzipped copy (perf.pagecache.encoded), which this passes through as it is.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     app.add_middleware(CrossSiteMiddleware)
     # An anonymous reader's revalidation is answered here, before routing, with the headers added.
@@ -120,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(actors_routes.router)
     app.include_router(statements_editing.router)
     app.include_router(statements_api.router)
-    app.include_router(statements_routes.router)
+    app.include_router(statements_pages.router)
     app.include_router(system_routes.router)
     app.include_router(accounts_routes.router)
     app.include_router(topics_routes.router)

@@ -43,6 +43,21 @@ def first_control_character(text: str, *, allow_newlines: bool) -> tuple[int, st
     return None
 
 
+def clean_text(value: str, *, max_length: int, multiline: bool, min_length: int = 1) -> str:
+    """Trimmed text of a bounded length, with no control characters (line breaks only if multiline)."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    found = first_control_character(text, allow_newlines=multiline)
+    if found is not None:
+        index, ch = found
+        allowed = " other than line breaks" if multiline else ""
+        raise ValueError(f"contains a control character{allowed} (U+{ord(ch):04X} at position {index + 1})")
+    if len(text) < min_length:
+        raise ValueError("is empty" if min_length == 1 else f"must be at least {min_length} characters")
+    if len(text) > max_length:
+        raise ValueError(f"is {len(text):,} characters long; the limit is {max_length:,}")
+    return text
+
+
 # Months as the pages write them, in English. Without strftime: each of its calls costs about 3 µs,
 # and the matrix alone names 24 months three ways, and its JSON twin every cell's month.
 MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

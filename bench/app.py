@@ -34,12 +34,12 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
-from app.db import DriverRead
 from app.deps import EditorUser, SessionDep, read_session
 from app.main import create_app
+from app.perf.driver import DriverRead
+from app.perf.pagecache import BodyCache
 from app.statements.models import Statement
 from app.statements.schemas import StatementForm
-from app.web.conditional import BodyCache
 from app.web.htmx import redirect
 from app.web.templating import make_environment
 

@@ -20,11 +20,14 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
-from app.interchange.schemas import StatementRecord
 from app.main import create_app
 from app.stances import repository as stances_repository
 from app.stances import scoring
 from app.stances.models import StanceScore
+from app.statements import writing
+from app.statements.cards import StatementCard
+from app.statements.models import Statement
+from app.statements.records import StatementRecord
 
 SCORE_COLUMNS = [column.name for column in StanceScore.__table__.columns]
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -110,6 +113,38 @@ def record_values(**overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+def add_statement(
+    session: Session, record: StatementRecord | dict[str, Any], *, via: str = "test", **options: Any
+) -> tuple[StatementCard, bool]:
+    """Add a statement as the write API does: checked, then written; the card and whether it is new."""
+    values = record.model_dump(mode="json") if isinstance(record, StatementRecord) else record
+    added = writing.add(session=session, values=values, via=via, **options)
+    return added.statement, added.created
+
+
+def edit_statement(
+    session: Session,
+    statement_id: int,
+    record: StatementRecord | dict[str, Any],
+    *,
+    expected_version: int,
+    via: str = "test",
+    **options: Any,
+) -> Statement:
+    """Replace a statement's content as the write API does: checked, then written."""
+    values = record.model_dump(mode="json") if isinstance(record, StatementRecord) else record
+    checked = writing.checked_or_refused(session=session, values=values, exclude_id=statement_id)
+    assert checked.prepared is not None
+    return writing.edit(
+        session=session,
+        statement_id=statement_id,
+        prepared=checked.prepared,
+        expected_version=expected_version,
+        via=via,
+        **options,
+    )
 
 
 def record(**overrides: Any) -> StatementRecord:
@@ -239,8 +274,6 @@ XSS_PAYLOADS = (
 
 def store_xss_statements(database: Database) -> list[int]:
     """One Estonian statement per payload, the payload in every text field; their ids."""
-    from app.statements import service
-
     ids = []
     with database.write() as session:
         for number, payload in enumerate(XSS_PAYLOADS):
@@ -258,7 +291,7 @@ def store_xss_statements(database: Database) -> list[int]:
                     {"url": f"https://example.org/xss/{number}/<b>?q=<script>", "outlet": payload, "title": payload}
                 ],
             )
-            statement, _ = service.create(session=session, record=StatementRecord.model_validate(values), via="test")
+            statement, _ = add_statement(session, values)
             ids.append(statement.id)
     return ids
 

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, func, select, text
 
-from app.db import Database, DriverRead, per_data_version, release
-from app.stances import service as stances_service
+from app.db import Database, release
+from app.perf.driver import DriverRead
+from app.perf.versioned import per_data_version
+from app.stances import matrix as stances_matrix
 from app.statements.models import Statement
 from app.system import repository as system_repository
 from app.topics import service as topics_service
@@ -65,10 +67,10 @@ def test_without_a_data_stamp_or_after_release_the_value_is_always_read(seeded_d
 def test_databases_keep_their_own_values(seeded_db: Database, empty_db: Database) -> None:
     with seeded_db.read_session() as session:
         system_repository.data_stamp(session)
-        seeded = stances_service.country_refs(session)
+        seeded = stances_matrix.country_refs(session)
     with empty_db.read_session() as session:
         system_repository.data_stamp(session)
-        empty = stances_service.country_refs(session)
+        empty = stances_matrix.country_refs(session)
     assert len(seeded) == 34 and empty == ()
 
 

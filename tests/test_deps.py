@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from app.accounts import service as accounts_service
 from app.accounts.models import ApiToken, User, UserSession
 from app.db import Database, utcnow
-from app.deps import ApiUser, View, Viewer
+from app.deps import ApiUser, View, Viewer, WriteSession
+from app.errors import FieldError, Refused
 from app.main import create_app
-from app.stances import service as stances_service
-from app.web.errors import FieldError, UserError
+from app.stances import matrix as stances_matrix
+from app.system import repository as system_repository
+from app.topics.models import Topic
 from tests.conftest import settings_for
 from tests.support import make_user, sign_in, snapshot_tables
 
@@ -42,7 +45,7 @@ def probe(seeded_url: str) -> Iterator[TestClient]:
 
     @app.post("/api/probe/refuse")
     def refuse(user: ApiUser) -> JSONResponse:
-        raise UserError(FieldError("quote", "is empty"), status=422)
+        raise Refused(FieldError("quote", "is empty"))
 
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
@@ -169,9 +172,9 @@ def test_the_page_view_reads_its_stamp_in_place_on_sqlite_and_in_a_thread_on_a_s
     monkeypatch.setattr(deps, "PageView", recorded)
     routed: list[int] = []
     monkeypatch.setattr(
-        stances_service,
+        stances_matrix,
         "parse_matrix_query",
-        lambda *a, real=stances_service.parse_matrix_query, **k: routed.append(1) or real(*a, **k),
+        lambda *a, real=stances_matrix.parse_matrix_query, **k: routed.append(1) or real(*a, **k),
     )
     gz = {"Accept-Encoding": "gzip"}
     answers = [probe.get("/matrix", headers=gz) for _ in range(3)]  # rendered, then its copy kept, then kept
@@ -180,3 +183,64 @@ def test_the_page_view_reads_its_stamp_in_place_on_sqlite_and_in_a_thread_on_a_s
     assert routed == [1]  # the first request rendered it; the others were answered by the page view
     in_a_worker = [name.startswith("AnyIO worker thread") for name in made_in]
     assert in_a_worker == ([False] * 3 if dialect == "sqlite" else [True] * 3)
+
+
+# ---- The unit of work a write route receives
+
+
+@pytest.fixture
+def writer_app(seeded_url: str) -> Iterator[tuple[TestClient, list[str]]]:
+    """The app plus two write routes: one that writes and succeeds, one that writes and then fails."""
+    app = create_app(settings_for(seeded_url))
+    commits: list[str] = []
+
+    @app.post("/api/probe/rename")
+    def rename(user: ApiUser, session: WriteSession) -> dict[str, str]:
+        session.execute(update(Topic).where(Topic.slug == "no-fly-zone").values(title="Renamed once"))
+        return {"title": "Renamed once"}
+
+    @app.post("/api/probe/rename-then-fail")
+    def rename_then_fail(user: ApiUser, session: WriteSession) -> dict[str, str]:
+        session.execute(update(Topic).where(Topic.slug == "no-fly-zone").values(title="Never kept"))
+        system_repository.begin_data_change(session)
+        session.flush()
+        raise RuntimeError("a bug after the write")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        def count(connection: Any) -> None:  # units of work, not the ends of read transactions
+            if connection.get_execution_options().get("iw_write"):
+                commits.append("commit")
+
+        event.listen(app.state.db.engine, "commit", count)
+        yield client, commits
+
+
+def _topic_title(database: Database) -> str:
+    with database.read_session() as session:
+        return session.execute(select(Topic.title).where(Topic.slug == "no-fly-zone")).scalar_one()
+
+
+def test_a_write_route_that_raises_after_writing_leaves_the_database_unchanged(
+    writer_app: tuple[TestClient, list[str]], seeded_db: Database
+) -> None:
+    client, commits = writer_app
+    token = _token(seeded_db, make_user(seeded_db, "editor@example.org"))
+    before = snapshot_tables(seeded_db)
+    commits.clear()
+    answer = client.post("/api/probe/rename-then-fail", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 500 and "Traceback" not in answer.text
+    assert snapshot_tables(seeded_db) == before  # the title and the data version both as they were
+    assert _topic_title(seeded_db) == "No-fly zone"
+    assert commits.count("commit") <= 1  # at most the token's bookkeeping, never the route's unit
+
+
+def test_a_write_route_that_succeeds_commits_once(
+    writer_app: tuple[TestClient, list[str]], seeded_db: Database
+) -> None:
+    client, commits = writer_app
+    token = _token(seeded_db, make_user(seeded_db, "editor@example.org"))
+    client.post("/api/probe/rename", headers={"Authorization": f"Bearer {token}"})  # the token's first use is noted
+    commits.clear()
+    answer = client.post("/api/probe/rename", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and _topic_title(seeded_db) == "Renamed once"
+    assert commits == ["commit"]

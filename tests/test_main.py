@@ -7,7 +7,8 @@ import gc
 from anyio import to_thread
 from fastapi.testclient import TestClient
 
-from app.main import YOUNG_COLLECTION_THRESHOLD, create_app
+from app.main import create_app
+from app.perf.process import YOUNG_COLLECTION_THRESHOLD
 from tests.conftest import settings_for
 
 

@@ -35,11 +35,9 @@ from fastapi.testclient import TestClient
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.db import Database
-from app.interchange.records import statement_record
-from app.interchange.schemas import StatementRecord
 from app.statements import repository as statements_repository
-from app.statements import service as statements_service
-from tests.support import PASSWORD, form_fields, make_user, record_values
+from app.statements.records import StatementRecord, statement_record
+from tests.support import PASSWORD, edit_statement, form_fields, make_user, record_values
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 PERSONAS = ("anonymous", "replayed", "disabled", "editor", "admin")
@@ -219,12 +217,11 @@ def _retract_statement(world: World) -> Call:
 def _restore_version(world: World) -> Call:
     current, version = _current(world)
     with world.database.write() as session:  # a second version, so the first can be restored
-        edited = statements_service.edit(
-            session=session,
-            statement_id=1,
-            record=StatementRecord.model_validate(current | {"condition": "a change to undo"}),
+        edited = edit_statement(
+            session,
+            1,
+            StatementRecord.model_validate(current | {"condition": "a change to undo"}),
             expected_version=version,
-            via="test",
         )
         version = edited.version
     return Call("/statements/1/restore", data={"version": "1", "current_version": str(version)})

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,14 +30,13 @@ class SessionTouch:
     token: str
 
 
-def _record(database: Database, session_id: str | None, token_id: int | None, max_age: timedelta) -> bool:
-    """Write the touches in one short transaction; whether the session's expiry moved."""
-    with database.write() as session:
-        moved = session_id is not None and accounts_service.touch_session(
-            session=session, session_id=session_id, max_age=max_age
-        )
-        if token_id is not None:
-            accounts_service.touch_token(session=session, token_id=token_id)
+def _record(session: Session, session_id: str | None, token_id: int | None, max_age: timedelta) -> bool:
+    """Write the touches; whether the session's expiry moved."""
+    moved = session_id is not None and accounts_service.touch_session(
+        session=session, session_id=session_id, max_age=max_age
+    )
+    if token_id is not None:
+        accounts_service.touch_token(session=session, token_id=token_id)
     return moved
 
 
@@ -72,7 +72,9 @@ class ActivityMiddleware:
             return
         session_id = touch.session_id if touch is not None else None
         try:
-            moved = await run_in_threadpool(_record, app_state.db, session_id, token_id, max_age)
+            database: Database = app_state.db
+            async with database.unit_of_work() as session:
+                moved = await run_in_threadpool(_record, session, session_id, token_id, max_age)
         except Exception:  # bookkeeping never turns an answer into an error
             log.exception("recording session or token activity failed")
             return

@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts import cookies
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.accounts.schemas import ActionForm, LoginForm, NewTokenForm, NewUserForm
-from app.deps import AdminUser, EditorUser, SessionDep, Viewer
+from app.deps import AdminUser, EditorUser, SessionDep, Viewer, Writer, WriteSession
 from app.web import csrf
-from app.web.errors import NotFound
 from app.web.htmx import is_htmx, redirect
 
 router = APIRouter(tags=["accounts"], include_in_schema=False)
@@ -113,15 +113,13 @@ def login_page(
 
 
 @router.post("/login")
-def login(request: Request, viewer: Viewer, form: Annotated[LoginForm, Form()]) -> Response:
+async def login(request: Request, viewer: Viewer, form: Annotated[LoginForm, Form()], writer: Writer) -> Response:
     next_path = safe_next(form.next) or ""
     if not form.email.strip() or not form.password:
         return _login_page(request, next_path=next_path, email=form.email, error=MISSING_CREDENTIALS, status=422)
-    database = request.app.state.db
     address = request.client.host if request.client else None
     try:
-        with database.write() as session:
-            ticket = accounts_service.begin_login(session=session, email=form.email, address=address)
+        ticket = await writer.run(accounts_service.begin_login, email=form.email, address=address)
     except accounts_service.LoginThrottled as throttled:
         return _login_page(
             request,
@@ -129,19 +127,19 @@ def login(request: Request, viewer: Viewer, form: Annotated[LoginForm, Form()]) 
             email=form.email,
             error=throttled.message,
             status=429,
-            headers={"Retry-After": str(throttled.retry_after_seconds)},
+            headers=throttled.headers,
         )
-    verdict = accounts_service.check_password(ticket=ticket, password=form.password)
+    # The password is checked between the two writes: argon2 is slow, and writers must not wait on it.
+    verdict = await run_in_threadpool(accounts_service.check_password, ticket=ticket, password=form.password)
     started = None
     if verdict.ok:
-        with database.write() as session:
-            started = accounts_service.complete_login(
-                session=session,
-                ticket=ticket,
-                verdict=verdict,
-                max_age=_max_age(request),
-                replaces=request.state.session_id,
-            )
+        started = await writer.run(
+            accounts_service.complete_login,
+            ticket=ticket,
+            verdict=verdict,
+            max_age=_max_age(request),
+            replaces=request.state.session_id,
+        )
     if started is None:
         return _login_page(request, next_path=next_path, email=form.email, error=BAD_CREDENTIALS, status=422)
     response = redirect(request, next_path or "/")
@@ -150,10 +148,9 @@ def login(request: Request, viewer: Viewer, form: Annotated[LoginForm, Form()]) 
 
 
 @router.post("/logout")
-def logout(request: Request, viewer: Viewer, form: Annotated[ActionForm, Form()]) -> Response:
+def logout(request: Request, viewer: Viewer, form: Annotated[ActionForm, Form()], session: WriteSession) -> Response:
     if request.state.session_id:
-        with request.app.state.db.write() as session:
-            accounts_service.end_session(session=session, session_id=request.state.session_id)
+        accounts_service.end_session(session=session, session_id=request.state.session_id)
     response = redirect(request, "/login?signed_out=1")
     cookies.clear_session_cookie(response, request.scope)
     return response
@@ -192,27 +189,28 @@ def account_page(request: Request, user: EditorUser, session: SessionDep) -> HTM
 
 @router.post("/account/tokens")
 def create_token(
-    request: Request, user: EditorUser, session: SessionDep, form: Annotated[NewTokenForm, Form()]
+    request: Request, user: EditorUser, form: Annotated[NewTokenForm, Form()], session: WriteSession
 ) -> HTMLResponse:
     try:
-        with request.app.state.db.write() as write:
-            created = accounts_service.create_token(session=write, user=user, name=form.name)
-            tokens = accounts_service.list_tokens(session=write, user=user)
+        created = accounts_service.create_token(session=session, user=user, name=form.name)
     except accounts_service.AccountRefused as refused:
         tokens = accounts_service.list_tokens(session=session, user=user)
-        return _account_page(request, user, tokens, status=422, name=form.name, errors=dict(refused.errors))
+        return _account_page(request, user, tokens, status=422, name=form.name, errors=_messages(refused))
+    tokens = accounts_service.list_tokens(session=session, user=user)
     # Shown this once: only its hash is kept. No redirect, so the page is the only place it appears.
     return _account_page(request, user, tokens, status=201, new_token=created.token)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, user: EditorUser, token_id: int, form: Annotated[ActionForm, Form()]) -> Response:
-    try:
-        with request.app.state.db.write() as session:
-            accounts_service.revoke_token(session=session, user=user, token_id=token_id)
-    except accounts_service.TokenNotFound:
-        raise NotFound("There is no such token on your account.") from None
+def revoke_token(
+    request: Request, user: EditorUser, token_id: int, form: Annotated[ActionForm, Form()], session: WriteSession
+) -> Response:
+    accounts_service.revoke_token(session=session, user=user, token_id=token_id)
     return redirect(request, "/account")
+
+
+def _messages(refused: accounts_service.AccountRefused) -> dict[str, str]:
+    return {error.field: error.message for error in refused.errors}
 
 
 # Admins: users
@@ -259,40 +257,32 @@ def users_page(
 
 
 @router.post("/admin/users")
-def add_user(request: Request, admin: AdminUser, session: SessionDep, form: Annotated[NewUserForm, Form()]) -> Response:
+def add_user(
+    request: Request, admin: AdminUser, form: Annotated[NewUserForm, Form()], session: WriteSession
+) -> Response:
     try:
-        with request.app.state.db.write() as write:
-            user = accounts_service.add_user(
-                session=write,
-                email=form.email,
-                password=form.password,
-                role=form.role,
-                password_confirm=form.password_confirm,
-            )
+        user = accounts_service.add_user(
+            session=session,
+            email=form.email,
+            password=form.password,
+            role=form.role,
+            password_confirm=form.password_confirm,
+        )
     except accounts_service.AccountRefused as refused:
         users = accounts_service.list_users(session=session)
-        return _users_page(
-            request,
-            admin,
-            users,
-            status=422,
-            values={"email": form.email, "role": form.role},
-            errors=dict(refused.errors),
-        )
+        values = {"email": form.email, "role": form.role}
+        return _users_page(request, admin, users, status=422, values=values, errors=_messages(refused))
     return redirect(request, f"/admin/users?added={user.id}")
 
 
 @router.post("/admin/users/{user_id}/disable")
 def disable_user(
-    request: Request, admin: AdminUser, session: SessionDep, user_id: int, form: Annotated[ActionForm, Form()]
+    request: Request, admin: AdminUser, user_id: int, form: Annotated[ActionForm, Form()], session: WriteSession
 ) -> Response:
+    target = accounts_service.get_user(session=session, user_id=user_id)
     try:
-        with request.app.state.db.write() as write:
-            target = accounts_service.get_user(session=write, user_id=user_id)
-            accounts_service.disable_user(session=write, user=target, by=admin)
-    except accounts_service.UserNotFound:
-        raise NotFound("There is no such user.") from None
+        accounts_service.disable_user(session=session, user=target, by=admin)
     except accounts_service.AccountRefused as refused:
         users = accounts_service.list_users(session=session)
-        return _users_page(request, admin, users, status=403, error=refused.errors[0][1])
+        return _users_page(request, admin, users, status=403, error=refused.errors[0].message)
     return redirect(request, f"/admin/users?disabled={user_id}")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.accounts import passwords, repository, rules
 from app.accounts.models import ApiToken, LoginAttempt, Role, User, UserSession
 from app.db import utcnow
+from app.errors import FieldError, NotFound, Refused, Throttled
 
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES = 10
@@ -31,34 +32,35 @@ TOKEN_DISPLAY_LENGTH = 11  # "iw_" and 8 characters: enough to tell tokens apart
 ADDRESS_MAX_LENGTH = 64
 
 
-class AccountRefused(Exception):
-    """A change to accounts that breaks a rule; nothing was written. `errors` pairs fields with messages."""
+class AccountRefused(Refused):
+    """A change to accounts that breaks a rule; nothing was written."""
 
     def __init__(self, errors: Sequence[tuple[str, str]]) -> None:
-        self.errors = list(errors)
-        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors))
+        super().__init__(*(FieldError(field, message) for field, message in errors))
 
 
-class UserNotFound(Exception):
+class UserNotFound(NotFound):
     def __init__(self, what: str) -> None:
         super().__init__(f"There is no user {what}.")
 
 
-class TokenNotFound(Exception):
+class TokenNotFound(NotFound):
     """Not one of this user's tokens."""
 
+    def __init__(self) -> None:
+        super().__init__("There is no such token on your account.")
 
-class LoginThrottled(Exception):
+
+class LoginThrottled(Throttled):
     """Too many failed attempts lately for this account or from this address; the password was not checked."""
 
     def __init__(self, retry_after: timedelta) -> None:
-        self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
-        minutes = max(1, math.ceil(self.retry_after_seconds / 60))
-        self.message = (
+        minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
+        super().__init__(
             "Too many failed sign-in attempts for this account or from this network. "
-            f"For safety, signing in is paused: please try again in {minutes} minute{'s' if minutes != 1 else ''}."
+            f"For safety, signing in is paused: please try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            retry_after=retry_after,
         )
-        super().__init__(self.message)
 
 
 def digest(token: str) -> str:
@@ -96,9 +98,9 @@ def add_user(
     if errors:
         raise AccountRefused(errors)
     user = User(email=str(clean["email"]), password_hash=passwords.hash_password(password), role=clean["role"])
-    session.add(user)
     try:
-        session.flush()
+        with session.begin_nested():  # a refusal leaves the unit of work usable
+            session.add(user)
     except IntegrityError:  # added by someone else in the meantime
         raise AccountRefused([("email", f"There is already a user {clean['email']}.")]) from None
     return user
@@ -314,7 +316,7 @@ def revoke_token(*, session: Session, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens (revoking twice is harmless); TokenNotFound for anyone else's."""
     record = repository.user_token(session, user.id, token_id)
     if record is None:
-        raise TokenNotFound(token_id)
+        raise TokenNotFound()
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session.flush()

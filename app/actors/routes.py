@@ -7,17 +7,17 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from app import params
 from app.actors import repository
 from app.actors.rules import describe_term, position_changes
 from app.actors.schemas import ActorOut, ChangeOut
 from app.countries.schemas import OfficeOut
 from app.deps import View
+from app.errors import NotFound
+from app.statements import history as statements_history
 from app.statements import repository as statements_repository
-from app.statements import service as statements_service
 from app.statements.filters import HistoryFilters
 from app.statements.schemas import StatementOut
-from app.web import params
-from app.web.errors import NotFound
 
 router = APIRouter(tags=["actors"])
 CHANGES_SHOWN = 10  # the newest changes of position on the page; the rest are counted
@@ -28,7 +28,7 @@ def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
     actor = repository.get_by_slug(view.session, slug)
     if actor is None:
         raise NotFound(f"There is no actor '{slug}'.")
-    latest = statements_service.history(
+    latest = statements_history.page(
         session=view.session,
         filters=HistoryFilters(actor=actor),
         after=None,

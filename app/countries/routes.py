@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
+from app import params
 from app.countries import repository
 from app.countries import service as countries_service
 from app.countries.models import Country
@@ -18,14 +19,13 @@ from app.countries.schemas import (
     TimelineMonthOut,
 )
 from app.deps import View
+from app.errors import BadQuery, NotFound
+from app.stances import matrix as stances_matrix
 from app.stances import scoring
-from app.stances import service as stances_service
-from app.statements import service as statements_service
+from app.statements import history as statements_history
 from app.statements.filters import HistoryFilters
 from app.statements.schemas import StatementOut
 from app.text import month_key
-from app.web import params
-from app.web.errors import BadQuery, NotFound
 
 router = APIRouter(tags=["countries"])
 
@@ -37,13 +37,13 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
     country = repository.get_by_code(view.session, code)
     if country is None:
         raise NotFound(f"There is no country with the code '{code}'.")
-    chosen_topic = stances_service.find_topic(view.session, topic)
+    chosen_topic = stances_matrix.find_topic(view.session, topic)
     day = params.parse_day(as_of, "as_of")
     if day is not None and day > countries_service.today():
         raise BadQuery("as_of", f"'{as_of}' is in the future")
     as_of_given = day is not None
     day = day or countries_service.today()
-    latest = statements_service.history(
+    latest = statements_history.page(
         session=view.session,
         filters=HistoryFilters(countries=(country,), last=day),
         after=None,

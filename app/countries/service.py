@@ -9,14 +9,13 @@ from sqlalchemy.orm import Session
 
 from app.actors import repository as actors_repository
 from app.countries.models import Country
+from app.stances import charts, scoring
+from app.stances import matrix as stances_matrix
 from app.stances import repository as stances_repository
-from app.stances import scoring
-from app.stances import service as stances_service
 from app.statements import repository as statements_repository
 from app.statements.rules import latest_allowed_date
 from app.topics import repository as topics_repository
 from app.topics.repository import TopicChoice
-from app.web import charts
 
 CHART_MONTHS = 24
 CHART_POINTS = 200
@@ -75,9 +74,7 @@ def positions(*, session: Session, country: Country, as_of: date | None) -> list
                 )
             )
             continue
-        evidence = stances_service.cell_evidence(
-            session=session, topic=topic, country=country, month=month, as_of=as_of
-        )
+        evidence = stances_matrix.cell_evidence(session=session, topic=topic, country=country, month=month, as_of=as_of)
         cell = evidence.cell
         found.append(
             TopicPosition(topic, month, None)

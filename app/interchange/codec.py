@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from app.interchange.schemas import FORMAT_NAME, FORMAT_VERSION, StatementRecord
+from app.statements.records import FORMAT_NAME, FORMAT_VERSION, StatementRecord
 
 FIELDS: tuple[str, ...] = tuple(StatementRecord.model_fields)
 BOOLEAN_FIELDS = frozenset({"date_is_report_date", "quote_is_verbatim"})

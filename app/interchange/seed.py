@@ -23,7 +23,6 @@ from app.actors.models import Actor, ActorKind, OfficeRank
 from app.countries import repository as countries_repository
 from app.countries.models import Country, CountryKind
 from app.interchange import codec
-from app.interchange.schemas import CountryCode, Line200, TopicSlug, describe
 from app.interchange.service import (
     ImportRefused,
     ImportReport,
@@ -31,6 +30,7 @@ from app.interchange.service import (
     import_records,
     validate,
 )
+from app.statements.records import CountryCode, Line200, TopicSlug, describe
 from app.statements.rules import parse_iso_date
 from app.system import repository as system_repository
 from app.text import fold

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.actors.models import Actor
 from app.interchange import codec
-from app.interchange.records import statement_record
-from app.interchange.schemas import StatementRecord, describe
 from app.statements import repository as statements_repository
-from app.statements import service as statements_service
+from app.statements import writing
+from app.statements.records import StatementRecord, describe, statement_record
 from app.statements.resolver import (
     RecordError,
     RecordResolver,
@@ -100,10 +99,8 @@ def import_records(
     if not fresh and not resolver.new_actors:
         return report
     system_repository.begin_data_change(session)
-    statements_service.write_pending(session, resolver)
-    statements_service.insert_resolved(
-        session, fresh, via=via, user_id=user_id, note=f"imported from {file}", progress=progress
-    )
+    writing.write_pending(session, resolver)
+    writing.insert_resolved(session, fresh, via=via, user_id=user_id, note=f"imported from {file}", progress=progress)
     report.added = len(fresh)
     report.actors_created = [pending.name for pending in resolver.new_actors.values()]
     report.offices_created = sum(len(offices) for _, offices in resolver.pending_offices)

@@ -18,10 +18,10 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
+from app.params import query_string
 from app.stances import scoring
 from app.text import MONTH_ABBR, month_key, month_text
 from app.topics.models import DEFAULT_TOPIC
-from app.web.params import query_string
 
 MINUS = "\u2212"
 SYMBOLS: Mapping[str, str] = {

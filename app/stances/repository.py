@@ -11,7 +11,8 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.actors.models import Office
-from app.db import DriverRead, per_data_version
+from app.perf.driver import DriverRead
+from app.perf.versioned import per_data_version
 from app.stances import grid, scoring
 from app.stances.models import StanceScore
 from app.statements.models import PUBLISHED, Statement

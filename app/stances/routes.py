@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import params
 from app.deps import SessionDep, View
+from app.errors import BadQuery
 from app.stances import grid, methodology, schemas, scoring
-from app.stances import service as stances_service
+from app.stances import matrix as stances_matrix
 from app.statements import repository as statements_repository
 from app.statements.schemas import StatementOut
 from app.text import month_key
-from app.web import params
-from app.web.errors import BadQuery
 from app.web.htmx import push_url
 
 router = APIRouter(tags=["stances"])
@@ -36,8 +36,8 @@ def _query(
     order: str | None,
     as_of: str | None,
     cell: str | None = None,
-) -> stances_service.MatrixQuery:
-    return stances_service.parse_matrix_query(
+) -> stances_matrix.MatrixQuery:
+    return stances_matrix.parse_matrix_query(
         view.session, topic=topic, first=first, last=last, order=order, as_of=as_of, cell=cell
     )
 
@@ -50,8 +50,8 @@ def matrix_json(
     return view.page_json(lambda: _matrix_out(view, query))
 
 
-def _matrix_out(view: View, query: stances_service.MatrixQuery) -> schemas.MatrixOut:
-    built = stances_service.matrix(session=view.session, query=query)
+def _matrix_out(view: View, query: stances_matrix.MatrixQuery) -> schemas.MatrixOut:
+    built = stances_matrix.matrix(session=view.session, query=query)
 
     def row_out(row: grid.GridRow) -> schemas.MatrixRowOut:
         return schemas.MatrixRowOut(
@@ -101,7 +101,7 @@ def matrix_page(
     template = "stances/_matrix.html" if view.htmx else "stances/matrix.html"
 
     def build() -> dict[str, Any]:
-        built = stances_service.matrix(session=view.session, query=query)
+        built = stances_matrix.matrix(session=view.session, query=query)
         open_cell = None
         if query.cell is not None:
             code, month = query.cell
@@ -114,7 +114,7 @@ def matrix_page(
     return response
 
 
-def _matrix_context(view: View, query: stances_service.MatrixQuery, built: grid.Grid) -> dict[str, Any]:
+def _matrix_context(view: View, query: stances_matrix.MatrixQuery, built: grid.Grid) -> dict[str, Any]:
     groups = [{"title": None, "rows": built.members}]
     if built.others:
         groups.append({"title": "NATO's institutions and Ukraine", "rows": built.others})
@@ -131,9 +131,9 @@ def _matrix_context(view: View, query: stances_service.MatrixQuery, built: grid.
 
 
 def _evidence(view: View, topic: str | None, country: str | None, month: Any, as_of: Any) -> dict[str, Any]:
-    chosen_topic = stances_service.find_topic(view.session, topic)
-    chosen_country = stances_service.find_country(view.session, country)
-    evidence = stances_service.cell_evidence(
+    chosen_topic = stances_matrix.find_topic(view.session, topic)
+    chosen_country = stances_matrix.find_country(view.session, country)
+    evidence = stances_matrix.cell_evidence(
         session=view.session, topic=chosen_topic, country=chosen_country, month=month, as_of=as_of
     )
     ids = [item.evidence.statement_id for item in evidence.weighed]
@@ -158,7 +158,7 @@ def cell_json(
 
 
 def _cell_out(found: dict[str, Any]) -> schemas.CellOut:
-    evidence: stances_service.CellEvidence = found["open_cell"]
+    evidence: stances_matrix.CellEvidence = found["open_cell"]
     cell = evidence.cell
     return schemas.CellOut(
         country=evidence.country.code,
@@ -201,7 +201,7 @@ def cell_page(
             "stances/cell.html", lambda: {"nav": "matrix", **_cell_params(view, topic, country, month, as_of)}
         )
     found = _cell_params(view, topic, country, month, as_of)
-    evidence: stances_service.CellEvidence = found["open_cell"]
+    evidence: stances_matrix.CellEvidence = found["open_cell"]
     query = _query(view, topic, first, last, order, as_of)
     response = view.html("stances/_cell.html", columns=len(query.months) + 1, **found)
     cell_param = f"{evidence.country.code}:{month_key(evidence.month)}"
@@ -211,8 +211,8 @@ def cell_page(
 @router.get("/cell/{code}/{month}", include_in_schema=False)
 def cell_link(session: SessionDep, code: str, month: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     """A matrix cell's own link, for reading without JavaScript: the history behind it, as filters."""
-    country = stances_service.find_country(session, code)
-    chosen = stances_service.find_topic(session, topic)
+    country = stances_matrix.find_country(session, code)
+    chosen = stances_matrix.find_topic(session, topic)
     parsed = params.parse_month(month, "month")
     if parsed is None:
         raise BadQuery("month", "is required: the cell's month, written YYYY-MM")

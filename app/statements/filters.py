@@ -8,16 +8,17 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from app import params
 from app.actors import repository as actors_repository
 from app.actors.models import Actor
 from app.countries import repository as countries_repository
 from app.countries.models import Country
+from app.errors import BadQuery
 from app.statements.rules import check_stance
+from app.statements.schemas import HistoryQuery
 from app.text import first_control_character, fold
 from app.topics import repository as topics_repository
 from app.topics.models import Topic
-from app.web import params
-from app.web.errors import BadQuery
 
 MAX_SEARCH_LENGTH = 200
 MAX_SEARCH_WORDS = 12
@@ -71,33 +72,22 @@ def search_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(word.casefold() for word in _WORD.findall(text)))[:MAX_SEARCH_WORDS]
 
 
-def parse(
-    session: Session,
-    *,
-    country: list[str] | None = None,
-    actor: str | None = None,
-    topic: str | None = None,
-    stance: list[str] | None = None,
-    first: str | None = None,
-    last: str | None = None,
-    q: str | None = None,
-    conditional: str | None = None,
-) -> HistoryFilters:
+def parse(session: Session, query: HistoryQuery) -> HistoryFilters:
     """Check every filter; BadQuery names the first that can't be used."""
-    first_day = params.parse_day(first, "from")
-    last_day = params.parse_day(last, "to")
+    first_day = params.parse_day(query.first, "from")
+    last_day = params.parse_day(query.last, "to")
     params.check_order(first_day, last_day)
-    text = _text(q)
+    text = _text(query.q)
     return HistoryFilters(
-        countries=_countries(session, country or []),
-        actor=_actor(session, actor),
-        topic=_topic(session, topic),
-        stances=_stances(stance or []),
+        countries=_countries(session, query.country),
+        actor=_actor(session, query.actor),
+        topic=_topic(session, query.topic),
+        stances=_stances(query.stance),
         first=first_day,
         last=last_day,
         text=text,
         words=search_words(text) if text else (),
-        conditional=params.parse_flag(conditional, "conditional"),
+        conditional=params.parse_flag(query.conditional, "conditional"),
     )
 
 

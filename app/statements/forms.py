@@ -1,32 +1,23 @@
 """The add and edit forms: the values as typed, the interchange record they make, and where each message goes.
 
-The form applies exactly the record's rules (app/interchange/schemas.py) and the resolver's, so the
-form and the JSON API give the same messages. This module only turns form fields into a record,
-and a message's field path ('sources[1].url') into the form field it belongs beside ('source-1-url').
+The form is checked by exactly the record's rules (app/statements/writing.py `check`), so the form
+and the JSON API give the same messages. This module only turns form fields into a record, and a
+message's field path ('sources[1].url') into the form field it belongs beside ('source-1-url').
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from app.actors import repository as actors_repository
-from app.actors.models import Actor, OfficeRank
+from app.actors.models import OfficeRank
 from app.actors.rules import infer_rank
-from app.db import Database
-from app.interchange.schemas import MAX_SOURCES, StatementRecord, problems
-from app.sources import repository as sources_repository
-from app.sources.models import Source
-from app.sources.urls import normalise_url
-from app.statements import service as statements_service
-from app.statements.cards import StatementCard
+from app.errors import FieldError
+from app.statements.records import MAX_SOURCES
 from app.statements.schemas import StatementForm
-from app.text import fold
 
 # The record's fields the form shows, in the order it shows them.
 FIELDS = (
@@ -233,11 +224,11 @@ def _position(field_id: str) -> tuple[int, int, int]:
     return (len(FIELDS), 0, 0) if field_id == "sources" else (-1, 0, 0)
 
 
-def messages(found: Iterable[tuple[str, str]], rows: list[int]) -> dict[str, str]:
+def messages(errors: Iterable[FieldError], rows: list[int]) -> dict[str, str]:
     """Display text by form field, in the form's order: 'Date: is in the future' (a field's messages joined)."""
     by_field: dict[str, list[str]] = {}
-    for path, message in found:
-        by_field.setdefault(field_of(path, rows), []).append(message)
+    for error in errors:
+        by_field.setdefault(field_of(error.field, rows), []).append(error.message)
     return {name: f"{label(name)}: {'; '.join(by_field[name])}" for name in sorted(by_field, key=_position)}
 
 
@@ -248,158 +239,3 @@ def related(field_id: str) -> tuple[str, ...]:
     if field_id in FIELDS:
         return _RELATED.get(field_id, (field_id,))
     return ()
-
-
-def known_sources(session: Session, state: FormState) -> dict[int, Source]:
-    """Rows whose URL is already recorded, by row; blank outlet, title and date filled in from the record."""
-    urls: dict[int, str] = {}
-    for index, row in enumerate(state.sources):
-        try:
-            urls[index] = normalise_url(row.url)
-        except ValueError:
-            continue
-    keys = {index: row.key.strip() for index, row in enumerate(state.sources) if row.key.strip() and index not in urls}
-    stored = sources_repository.find_existing(session, urls=urls.values(), keys=keys.values())
-    found: dict[int, Source] = {}
-    for index in range(len(state.sources)):
-        source = stored.get(("url", urls[index])) if index in urls else stored.get(("key", keys.get(index, "")))
-        if source is None:
-            continue
-        found[index] = source
-        row = state.sources[index]
-        row.outlet = row.outlet if row.outlet.strip() else source.outlet
-        row.title = row.title if row.title.strip() else source.title
-        if not row.published_on.strip() and source.published_on:
-            row.published_on = source.published_on.isoformat()
-    return found
-
-
-@dataclass
-class Review:
-    """A submitted form, checked: its messages, or the record to save (and anything to confirm first)."""
-
-    state: FormState
-    errors: dict[str, str]
-    record: StatementRecord | None = None
-    duplicates: list[StatementCard] = field(default_factory=list)
-    reused: dict[int, Source] = field(default_factory=dict)
-    prepared: statements_service.Prepared | None = None  # the record resolved on the session that reviewed it
-
-    @property
-    def ready(self) -> bool:
-        return self.record is not None and not self.errors and not self.duplicates
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    statement_id: int
-    created: bool  # False: an earlier submission with the same key saved it
-
-
-class _NotSaved(Exception):
-    """Leaves the write transaction, which rolls it back: nothing of it is kept."""
-
-    def __init__(self, outcome: Saved | Review) -> None:
-        super().__init__("not saved")
-        self.outcome = outcome
-
-
-def save_new(
-    *,
-    database: Database,
-    state: FormState,
-    submission_key: str | None,
-    look_for_duplicates: bool,
-    user_id: int,
-    via: str,
-) -> Saved | Review:
-    """Check a new statement's form and save it in one write transaction.
-
-    The checks run once, on the store as the save finds it (writers are serialised first), and the
-    record they resolved is the one saved. A form to show again comes back as its Review, and then
-    nothing was written.
-    """
-    try:
-        with database.write() as write:
-            earlier = statements_service.start_create(write, submission_key)
-            if earlier is not None:
-                raise _NotSaved(Saved(earlier.id, created=False))
-            checked = review(
-                session=write, state=state, submission_key=submission_key, look_for_duplicates=look_for_duplicates
-            )
-            if not checked.ready or checked.prepared is None:
-                write.expunge_all()  # what the review loaded stays readable after the rollback
-                raise _NotSaved(checked)
-            statement = statements_service.create_prepared(
-                session=write,
-                prepared=checked.prepared,
-                via=via,
-                user_id=user_id,
-                submission_key=submission_key,
-            )
-            return Saved(statement.id, created=True)
-    except _NotSaved as not_saved:
-        return not_saved.outcome
-
-
-def review(
-    *,
-    session: Session,
-    state: FormState,
-    keep: Mapping[str, Any] | None = None,
-    exclude_id: int | None = None,
-    submission_key: str | None = None,
-    look_for_duplicates: bool = True,
-) -> Review:
-    """Check a form with the record's rules, then the resolver's; then look for possible duplicates."""
-    reused = known_sources(session, state)
-    raw, rows = to_record(state, keep=keep)
-    found = problems(raw)
-    if found:
-        return Review(state, messages(found, rows), reused=reused)
-    record = StatementRecord.model_validate(raw)
-    check = statements_service.preflight(session=session, record=record)
-    if check.errors:
-        return Review(state, messages(((e.field, e.message) for e in check.errors), rows), reused=reused)
-    duplicates = []
-    if look_for_duplicates and check.actor_id is not None and check.topic_id is not None:
-        duplicates = statements_service.possible_duplicates(
-            session=session,
-            record=record,
-            actor_id=check.actor_id,
-            topic_id=check.topic_id,
-            exclude_id=exclude_id,
-            exclude_submission_key=submission_key,
-        )
-    return Review(state, {}, record, duplicates, reused, check.prepared)
-
-
-@dataclass(frozen=True, slots=True)
-class ActorNote:
-    """Who the typed actor name is: one stored actor, several, or nobody yet (a new actor)."""
-
-    typed: str
-    actors: list[Actor]  # with their country and offices
-
-    @property
-    def new(self) -> bool:
-        return not self.actors
-
-
-def actor_note(session: Session, typed: str) -> ActorNote | None:
-    """The stored actors going by exactly this name or alias (case and diacritics ignored)."""
-    key = fold(typed)
-    if not key:
-        return None
-    ids = actors_repository.alias_index(session, [key]).get(key, set())
-    actors = actors_repository.with_offices(session, ids)
-    return ActorNote(typed.strip(), sorted(actors.values(), key=lambda actor: (actor.name, actor.id)))
-
-
-def pick_actor(session: Session, state: FormState, slug: str) -> None:
-    """Fill in the actor an editor picked from the suggestions: their name, country and kind."""
-    actor = actors_repository.get_by_slug(session, slug)
-    if actor is None:
-        return
-    state.values |= {"actor": actor.name, "country": actor.country.code, "actor_kind": actor.kind.value}
-    state.focus = "topic"

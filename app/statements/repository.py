@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from app.actors.models import Actor, Office
 from app.countries.models import Country
 from app.sources.models import Source
+from app.stances.charts import StatementMark
 from app.statements import search
 from app.statements.cards import (
     ActorCard,
@@ -41,7 +42,6 @@ from app.statements.models import PUBLISHED, Statement, StatementSource, Stateme
 from app.statements.paging import Cursor
 from app.text import MONTH_ABBR
 from app.topics.models import Topic
-from app.web.charts import StatementMark
 
 _CHUNK = 500
 

@@ -19,9 +19,10 @@ from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.actors.rules import describe_term, find_office, infer_rank, offices_held_on
 from app.countries import repository as countries_repository
 from app.countries.models import Country
-from app.interchange.schemas import SourceRecord, StatementRecord
+from app.errors import FieldError, Refused
 from app.sources import repository as sources_repository
 from app.sources.models import Source
+from app.statements.records import SourceRecord, StatementRecord
 from app.text import fold
 from app.topics import repository as topics_repository
 from app.topics.models import Topic
@@ -42,12 +43,12 @@ class RecordError:
         return f"{self.file}: {where}: {self.field}: {self.message}"
 
 
-class RecordsRefused(Exception):
-    """Records were refused; nothing was written. `errors` lists every refusal."""
+class RecordsRefused(Refused):
+    """Records were refused; nothing was written. `records` lists every refusal, with its file and record."""
 
     def __init__(self, errors: Sequence[RecordError]) -> None:
-        self.errors = list(errors)
-        super().__init__(f"{len(self.errors)} problem(s); nothing was written")
+        self.records = list(errors)
+        super().__init__(*(FieldError(error.field, error.message) for error in self.records))
 
 
 @dataclass(eq=False)

@@ -10,7 +10,7 @@ import hashlib
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from app.text import first_control_character, fold
+from app.text import fold
 
 # The full-scale invasion: the tracker's earliest date.
 EARLIEST_DATE = date(2022, 2, 24)
@@ -63,21 +63,6 @@ def check_stance(value: object) -> int:
     if not -2 <= value <= 2:
         raise ValueError(f"must be from -2 to +2, not {value}")
     return value
-
-
-def clean_text(value: str, *, max_length: int, multiline: bool, min_length: int = 1) -> str:
-    """Trimmed text of a bounded length, with no control characters (line breaks only if multiline)."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    found = first_control_character(text, allow_newlines=multiline)
-    if found is not None:
-        index, ch = found
-        allowed = " other than line breaks" if multiline else ""
-        raise ValueError(f"contains a control character{allowed} (U+{ord(ch):04X} at position {index + 1})")
-    if len(text) < min_length:
-        raise ValueError("is empty" if min_length == 1 else f"must be at least {min_length} characters")
-    if len(text) > max_length:
-        raise ValueError(f"is {len(text):,} characters long; the limit is {max_length:,}")
-    return text
 
 
 def check_language(value: str) -> str:

@@ -124,6 +124,27 @@ class StatementPageOut(BaseModel):
     revisions: list[RevisionSummaryOut]
 
 
+# ---- The history's filters as the query string gives them: declared once, for the page, its JSON and
+# CSV twins, and the feed. app/statements/filters.py checks them against the store.
+
+
+class HistoryQuery(BaseModel):
+    """The history's filters and page tokens, as typed into a URL."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    country: list[str] = Field([], description="ISO 3166-1 alpha-2 codes (NATO, UA too); repeat for several.")
+    actor: str | None = Field(None, description="Actor slug (or a name or alias).")
+    topic: str | None = Field(None, description="Topic slug.")
+    stance: list[str] = Field([], description="Stances from -2 to 2; repeat for several.")
+    first: str | None = Field(None, alias="from", description="YYYY-MM-DD, inclusive.")
+    last: str | None = Field(None, alias="to", description="YYYY-MM-DD, inclusive.")
+    q: str | None = Field(None, description="Words to find in quotes and translations.")
+    conditional: str | None = Field(None, description="1: only statements with a condition attached.")
+    after: str | None = Field(None, description="Page token: the page after the row it names.")
+    before: str | None = Field(None, description="Page token: the page before the row it names.")
+
+
 # ---- The add and edit forms as they arrive (see app/statements/forms.py for what they become).
 # Every field defaults to empty, so a missing one gets the record's own message beside it; unknown
 # fields are refused. Sources arrive as parallel lists, one entry per row of the form.

@@ -23,7 +23,7 @@ from app.config import DEFAULT_SQLITE_PATH, normalise_database_url
 from app.countries import repository as countries_repository
 from app.db import Database
 from app.interchange.seed import ensure_countries_and_topics
-from app.stances import service as stances_service
+from app.stances import refresh as stances_refresh
 from app.synthetic import generator, repository
 from app.system import migrations
 from app.system import repository as system_repository
@@ -168,7 +168,7 @@ def generate(
             with track("Building the full-text index", None):
                 load.resume_statement_indexing()
             with track("Building stored scores", published) as advance:
-                scores = stances_service.rebuild_all(session=session, on_statement=advance)
+                scores = stances_refresh.rebuild_all(session=session, on_statement=advance)
             system_repository.mark_synthetic(session, note)
             load.finish()
             load.commit()

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import STAMPED_VERSION, DriverRead, utcnow
+from app.db import utcnow
+from app.perf.driver import DriverRead
+from app.perf.versioned import STAMPED_VERSION
 from app.system.models import STATE_ID, AppState
 
 
@@ -55,11 +57,7 @@ _BUMP = (
 
 
 def begin_data_change(session: Session) -> int:
-    """Bump the data version as the first write of a transaction that changes statements.
-
-    On PostgreSQL the row lock this takes serialises every such transaction, as BEGIN IMMEDIATE
-    does on SQLite, so stored scores are always recomputed from a settled set of statements.
-    """
+    """Bump the data version in a unit of work that changes what pages show (writers already take turns)."""
     # A Core statement on the session's connection: the ORM-enabled form costs several times more.
     return session.connection().execute(_BUMP, {"changed_at": utcnow()}).scalar_one()
 

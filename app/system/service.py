@@ -11,7 +11,15 @@ from app.stances import scoring
 from app.statements import repository as statements_repository
 from app.statements.models import StatementStatus
 from app.system import migrations, repository
+from app.system.repository import DataStamp
 from app.system.schemas import Counts, Health
+
+__all__ = ["DataStamp", "data_stamp", "health"]
+
+
+def data_stamp(session: Session) -> DataStamp:
+    """The data version and when it last changed: what every page's ETag is made of."""
+    return repository.data_stamp(session)
 
 
 def health(*, session: Session) -> Health:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import per_data_version
+from app.perf.versioned import per_data_version
 from app.topics.models import Topic
 
 

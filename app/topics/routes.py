@@ -8,12 +8,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.models import User
-from app.db import release
-from app.deps import AdminUser, SessionDep
+from app.deps import AdminUser, SessionDep, WriteSession
 from app.topics import repository
 from app.topics import service as topics_service
 from app.topics.schemas import NewTopicForm, TopicForm
-from app.web.errors import NotFound
 from app.web.htmx import redirect
 from app.web.pages import private_html
 
@@ -21,8 +19,8 @@ router = APIRouter(tags=["topics"], include_in_schema=False)
 LABELS = {"slug": "Slug", "title": "Title", "question": "Question"}
 
 
-def _messages(errors: list[tuple[str, str]]) -> dict[str, str]:
-    return {field: f"{LABELS.get(field, field)}: {message}" for field, message in errors}
+def _messages(refused: topics_service.TopicRefused) -> dict[str, str]:
+    return {error.field: f"{LABELS.get(error.field, error.field)}: {error.message}" for error in refused.errors}
 
 
 def _page(
@@ -68,49 +66,29 @@ def topics_page(
 
 @router.post("/admin/topics")
 def add_topic(
-    request: Request, admin: AdminUser, session: SessionDep, form: Annotated[NewTopicForm, Form()]
+    request: Request, admin: AdminUser, form: Annotated[NewTopicForm, Form()], session: WriteSession
 ) -> Response:
-    release(session)
     try:
-        with request.app.state.db.write() as write:
-            topic = topics_service.add_topic(
-                session=write,
-                slug=form.slug,
-                title=form.title,
-                question=form.question,
-                is_context=form.is_context == "true",
-            )
-            slug = topic.slug
-    except topics_service.TopicRefused as refused:
-        return _page(
-            request,
-            session,
-            admin,
-            status=422,
-            new=form.model_dump(exclude={"csrf_token"}),
-            new_errors=_messages(refused.errors),
+        topic = topics_service.add_topic(
+            session=session,
+            slug=form.slug,
+            title=form.title,
+            question=form.question,
+            is_context=form.is_context == "true",
         )
-    return redirect(request, f"/admin/topics?added={slug}")
+    except topics_service.TopicRefused as refused:
+        new = form.model_dump(exclude={"csrf_token"})
+        return _page(request, session, admin, status=422, new=new, new_errors=_messages(refused))
+    return redirect(request, f"/admin/topics?added={topic.slug}")
 
 
 @router.post("/admin/topics/{slug}")
 def reword_topic(
-    request: Request, admin: AdminUser, session: SessionDep, slug: str, form: Annotated[TopicForm, Form()]
+    request: Request, admin: AdminUser, slug: str, form: Annotated[TopicForm, Form()], session: WriteSession
 ) -> Response:
-    release(session)
     try:
-        with request.app.state.db.write() as write:
-            topics_service.reword_topic(session=write, slug=slug, title=form.title, question=form.question)
-    except topics_service.TopicNotFound as missing:
-        raise NotFound(str(missing)) from None
+        topics_service.reword_topic(session=session, slug=slug, title=form.title, question=form.question)
     except topics_service.TopicRefused as refused:
-        return _page(
-            request,
-            session,
-            admin,
-            status=422,
-            editing=slug,
-            values=form.model_dump(exclude={"csrf_token"}),
-            errors=_messages(refused.errors),
-        )
+        values = form.model_dump(exclude={"csrf_token"})
+        return _page(request, session, admin, status=422, editing=slug, values=values, errors=_messages(refused))
     return redirect(request, f"/admin/topics?changed={slug}")

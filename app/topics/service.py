@@ -5,11 +5,12 @@ from __future__ import annotations
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
-from app.interchange.schemas import TopicSlug
-from app.statements import rules
+from app.errors import FieldError, NotFound, Refused
 from app.system import repository as system_repository
+from app.text import clean_text
 from app.topics import repository
 from app.topics.models import Topic
+from app.topics.schemas import TopicSlug
 
 TITLE_MAX_LENGTH = 200
 QUESTION_MAX_LENGTH = 1000
@@ -17,15 +18,14 @@ SLUG_MAX_LENGTH = 64
 _SLUG = TypeAdapter(TopicSlug)
 
 
-class TopicRefused(Exception):
-    """Nothing was written; `errors` are (field, message) pairs."""
+class TopicRefused(Refused):
+    """A topic's fields break a rule; nothing was written."""
 
     def __init__(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors))
+        super().__init__(*(FieldError(field, message) for field, message in errors))
 
 
-class TopicNotFound(Exception):
+class TopicNotFound(NotFound):
     def __init__(self, slug: str) -> None:
         super().__init__(f"There is no topic '{slug}'.")
 
@@ -33,11 +33,11 @@ class TopicNotFound(Exception):
 def _wording(title: str, question: str) -> tuple[str, str, list[tuple[str, str]]]:
     errors = []
     try:
-        title = rules.clean_text(title, max_length=TITLE_MAX_LENGTH, multiline=False)
+        title = clean_text(title, max_length=TITLE_MAX_LENGTH, multiline=False)
     except ValueError as error:
         errors.append(("title", str(error)))
     try:
-        question = rules.clean_text(question, max_length=QUESTION_MAX_LENGTH, multiline=False)
+        question = clean_text(question, max_length=QUESTION_MAX_LENGTH, multiline=False)
     except ValueError as error:
         errors.append(("question", str(error)))
     return title, question, errors

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -13,8 +12,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.system import repository as system_repository
-from app.system.repository import DataStamp
+from app.errors import AppError, FieldError
+from app.system import service as system_service
+from app.system.service import DataStamp
 from app.web import security
 from app.web.conditional import CachedPage, NotModified
 from app.web.htmx import is_htmx, redirect
@@ -35,47 +35,7 @@ TITLES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    field: str
-    message: str
-
-
-class UserError(Exception):
-    """A request we refuse, with the fields at fault; rendered as a page or JSON."""
-
-    status = 400
-
-    def __init__(
-        self,
-        *errors: FieldError,
-        message: str | None = None,
-        status: int | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        self.errors = list(errors)
-        self.message = message or "; ".join(f"{e.field}: {e.message}" for e in errors)
-        if status is not None:
-            self.status = status
-        self.details = details or {}  # more for JSON clients (a conflict's current version), beside the errors
-        super().__init__(self.message)
-
-
-class BadQuery(UserError):
-    """A query parameter that can't be used: a bad date, an unknown code, a tampered page token."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(FieldError(field, message))
-
-
-class NotFound(UserError):
-    status = 404
-
-    def __init__(self, what: str) -> None:
-        super().__init__(message=what)
-
-
-class SignInRequired(UserError):
+class SignInRequired(AppError):
     """Nobody valid is signed in: pages redirect to the sign-in page, other requests get 401.
 
     `bearer` marks the JSON API's refusals, which say how to send a token (WWW-Authenticate).
@@ -108,7 +68,7 @@ def _stamp(request: Request) -> DataStamp | None:
         return None
     try:
         with database.read_session() as session:
-            return system_repository.data_stamp(session)
+            return system_service.data_stamp(session)
     except Exception:  # an error page must never fail because the database can't be read
         log.warning("error page: the data stamp could not be read", exc_info=True)
         return None
@@ -164,11 +124,7 @@ async def error_page(
     headers: dict[str, str] | None = None,
     details: dict[str, Any] | None = None,
 ) -> Response:
-    """`error_response` for code on the event loop: a full page reads the data stamp in a thread.
-
-    That read may wait for a pooled connection, and waiting on the event loop would stop every
-    other request, including the ones that would give a connection back.
-    """
+    """`error_response` for code on the event loop: a full page reads the data stamp in a thread."""
     if wants_json(request) or is_htmx(request):  # no stamp to read
         return error_response(request, status, message, errors, headers, details)
     return await run_in_threadpool(error_response, request, status, message, errors, headers, details)
@@ -185,9 +141,10 @@ def install(app: FastAPI) -> None:
     async def _not_modified(request: Request, exc: NotModified) -> Response:
         return Response(status_code=304, headers=exc.headers)
 
-    @app.exception_handler(UserError)
-    async def _user_error(request: Request, exc: UserError) -> Response:
-        return await error_page(request, exc.status, exc.message, exc.errors, details=exc.details)
+    @app.exception_handler(AppError)
+    async def _refused(request: Request, exc: AppError) -> Response:
+        """Every error a rule raises (app/errors.py), answered here and nowhere else."""
+        return await error_page(request, exc.status, exc.message, exc.errors, exc.headers or None, exc.details)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Response:

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from app.system import repository as system_repository
-from app.system.repository import DataStamp
+from app.perf import pagecache
+from app.system import service as system_service
+from app.system.service import DataStamp
 from app.web import conditional
 from app.web.htmx import is_htmx
 
@@ -23,7 +24,7 @@ class PageView:
         """`in_place`: made on the event loop, so it may not wait on anything (see `app.deps.page_view`)."""
         self.request = request
         self.session = session
-        self.stamp: DataStamp = system_repository.data_stamp(session)
+        self.stamp: DataStamp = system_service.data_stamp(session)
         self.htmx = is_htmx(request)
         self.etag = conditional.make_etag(request, self.stamp, request.app.state.build)
         self.headers = conditional.cache_headers(
@@ -39,7 +40,7 @@ class PageView:
             cache, key = request.app.state.body_cache, self._cache_key()
             cached = cache.get(key)
             if cached is not None:
-                encode = conditional.encoded_if_kept if in_place else conditional.encoded
+                encode = pagecache.encoded_if_kept if in_place else pagecache.encoded
                 ready = encode(request, cache, key, cached)
                 if ready is not None:
                     raise conditional.CachedPage(ready, self.headers)
@@ -77,7 +78,7 @@ class PageView:
         """An HTML page whose values `build` computes, reused while the data version stays the same."""
         if not self._cacheable:
             return HTMLResponse(self.render(template, **build()), status_code=status, headers=self.headers)
-        return self._cached(lambda: conditional.CachedBody("text/html", self.render(template, **build()), status))
+        return self._cached(lambda: pagecache.CachedBody("text/html", self.render(template, **build()), status))
 
     def json(self, model: BaseModel, status: int = 200) -> Response:
         return Response(
@@ -88,12 +89,12 @@ class PageView:
         """A JSON twin whose model `build` computes, reused like `page`."""
         if not self._cacheable:
             return self.json(build())
-        return self._cached(lambda: conditional.CachedBody("application/json", build().model_dump_json().encode()))
+        return self._cached(lambda: pagecache.CachedBody("application/json", build().model_dump_json().encode()))
 
-    def _cached(self, render: Callable[[], conditional.CachedBody]) -> Response:
+    def _cached(self, render: Callable[[], pagecache.CachedBody]) -> Response:
         cache = self.request.app.state.body_cache
         key = self._cache_key()
-        return conditional.encoded(self.request, cache, key, cache.get_or_render(key, render)).response(self.headers)
+        return pagecache.encoded(self.request, cache, key, cache.get_or_render(key, render)).response(self.headers)
 
     def csv(self, rows: Iterable[str], filename: str) -> StreamingResponse:
         headers = {**self.headers, "Content-Disposition": f'attachment; filename="{filename}"'}

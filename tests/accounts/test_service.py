@@ -71,15 +71,15 @@ def test_a_bad_user_is_refused_field_by_field_and_nothing_is_written(
     before = snapshot_tables(empty_db)
     with pytest.raises(service.AccountRefused) as refused, empty_db.write() as session:
         service.add_user(session=session, email=email, password=password, role=role)
-    assert [item[0] for item in refused.value.errors] == [field]
-    assert message in refused.value.errors[0][1]
+    assert [item.field for item in refused.value.errors] == [field]
+    assert message in refused.value.errors[0].message
     assert snapshot_tables(empty_db) == before
 
 
 def test_every_problem_is_reported_at_once(empty_db: Database) -> None:
     with pytest.raises(service.AccountRefused) as refused, empty_db.write() as session:
         service.add_user(session=session, email="nope", password="", role="boss")
-    assert [field for field, _ in refused.value.errors] == ["email", "password", "role"]
+    assert [error.field for error in refused.value.errors] == ["email", "password", "role"]
 
 
 def test_a_duplicate_address_is_refused_whatever_its_case(empty_db: Database) -> None:
@@ -87,7 +87,9 @@ def test_a_duplicate_address_is_refused_whatever_its_case(empty_db: Database) ->
     before = snapshot_tables(empty_db)
     with pytest.raises(service.AccountRefused) as refused, empty_db.write() as session:
         service.add_user(session=session, email="EDITOR@example.org", password=PASSWORD, role="admin")
-    assert refused.value.errors == [("email", "There is already a user editor@example.org.")]
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("email", "There is already a user editor@example.org.")
+    ]
     assert snapshot_tables(empty_db) == before
 
 
@@ -96,7 +98,7 @@ def test_the_confirmation_must_match(empty_db: Database) -> None:
         service.add_user(
             session=session, email="a@example.org", password=PASSWORD, role="editor", password_confirm="other one"
         )
-    assert refused.value.errors[0][0] == "password_confirm"
+    assert refused.value.errors[0].field == "password_confirm"
 
 
 # Disabling
@@ -320,7 +322,7 @@ def test_a_bad_token_name_is_refused(empty_db: Database, name: str, message: str
     before = snapshot_tables(empty_db)
     with pytest.raises(service.AccountRefused) as refused, empty_db.write() as session:
         service.create_token(session=session, user=session.get(User, user_id), name=name)  # type: ignore[arg-type]
-    assert refused.value.errors[0][0] == "name" and message in refused.value.errors[0][1]
+    assert refused.value.errors[0].field == "name" and message in refused.value.errors[0].message
     assert snapshot_tables(empty_db) == before
 
 

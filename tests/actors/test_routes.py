@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from app.db import Database
-from app.statements import service
-from tests.support import record, soup
+from tests.support import add_statement, record, soup
 
 
 def test_offices_over_time_are_shown(shared_client: TestClient) -> None:
@@ -28,7 +27,7 @@ def test_every_statement_and_no_false_change_flags(shared_client: TestClient) ->
 
 def test_a_two_point_move_is_flagged_with_both_quotes_side_by_side(client: TestClient, seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        service.create(session=session, via="test", record=record(stance=-1, quote="Poland will not act over Ukraine."))
+        add_statement(session, record(stance=-1, quote="Poland will not act over Ukraine."))
     page = soup(client.get("/actors/radoslaw-sikorski").text)
     (change,) = page.select(".change")
     assert "+2 \u2192 \u22121" in change.select_one(".change__flag").get_text()  # type: ignore[union-attr]
@@ -48,10 +47,8 @@ def test_a_long_record_shows_the_newest_changes_and_counts_the_rest(client: Test
 
     with seeded_db.write() as session:
         for day in range(1, 15):  # alternating -2 and +2: every statement is a change
-            service.create(
-                session=session,
-                via="test",
-                record=record(stance=2 if day % 2 else -2, quote=f"Swing {day}.", said_on=f"2024-10-{day:02d}"),
+            add_statement(
+                session, record(stance=2 if day % 2 else -2, quote=f"Swing {day}.", said_on=f"2024-10-{day:02d}")
             )
     page = soup(client.get("/actors/radoslaw-sikorski").text)
     assert len(page.select(".change")) == routes.CHANGES_SHOWN

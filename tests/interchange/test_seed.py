@@ -183,6 +183,6 @@ def test_a_bad_seed_file_is_refused_naming_file_record_and_field(
     before = snapshot_tables(empty_db)
     with pytest.raises(ImportRefused) as refused, empty_db.write() as session:
         seed(session, folder)
-    messages = [str(error) for error in refused.value.errors]
+    messages = [str(error) for error in refused.value.records]
     assert any(message.startswith(f"{file}: record ") and f": {field}: " in message for message in messages), messages
     assert snapshot_tables(empty_db) == before

@@ -12,7 +12,7 @@ from app.db import Database
 from app.interchange import codec
 from app.interchange.seed import ensure_countries_and_topics
 from app.interchange.service import ImportRefused, export, import_records, validate
-from tests.support import assert_scores_match_rebuild, snapshot_tables, table_counts
+from tests.support import add_statement, assert_scores_match_rebuild, snapshot_tables, table_counts
 
 GOOD: dict[str, Any] = {
     "actor": "Radosław Sikorski",
@@ -78,7 +78,7 @@ def test_a_bad_record_is_refused_and_nothing_is_written(
     before = snapshot_tables(seeded_db)
     with pytest.raises(ImportRefused) as refused:
         _import(seeded_db, _document(good_too, bad))
-    messages = [str(error) for error in refused.value.errors]
+    messages = [str(error) for error in refused.value.records]
     assert any(m.startswith("upload.json: record 2 (") and f": {field}: " in m and words in m for m in messages), (
         messages
     )
@@ -93,7 +93,7 @@ def test_every_problem_in_a_file_is_reported_at_once(seeded_db: Database) -> Non
                 {**GOOD, "stance": 9}, {**GOOD, "topic": "no-such-topic"}, {**GOOD, "actor": "Nobody", "country": None}
             ),
         )
-    fields = sorted((error.record, error.field) for error in refused.value.errors)
+    fields = sorted((error.record, error.field) for error in refused.value.records)
     assert fields == [(1, "stance"), (2, "topic"), (3, "actor")]
 
 
@@ -122,7 +122,7 @@ def test_an_office_outside_its_term_is_refused(seeded_db: Database) -> None:
     }
     with pytest.raises(ImportRefused) as refused:
         _import(seeded_db, _document(late))
-    (error,) = refused.value.errors
+    (error,) = refused.value.records
     assert error.field == "office" and "until 2024-10-01, not on 2024-10-02" in error.message
 
 
@@ -162,11 +162,11 @@ def test_reimporting_adds_nothing_and_a_known_source_url_is_reused(seeded_db: Da
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_export_import_export_is_byte_identical(seeded_db: Database, empty_db: Database, fmt: str) -> None:
     with seeded_db.write() as session:  # include a retracted statement and text a spreadsheet would run
-        from app.statements import service
+        from app.statements import writing
         from tests.support import record
 
-        created, _ = service.create(session=session, record=record(quote='=HYPERLINK("x") -2 @me'), via="test")
-        service.retract(
+        created, _ = add_statement(session, record(quote='=HYPERLINK("x") -2 @me'))
+        writing.retract(
             session=session, statement_id=created.id, reason="Misattributed", expected_version=1, via="test"
         )
     first = _export(seeded_db, fmt)

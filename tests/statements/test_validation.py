@@ -1,6 +1,6 @@
 """Every rule a statement must meet gets a message naming its field, and writes nothing: through the form and the API.
 
-The form and the API apply the same rules (app/interchange/schemas.py and the resolver), so one
+The form and the API apply the same rules (app/statements/records.py and the resolver), so one
 table of bad records drives both.
 """
 

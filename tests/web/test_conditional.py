@@ -9,10 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db import Database
-from app.statements import service
+from app.perf.pagecache import BodyCache, CachedBody
+from app.perf import pagecache
+from app.statements import history
 from app.web import conditional
-from app.web.conditional import BodyCache, CachedBody, matches
-from tests.support import make_user, record, sign_in
+from app.web.conditional import matches
+from tests.support import add_statement, make_user, record, sign_in
 
 
 def test_the_cache_is_bounded_by_bytes_and_can_be_off() -> None:
@@ -95,13 +97,13 @@ def test_a_repeated_page_is_not_rebuilt_until_the_data_changes(
     client: TestClient, seeded_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    real = service.history
-    monkeypatch.setattr(service, "history", lambda **kwargs: calls.append(1) or real(**kwargs))
+    real = history.page
+    monkeypatch.setattr(history, "page", lambda **kwargs: calls.append(1) or real(**kwargs))
     first = client.get("/statements?country=PL")
     second = client.get("/statements?country=PL")
     assert first.text == second.text and len(calls) == 1
     with seeded_db.write() as session:
-        service.create(session=session, via="test", record=record(quote="A new statement changes the page."))
+        add_statement(session, record(quote="A new statement changes the page."))
     third = client.get("/statements?country=PL")
     assert len(calls) == 2 and "A new statement changes the page." in third.text
 
@@ -112,8 +114,8 @@ def test_a_signed_in_editors_pages_are_their_own(
     make_user(seeded_db, "editor@example.org")
     sign_in(client, "editor@example.org")
     calls: list[int] = []
-    real = service.history
-    monkeypatch.setattr(service, "history", lambda **kwargs: calls.append(1) or real(**kwargs))
+    real = history.page
+    monkeypatch.setattr(history, "page", lambda **kwargs: calls.append(1) or real(**kwargs))
     client.get("/statements")
     client.get("/statements")
     assert len(calls) == 2
@@ -121,12 +123,12 @@ def test_a_signed_in_editors_pages_are_their_own(
 
 
 def test_a_cached_page_is_answered_before_the_route_runs(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.stances import service as stances_service
+    from app.stances import matrix as stances_matrix
 
     first = client.get("/matrix?topic=no-fly-zone")
     calls: list[int] = []
-    real = stances_service.parse_matrix_query
-    monkeypatch.setattr(stances_service, "parse_matrix_query", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = stances_matrix.parse_matrix_query
+    monkeypatch.setattr(stances_matrix, "parse_matrix_query", lambda *a, **k: calls.append(1) or real(*a, **k))
     again = client.get("/matrix?topic=no-fly-zone")
     assert again.status_code == 200 and again.text == first.text and calls == []
     assert again.headers["etag"] == first.headers["etag"] and again.headers["content-type"].startswith("text/html")
@@ -143,9 +145,9 @@ def test_a_cached_page_goes_out_gzipped_and_is_compressed_once(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     compressed: list[int] = []
-    real = conditional.gzip.compress
+    real = pagecache.gzip.compress
     monkeypatch.setattr(
-        conditional.gzip, "compress", lambda data, *a, **k: compressed.append(len(data)) or real(data, *a, **k)
+        pagecache.gzip, "compress", lambda data, *a, **k: compressed.append(len(data)) or real(data, *a, **k)
     )
     gz = {"Accept-Encoding": "gzip, deflate"}
     plain = client.get("/matrix?topic=no-fly-zone", headers={"Accept-Encoding": "identity"})
@@ -202,7 +204,7 @@ def test_an_anonymous_revalidation_is_answered_before_routing(
     )
     assert routed == ["/matrix"]
     with seeded_db.write() as session:
-        service.create(session=session, via="test", record=record(quote="A new statement changes every ETag."))
+        add_statement(session, record(quote="A new statement changes every ETag."))
     changed = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": page.headers["etag"]})
     assert changed.status_code == 200 and changed.headers["etag"] != page.headers["etag"]
 

@@ -12,69 +12,27 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import params
 from app.deps import View
+from app.errors import NotFound
 from app.interchange.codec import spreadsheet_safe
 from app.revisions import diff
 from app.revisions import repository as revisions_repository
-from app.stances import scoring
-from app.stances import service as stances_service
-from app.statements import filters as history_filters
-from app.statements import paging, repository
-from app.statements import service as statements_service
+from app.stances import matrix, scoring
+from app.statements import filters, history, paging, repository
 from app.statements.cards import StatementCard
+from app.statements.filters import HistoryFilters
 from app.statements.models import STANCE_MEANINGS
-from app.statements.schemas import (
-    HistoryOut,
-    RevisionSummaryOut,
-    StatementOut,
-    StatementPageOut,
-)
+from app.statements.schemas import HistoryOut, HistoryQuery, RevisionSummaryOut, StatementOut, StatementPageOut
 from app.topics import repository as topics_repository
-from app.web import params
-from app.web.errors import NotFound
 from app.web.htmx import push_url
 
 router = APIRouter(tags=["statements"])
 
-Countries = Annotated[list[str], Query(description="ISO 3166-1 alpha-2 codes (NATO, UA too); repeat for several.")]
-ActorParam = Annotated[str | None, Query(description="Actor slug (or a name or alias).")]
-TopicParam = Annotated[str | None, Query(description="Topic slug.")]
-Stances = Annotated[list[str], Query(description="Stances from -2 to 2; repeat for several.")]
-From = Annotated[str | None, Query(alias="from", description="YYYY-MM-DD, inclusive.")]
-To = Annotated[str | None, Query(alias="to", description="YYYY-MM-DD, inclusive.")]
-Search = Annotated[str | None, Query(description="Words to find in quotes and translations.")]
-Conditional = Annotated[str | None, Query(description="1: only statements with a condition attached.")]
-After = Annotated[str | None, Query(description="Page token: the page after the row it names.")]
-Before = Annotated[str | None, Query(description="Page token: the page before the row it names.")]
+Query_ = Annotated[HistoryQuery, Query()]
 
 
-def _filters(
-    view: View,
-    country: list[str],
-    actor: str | None,
-    topic: str | None,
-    stance: list[str],
-    first: str | None,
-    last: str | None,
-    q: str | None,
-    conditional: str | None,
-) -> history_filters.HistoryFilters:
-    return history_filters.parse(
-        view.session,
-        country=country,
-        actor=actor,
-        topic=topic,
-        stance=stance,
-        first=first,
-        last=last,
-        q=q,
-        conditional=conditional,
-    )
-
-
-def _page_links(
-    path: str, found: history_filters.HistoryFilters, page: statements_service.HistoryPage
-) -> dict[str, str | None]:
+def _page_links(path: str, found: HistoryFilters, page: history.HistoryPage) -> dict[str, str | None]:
     base = found.params
     return {
         "older_url": params.with_query(path, base | {"after": page.older}) if page.older else None,
@@ -83,36 +41,19 @@ def _page_links(
     }
 
 
-def _history(
-    view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None
-) -> statements_service.HistoryPage:
-    return statements_service.history(
-        session=view.session, filters=found, after=after, before=before, secret=view.request.app.state.secret
-    )
+def _page(view: View, found: HistoryFilters, query: HistoryQuery) -> history.HistoryPage:
+    secret = view.request.app.state.secret
+    return history.page(session=view.session, filters=found, after=query.after, before=query.before, secret=secret)
 
 
 @router.get("/statements.json", response_model=HistoryOut, summary="Published statements, newest first, filtered")
-def history_json(
-    view: View,
-    country: Countries = [],
-    actor: ActorParam = None,
-    topic: TopicParam = None,  # noqa: B006
-    stance: Stances = [],
-    first: From = None,
-    last: To = None,
-    q: Search = None,  # noqa: B006
-    conditional: Conditional = None,
-    after: After = None,
-    before: Before = None,
-) -> Response:
-    found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
-    return view.page_json(lambda: _history_out(view, found, after, before))
+def history_json(view: View, query: Query_) -> Response:
+    found = filters.parse(view.session, query)
+    return view.page_json(lambda: _history_out(view, found, query))
 
 
-def _history_out(
-    view: View, found: history_filters.HistoryFilters, after: str | None, before: str | None
-) -> HistoryOut:
-    page = _history(view, found, after, before)
+def _history_out(view: View, found: HistoryFilters, query: HistoryQuery) -> HistoryOut:
+    page = _page(view, found, query)
     links = _page_links("/statements.json", found, page)
     return HistoryOut(
         filters=found.params,
@@ -148,7 +89,7 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_rows(request: Request, found: history_filters.HistoryFilters) -> Iterator[str]:
+def _csv_rows(request: Request, found: HistoryFilters) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -162,7 +103,7 @@ def _csv_rows(request: Request, found: history_filters.HistoryFilters) -> Iterat
     yield flush()
     base = str(request.base_url).rstrip("/")
     with request.app.state.db.read_session() as session:
-        for s in statements_service.iter_matching(session=session, filters=found):
+        for s in history.iter_matching(session=session, filters=found):
             sources = " | ".join(source.url or f"{source.outlet}: {source.title}" for source in s.sources)
             text_cells = [
                 s.country.code,
@@ -200,56 +141,35 @@ def _csv_rows(request: Request, found: history_filters.HistoryFilters) -> Iterat
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def history_csv(
-    view: View,
-    country: Countries = [],
-    actor: ActorParam = None,
-    topic: TopicParam = None,  # noqa: B006
-    stance: Stances = [],
-    first: From = None,
-    last: To = None,
-    q: Search = None,  # noqa: B006
-    conditional: Conditional = None,
-) -> Response:
-    found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
+def history_csv(view: View, query: Query_) -> Response:
+    found = filters.parse(view.session, query)
     return view.csv(_csv_rows(view.request, found), filename=f"intercept-watch-statements-v{view.stamp.version}.csv")
 
 
 @router.get("/statements", response_class=HTMLResponse, summary="Published statements, newest first, filtered (HTML)")
-def history_page(
-    view: View,
-    country: Countries = [],
-    actor: ActorParam = None,
-    topic: TopicParam = None,  # noqa: B006
-    stance: Stances = [],
-    first: From = None,
-    last: To = None,
-    q: Search = None,  # noqa: B006
-    conditional: Conditional = None,
-    after: After = None,
-    before: Before = None,
-) -> Response:
-    found = _filters(view, country, actor, topic, stance, first, last, q, conditional)
-    canonical = params.with_query("/statements", found.params | {"after": after, "before": before})
+def history_page(view: View, query: Query_) -> Response:
+    found = filters.parse(view.session, query)
+    tokens = {"after": query.after, "before": query.before}
+    canonical = params.with_query("/statements", found.params | tokens)
     if not view.htmx and not _same_query(canonical, view.request):
         # A form sent with empty fields: answer with the clean, shareable URL.
         return RedirectResponse(canonical, status_code=303)
 
     def build() -> dict[str, Any]:
-        page = _history(view, found, after, before)
+        page = _page(view, found, query)
         values: dict[str, Any] = {
             "nav": "statements",
             "filters": found,
             "page": page,
             "count_cap": paging.COUNT_CAP,
             "csv_url": params.with_query("/statements.csv", found.params),
-            "json_url": params.with_query("/statements.json", found.params | {"after": after, "before": before}),
+            "json_url": params.with_query("/statements.json", found.params | tokens),
             **_page_links("/statements", found, page),
         }
         if not view.htmx:
             values |= {
                 "topics": topics_repository.choices(view.session),
-                "countries": stances_service.country_refs(view.session),
+                "countries": matrix.country_refs(view.session),
             }
         return values
 

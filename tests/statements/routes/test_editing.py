@@ -12,12 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select, text
 
 from app.db import Database
-from app.interchange.records import statement_record
 from app.revisions import repository as revisions_repository
 from app.sources.models import Source
-from app.statements import repository, service
+from app.statements import repository
 from app.statements.models import Statement
+from app.statements.records import statement_record
 from tests.support import (
+    add_statement,
     assert_scores_match_rebuild,
     form_fields,
     form_values,
@@ -67,7 +68,7 @@ def _poland_october(client: TestClient) -> dict[str, Any]:
 
 def _created(database: Database, **overrides: Any) -> int:
     with database.write() as session:
-        statement, _ = service.create(session=session, record=record(**overrides), via="test")
+        statement, _ = add_statement(session, record(**overrides))
         return statement.id
 
 
@@ -233,9 +234,7 @@ def test_a_recorded_source_is_reused_and_the_form_says_so(client: TestClient, se
 def test_a_possible_duplicate_asks_before_saving(client: TestClient, seeded_db: Database) -> None:
     _editor(client, seeded_db)
     with seeded_db.write() as session:
-        existing, _ = service.create(
-            session=session, record=record(quote="We are ready to shoot down drones over Ukraine."), via="test"
-        )
+        existing, _ = add_statement(session, record(quote="We are ready to shoot down drones over Ukraine."))
     data = _filled(client, quote="We are ready to shoot down the drones over Ukraine!")
     before = snapshot_tables(seeded_db)
     response = client.post("/statements/new", data=data)

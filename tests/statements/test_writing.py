@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from app.db import Database
-from app.interchange.records import statement_record
-from app.interchange.schemas import StatementRecord
+from app.errors import Refused, VersionConflict
 from app.revisions import repository as revisions_repository
 from app.stances.models import StanceScore
-from app.statements import repository, service
+from app.statements import repository, writing
 from app.statements.models import StatementStatus
-from app.statements.resolver import RecordsRefused
+from app.statements.records import statement_record
 from app.system import repository as system_repository
-from tests.support import assert_scores_match_rebuild, record, snapshot_tables
+from tests.support import (
+    add_statement,
+    assert_scores_match_rebuild,
+    edit_statement,
+    record,
+    record_values,
+    snapshot_tables,
+)
 
 
 def _poland_months(database: Database) -> dict[date, tuple[float, str, int]]:
@@ -41,7 +48,7 @@ def select_country(session, code: str) -> int:  # type: ignore[no-untyped-def]
 def test_an_insert_updates_stored_scores(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         version_before = system_repository.data_stamp(session).version
-        statement, created = service.create(session=session, record=record(), via="test")
+        statement, created = add_statement(session, record(), via="test")
     assert created and statement.version == 1
     months = _poland_months(seeded_db)
     assert date(2024, 10, 1) in months and months[date(2024, 10, 1)][2] == 3
@@ -57,7 +64,7 @@ def test_a_back_dated_insert_changes_every_later_month(seeded_db: Database) -> N
         actor="A Polish Deputy Minister", office="Deputy Minister of Defence", said_on="2024-08-20", stance=-2
     )
     with seeded_db.write() as session:
-        service.create(session=session, record=backdated, via="test")
+        add_statement(session, backdated, via="test")
     after = _poland_months(seeded_db)
     assert date(2024, 8, 1) in after and date(2024, 8, 1) not in before
     assert after[date(2024, 9, 1)][0] < before[date(2024, 9, 1)][0]
@@ -80,7 +87,7 @@ def test_back_dated_inserts_into_months_with_and_without_rows_keep_scores_equal_
     ]
     for item in inserts:
         with seeded_db.write() as session:
-            service.create(session=session, record=item, via="test")
+            add_statement(session, item, via="test")
         assert_scores_match_rebuild(seeded_db)
     months = _poland_months(seeded_db)
     assert date(2023, 2, 1) in months and date(2023, 3, 1) in months and date(2024, 6, 1) in months
@@ -88,12 +95,12 @@ def test_back_dated_inserts_into_months_with_and_without_rows_keep_scores_equal_
 
 def test_an_edit_updates_stored_scores_and_writes_a_revision(seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        statement, _ = service.create(session=session, record=record(), via="test")
+        statement, _ = add_statement(session, record(), via="test")
     with seeded_db.write() as session:
-        edited = service.edit(
-            session=session,
-            statement_id=statement.id,
-            record=record(stance=-2, said_on="2024-07-20"),
+        edited = edit_statement(
+            session,
+            statement.id,
+            record(stance=-2, said_on="2024-07-20"),
             expected_version=1,
             via="test",
         )
@@ -114,50 +121,46 @@ def test_a_retraction_takes_the_statement_out_of_scores(seeded_db: Database) -> 
         ).scalar_one()
     before = _poland_months(seeded_db)
     with seeded_db.write() as session:
-        retracted = service.retract(
+        retracted = writing.retract(
             session=session, statement_id=tusk.id, reason="Source misread", expected_version=1, via="test"
         )
     assert retracted.status == StatementStatus.RETRACTED and retracted.retraction_reason == "Source misread"
     after = _poland_months(seeded_db)
     assert after[date(2024, 7, 1)][2] == before[date(2024, 7, 1)][2] - 1
     assert_scores_match_rebuild(seeded_db)
-    with seeded_db.write() as session, pytest.raises(service.AlreadyRetracted):
-        service.retract(session=session, statement_id=tusk.id, reason="Again", expected_version=2, via="test")
+    with seeded_db.write() as session, pytest.raises(writing.AlreadyRetracted):
+        writing.retract(session=session, statement_id=tusk.id, reason="Again", expected_version=2, via="test")
 
 
 def test_a_stale_version_is_a_conflict_and_writes_nothing(seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        statement, _ = service.create(session=session, record=record(), via="test")
-        service.edit(
-            session=session, statement_id=statement.id, record=record(stance=1), expected_version=1, via="test"
-        )
+        statement, _ = add_statement(session, record(), via="test")
+        edit_statement(session, statement.id, record(stance=1), expected_version=1, via="test")
     before = snapshot_tables(seeded_db)
-    with pytest.raises(service.VersionConflict) as conflict, seeded_db.write() as session:
-        service.edit(
-            session=session, statement_id=statement.id, record=record(stance=0), expected_version=1, via="test"
-        )
+    with pytest.raises(VersionConflict) as conflict, seeded_db.write() as session:
+        edit_statement(session, statement.id, record(stance=0), expected_version=1, via="test")
     assert conflict.value.current_version == 2 and conflict.value.current_record["stance"] == 1
     assert snapshot_tables(seeded_db) == before
 
 
 def test_replaying_revisions_rebuilds_the_current_state(seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        statement, _ = service.create(session=session, record=record(), via="test")
-        service.edit(
-            session=session,
-            statement_id=statement.id,
-            record=record(stance=1, condition="only with allies"),
+        statement, _ = add_statement(session, record(), via="test")
+        edit_statement(
+            session,
+            statement.id,
+            record(stance=1, condition="only with allies"),
             expected_version=1,
             via="test",
         )
-        service.edit(
-            session=session,
-            statement_id=statement.id,
-            record=record(stance=1, condition="only with allies", quote="Revised quote."),
+        edit_statement(
+            session,
+            statement.id,
+            record(stance=1, condition="only with allies", quote="Revised quote."),
             expected_version=2,
             via="test",
         )
-        service.retract(session=session, statement_id=statement.id, reason="Duplicate", expected_version=3, via="test")
+        writing.retract(session=session, statement_id=statement.id, reason="Duplicate", expected_version=3, via="test")
     with seeded_db.read_session() as session:
         revisions = revisions_repository.for_statement(session, statement.id)
         current = statement_record(repository.get_full(session, statement.id))  # type: ignore[arg-type]
@@ -170,12 +173,12 @@ def test_replaying_revisions_rebuilds_the_current_state(seeded_db: Database) -> 
 
 def test_restoring_a_revision_is_itself_a_revision(seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        statement, _ = service.create(session=session, record=record(), via="test")
-        service.edit(
-            session=session, statement_id=statement.id, record=record(stance=-1), expected_version=1, via="test"
-        )
+        statement, _ = add_statement(session, record(), via="test")
+        edit_statement(session, statement.id, record(stance=-1), expected_version=1, via="test")
     with seeded_db.write() as session:
-        restored = service.restore(session=session, statement_id=statement.id, version=1, via="test")
+        restored = writing.restore(
+            session=session, statement_id=statement.id, version=1, expected_version=2, via="test"
+        )
     assert restored.version == 3 and restored.stance == 2
     with seeded_db.read_session() as session:
         actions = [r.action.value for r in revisions_repository.for_statement(session, statement.id)]
@@ -185,20 +188,77 @@ def test_restoring_a_revision_is_itself_a_revision(seeded_db: Database) -> None:
 
 def test_a_repeated_submission_key_stores_one_statement(seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        first, created = service.create(session=session, record=record(), via="test", submission_key="k" * 32)
+        first, created = add_statement(session, record(), via="test", submission_key="k" * 32)
     with seeded_db.write() as session:
-        again, created_again = service.create(session=session, record=record(), via="test", submission_key="k" * 32)
+        again, created_again = add_statement(session, record(), via="test", submission_key="k" * 32)
     assert created and not created_again and again.id == first.id
 
 
 def test_a_record_naming_an_unknown_topic_is_refused(seeded_db: Database) -> None:
     before = snapshot_tables(seeded_db)
-    with pytest.raises(RecordsRefused) as refused, seeded_db.write() as session:
-        service.create(
-            session=session,
-            record=StatementRecord.model_validate({**record().model_dump(mode="json"), "topic": "moon-base"}),
-            via="test",
-        )
+    with pytest.raises(Refused) as refused, seeded_db.write() as session:
+        add_statement(session, {**record().model_dump(mode="json"), "topic": "moon-base"})
     assert refused.value.errors[0].field == "topic"
-    # The data version was bumped inside the transaction that rolled back, so nothing changed.
+    assert snapshot_tables(seeded_db) == before
+
+
+def _data_version(database: Database) -> int:
+    with database.read_session() as session:
+        return session.execute(text("SELECT data_version FROM app_state")).scalar_one()
+
+
+def test_a_checked_record_is_saved_once_and_moves_the_data_version_once(seeded_db: Database) -> None:
+    version = _data_version(seeded_db)
+    with seeded_db.write() as session:
+        checked = writing.check(session=session, values=record_values())
+        assert checked.ready and checked.prepared is not None
+        card = writing.create(session=session, prepared=checked.prepared, via="test")
+    assert card.quote == "A test quote that the seed data does not contain." and card.actor.name == "Radosław Sikorski"
+    assert _data_version(seeded_db) == version + 1
+    assert_scores_match_rebuild(seeded_db)
+
+
+def test_the_record_is_resolved_once_per_save(seeded_db: Database) -> None:
+    """The check's resolution is the one saved: the actor index is read once, not again to save."""
+    alias_reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "FROM actor_alias" in statement:
+            alias_reads.append(statement)
+
+    event.listen(seeded_db.engine, "before_cursor_execute", count)
+    try:
+        with seeded_db.write() as session:
+            writing.add(session=session, values=record_values(), via="test")
+    finally:
+        event.remove(seeded_db.engine, "before_cursor_execute", count)
+    assert len(alias_reads) == 1, alias_reads
+
+
+def test_a_check_that_finds_problems_writes_nothing_not_even_the_data_version(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        add_statement(session, record(quote="We are ready to shoot down drones over Ukraine."))
+    before = snapshot_tables(seeded_db)
+    with seeded_db.write() as session:
+        duplicate = writing.check(
+            session=session, values=record_values(quote="We are ready to shoot down the drones over Ukraine!")
+        )
+        refused = writing.check(session=session, values=record_values(said_on="2031-01-01"))
+    assert not duplicate.ready and [c.quote for c in duplicate.duplicates] == [
+        "We are ready to shoot down drones over Ukraine."
+    ]
+    assert [source.url for source in duplicate.reused_sources.values()] == ["https://example.org/news/1"]
+    assert [error.field for error in refused.errors] == ["said_on"] and refused.prepared is None
+    assert snapshot_tables(seeded_db) == before
+
+
+def test_a_repeated_submission_key_answers_with_the_first_statement(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        first = writing.add(session=session, values=record_values(), via="test", submission_key="again")
+    before = snapshot_tables(seeded_db)
+    with seeded_db.write() as session:
+        again = writing.add(
+            session=session, values=record_values(quote="Sent twice, changed."), via="test", submission_key="again"
+        )
+    assert first.created and not again.created and again.statement.id == first.statement.id
     assert snapshot_tables(seeded_db) == before

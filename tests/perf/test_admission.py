@@ -18,8 +18,8 @@ from starlette.types import Message, Receive, Scope, Send
 from app.config import Settings
 from app.countries.models import Country
 from app.db import Database
+from app.perf.admission import AdmissionMiddleware
 from app.statements.models import Statement
-from app.web.admission import AdmissionMiddleware
 from tests.conftest import TEST_SECRET, DatabaseFactory
 from tests.support import LiveServer, soup
 

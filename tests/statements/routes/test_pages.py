@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from app.db import Database
-from app.statements import paging, service
-from tests.support import record, soup
+from app.statements import paging, writing
+from tests.support import add_statement, edit_statement, record, soup
 
 
 def _cards(page: BeautifulSoup) -> list[dict[str, str]]:
@@ -128,10 +128,9 @@ def test_bad_history_input_gets_a_4xx_naming_it(shared_client: TestClient, query
 def _add_statements(database: Database, count: int) -> None:
     with database.write() as session:
         for number in range(count):
-            service.create(
-                session=session,
-                via="test",
-                record=record(
+            add_statement(
+                session,
+                record(
                     said_on=(date(2024, 10, 1) + timedelta(days=number % 40)).isoformat(),
                     quote=f"Paged statement number {number}.",
                     stance=number % 5 - 2,
@@ -167,7 +166,7 @@ def test_the_count_is_capped(client: TestClient, monkeypatch: pytest.MonkeyPatch
 
 def test_csv_exports_the_filtered_history_safely(client: TestClient, seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        service.create(session=session, via="test", record=record(quote="=cmd|' /C calc'!A0", condition="+danger"))
+        add_statement(session, record(quote="=cmd|' /C calc'!A0", condition="+danger"))
     response = client.get("/statements.csv?country=PL")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
@@ -205,8 +204,8 @@ def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
 
 def test_a_retracted_statement_keeps_its_page_and_leaves_the_listings(client: TestClient, seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        created, _ = service.create(session=session, via="test", record=record(quote="Soon to be retracted."))
-        service.retract(
+        created, _ = add_statement(session, record(quote="Soon to be retracted."))
+        writing.retract(
             session=session, statement_id=created.id, reason="Wrongly attributed", expected_version=1, via="test"
         )
     page = _get(client, f"/statements/{created.id}")
@@ -224,7 +223,7 @@ def test_etag_gives_304_until_a_statement_is_written(client: TestClient, seeded_
         assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
     before = client.get("/statements?country=PL").headers["ETag"]
     with seeded_db.write() as session:
-        service.create(session=session, via="test", record=record())
+        add_statement(session, record())
     after = client.get("/statements?country=PL", headers={"If-None-Match": before})
     assert after.status_code == 200 and after.headers["ETag"] != before
     assert len(_cards(soup(after.text))) == 7
@@ -232,14 +231,8 @@ def test_etag_gives_304_until_a_statement_is_written(client: TestClient, seeded_
 
 def test_the_statement_page_shows_its_history_with_differences(client: TestClient, seeded_db: Database) -> None:
     with seeded_db.write() as session:
-        created, _ = service.create(session=session, via="test", record=record(quote="Poland is open to it."))
-        service.edit(
-            session=session,
-            statement_id=created.id,
-            expected_version=1,
-            via="test",
-            record=record(quote="Poland is not open to it.", stance=-1),
-        )
+        created, _ = add_statement(session, record(quote="Poland is open to it."))
+        edit_statement(session, created.id, record(quote="Poland is not open to it.", stance=-1), expected_version=1)
     page = _get(client, f"/statements/{created.id}")
     versions = page.select("#history article.revision")
     assert [v.select_one("h3").contents[0].strip() for v in versions] == ["Version 2: edited", "Version 1: recorded"]  # type: ignore[union-attr]

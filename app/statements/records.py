@@ -1,4 +1,4 @@
-"""The interchange format: one statement record, as seed, import, export and the JSON API share it.
+"""A statement as one record of the interchange format: what seed, import, export, the JSON API and revisions share.
 
 See docs/interchange.md for the format written out with an example.
 """
@@ -26,13 +26,15 @@ from pydantic import (
 from app.actors.models import ActorKind, OfficeRank
 from app.sources.urls import normalise_url
 from app.statements import rules
+from app.statements.models import Statement
+from app.text import clean_text
+from app.topics.schemas import TopicSlug
 
 FORMAT_NAME = "intercept-watch/statements"
 FORMAT_VERSION = 1
 MAX_SOURCES = 20
 
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}|NATO")
-_TOPIC_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _SOURCE_KEY = re.compile(r"[a-z0-9][a-z0-9:._/-]{0,199}")
 
 
@@ -41,11 +43,11 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _line(max_length: int) -> AfterValidator:
-    return AfterValidator(lambda value: rules.clean_text(value, max_length=max_length, multiline=False))
+    return AfterValidator(lambda value: clean_text(value, max_length=max_length, multiline=False))
 
 
 def _block(max_length: int) -> AfterValidator:
-    return AfterValidator(lambda value: rules.clean_text(value, max_length=max_length, multiline=True))
+    return AfterValidator(lambda value: clean_text(value, max_length=max_length, multiline=True))
 
 
 def _pattern(pattern: re.Pattern[str], what: str, transform: Any = str.strip) -> AfterValidator:
@@ -68,18 +70,17 @@ Line500 = Annotated[str, _line(500)]
 OptionalLine = Annotated[
     str | None,
     BeforeValidator(_blank_to_none),
-    AfterValidator(lambda value: None if value is None else rules.clean_text(value, max_length=1000, multiline=False)),
+    AfterValidator(lambda value: None if value is None else clean_text(value, max_length=1000, multiline=False)),
 ]
 OptionalBlock = Annotated[
     str | None,
     BeforeValidator(_blank_to_none),
-    AfterValidator(lambda value: None if value is None else rules.clean_text(value, max_length=10_000, multiline=True)),
+    AfterValidator(lambda value: None if value is None else clean_text(value, max_length=10_000, multiline=True)),
 ]
 Language = Annotated[str, AfterValidator(rules.check_language)]
 CountryCode = Annotated[
     str, _pattern(_COUNTRY_CODE, "a country code such as 'PL' (or 'NATO')", lambda v: v.strip().upper())
 ]
-TopicSlug = Annotated[str, _pattern(_TOPIC_SLUG, "a topic slug such as 'intercept-over-ukraine'")]
 SourceKey = Annotated[str, _pattern(_SOURCE_KEY, "a source key (lower-case letters, digits and : . _ / -)")]
 
 
@@ -251,3 +252,39 @@ def describe(error: ValidationError) -> list[tuple[str, str]]:
             message = f"must be one of {item['ctx']['expected']}"
         found.append((path or "record", message))
     return found
+
+
+def statement_record(statement: Statement) -> dict[str, Any]:
+    """The statement in the interchange format (its actor, country, office, topic and sources loaded)."""
+    return {
+        "actor": statement.actor.name,
+        "country": statement.country.code,
+        "office": statement.office.title,
+        "topic": statement.topic.slug,
+        "said_on": statement.said_on.isoformat(),
+        "date_precision": statement.date_precision.value,
+        "date_is_report_date": statement.date_is_report_date,
+        "stance": statement.stance,
+        "condition": statement.condition,
+        "quote": statement.quote,
+        "quote_is_verbatim": statement.quote_is_verbatim,
+        "language": statement.language,
+        "translation": statement.translation,
+        "sources": [
+            {
+                "url": source.url,
+                "key": source.key,
+                "outlet": source.outlet,
+                "title": source.title,
+                "published_on": source.published_on.isoformat() if source.published_on else None,
+                "language": source.language,
+            }
+            for source in statement.sources
+        ],
+        "status": statement.status.value,
+        "office_rank": statement.office.rank.value,
+        "actor_kind": statement.actor.kind.value,
+        "date_note": statement.date_note,
+        "rationale": statement.rationale,
+        "retraction_reason": statement.retraction_reason,
+    }

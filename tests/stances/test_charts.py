@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.web import charts
+from app.stances import charts
 
 
 def test_scores_map_to_the_plot_and_points_link_to_statements() -> None:

@@ -1,15 +1,17 @@
-"""What writing a statement does, in the caller's transaction (services never commit).
+"""What writing a statement does, in the caller's unit of work (services never commit).
 
-Every change: bumps the data version first (serialising writers on PostgreSQL), writes the
-statement, appends a revision holding the full record before and after, and recomputes the stored
-scores of every country-topic series it touches, from the earliest month it touches.
+A record is checked first (`check`): the record's own rules, then against the store (actor,
+office, topic, sources), then for possible duplicates. Nothing is written until it passes. Every
+change then bumps the data version, writes the statement, appends a revision holding the full
+record before and after, and recomputes the stored scores of every country-topic series it
+touches, from the earliest month it touches.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,56 +19,49 @@ from sqlalchemy.orm import Session
 
 from app.actors import service as actors_service
 from app.db import utcnow
-from app.interchange.records import statement_record
-from app.interchange.schemas import StatementRecord
+from app.errors import Conflict, FieldError, NotFound, Refused, VersionConflict
 from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
 from app.sources.models import Source
+from app.stances import refresh as stances_refresh
 from app.stances import scoring
-from app.stances import service as stances_service
-from app.statements import paging, repository, rules
+from app.statements import repository, rules
 from app.statements.cards import StatementCard
-from app.statements.filters import HistoryFilters
 from app.statements.models import DatePrecision, Statement, StatementStatus
-from app.statements.resolver import (
-    NewActor,
-    NewSource,
-    RecordError,
-    RecordResolver,
-    Resolved,
-    stored_id,
-)
+from app.statements.records import StatementRecord, problems, statement_record
+from app.statements.resolver import NewActor, NewSource, RecordResolver, Resolved, stored_id
 from app.system import repository as system_repository
-from app.web.errors import BadQuery
+from app.text import clean_text
 
 _WRITE_BATCH = 1000
+REASON_MAX_LENGTH = 1000
 Progress = Callable[[int], Any]
 
 
-class StatementNotFound(Exception):
+class StatementNotFound(NotFound):
     def __init__(self, statement_id: int) -> None:
         super().__init__(f"There is no statement {statement_id}.")
 
 
-class VersionConflict(Exception):
-    """The statement changed since the editor loaded it; nothing was written.
-
-    Carries plain data (the transaction rolls back, so ORM objects would be expired).
-    """
-
-    def __init__(self, current: Statement, expected_version: int) -> None:
-        self.statement_id = current.id
-        self.current_version = current.version
-        self.current_record = statement_record(current)
-        self.expected_version = expected_version
-        super().__init__(f"statement {current.id} is at version {current.version}, not {expected_version}")
+class RevisionNotFound(NotFound):
+    def __init__(self, statement_id: int, version: int) -> None:
+        super().__init__(f"Statement {statement_id} has no version {version}.")
 
 
-class AlreadyRetracted(Exception):
-    def __init__(self, statement: Statement) -> None:
-        self.statement_id = statement.id
-        super().__init__(f"statement {statement.id} is already retracted")
+class AlreadyRetracted(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This statement is already retracted; nothing was changed.")
+
+
+def version_conflict(current: Statement, expected_version: int) -> VersionConflict:
+    """The conflict of an editor who started from `expected_version`, with the statement as it is now."""
+    return VersionConflict(
+        statement_id=current.id,
+        current_version=current.version,
+        current_record=statement_record(current),
+        expected_version=expected_version,
+    )
 
 
 def snapshot(statement: Statement | StatementCard) -> str:
@@ -168,7 +163,7 @@ def insert_resolved(
             }
             rows.append(row)
             if row["status"] == StatementStatus.PUBLISHED:
-                stances_service.note_change(
+                stances_refresh.note_change(
                     changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"]
                 )
         ids = repository.insert_many(session, rows)
@@ -182,7 +177,7 @@ def insert_resolved(
                 scoring.office_weight(item.office.rank.value),
                 row["condition"] is not None,
             )
-            stances_service.add_statement(
+            stances_refresh.add_statement(
                 session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence
             )
             changes.clear()  # folded in place; nothing left to refresh
@@ -214,7 +209,7 @@ def insert_resolved(
         all_ids.extend(ids)
         if progress:
             progress(len(batch))
-    stances_service.refresh(session=session, changes=changes)
+    stances_refresh.refresh(session=session, changes=changes)
     return all_ids
 
 
@@ -226,13 +221,93 @@ class Prepared:
     resolved: Resolved
 
 
-def _resolve_one(session: Session, record: StatementRecord, via: str) -> Prepared:
-    resolver = RecordResolver(session, [(1, record)], file=via)
-    (resolved,) = resolver.resolve_all([(1, record)])
-    return Prepared(resolver, resolved)
+# ---- Checking: what saving a record would meet, read-only.
 
 
-def earlier_submission(session: Session, submission_key: str | None) -> StatementCard | None:
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A record checked against the rules and the store: its refusals, or what saving it would write."""
+
+    errors: list[FieldError]  # by the record's own paths: 'said_on', 'sources[1].url'
+    record: StatementRecord | None = None
+    prepared: Prepared | None = None
+    reused_sources: dict[int, Source] = field(default_factory=dict)  # by the record's source index
+    duplicates: list[StatementCard] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        """Nothing refused and no possible duplicate to confirm first."""
+        return self.prepared is not None and not self.errors and not self.duplicates
+
+
+def check(
+    *,
+    session: Session,
+    values: Mapping[str, Any],
+    exclude_id: int | None = None,
+    exclude_submission_key: str | None = None,
+    look_for_duplicates: bool = True,
+) -> Checked:
+    """Check a raw record with the format's rules, then against the store, then for possible duplicates."""
+    found = problems(values)
+    if found:
+        return Checked([FieldError(path, message) for path, message in found])
+    record = StatementRecord.model_validate(values)
+    resolver = RecordResolver(session, [(1, record)], file="record")
+    resolved = resolver.resolve(1, record)
+    if resolved is None:
+        return Checked([FieldError(error.field, error.message) for error in resolver.errors], record)
+    reused = {index: source for index, source in enumerate(resolved.sources) if isinstance(source, Source)}
+    duplicates = []
+    if look_for_duplicates and not isinstance(resolved.actor, NewActor):
+        duplicates = possible_duplicates(
+            session=session,
+            record=record,
+            actor_id=resolved.actor.id,
+            topic_id=resolved.topic.id,
+            exclude_id=exclude_id,
+            exclude_submission_key=exclude_submission_key,
+        )
+    return Checked([], record, Prepared(resolver, resolved), reused, duplicates)
+
+
+def checked_or_refused(**values: Any) -> Checked:
+    """`check`, raising Refused with every problem instead of returning them."""
+    checked = check(**values)
+    if checked.errors:
+        raise Refused(*checked.errors)
+    return checked
+
+
+def possible_duplicates(
+    *,
+    session: Session,
+    record: StatementRecord,
+    actor_id: int,
+    topic_id: int,
+    exclude_id: int | None = None,
+    exclude_submission_key: str | None = None,
+) -> list[StatementCard]:
+    """Published statements by the same actor on the same topic and day whose quote is much the same.
+
+    `exclude_submission_key` leaves out the statement a repeated submission already created.
+    """
+    ids = [
+        statement_id
+        for statement_id, quote, key in repository.same_day(
+            session, actor_id=actor_id, topic_id=topic_id, said_on=record.said_on
+        )
+        if statement_id != exclude_id
+        and (exclude_submission_key is None or key != exclude_submission_key)
+        and rules.similar_quotes(quote, record.quote)
+    ]
+    return repository.cards(session, ids)
+
+
+# ---- Writing.
+
+
+def earlier_submission(*, session: Session, submission_key: str | None) -> StatementCard | None:
     """The statement an earlier submission with this key created, if any."""
     if submission_key is None:
         return None
@@ -240,14 +315,7 @@ def earlier_submission(session: Session, submission_key: str | None) -> Statemen
     return None if existing is None else repository.cards(session, [existing])[0]
 
 
-def start_create(session: Session, submission_key: str | None) -> StatementCard | None:
-    """Begin adding a statement in a write transaction: serialise this writer (bumping the data version),
-    then return the statement an earlier submission with this key created, if any."""
-    system_repository.begin_data_change(session)
-    return earlier_submission(session, submission_key)
-
-
-def create_prepared(
+def create(
     *,
     session: Session,
     prepared: Prepared,
@@ -256,7 +324,8 @@ def create_prepared(
     submission_key: str | None = None,
     note: str | None = None,
 ) -> StatementCard:
-    """Add one statement resolved in this write transaction, after `begin_data_change` (see `create`)."""
+    """Add one statement checked in this unit of work (`check`)."""
+    system_repository.begin_data_change(session)
     write_pending(session, prepared.resolver)
     (statement_id,) = insert_resolved(
         session, [prepared.resolved], via=via, user_id=user_id, note=note, submission_key=submission_key
@@ -264,34 +333,54 @@ def create_prepared(
     return repository.cards(session, [statement_id])[0]
 
 
-def create(
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What `add` did: the statement, whether it is new, and the check it passed (None: an earlier submission)."""
+
+    statement: StatementCard
+    created: bool
+    checked: Checked | None = None
+
+
+def add(
     *,
     session: Session,
-    record: StatementRecord,
+    values: Mapping[str, Any],
     via: str,
     user_id: int | None = None,
     submission_key: str | None = None,
     note: str | None = None,
-) -> tuple[StatementCard, bool]:
-    """Add one statement; a repeated submission key returns the first statement, and False."""
-    existing = earlier_submission(session, submission_key)
-    if existing is not None:
-        return existing, False
-    existing = start_create(session, submission_key)  # checked again now that writers are serialised
-    if existing is not None:
-        return existing, False
-    prepared = _resolve_one(session, record, via)
-    return create_prepared(
-        session=session, prepared=prepared, via=via, user_id=user_id, submission_key=submission_key, note=note
-    ), True
+    look_for_duplicates: bool = False,
+) -> Added:
+    """Check and add one statement; Refused with every problem. A repeated submission key adds nothing."""
+    earlier = earlier_submission(session=session, submission_key=submission_key)
+    if earlier is not None:
+        return Added(earlier, created=False)
+    checked = checked_or_refused(
+        session=session,
+        values=values,
+        exclude_submission_key=submission_key,
+        look_for_duplicates=look_for_duplicates,
+    )
+    assert checked.prepared is not None
+    statement = create(
+        session=session,
+        prepared=checked.prepared,
+        via=via,
+        user_id=user_id,
+        submission_key=submission_key,
+        note=note,
+    )
+    return Added(statement, created=True, checked=checked)
 
 
-def _load_for_change(session: Session, statement_id: int, expected_version: int) -> Statement:
+def load_for_change(*, session: Session, statement_id: int, expected_version: int) -> Statement:
+    """The statement whole, at the version the editor started from; VersionConflict if it moved on."""
     statement = repository.get_full(session, statement_id)
     if statement is None:
         raise StatementNotFound(statement_id)
     if statement.version != expected_version:
-        raise VersionConflict(statement, expected_version)
+        raise version_conflict(statement, expected_version)
     return statement
 
 
@@ -330,11 +419,11 @@ def _record_change(
     )
     changes: dict[tuple[int, int], date] = {}
     old_country, old_topic, old_said_on = old_series
-    stances_service.note_change(changes, country_id=old_country, topic_id=old_topic, said_on=old_said_on)
-    stances_service.note_change(
+    stances_refresh.note_change(changes, country_id=old_country, topic_id=old_topic, said_on=old_said_on)
+    stances_refresh.note_change(
         changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on
     )
-    stances_service.refresh(session=session, changes=changes)
+    stances_refresh.refresh(session=session, changes=changes)
     return statement
 
 
@@ -342,29 +431,34 @@ def edit(
     *,
     session: Session,
     statement_id: int,
-    record: StatementRecord,
+    prepared: Prepared,
     expected_version: int,
     via: str,
     user_id: int | None = None,
     note: str | None = None,
     action: RevisionAction = RevisionAction.EDIT,
 ) -> Statement:
-    """Replace a statement's content with `record`; VersionConflict if someone saved first."""
-    system_repository.begin_data_change(session)
-    statement = _load_for_change(session, statement_id, expected_version)
+    """Replace a statement's content with a checked record; VersionConflict if someone saved first."""
+    statement = load_for_change(session=session, statement_id=statement_id, expected_version=expected_version)
     before = snapshot(statement)
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
-    prepared = _resolve_one(session, record, via)
-    resolved = prepared.resolved
+    system_repository.begin_data_change(session)
     write_pending(session, prepared.resolver)
-    for name, value in _fields(resolved).items():
+    for name, value in _fields(prepared.resolved).items():
         setattr(statement, name, value)
-    repository.replace_source_links(session, statement.id, _source_links(statement.id, resolved.sources))
+    repository.replace_source_links(session, statement.id, _source_links(statement.id, prepared.resolved.sources))
     session.flush()
     if snapshot(repository.get_full(session, statement.id, refresh=True)) == before:
         return statement  # nothing changed: no new version, no revision
     return _record_change(
-        session, statement, before=before, old_series=old_series, action=action, via=via, user_id=user_id, note=note
+        session,
+        statement,
+        before=before,
+        old_series=old_series,
+        action=action,
+        via=via,
+        user_id=user_id,
+        note=note,
     )
 
 
@@ -378,14 +472,18 @@ def retract(
     user_id: int | None = None,
 ) -> Statement:
     """Take a statement out of scores and listings, keeping it and saying why."""
-    system_repository.begin_data_change(session)
-    statement = _load_for_change(session, statement_id, expected_version)
+    statement = load_for_change(session=session, statement_id=statement_id, expected_version=expected_version)
     if statement.status == StatementStatus.RETRACTED:
-        raise AlreadyRetracted(statement)
+        raise AlreadyRetracted()
+    try:
+        reason = clean_text(reason, max_length=REASON_MAX_LENGTH, multiline=False)
+    except ValueError as error:
+        raise Refused(FieldError("reason", str(error))) from None
     before = snapshot(statement)
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
+    system_repository.begin_data_change(session)
     statement.status = StatementStatus.RETRACTED
-    statement.retraction_reason = rules.clean_text(reason, max_length=1000, multiline=False)
+    statement.retraction_reason = reason
     return _record_change(
         session,
         statement,
@@ -398,174 +496,30 @@ def retract(
     )
 
 
-class RevisionNotFound(Exception):
-    def __init__(self, statement_id: int, version: int) -> None:
-        self.statement_id = statement_id
-        self.version = version
-        super().__init__(f"Statement {statement_id} has no version {version}.")
-
-
 def restore(
     *,
     session: Session,
     statement_id: int,
     version: int,
+    expected_version: int,
     via: str,
     user_id: int | None = None,
-    expected_version: int | None = None,
 ) -> Statement:
-    """Make an earlier version current again; the restore is itself a new revision.
-
-    With `expected_version`, VersionConflict if the statement moved on since the caller looked.
-    """
+    """Make an earlier version current again, as a new revision; VersionConflict if the statement moved on."""
+    current = load_for_change(session=session, statement_id=statement_id, expected_version=expected_version)
     revision = revisions_repository.get(session, statement_id=statement_id, version=version)
-    current = repository.get_full(session, statement_id)
-    if current is None:
-        raise StatementNotFound(statement_id)
     if revision is None:
         raise RevisionNotFound(statement_id, version)
-    record = StatementRecord.model_validate(json.loads(revision.after))
+    # An old version that today's rules refuse is refused like any record, field by field.
+    checked = checked_or_refused(session=session, values=json.loads(revision.after), look_for_duplicates=False)
+    assert checked.prepared is not None
     return edit(
         session=session,
         statement_id=statement_id,
-        record=record,
-        expected_version=current.version if expected_version is None else expected_version,
+        prepared=checked.prepared,
+        expected_version=current.version,
         via=via,
         user_id=user_id,
         note=f"restored version {version}",
         action=RevisionAction.RESTORE,
     )
-
-
-# ---- Before writing: what a record would do, read-only.
-
-
-@dataclass(frozen=True, slots=True)
-class Preflight:
-    """What saving a record would meet: the resolver's refusals, its stored actor and topic, the sources it reuses."""
-
-    errors: list[RecordError]
-    actor_id: int | None  # None for a new actor (or when refused)
-    topic_id: int | None
-    reused_sources: dict[int, Source]  # by the record's source index
-    prepared: Prepared | None = None  # what `create_prepared` saves, when the preflight ran in the write transaction
-
-
-def preflight(*, session: Session, record: StatementRecord) -> Preflight:
-    """Resolve a record against the store without writing anything."""
-    resolver = RecordResolver(session, [(1, record)], file="form")
-    resolved = resolver.resolve(1, record)
-    reused = {
-        index: source for index, source in enumerate(resolved.sources if resolved else []) if isinstance(source, Source)
-    }
-    if resolved is None:
-        return Preflight(resolver.errors, None, None, {})
-    actor_id = None if isinstance(resolved.actor, NewActor) else resolved.actor.id
-    return Preflight([], actor_id, resolved.topic.id, reused, Prepared(resolver, resolved))
-
-
-def possible_duplicates(
-    *,
-    session: Session,
-    record: StatementRecord,
-    actor_id: int,
-    topic_id: int,
-    exclude_id: int | None = None,
-    exclude_submission_key: str | None = None,
-) -> list[StatementCard]:
-    """Published statements by the same actor on the same topic and day whose quote is much the same.
-
-    `exclude_submission_key` leaves out the statement a repeated submission already created.
-    """
-    ids = [
-        statement_id
-        for statement_id, quote, key in repository.same_day(
-            session, actor_id=actor_id, topic_id=topic_id, said_on=record.said_on
-        )
-        if statement_id != exclude_id
-        and (exclude_submission_key is None or key != exclude_submission_key)
-        and rules.similar_quotes(quote, record.quote)
-    ]
-    return repository.cards(session, ids)
-
-
-# ---- Reading: a page of the history.
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryPage:
-    statements: list[StatementCard]
-    count: int  # at most paging.COUNT_CAP + 1
-    count_stopped_early: bool  # the count examined its budget of rows: at least `count` match
-    older: str | None  # page token for the next (older) page
-    newer: str | None  # page token for the previous (newer) page
-
-    @property
-    def count_capped(self) -> bool:
-        return self.count > paging.COUNT_CAP
-
-    @property
-    def count_is_lower_bound(self) -> bool:
-        return self.count_capped or self.count_stopped_early
-
-
-def _cursor(token: str | None, *, secret: str, field: str) -> paging.Cursor | None:
-    if token is None or not token.strip():
-        return None
-    try:
-        return paging.decode(token.strip(), secret=secret)
-    except paging.BadPageToken as error:
-        raise BadQuery(field, str(error)) from None
-
-
-def history(
-    *,
-    session: Session,
-    filters: HistoryFilters,
-    after: str | None,
-    before: str | None,
-    secret: str,
-    page_size: int = paging.PAGE_SIZE,
-) -> HistoryPage:
-    """One page of published statements, newest first, with tokens for the pages around it."""
-    after_cursor = _cursor(after, secret=secret, field="after")
-    before_cursor = _cursor(before, secret=secret, field="before")
-    if after_cursor and before_cursor:
-        raise BadQuery("before", "give 'after' or 'before', not both")
-    rows = repository.history_ids(session, filters, after=after_cursor, before=before_cursor, limit=page_size + 1)
-    more = len(rows) > page_size
-    if before_cursor is None:
-        rows = rows[:page_size]
-        has_older, has_newer = more, after_cursor is not None
-    else:
-        rows = rows[-page_size:] if more else rows
-        has_older, has_newer = True, more
-    counted = repository.count_matches(
-        session,
-        filters,
-        cap=paging.COUNT_CAP,
-        indexed_budget=paging.COUNT_BUDGET_INDEXED,
-        row_budget=paging.COUNT_BUDGET_ROWS,
-    )
-
-    def token(row: tuple[int, date]) -> str:
-        return paging.encode(paging.Cursor(row[1], row[0]), secret=secret)
-
-    return HistoryPage(
-        statements=repository.cards(session, [row[0] for row in rows]),
-        count=counted.count,
-        count_stopped_early=counted.stopped_early,
-        older=token(rows[-1]) if rows and has_older else None,
-        newer=token(rows[0]) if rows and has_newer else None,
-    )
-
-
-def iter_matching(*, session: Session, filters: HistoryFilters, batch: int = 500) -> Iterator[StatementCard]:
-    """Every matching statement, newest first, fetched a keyset page at a time (for exports)."""
-    cursor: paging.Cursor | None = None
-    while True:
-        rows = repository.history_ids(session, filters, after=cursor, limit=batch)
-        if not rows:
-            return
-        yield from repository.cards(session, [row[0] for row in rows])
-        cursor = paging.Cursor(rows[-1][1], rows[-1][0])

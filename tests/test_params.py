@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from app.web import params
-from app.web.errors import BadQuery
+from app import params
+from app.errors import BadQuery
 
 
 def test_days_and_months() -> None:

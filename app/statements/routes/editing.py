@@ -4,42 +4,34 @@ Editors add (/statements/new), edit and retract; admins also restore earlier ver
 form page is the signed-in editor's own (it carries a one-time submission key or the version it
 started from), so it is never cached. With HTMX the form swaps itself in place; without
 JavaScript every button still works by posting the whole form. See app/statements/forms.py for
-how a form becomes a record.
+how a form becomes a record, and app/statements/writing.py for what saving does.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.actors import service as actors_service
 from app.countries import repository as countries_repository
-from app.db import release
-from app.deps import AdminUser, EditorUser, SessionDep
-from app.interchange.records import statement_record
-from app.interchange.schemas import describe
+from app.deps import AdminUser, EditorUser, SessionDep, WriteSession
+from app.errors import FieldError, Refused, VersionConflict
 from app.revisions import diff
 from app.revisions import repository as revisions_repository
-from app.statements import forms, repository, rules
-from app.statements import service as statements_service
-from app.statements.resolver import RecordsRefused
-from app.statements.schemas import (
-    ActorQuery,
-    CheckForm,
-    EditForm,
-    RestoreForm,
-    RetractForm,
-    StatementForm,
-)
+from app.sources.models import Source
+from app.statements import forms, lookups, repository, rules, writing
+from app.statements.cards import StatementCard
+from app.statements.records import statement_record
+from app.statements.schemas import ActorQuery, CheckForm, EditForm, RestoreForm, RetractForm, StatementForm
+from app.text import clean_text
 from app.topics import repository as topics_repository
-from app.web.errors import FieldError, NotFound, UserError
 from app.web.htmx import is_htmx, redirect
 from app.web.pages import private_html
 
@@ -47,8 +39,47 @@ router = APIRouter(tags=["editing"], include_in_schema=False)
 
 VIA = "form"
 NOTE_MAX_LENGTH = 1000
-REASON_MAX_LENGTH = 1000
 SUBMISSION_KEY_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A submitted form, checked: its messages by form field, and what saving it would write."""
+
+    state: forms.FormState
+    errors: dict[str, str]
+    checked: writing.Checked
+    reused: dict[int, Source]  # rows whose source is already recorded
+
+    @property
+    def duplicates(self) -> list[StatementCard]:
+        return self.checked.duplicates
+
+    @property
+    def ready(self) -> bool:
+        return not self.errors and self.checked.ready
+
+
+def _review(
+    session: Session,
+    state: forms.FormState,
+    *,
+    keep: dict[str, Any] | None = None,
+    exclude_id: int | None = None,
+    submission_key: str | None = None,
+    look_for_duplicates: bool = True,
+) -> Review:
+    """The form as a record, checked by the same rules as the import and the API."""
+    reused = lookups.known_sources(session=session, state=state)
+    raw, rows = forms.to_record(state, keep=keep)
+    checked = writing.check(
+        session=session,
+        values=raw,
+        exclude_id=exclude_id,
+        exclude_submission_key=submission_key,
+        look_for_duplicates=look_for_duplicates,
+    )
+    return Review(state, forms.messages(checked.errors, rows), checked, reused)
 
 
 # ---- Rendering the form
@@ -62,7 +93,7 @@ def _form_values(session: Session, state: forms.FormState, **values: Any) -> dic
         "duplicates": [],
         "reused": {},
         "suggestions": None,
-        "actor_note": forms.actor_note(session, state.values["actor"]),
+        "actor_note": lookups.actor_note(session=session, typed=state.values["actor"]),
         "topics": topics_repository.all_topics(session),
         "countries": countries_repository.all_countries(session),
         "label": forms.label,
@@ -100,7 +131,7 @@ def _edit_page(
 ) -> HTMLResponse:
     found = repository.cards(session, [statement_id])
     if not found:
-        raise NotFound(f"There is no statement {statement_id}.")
+        raise writing.StatementNotFound(statement_id)
     fragment = is_htmx(request) if fragment is None else fragment
     return private_html(
         request,
@@ -124,7 +155,7 @@ def _edit_page(
 def _changes_form(session: Session, form: StatementForm, state: forms.FormState) -> dict[str, Any] | None:
     """For the buttons that change the form rather than save it: what to show with it; None to save."""
     if form.pick_actor:
-        forms.pick_actor(session, state, form.pick_actor)
+        lookups.pick_actor(session=session, state=state, slug=form.pick_actor)
         return {}
     if form.find_actor:
         state.focus = "actor-suggestions"
@@ -148,44 +179,39 @@ def _stored_key(raw: str, user: User) -> str | None:
     if not raw:
         return None
     if len(raw) > SUBMISSION_KEY_MAX_LENGTH:
-        raise UserError(FieldError("submission_key", "this form is damaged; reload the page"), status=422)
+        raise Refused(FieldError("submission_key", "this form is damaged; reload the page"))
     return rules.submission_key(via=VIA, user_id=user.id, key=raw)
 
 
 @router.post("/statements/new")
 def create_statement(
-    request: Request, user: EditorUser, session: SessionDep, form: Annotated[StatementForm, Form()]
+    request: Request, user: EditorUser, form: Annotated[StatementForm, Form()], session: WriteSession
 ) -> Response:
     state = forms.from_form(form)
     shown = _changes_form(session, form, state)
     if shown is not None:
         return _new_page(request, session, state, submission_key=form.submission_key, **shown)
     key = _stored_key(form.submission_key, user)
-    if key is not None:
-        earlier = repository.by_submission_key(session, key)
-        if earlier is not None:  # a double click, a retry, or back and submit again
-            return redirect(request, f"/statements/{earlier.id}?saved=again")
-    release(session)
-    outcome = forms.save_new(
-        database=request.app.state.db,
-        state=state,
-        submission_key=key,
-        look_for_duplicates=not form.confirm_duplicate,
-        user_id=user.id,
-        via=VIA,
-    )
-    if isinstance(outcome, forms.Review):
+    earlier = writing.earlier_submission(session=session, submission_key=key)
+    if earlier is not None:  # a double click, a retry, or back and submit again
+        return redirect(request, f"/statements/{earlier.id}?saved=again")
+    review = _review(session, state, submission_key=key, look_for_duplicates=not form.confirm_duplicate)
+    if not review.ready or review.checked.prepared is None:
+        status = 422 if review.errors else 200
         return _new_page(
             request,
             session,
-            outcome.state,
+            state,
             submission_key=form.submission_key,
-            status=422 if outcome.errors else 200,
-            errors=outcome.errors,
-            duplicates=outcome.duplicates,
-            reused=outcome.reused,
+            status=status,
+            errors=review.errors,
+            duplicates=review.duplicates,
+            reused=review.reused,
         )
-    return redirect(request, f"/statements/{outcome.statement_id}?saved={'new' if outcome.created else 'again'}")
+    statement = writing.create(
+        session=session, prepared=review.checked.prepared, via=VIA, user_id=user.id, submission_key=key
+    )
+    return redirect(request, f"/statements/{statement.id}?saved=new")
 
 
 # ---- Checking as fields change, and finding actors as their name is typed
@@ -197,18 +223,18 @@ def check_fields(
 ) -> HTMLResponse:
     """The messages of the field that changed and the fields that depend on it (as out-of-band swaps)."""
     state = forms.from_form(form)
-    checked = forms.review(session=session, state=state, look_for_duplicates=False)
+    review = _review(session, state, look_for_duplicates=False)
     fields = forms.related(form.check)
     notes = {}
     for name in fields:
         if name.endswith("-url"):
             row = int(name.split("-")[1])
-            notes[name] = checked.reused.get(row)
+            notes[name] = review.reused.get(row)
     return private_html(
         request,
         "statements/_check.html",
         fields=fields,
-        errors=checked.errors,
+        errors=review.errors,
         notes=notes,
         state=state,
         rank_meanings=forms.RANK_MEANINGS,
@@ -227,7 +253,7 @@ def actor_suggestions(
         "statements/_actor_suggestions.html",
         oob=True,
         suggestions=actors_service.suggest(session=session, typed=typed),
-        actor_note=forms.actor_note(session, typed),
+        actor_note=lookups.actor_note(session=session, typed=typed),
         typed=typed,
     )
 
@@ -238,13 +264,13 @@ def actor_suggestions(
 def _current(session: Session, statement_id: int) -> dict[str, Any]:
     statement = repository.get_full(session, statement_id)
     if statement is None:
-        raise NotFound(f"There is no statement {statement_id}.")
+        raise writing.StatementNotFound(statement_id)
     return statement_record(statement) | {"version": statement.version}
 
 
 def _version(raw: str) -> int:
     if not raw.strip().isdigit():
-        raise UserError(FieldError("version", "this form is damaged (it has no version); reload the page"), status=422)
+        raise Refused(FieldError("version", "this form is damaged (it has no version); reload the page"))
     return int(raw)
 
 
@@ -254,9 +280,8 @@ def edit_statement_page(request: Request, user: EditorUser, session: SessionDep,
     return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"])
 
 
-def _conflict(session: Session, conflict: statements_service.VersionConflict) -> dict[str, Any]:
-    """What the other editors changed since the version this editor started from (read afresh)."""
-    release(session)  # a new snapshot, which has their revisions
+def _conflict(session: Session, conflict: VersionConflict) -> dict[str, Any]:
+    """What the other editors changed since the version this editor started from."""
     history = revisions_repository.for_statement_with_authors(session, conflict.statement_id)
     started = next((json.loads(r.after) for r, _ in history if r.version == conflict.expected_version), None)
     return {
@@ -270,7 +295,7 @@ def _conflict(session: Session, conflict: statements_service.VersionConflict) ->
 
 @router.post("/statements/{statement_id}/edit")
 def edit_statement(
-    request: Request, user: EditorUser, session: SessionDep, statement_id: int, form: Annotated[EditForm, Form()]
+    request: Request, user: EditorUser, statement_id: int, form: Annotated[EditForm, Form()], session: WriteSession
 ) -> Response:
     current = _current(session, statement_id)
     version = _version(form.version)
@@ -279,44 +304,36 @@ def edit_statement(
     if shown is not None:
         return _edit_page(request, session, statement_id, state, version=version, note=form.note, **shown)
     keep = {"status": current["status"], "retraction_reason": current["retraction_reason"]}
-    checked = forms.review(
-        session=session, state=state, keep=keep, exclude_id=statement_id, look_for_duplicates=not form.confirm_duplicate
-    )
-    errors = dict(checked.errors)
+    review = _review(session, state, keep=keep, exclude_id=statement_id, look_for_duplicates=not form.confirm_duplicate)
+    errors = dict(review.errors)
     try:
-        note = rules.clean_text(form.note, max_length=NOTE_MAX_LENGTH, multiline=False) if form.note.strip() else None
+        note = clean_text(form.note, max_length=NOTE_MAX_LENGTH, multiline=False) if form.note.strip() else None
     except ValueError as error:
         errors["note"] = f"{forms.label('note')}: {error}"
-    if errors or not checked.ready:
+    if errors or not review.ready or review.checked.prepared is None:
         return _edit_page(
             request,
             session,
             statement_id,
-            checked.state,
+            state,
             version=version,
             note=form.note,
             status=422 if errors else 200,
             errors=errors,
-            duplicates=checked.duplicates,
-            reused=checked.reused,
+            duplicates=review.duplicates,
+            reused=review.reused,
         )
-    assert checked.record is not None
-    release(session)
     try:
-        with request.app.state.db.write() as write:
-            statement = statements_service.edit(
-                session=write,
-                statement_id=statement_id,
-                record=checked.record,
-                expected_version=version,
-                via=VIA,
-                user_id=user.id,
-                note=note,
-            )
-            changed = statement.version != version
-    except statements_service.StatementNotFound:
-        raise NotFound(f"There is no statement {statement_id}.") from None
-    except statements_service.VersionConflict as conflict:
+        statement = writing.edit(
+            session=session,
+            statement_id=statement_id,
+            prepared=review.checked.prepared,
+            expected_version=version,
+            via=VIA,
+            user_id=user.id,
+            note=note,
+        )
+    except VersionConflict as conflict:
         # Nothing was written. Their words stay in the form, now based on the current version.
         return _edit_page(
             request,
@@ -327,14 +344,9 @@ def edit_statement(
             note=form.note,
             status=409,
             conflict=_conflict(session, conflict),
-            reused=checked.reused,
+            reused=review.reused,
         )
-    except RecordsRefused as refused:
-        _, rows = forms.to_record(state)
-        errors = forms.messages(((e.field, e.message) for e in refused.errors), rows)
-        return _edit_page(
-            request, session, statement_id, state, version=version, note=form.note, status=422, errors=errors
-        )
+    changed = statement.version != version
     return redirect(request, f"/statements/{statement_id}?saved={'edited' if changed else 'unchanged'}")
 
 
@@ -343,41 +355,20 @@ def edit_statement(
 
 @router.post("/statements/{statement_id}/retract")
 def retract_statement(
-    request: Request, user: EditorUser, session: SessionDep, statement_id: int, form: Annotated[RetractForm, Form()]
+    request: Request, user: EditorUser, statement_id: int, form: Annotated[RetractForm, Form()], session: WriteSession
 ) -> Response:
     current = _current(session, statement_id)
     version = _version(form.version)
     try:
-        reason = rules.clean_text(form.reason, max_length=REASON_MAX_LENGTH, multiline=False)
-    except ValueError as error:
-        retract = {"reason": form.reason, "errors": {"reason": f"{forms.label('reason')}: {error}"}}
-        return _edit_page(
-            request,
-            session,
-            statement_id,
-            forms.from_record(current),
-            version=current["version"],
-            status=422,
-            retract=retract,
-            fragment=False,
+        writing.retract(
+            session=session,
+            statement_id=statement_id,
+            reason=form.reason,
+            expected_version=version,
+            via=VIA,
+            user_id=user.id,
         )
-    release(session)
-    try:
-        with request.app.state.db.write() as write:
-            statements_service.retract(
-                session=write,
-                statement_id=statement_id,
-                reason=reason,
-                expected_version=version,
-                via=VIA,
-                user_id=user.id,
-            )
-    except statements_service.StatementNotFound:
-        raise NotFound(f"There is no statement {statement_id}.") from None
-    except statements_service.AlreadyRetracted:
-        raise UserError(message="This statement is already retracted; nothing was changed.", status=409) from None
-    except statements_service.VersionConflict as conflict:
-        retract = {"reason": form.reason, "errors": {}}
+    except VersionConflict as conflict:
         return _edit_page(
             request,
             session,
@@ -385,43 +376,37 @@ def retract_statement(
             forms.from_record(conflict.current_record),
             version=conflict.current_version,
             status=409,
-            retract=retract,
+            retract={"reason": form.reason, "errors": {}},
             fragment=False,
             conflict=_conflict(session, conflict) | {"retracting": True},
+        )
+    except Refused as refused:  # the reason: shown beside its box
+        messages = {e.field: f"{forms.label(e.field)}: {e.message}" for e in refused.errors}
+        return _edit_page(
+            request,
+            session,
+            statement_id,
+            forms.from_record(current),
+            version=current["version"],
+            status=422,
+            retract={"reason": form.reason, "errors": messages},
+            fragment=False,
         )
     return redirect(request, f"/statements/{statement_id}?saved=retracted")
 
 
 @router.post("/statements/{statement_id}/restore")
 def restore_version(
-    request: Request, admin: AdminUser, session: SessionDep, statement_id: int, form: Annotated[RestoreForm, Form()]
+    request: Request, admin: AdminUser, statement_id: int, form: Annotated[RestoreForm, Form()], session: WriteSession
 ) -> Response:
-    version = _version(form.version)
     expected = _version(form.current_version)
-    release(session)
-    try:
-        with request.app.state.db.write() as write:
-            statement = statements_service.restore(
-                session=write,
-                statement_id=statement_id,
-                version=version,
-                via=VIA,
-                user_id=admin.id,
-                expected_version=expected,
-            )
-            changed = statement.version != expected
-    except (statements_service.StatementNotFound, statements_service.RevisionNotFound) as missing:
-        raise NotFound(str(missing)) from None
-    except statements_service.VersionConflict as conflict:
-        raise UserError(
-            message=(
-                f"This statement changed while you were looking at it: it is now at version {conflict.current_version}, "
-                f"not {expected}. Nothing was restored; look at its history again."
-            ),
-            status=409,
-        ) from None
-    except ValidationError as invalid:  # an old version that today's rules refuse
-        raise UserError(*(FieldError(path, message) for path, message in describe(invalid)), status=422) from None
-    except RecordsRefused as refused:
-        raise UserError(*(FieldError(e.field, e.message) for e in refused.errors), status=422) from None
+    statement = writing.restore(
+        session=session,
+        statement_id=statement_id,
+        version=_version(form.version),
+        expected_version=expected,
+        via=VIA,
+        user_id=admin.id,
+    )
+    changed = statement.version != expected
     return redirect(request, f"/statements/{statement_id}?saved={'restored' if changed else 'unchanged'}#history")

@@ -1,4 +1,4 @@
-"""Query parameters as users type them: dates, months, codes. Each bad value is a 400 naming it."""
+"""Query parameters as users type them, each bad value a BadQuery naming it; and canonical query strings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from urllib.parse import urlencode
 
-from app.web.errors import BadQuery
+from app.errors import BadQuery
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")

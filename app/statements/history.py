@@ -1,0 +1,93 @@
+"""Reading the statement history: one keyset page at a time, with its count, or every match for an export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.errors import BadQuery
+from app.statements import paging, repository
+from app.statements.cards import StatementCard
+from app.statements.filters import HistoryFilters
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    statements: list[StatementCard]
+    count: int  # at most paging.COUNT_CAP + 1
+    count_stopped_early: bool  # the count examined its budget of rows: at least `count` match
+    older: str | None  # page token for the next (older) page
+    newer: str | None  # page token for the previous (newer) page
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > paging.COUNT_CAP
+
+    @property
+    def count_is_lower_bound(self) -> bool:
+        return self.count_capped or self.count_stopped_early
+
+
+def _cursor(token: str | None, *, secret: str, field: str) -> paging.Cursor | None:
+    if token is None or not token.strip():
+        return None
+    try:
+        return paging.decode(token.strip(), secret=secret)
+    except paging.BadPageToken as error:
+        raise BadQuery(field, str(error)) from None
+
+
+def page(
+    *,
+    session: Session,
+    filters: HistoryFilters,
+    after: str | None,
+    before: str | None,
+    secret: str,
+    page_size: int = paging.PAGE_SIZE,
+) -> HistoryPage:
+    """One page of published statements, newest first, with tokens for the pages around it."""
+    after_cursor = _cursor(after, secret=secret, field="after")
+    before_cursor = _cursor(before, secret=secret, field="before")
+    if after_cursor and before_cursor:
+        raise BadQuery("before", "give 'after' or 'before', not both")
+    rows = repository.history_ids(session, filters, after=after_cursor, before=before_cursor, limit=page_size + 1)
+    more = len(rows) > page_size
+    if before_cursor is None:
+        rows = rows[:page_size]
+        has_older, has_newer = more, after_cursor is not None
+    else:
+        rows = rows[-page_size:] if more else rows
+        has_older, has_newer = True, more
+    counted = repository.count_matches(
+        session,
+        filters,
+        cap=paging.COUNT_CAP,
+        indexed_budget=paging.COUNT_BUDGET_INDEXED,
+        row_budget=paging.COUNT_BUDGET_ROWS,
+    )
+
+    def token(row: tuple[int, date]) -> str:
+        return paging.encode(paging.Cursor(row[1], row[0]), secret=secret)
+
+    return HistoryPage(
+        statements=repository.cards(session, [row[0] for row in rows]),
+        count=counted.count,
+        count_stopped_early=counted.stopped_early,
+        older=token(rows[-1]) if rows and has_older else None,
+        newer=token(rows[0]) if rows and has_newer else None,
+    )
+
+
+def iter_matching(*, session: Session, filters: HistoryFilters, batch: int = 500) -> Iterator[StatementCard]:
+    """Every matching statement, newest first, fetched a keyset page at a time (for exports)."""
+    cursor: paging.Cursor | None = None
+    while True:
+        rows = repository.history_ids(session, filters, after=cursor, limit=batch)
+        if not rows:
+            return
+        yield from repository.cards(session, [row[0] for row in rows])
+        cursor = paging.Cursor(rows[-1][1], rows[-1][0])

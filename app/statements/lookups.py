@@ -1,0 +1,70 @@
+"""What the add and edit forms look up as an editor types: who an actor's name is, which sources are on record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.actors import repository as actors_repository
+from app.actors.models import Actor
+from app.sources import repository as sources_repository
+from app.sources.models import Source
+from app.sources.urls import normalise_url
+from app.statements.forms import FormState
+from app.text import fold
+
+
+def known_sources(*, session: Session, state: FormState) -> dict[int, Source]:
+    """Rows whose URL is already recorded, by row; blank outlet, title and date filled in from the record."""
+    urls: dict[int, str] = {}
+    for index, row in enumerate(state.sources):
+        try:
+            urls[index] = normalise_url(row.url)
+        except ValueError:
+            continue
+    keys = {index: row.key.strip() for index, row in enumerate(state.sources) if row.key.strip() and index not in urls}
+    stored = sources_repository.find_existing(session, urls=urls.values(), keys=keys.values())
+    found: dict[int, Source] = {}
+    for index in range(len(state.sources)):
+        source = stored.get(("url", urls[index])) if index in urls else stored.get(("key", keys.get(index, "")))
+        if source is None:
+            continue
+        found[index] = source
+        row = state.sources[index]
+        row.outlet = row.outlet if row.outlet.strip() else source.outlet
+        row.title = row.title if row.title.strip() else source.title
+        if not row.published_on.strip() and source.published_on:
+            row.published_on = source.published_on.isoformat()
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ActorNote:
+    """Who the typed actor name is: one stored actor, several, or nobody yet (a new actor)."""
+
+    typed: str
+    actors: list[Actor]  # with their country and offices
+
+    @property
+    def new(self) -> bool:
+        return not self.actors
+
+
+def actor_note(*, session: Session, typed: str) -> ActorNote | None:
+    """The stored actors going by exactly this name or alias (case and diacritics ignored)."""
+    key = fold(typed)
+    if not key:
+        return None
+    ids = actors_repository.alias_index(session, [key]).get(key, set())
+    actors = actors_repository.with_offices(session, ids)
+    return ActorNote(typed.strip(), sorted(actors.values(), key=lambda actor: (actor.name, actor.id)))
+
+
+def pick_actor(*, session: Session, state: FormState, slug: str) -> None:
+    """Fill in the actor an editor picked from the suggestions: their name, country and kind."""
+    actor = actors_repository.get_by_slug(session, slug)
+    if actor is None:
+        return
+    state.values |= {"actor": actor.name, "country": actor.country.code, "actor_kind": actor.kind.value}
+    state.focus = "topic"
