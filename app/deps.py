@@ -1,9 +1,7 @@
 """Dependencies routes declare: a read session, a unit of work for writes, who is viewing, a page view.
 
-The ones that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread pool, and
-each of those hops costs about as much as a small query. Those that query take the hop themselves
-(`run_in_threadpool`), except where SQLite answers from a local file in less time than the hop: the
-read session's close and the page view's data stamp.
+The ones that do no I/O are `async def`, so they take no thread hop; those that query take the hop
+themselves, except where SQLite answers from a local file sooner (docs/performance.md, "Threads").
 """
 
 from __future__ import annotations

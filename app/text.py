@@ -6,6 +6,8 @@ import re
 import unicodedata
 from datetime import date
 
+from markupsafe import escape
+
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'")
 _SPACE = re.compile(r"\s+")
@@ -58,8 +60,28 @@ def clean_text(value: str, *, max_length: int, multiline: bool, min_length: int 
     return text
 
 
-# Months as the pages write them, in English. Without strftime: each of its calls costs about 3 µs,
-# and the matrix alone names 24 months three ways, and its JSON twin every cell's month.
+MINUS = "\u2212"  # a true minus sign, as pages write negative numbers
+
+
+def signed(value: float | int | None, digits: int = 0, *, minus: str = MINUS) -> str:
+    """'+2', '0', '\u22121.33': a sign on every number but zero (`minus` for ASCII pages: '&#8722;')."""
+    if value is None:
+        return ""
+    text = f"{abs(value):.{digits}f}"
+    rounded = round(value, digits)
+    if rounded > 0:
+        return "+" + text
+    if rounded < 0:
+        return minus + text
+    return text
+
+
+def ascii_html(text: str) -> str:
+    """`text` escaped for HTML, every non-ASCII character as a character reference: 'T&#252;rkiye'."""
+    return str(escape(text)).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+# Months as the pages write them, in English, from a table rather than strftime (docs/performance.md).
 MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

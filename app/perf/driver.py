@@ -14,12 +14,7 @@ from sqlalchemy.orm import Session
 class DriverRead:
     """A Core select compiled once per dialect and run on the driver's own cursor: for the hottest reads.
 
-    SQLAlchemy's execute path (the statement's cache key, the execution context and its events, a
-    result object) costs about 65 µs a query in-process, three times what SQLite takes to answer a
-    short indexed read, and a page's hot read pays it on every render. This keeps what SQLAlchemy
-    is for (the query written in Core, compiled for the dialect, values bound through the column
-    types, the session's transaction and connection) and hands the driver the finished SQL.
-
+    SQLAlchemy's execute path costs more than SQLite's answer (docs/performance.md, "DriverRead").
     Rows come back as the driver's own tuples, values as the driver gives them: on SQLite a date is
     ISO text (`date.fromisoformat` reads it), on PostgreSQL a `date`. Reads that need SQLAlchemy's
     result types, or that run rarely, stay on `session.execute`. Statement events

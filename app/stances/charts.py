@@ -7,18 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.stances import scoring
-from app.text import month_text
+from app.stances.bands import BANDS
+from app.text import month_text, signed
 
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 96, 16, 14, 34
-BAND_STRIPES = (  # (top score, bottom score, band): the bands drawn behind the line
-    (2.0, 1.5, "supports"),
-    (1.5, 0.5, "leans support"),
-    (0.5, -0.5, "mixed or neutral"),
-    (-0.5, -1.5, "leans against"),
-    (-1.5, -2.0, "opposes"),
-)
-Y_TICKS = ((2, "+2 supports"), (1, "+1"), (0, "0 neutral"), (-1, "\u22121"), (-2, "\u22122 opposes"))
+Y_TICKS = ((2, "+2 supports"), (1, "+1"), (0, "0 neutral"), (-1, signed(-1)), (-2, signed(-2) + " opposes"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +62,7 @@ def timeline(
 ) -> Chart:
     """The chart for consecutive months: each month's (score or None, carried?), and statements as points."""
     first, last = months[0], scoring.month_end(months[-1])
-    stripes = [(_y(top), round(_y(bottom) - _y(top), 1), band.replace(" ", "-")) for top, bottom, band in BAND_STRIPES]
+    stripes = [(_y(look.top), round(_y(look.bottom) - _y(look.top), 1), look.slug) for look in BANDS]
     path: list[str] = []
     line_points = []
     previous: float | None = None

@@ -2,10 +2,8 @@
 
 Pure: takes stored score rows and countries, returns strings. No database, no Jinja logic per cell.
 
-The markup it makes is ASCII: the symbols (\u2212, \u00b1, \u2260, \u00b7) and any accented name are
-written as character references, which browsers and screen readers read as the characters. One
-non-ASCII character makes Python store the whole page at two bytes a character and encode it to
-UTF-8 character by character: for the matrix's 150 KB, about 170 µs against 4 µs for ASCII.
+The markup it makes is ASCII: symbols and accented names go out as character references, which
+browsers and screen readers read as the characters (why: docs/performance.md, "Light reads and ASCII pages").
 """
 
 from __future__ import annotations
@@ -19,19 +17,10 @@ from typing import NamedTuple
 from markupsafe import Markup, escape
 
 from app.params import query_string
-from app.stances import scoring
-from app.text import MONTH_ABBR, month_key, month_text
+from app.stances.bands import BY_VALUE, NO_STATEMENT
+from app.text import MINUS, MONTH_ABBR, ascii_html, month_key, month_text, signed
 from app.topics.models import DEFAULT_TOPIC
 
-MINUS = "\u2212"
-SYMBOLS: Mapping[str, str] = {
-    scoring.Band.SUPPORTS: "++",
-    scoring.Band.LEANS_SUPPORT: "+",
-    scoring.Band.MIXED: "\u00b1",
-    scoring.Band.LEANS_AGAINST: MINUS,
-    scoring.Band.OPPOSES: MINUS + MINUS,
-}
-NO_STATEMENT = "no statement on record"
 DIVIDED_MARK = "\u2260"  # ≠
 CONDITIONAL_MARK = "*"
 # Ukraine's NATO neighbours come first, in this order; then the other members by name.
@@ -54,11 +43,6 @@ class ScoreRow(NamedTuple):
     total: int
     divided: bool
     conditional: bool
-
-
-def ascii_html(text: str) -> str:
-    """`text` escaped for HTML, every non-ASCII character as a character reference: 'T&#252;rkiye'."""
-    return str(escape(text)).encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 MINUS_HTML = ascii_html(MINUS)
@@ -177,17 +161,9 @@ class _Month:
     said: str  # between the country's name and what it said: ', Sep 2024: '
 
 
-# Keyed by the band's text as stored: converting each row's band to the enum costs more than the cell.
-# Short classes (see static/app.css): s supports, ls leans support, m mixed, la leans against, o opposes;
-# k marks a carried-forward cell and n an empty one.
-_BAND_CLASS = {
-    scoring.Band.SUPPORTS.value: "c s",
-    scoring.Band.LEANS_SUPPORT.value: "c ls",
-    scoring.Band.MIXED.value: "c m",
-    scoring.Band.LEANS_AGAINST.value: "c la",
-    scoring.Band.OPPOSES.value: "c o",
-}
-_BAND_SYMBOL = {band.value: ascii_html(SYMBOLS[band]) for band in scoring.Band}
+# A cell's classes (static/app.css): c, and the band's short class; k marks a carried-forward cell, n an empty one.
+_BAND_CLASS = {value: f"c {look.short}" for value, look in BY_VALUE.items()}
+_BAND_SYMBOL = {value: look.symbol_html for value, look in BY_VALUE.items()}
 # After the count: its marks in the cell, and its notes in the text alternative, by (divided, conditional).
 _MARKS = {
     (False, False): "",
@@ -208,11 +184,6 @@ def _column(month: date, link_query: str) -> _Month:
     return _Month(text, f'{key}{link_query}" aria-label="', f", {text}: ")
 
 
-def _signed(score: float) -> str:
-    text = f"{abs(score):.2f}"
-    return ("+" if score > 0.005 else MINUS_HTML if score < -0.005 else "") + text
-
-
 class _Carried(NamedTuple):
     """What every month carrying one stored row shares, formatted once however many months carry it."""
 
@@ -224,7 +195,7 @@ class _Carried(NamedTuple):
 def _carried(row: ScoreRow) -> _Carried:
     counted, notes = row.counted, (row.divided, row.conditional)
     said = (
-        f"{row.band}, {_signed(row.score)}; {counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
+        f"{row.band}, {signed(row.score, 2, minus=MINUS_HTML)}; {counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
         f"carried forward from {month_text(row.month)}"
     )
     return _Carried(
@@ -277,10 +248,8 @@ def _cells_html(
         # made once per column and per combination of band, count and notes.
         band, score = found.band, found.score  # type: ignore[union-attr]
         pieces = _own_pieces(band, found.counted, found.divided, found.conditional)  # type: ignore[union-attr]
-        sign = "+" if score > 0.005 else MINUS_HTML if score < -0.005 else ""  # _signed's rule, without a call per cell
-        parts.append(
-            f"{pieces[0]}{link_base}{month.href_end}{name}{month.said}{band}, {sign}{abs(score):.2f}{pieces[1]}"
-        )
+        said = signed(score, 2, minus=MINUS_HTML)
+        parts.append(f"{pieces[0]}{link_base}{month.href_end}{name}{month.said}{band}, {said}{pieces[1]}")
     return Markup("".join(parts))
 
 

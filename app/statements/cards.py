@@ -1,8 +1,7 @@
 """Statements as plain read-only records for listings: what a card, a drill-down or a JSON twin shows.
 
-Listings read these with two Core queries instead of loading ORM entities (at 50 a page that is
-the difference between about 1 ms and 4 ms). They expose the same attribute names as the models,
-so templates and `StatementOut.of` take either.
+Listings read these with two Core queries instead of loading ORM entities (docs/performance.md).
+They expose the same attribute names as the models, so templates and `StatementOut.of` take either.
 """
 
 from __future__ import annotations

@@ -9,23 +9,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app import __version__, paths
-from app.stances import scoring
+from app.stances import bands, scoring
 from app.statements.models import STANCE_MEANINGS
-from app.text import MONTH_ABBR, month_text
-
-MINUS = "\u2212"
-
-
-def signed(value: float | int | None, digits: int = 0) -> str:
-    """'+2', '0', '−1.33' (a true minus sign)."""
-    if value is None:
-        return ""
-    text = f"{abs(value):.{digits}f}"
-    if round(value, digits) > 0:
-        return "+" + text
-    if round(value, digits) < 0:
-        return MINUS + text
-    return text
+from app.text import MONTH_ABBR, month_text, signed
 
 
 def day(value: date | datetime | None) -> str:
@@ -58,11 +44,6 @@ def stance_label(stance: int) -> str:
     return f"{signed(stance)} {STANCE_MEANINGS[stance]}"
 
 
-def band_slug(band: str | None) -> str:
-    """A CSS-friendly band name: 'leans-support'; 'none' when there is no statement on record."""
-    return "none" if not band else band.replace(" ", "-")
-
-
 def build_token() -> str:
     """Changes when the code or templates change, so a new deploy never answers 304 with an old page."""
     digest = hashlib.sha256(__version__.encode())
@@ -84,7 +65,9 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=band_slug)
+    env.filters.update(
+        signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=bands.slug
+    )
     env.globals.update(date_span=date_span)
     env.filters["zip"] = lambda left, right: zip(left, right, strict=True)
     env.globals.update(
@@ -92,6 +75,8 @@ def make_environment() -> Environment:
         app_version=__version__,
         rule_version=scoring.RULE_VERSION,
         stance_meanings=STANCE_MEANINGS,
+        bands=bands.BANDS,
+        band_looks=bands.BY_VALUE,
     )
     return env
 

@@ -9,10 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db import Database
-from app.perf.pagecache import BodyCache, CachedBody
 from app.perf import pagecache
+from app.perf.pagecache import BodyCache, CachedBody
 from app.statements import history
-from app.web import conditional
 from app.web.conditional import matches
 from tests.support import add_statement, make_user, record, sign_in
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.web.templating import date_span, day, month_label, signed, when
+from app.text import signed
+from app.web.templating import date_span, day, month_label, when
 
 
 def test_dates_read_in_english_without_leading_zeros() -> None:
