@@ -207,6 +207,7 @@ def writer_app(seeded_url: str) -> Iterator[tuple[TestClient, list[str]]]:
         raise RuntimeError("a bug after the write")
 
     with TestClient(app, raise_server_exceptions=False) as client:
+
         def count(connection: Any) -> None:  # units of work, not the ends of read transactions
             if connection.get_execution_options().get("iw_write"):
                 commits.append("commit")

@@ -14,7 +14,7 @@ def all_countries(session: Session) -> list[Country]:
     return list(session.execute(select(Country).order_by(Country.name)).scalars())
 
 
-def heads(session: Session) -> Sequence[Row[tuple[int, str, str, str, bool]]]:
+def heads(session: Session) -> Sequence[Row[int, str, str, str, bool]]:
     """Each country's id, code, name, kind and border flag, by name: the matrix's row heads.
 
     Plain columns on the session's connection (no ORM objects), with the kind as its stored text.

@@ -30,12 +30,13 @@ from app.interchange.service import (
     import_records,
     validate,
 )
-from app.statements.records import CountryCode, Line200, TopicSlug, describe
+from app.statements.records import CountryCode, Line200, describe
 from app.statements.rules import parse_iso_date
 from app.system import repository as system_repository
 from app.text import fold
 from app.topics import repository as topics_repository
 from app.topics.models import Topic
+from app.topics.schemas import TopicSlug
 
 OptionalDate = Annotated[date | None, BeforeValidator(lambda v: None if v is None else parse_iso_date(v))]
 
@@ -136,9 +137,9 @@ def _load_countries_and_topics(session: Session, directory: Path, report: SeedRe
             stored_countries[item.code] = country
             report.countries += 1
     stored_topics = topics_repository.by_slug(session)
-    for item in topics:
-        if item.slug not in stored_topics:
-            session.add(Topic(**item.model_dump()))
+    for topic in topics:
+        if topic.slug not in stored_topics:
+            session.add(Topic(**topic.model_dump()))
             report.topics += 1
     session.flush()
     return stored_countries

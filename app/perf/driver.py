@@ -40,7 +40,7 @@ class DriverRead:
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     processors[name] = processor
-            names = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
+            names = tuple(compiled.positiontup or ()) if compiled.positional else None
             defaults = {name: bind.value for bind, name in binds.items() if not bind.required}
             required = frozenset(name for bind, name in binds.items() if bind.required)
             found = _CompiledRead(compiled.string, names, defaults, required, processors)

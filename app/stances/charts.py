@@ -8,19 +8,12 @@ from datetime import date
 
 from app.stances import scoring
 from app.stances.bands import BANDS
+from app.statements.cards import StatementMark
 from app.text import month_text, signed
 
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 96, 16, 14, 34
 Y_TICKS = ((2, "+2 supports"), (1, "+1"), (0, "0 neutral"), (-1, signed(-1)), (-2, signed(-2) + " opposes"))
-
-
-@dataclass(frozen=True, slots=True)
-class StatementMark:
-    statement_id: int
-    said_on: date
-    stance: int
-    label: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,7 @@ class GridRow:
     def latest(self) -> ScoreRow | None:
         """The row giving the position in the last month (its own or carried), if any."""
         found = self.line[-1]
-        return found.row if type(found) is Carried else found  # type: ignore[union-attr, return-value]
+        return found.row if isinstance(found, Carried) else found
 
     @property
     def cells(self) -> list[Cell]:
@@ -142,10 +142,10 @@ def series_by_country(
         line: list[Found] = []
         months_of = own.get(country_id, {})
         for month in months:
-            row = months_of.get(month)
-            if row is not None:
-                line.append(row)
-                last = row
+            own_row = months_of.get(month)
+            if own_row is not None:
+                line.append(own_row)
+                last = own_row
             else:
                 line.append(Carried(last) if last is not None else None)
         result[country_id] = line

@@ -84,7 +84,7 @@ _SERIES_COLUMNS = (
     StanceScore.last_on,
     StanceScore.evidence,
 )
-SeriesRow = Row[tuple[date, int, int, date, date, str]]
+SeriesRow = Row[date, int, int, date, date, str]
 
 
 def last_row_before(session: Session, *, topic_id: int, country_id: int, month: date) -> SeriesRow | None:

@@ -115,7 +115,7 @@ def matrix_page(
 
 
 def _matrix_context(view: View, query: stances_matrix.MatrixQuery, built: grid.Grid) -> dict[str, Any]:
-    groups = [{"title": None, "rows": built.members}]
+    groups: list[dict[str, Any]] = [{"title": None, "rows": built.members}]
     if built.others:
         groups.append({"title": "NATO's institutions and Ukraine", "rows": built.others})
     return {

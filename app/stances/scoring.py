@@ -135,7 +135,7 @@ def age_weight(said_on: date, as_of: date) -> float:
     age_days = (as_of - said_on).days
     if age_days < 0:
         raise ValueError(f"a statement of {said_on} cannot count on {as_of}")
-    return 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return float(0.5 ** (age_days / HALF_LIFE_DAYS))
 
 
 def band_for(score: float) -> Band:

@@ -73,3 +73,13 @@ class StatementCard:
     created_at: datetime
     updated_at: datetime
     sources: tuple[SourceCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementMark:
+    """A statement as a point on a country's chart: its date, its stance and what its tooltip says."""
+
+    statement_id: int
+    said_on: date
+    stance: int
+    label: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -45,7 +46,7 @@ STANCE_MEANINGS: dict[int, str] = {
 
 
 _PUBLISHED_SQL = "status = 'published'"
-_published_only = {"sqlite_where": text(_PUBLISHED_SQL), "postgresql_where": text(_PUBLISHED_SQL)}
+_published_only: dict[str, Any] = {"sqlite_where": text(_PUBLISHED_SQL), "postgresql_where": text(_PUBLISHED_SQL)}
 
 
 class Statement(Base):

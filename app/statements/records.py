@@ -26,6 +26,7 @@ from pydantic import (
 from app.actors.models import ActorKind, OfficeRank
 from app.sources.urls import normalise_url
 from app.statements import rules
+from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.text import clean_text
 from app.topics.schemas import TopicSlug
@@ -254,7 +255,7 @@ def describe(error: ValidationError) -> list[tuple[str, str]]:
     return found
 
 
-def statement_record(statement: Statement) -> dict[str, Any]:
+def statement_record(statement: Statement | StatementCard) -> dict[str, Any]:
     """The statement in the interchange format (its actor, country, office, topic and sources loaded)."""
     return {
         "actor": statement.actor.name,

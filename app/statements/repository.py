@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from app.actors.models import Actor, Office
 from app.countries.models import Country
 from app.sources.models import Source
-from app.stances.charts import StatementMark
 from app.statements import search
 from app.statements.cards import (
     ActorCard,
@@ -35,6 +34,7 @@ from app.statements.cards import (
     OfficeCard,
     SourceCard,
     StatementCard,
+    StatementMark,
     TopicCard,
 )
 from app.statements.filters import HistoryFilters
@@ -160,7 +160,7 @@ def replace_source_links(session: Session, statement_id: int, links: Sequence[di
 
 # ---- The statement history: keyset pages, never OFFSET.
 
-_FTS_KEY = literal_column("statement_fts.rowid")
+_FTS_KEY: ColumnElement[int] = literal_column("statement_fts.rowid")
 
 
 def _fts_match(words: Sequence[str]) -> ColumnElement[bool]:
@@ -398,14 +398,15 @@ def cards(session: Session, ids: Sequence[int]) -> list[StatementCard]:
     for row in connection.execute(_CARD_SOURCES, wanted):
         sources.setdefault(row[0], []).append(SourceCard(*row[1:]))
     found = {}
-    for row in connection.execute(_CARDS, wanted):
-        found[row[0]] = StatementCard(
-            row[0],
-            ActorCard(row[1], row[2], row[3]),
-            CountryCard(row[4], row[5]),
-            OfficeCard(row[6], row[7]),
-            TopicCard(row[8], row[9], row[10]),
-            *row[11:],
-            sources=tuple(sources.get(row[0], ())),
+    for card in connection.execute(_CARDS, wanted):
+        columns: tuple[Any, ...] = tuple(card[11:])  # the statement's own columns, in the card's field order
+        found[card[0]] = StatementCard(
+            card[0],
+            ActorCard(card[1], card[2], card[3]),
+            CountryCard(card[4], card[5]),
+            OfficeCard(card[6], card[7]),
+            TopicCard(card[8], card[9], card[10]),
+            *columns,
+            sources=tuple(sources.get(card[0], ())),  # type: ignore[misc]  # columns stop before sources
         )
     return [found[statement_id] for statement_id in ids if statement_id in found]

@@ -106,7 +106,7 @@ def stored_id(entity: Any) -> int:
     if isinstance(entity, (NewActor, NewOffice)):
         assert entity.stored is not None, "pending entity not written yet"
         return entity.stored.id
-    return entity.id
+    return int(entity.id)
 
 
 class RecordResolver:
@@ -231,10 +231,10 @@ class RecordResolver:
                     f"'{found.title}' is recorded as '{found.rank.value}', not '{record.office_rank.value}'",
                 )
                 return None
-            return found
+            return found  # type: ignore[no-any-return]  # offices are stored or pending, both typed Any here
         held = offices_held_on(offices, record.said_on)
         if len(held) == 1:
-            return held[0]
+            return held[0]  # type: ignore[no-any-return]
         if not held:
             self._error(
                 number,

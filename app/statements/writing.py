@@ -374,6 +374,13 @@ def add(
     return Added(statement, created=True, checked=checked)
 
 
+def _reloaded(session: Session, statement_id: int) -> Statement:
+    """The statement as this unit of work has changed it, read afresh."""
+    statement = repository.get_full(session, statement_id, refresh=True)
+    assert statement is not None  # it is being changed in this unit of work
+    return statement
+
+
 def load_for_change(*, session: Session, statement_id: int, expected_version: int) -> Statement:
     """The statement whole, at the version the editor started from; VersionConflict if it moved on."""
     statement = repository.get_full(session, statement_id)
@@ -400,7 +407,7 @@ def _record_change(
     statement.updated_at = utcnow()
     statement.updated_by_id = user_id
     session.flush()
-    statement = repository.get_full(session, statement.id, refresh=True)
+    statement = _reloaded(session, statement.id)
     revisions_repository.insert_many(
         session,
         [
@@ -448,7 +455,7 @@ def edit(
         setattr(statement, name, value)
     repository.replace_source_links(session, statement.id, _source_links(statement.id, prepared.resolved.sources))
     session.flush()
-    if snapshot(repository.get_full(session, statement.id, refresh=True)) == before:
+    if snapshot(_reloaded(session, statement.id)) == before:
         return statement  # nothing changed: no new version, no revision
     return _record_change(
         session,

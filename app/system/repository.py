@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import Base, utcnow
 from app.perf.driver import DriverRead
 from app.perf.versioned import STAMPED_VERSION
 from app.system.models import STATE_ID, AppState
@@ -67,7 +67,9 @@ def ensure_secret(session: Session) -> str:
     session.execute(
         update(AppState).where(AppState.id == STATE_ID, AppState.secret.is_(None)).values(secret=secrets.token_hex(32))
     )
-    return session.execute(select(AppState.secret).where(AppState.id == STATE_ID)).scalar_one()
+    secret = session.execute(select(AppState.secret).where(AppState.id == STATE_ID)).scalar_one()
+    assert secret is not None  # set just above when it was missing
+    return secret
 
 
 def mark_synthetic(session: Session, note: str) -> None:
@@ -75,7 +77,7 @@ def mark_synthetic(session: Session, note: str) -> None:
     session.execute(update(AppState).where(AppState.id == STATE_ID).values(synthetic=True, synthetic_note=note))
 
 
-def count_rows(session: Session, *models: type) -> dict[str, int]:
+def count_rows(session: Session, *models: type[Base]) -> dict[str, int]:
     """Row counts by table name."""
     return {
         model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one() for model in models

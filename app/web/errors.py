@@ -93,7 +93,7 @@ def error_response(
             **(details or {}),
         }
         return JSONResponse(body, status_code=status, headers=headers)
-    env = getattr(request.app.state, "templates", None)
+    env = request.app.state.templates
     fragment = is_htmx(request)
     if fragment:
         # Shown inside the element the request targeted, which stays for the next request.

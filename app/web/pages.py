@@ -59,7 +59,8 @@ class PageView:
 
     def render(self, template: str, **values: Any) -> bytes:
         env = self.request.app.state.templates
-        return env.get_template(template).render(self.context(**values)).encode()
+        html: str = env.get_template(template).render(self.context(**values))
+        return html.encode()
 
     def html(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         return HTMLResponse(self.render(template, **values), status_code=status, headers=self.headers)

@@ -65,9 +65,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(
-        signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=bands.slug
-    )
+    env.filters.update(signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=bands.slug)
     env.globals.update(date_span=date_span)
     env.filters["zip"] = lambda left, right: zip(left, right, strict=True)
     env.globals.update(

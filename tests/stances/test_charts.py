@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.stances import charts
+from app.statements.cards import StatementMark
 
 
 def test_scores_map_to_the_plot_and_points_link_to_statements() -> None:
@@ -13,8 +14,8 @@ def test_scores_map_to_the_plot_and_points_link_to_statements() -> None:
         months=months,
         scores=[(0.5, False), (0.5, True), (1.0, False)],
         marks=[
-            charts.StatementMark(5, date(2024, 7, 8), 2, "Tusk"),
-            charts.StatementMark(6, date(2023, 1, 1), 1, "outside"),
+            StatementMark(5, date(2024, 7, 8), 2, "Tusk"),
+            StatementMark(6, date(2023, 1, 1), 1, "outside"),
         ],
     )
     assert chart.line.startswith("M") and chart.line.count("M") == 1

@@ -34,7 +34,7 @@ _FOLLOWS = {"actor": ("country", "office", "office_rank", "actor_kind"), "office
 _NOT_PATCHED = ("status", "retraction_reason")
 
 
-def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+def _inline_refs(schema: dict[str, Any]) -> Any:
     """A JSON schema with its $defs written in place, so it can stand inside the OpenAPI document."""
     defs = schema.pop("$defs", {})
 
@@ -52,7 +52,8 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _record_schema() -> dict[str, Any]:
-    return _inline_refs(StatementRecord.model_json_schema())
+    schema: dict[str, Any] = _inline_refs(StatementRecord.model_json_schema())
+    return schema
 
 
 def _patch_schema() -> dict[str, Any]:

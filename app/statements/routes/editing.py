@@ -288,7 +288,7 @@ def _conflict(session: Session, conflict: VersionConflict) -> dict[str, Any]:
         "started_version": conflict.expected_version,
         "current_version": conflict.current_version,
         "changes": diff.changes(started, conflict.current_record) if started is not None else None,
-        "revisions": [(r, author) for r, author in history if r.version > conflict.expected_version],
+        "revisions": [(r, author) for r, author in history if r.version > (conflict.expected_version or 0)],
         "retracting": False,
     }
 

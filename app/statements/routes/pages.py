@@ -149,8 +149,8 @@ def history_csv(view: View, query: Query_) -> Response:
 @router.get("/statements", response_class=HTMLResponse, summary="Published statements, newest first, filtered (HTML)")
 def history_page(view: View, query: Query_) -> Response:
     found = filters.parse(view.session, query)
-    tokens = {"after": query.after, "before": query.before}
-    canonical = params.with_query("/statements", found.params | tokens)
+    tokens: dict[str, str | list[str] | None] = {"after": query.after, "before": query.before}
+    canonical = params.with_query("/statements", {**found.params, **tokens})
     if not view.htmx and not _same_query(canonical, view.request):
         # A form sent with empty fields: answer with the clean, shareable URL.
         return RedirectResponse(canonical, status_code=303)
@@ -163,7 +163,7 @@ def history_page(view: View, query: Query_) -> Response:
             "page": page,
             "count_cap": paging.COUNT_CAP,
             "csv_url": params.with_query("/statements.csv", found.params),
-            "json_url": params.with_query("/statements.json", found.params | tokens),
+            "json_url": params.with_query("/statements.json", {**found.params, **tokens}),
             **_page_links("/statements", found, page),
         }
         if not view.htmx:
