@@ -31,9 +31,9 @@ from app.accounts import repository as accounts_repository
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.db import Database
-from app.synthetic.generator import QuoteMaker
 from bench import wrk
 from bench.config import Plan
+from bench.synthetic.generator import QuoteMaker
 from bench.wrk import BenchError
 
 LOGIN_PATH = "/login"

@@ -27,8 +27,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app.config import normalise_database_url
-from app.synthetic import repository as synthetic_repository
-from app.synthetic import service as synthetic_service
 from app.system import migrations
 from bench import mixed, wrk
 from bench.app import FRESH_HEADER
@@ -37,6 +35,9 @@ from bench.fixture import Fixture, read_fixture
 from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import Server, app_server, datasette_server
+from bench.synthetic import repository as synthetic_repository
+from bench.synthetic import service as synthetic_service
+from bench.synthetic.generator import GENERATOR_VERSION
 from bench.targets import BY_KEY, PAGES, POSTGRESQL, SQLITE, TURNS_NOTE, Figures, Target
 from bench.wrk import BenchError
 
@@ -65,12 +66,17 @@ def sqlite_url(path: Path) -> str:
 
 
 def _is_cached(database_url: str, plan: Plan, statements: int) -> bool:
+    """Whether the database's marker says it was made at this size and seed by this generator, untouched since."""
     try:
         state = synthetic_repository.inspect_target(database_url)
     except ConnectionError:
         return False
-    note = synthetic_service.synthetic_note(statements=statements, seed=plan.seed)
-    return state.synthetic and state.statements == statements and state.note == note
+    made = state.marker
+    return (
+        made is not None
+        and (made.statements, made.seed, made.generator_version) == (statements, plan.seed, GENERATOR_VERSION)
+        and state.statements == statements
+    )
 
 
 def ensure_synthetic(database_url: str, plan: Plan, statements: int) -> None:
@@ -86,8 +92,6 @@ def ensure_synthetic(database_url: str, plan: Plan, statements: int) -> None:
 
 def sqlite_database(plan: Plan, statements: int) -> Path:
     """The cached synthetic SQLite file for a size, built if needed."""
-    from app.synthetic.generator import GENERATOR_VERSION
-
     path = plan.cache_dir / f"synthetic-{statements}-seed{plan.seed}-v{GENERATOR_VERSION}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     ensure_synthetic(sqlite_url(path), plan, statements)

@@ -63,10 +63,11 @@ def band_slug(band: str | None) -> str:
     return "none" if not band else band.replace(" ", "-")
 
 
-def build_token() -> str:
-    """Changes when the code or templates change, so a new deploy never answers 304 with an old page."""
+def build_token(notice: str | None = None) -> str:
+    """Changes when the code, the templates or the notice change, so a new deploy never answers 304 with an old page."""
     digest = hashlib.sha256(__version__.encode())
     digest.update(str(scoring.RULE_VERSION).encode())
+    digest.update((notice or "").encode())
     for folder in (paths.TEMPLATES, paths.STATIC):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
@@ -75,7 +76,8 @@ def build_token() -> str:
     return digest.hexdigest()[:12]
 
 
-def make_environment() -> Environment:
+def make_environment(notice: str | None = None) -> Environment:
+    """The pages' Jinja environment; `notice` (the IW_NOTICE setting) is the banner every page shows."""
     env = Environment(
         loader=FileSystemLoader(paths.TEMPLATES),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -92,6 +94,7 @@ def make_environment() -> Environment:
         app_version=__version__,
         rule_version=scoring.RULE_VERSION,
         stance_meanings=STANCE_MEANINGS,
+        site_notice=notice,  # not `notice`: pages use that name for their own messages
     )
     return env
 

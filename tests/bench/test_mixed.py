@@ -19,9 +19,9 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from app.statements.models import Statement
-from app.synthetic import service
 from bench import mixed
 from bench.app import create_bench_app
+from bench.synthetic import service
 from tests.support import sign_in
 
 TODAY = date(2026, 11, 22)

@@ -20,13 +20,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.config import normalise_database_url
-from app.synthetic import service
 from bench import run as bench_run
 from bench.config import BENCH_SECRET, ROOT, Plan, parser, plan_from
 from bench.fixture import Fixture
 from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import app_server
+from bench.synthetic import service
 from bench.targets import BY_KEY, CHECKS, PAGES, POSTGRESQL, SQLITE, Target
 from bench.wrk import BenchError, WrkRun
 from tests.support import markdown_table, need_bench_tools
