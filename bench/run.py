@@ -637,13 +637,15 @@ def _notes(
 
 
 def write_report(record: RunRecord) -> Path:
+    """The report as latest.md, and a timestamped copy in archive/ (ignored by git: history keeps the old ones)."""
     output = record.plan.output_dir
-    output.mkdir(parents=True, exist_ok=True)
+    archive = output / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
     text_ = render(record)
-    stamped = output / f"{record.started_at:%Y-%m-%dT%H%M%SZ}-{record.plan.mode}.md"
-    stamped.write_text(text_, encoding="utf-8")
-    (output / "latest.md").write_text(text_, encoding="utf-8")
-    return stamped
+    (archive / f"{record.started_at:%Y-%m-%dT%H%M%SZ}-{record.plan.mode}.md").write_text(text_, encoding="utf-8")
+    latest = output / "latest.md"
+    latest.write_text(text_, encoding="utf-8")
+    return latest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -655,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: FAILED: {error}", file=sys.stderr, flush=True)
         return 1
     path = write_report(record)
-    say(f"report written to {path} (and latest.md) in {record.seconds:.0f}s")
+    say(f"report written to {path} (a copy in {path.parent / 'archive'}) in {record.seconds:.0f}s")
     return 0
 
 

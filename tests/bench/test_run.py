@@ -87,7 +87,8 @@ def test_quick_bench_answers_every_available_page_and_writes_the_report(
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
-    stamped = [path for path in output.glob("*-quick.md")]
+    assert sorted(path.name for path in output.iterdir()) == ["archive", "latest.md"]
+    stamped = list((output / "archive").glob("*-quick.md"))
     assert len(stamped) == 1 and (output / "latest.md").read_text() == stamped[0].read_text()
     report = sections((output / "latest.md").read_text())
     assert "quick mode, 10,000 statements" in report["#"]
