@@ -407,7 +407,8 @@ class SourcePool:
                 self.next_id += 1
                 outlet = rng.choice(words.OUTLETS)
                 published_on = min(self.today, said_on + timedelta(days=rng.choice((0, 0, 0, 1, 2))))
-                url = f"https://{words.SOURCE_DOMAIN}/{OUTLET_SLUGS[outlet]}/{published_on.isoformat().replace('-', '/')}/{source_id}"
+                day_path = published_on.isoformat().replace("-", "/")
+                url = f"https://{words.SOURCE_DOMAIN}/{OUTLET_SLUGS[outlet]}/{day_path}/{source_id}"
                 self.rows.append((source_id, url, outlet, headline, published_on, language, created_at))
                 self.recent.append(source_id)
             cited.append(source_id)

@@ -180,7 +180,7 @@ def _converter(value: Any) -> Callable[[Any], Any] | None:
 
 
 def _sqlite_rows(rows: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """Rows converted to what SQLAlchemy stores on SQLite (ISO dates, 0/1 booleans); each column holds one type or None."""
+    """Rows as SQLAlchemy stores them on SQLite (ISO dates, 0/1 booleans); each column holds one type or None."""
     if not rows:
         return
     width = len(rows[0])
@@ -275,8 +275,9 @@ class PostgresBulkLoad(BulkLoad):
             for row in self.connection.exec_driver_sql(
                 """SELECT i.indexname, i.indexdef FROM pg_indexes i
                    WHERE i.schemaname = current_schema() AND i.tablename = 'statement'
-                     AND NOT EXISTS (SELECT 1 FROM pg_constraint c
-                                     WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+                     AND NOT EXISTS (
+                       SELECT 1 FROM pg_constraint c
+                       WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
                    ORDER BY i.indexname"""
             )
         ]

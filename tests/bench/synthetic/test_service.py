@@ -62,7 +62,8 @@ def test_the_database_has_the_shape_of_real_data(synthetic_db: Database) -> None
             row[0]
             for row in session.execute(
                 text(
-                    "SELECT count(l.source_id) FROM statement s LEFT JOIN statement_source l ON l.statement_id = s.id GROUP BY s.id"
+                    "SELECT count(l.source_id) FROM statement s "
+                    "LEFT JOIN statement_source l ON l.statement_id = s.id GROUP BY s.id"
                 )
             )
         ]
@@ -243,7 +244,8 @@ def test_the_same_seed_gives_the_same_data(tmp_path: Path) -> None:
                     for row in session.execute(
                         text(
                             "SELECT s.id, a.slug, s.said_on, s.quote, s.stance, s.condition, group_concat(src.url) "
-                            "FROM statement s JOIN actor a ON a.id = s.actor_id JOIN statement_source l ON l.statement_id = s.id "
+                            "FROM statement s JOIN actor a ON a.id = s.actor_id "
+                            "JOIN statement_source l ON l.statement_id = s.id "
                             "JOIN source src ON src.id = l.source_id GROUP BY s.id ORDER BY s.id"
                         )
                     )
