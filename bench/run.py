@@ -141,8 +141,8 @@ class Bench:
 
     # Probing and measuring ---------------------------------------------------------------
 
-    def probe(self, server: Server, target: Target, fixture: Fixture) -> tuple[str, dict[str, str]]:
-        """Check a target answers as expected before it is measured: its status, and the headers its runs send."""
+    def probe(self, server: Server, target: Target, fixture: Fixture) -> dict[str, str]:
+        """Check a target answers as expected before it is measured; the headers its runs send."""
         path = target.path(fixture)
         headers: dict[str, str] = {}
         if target.fresh:
@@ -161,14 +161,12 @@ class Bench:
             raise BenchError(
                 f"{target.label}: {path} answered without Content-Encoding: gzip to a client that accepts it"
             )
-        if response.status_code == target.expect:
-            return str(response.status_code), headers
-        if response.status_code == 404 and not target.yardstick and not self.plan.all_pages:
-            return "not available", headers
-        raise BenchError(
-            f"{target.label}: GET {path} answered {response.status_code}, expected {target.expect}"
-            f"{' (--all-pages: every page must exist)' if response.status_code == 404 else ''}: {response.text[:300]}"
-        )
+        if response.status_code != target.expect:
+            raise BenchError(
+                f"{target.label}: GET {path} answered {response.status_code}, expected {target.expect}: "
+                f"{response.text[:300]}"
+            )
+        return headers
 
     def _body_cache(self, server: Server) -> dict[str, int]:
         """The body cache's counts since the server started (runs take differences)."""
@@ -223,12 +221,8 @@ class Bench:
         connections: dict[str, int] = {}
         measured: dict[str, Figures] = {}
         for target in targets:
-            status, headers = self.probe(server, target, fixture)
+            headers = self.probe(server, target, fixture)
             path = target.path(fixture)
-            if status == "not available":
-                measured[target.key] = Figures(target.key, backend, path, status)
-                say(f"{backend}: {target.key}: not available (404)")
-                continue
             durations[target.key], connections[target.key] = plan.duration, plan.throughput_connections
             if plan.warmup:
                 warm = wrk.run(
@@ -291,9 +285,8 @@ class Bench:
                     compared, self._side_by_side(compared, side_by_side_seconds), strict=True
                 ):
                     latencies[target.key].append(run)
-                say(
-                    f"{backend}: {' and '.join(t.key for t, _, _ in compared)} latency run {repeat + 1}/{plan.repeats}, side by side"
-                )
+                keys = " and ".join(t.key for t, _, _ in compared)
+                say(f"{backend}: {keys} latency run {repeat + 1}/{plan.repeats}, side by side")
         for target, path, _ in ready:
             runs = [run.rps for run in throughput[target.key]]
             lat = latencies[target.key] if target.latency_run else (throughput[target.key] if latency else [])
@@ -401,26 +394,11 @@ class Bench:
             and not t.conditional
             and not t.gzip
             and (SQLITE, t.key) in record.results
-            and record.results[(SQLITE, t.key)].measured
         ]
-        try:
-            mixed.create_editor(url)
-            session = mixed.login(server.base_url)
-            figures = mixed.run_mixed(plan, server.base_url, url, read_paths, session, self.logs.parent)
-        except mixed.NotYetAvailable as reason:
-            if plan.all_pages:
-                raise BenchError(
-                    f"the mixed load can't run: {reason} (--all-pages: the form and login must exist)"
-                ) from None
-            record.extra["mixed"] = {"reason": f"not yet runnable on this branch: {reason}"}
-            say(f"mixed load: not yet runnable: {reason}")
-            return
-        record.extra["mixed"] = {
-            **asdict(figures),
-            "read_loss": figures.read_loss,
-            "saved_rps": figures.saved_rps,
-            "floor_read_loss": figures.floor_read_loss,
-        }
+        mixed.create_editor(url)
+        session = mixed.login(server.base_url)
+        figures = mixed.run_mixed(plan, server.base_url, url, read_paths, session, self.logs.parent)
+        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss, "saved_rps": figures.saved_rps}
 
     def postgres_phase(self, record: RunRecord) -> None:
         plan = self.plan
@@ -459,14 +437,6 @@ class Bench:
             self.postgres_phase(record)
         else:
             record.notes.append("PostgreSQL runs skipped (--no-postgres).")
-        missing = [
-            key for (backend, key), figures in record.results.items() if backend == SQLITE and not figures.measured
-        ]
-        if missing:
-            record.notes.append(
-                f"Not available yet (answered 404, so not measured): {', '.join(missing)}. "
-                "Run with --all-pages once every page exists, and a 404 fails the run instead."
-            )
         record.seconds = time.monotonic() - started
         return record
 
@@ -484,17 +454,14 @@ class Baseline:
     def __init__(self, bench: Bench, server: Server, fixture: Fixture) -> None:
         self.bench, self.server, self.fixture = bench, server, fixture
         self.runs: dict[str, list[float]] = {}  # each paired run's req/s here, in repeat order
-        self._ready: dict[str, tuple[str, dict[str, str]] | None] = {}
+        self._ready: dict[str, tuple[str, dict[str, str]]] = {}
         self._counts: dict[str, dict[str, int]] = {}
 
     def paired(
         self, target: Target, repeat: int, full_size: Callable[[int], wrk.WrkRun], connections: int, seconds: int
     ) -> wrk.WrkRun:
-        """Run `full_size` (given a duration) and this page here by turns, `seconds` each in all; return the full-size run."""
-        ready = self._prepare(target, connections)
-        if ready is None:
-            return full_size(seconds)
-        path, headers = ready
+        """Run `full_size` (given a duration) and this page here by turns, `seconds` each; return the full-size run."""
+        path, headers = self._prepare(target, connections)
         url = self.server.base_url + path
         counts = self._counts.setdefault(target.key, {})
 
@@ -507,13 +474,13 @@ class Baseline:
         say(f"growth: {target.key} run {repeat + 1}: {small:,.0f} req/s at {self.fixture.statements:,} statements")
         return run
 
-    def _prepare(self, target: Target, connections: int) -> tuple[str, dict[str, str]] | None:
-        """Probed and warmed up once, before the page's first pair; None when it isn't there."""
+    def _prepare(self, target: Target, connections: int) -> tuple[str, dict[str, str]]:
+        """The page's path and headers, probed and warmed up once, before its first pair."""
         if target.key not in self._ready:
-            status, headers = self.bench.probe(self.server, target, self.fixture)
+            headers = self.bench.probe(self.server, target, self.fixture)
             path = target.path(self.fixture)
-            self._ready[target.key] = None if status == "not available" else (path, headers)
-            if status != "not available" and self.bench.plan.warmup:
+            self._ready[target.key] = (path, headers)
+            if self.bench.plan.warmup:
                 wrk.run(
                     self.server.base_url + path,
                     core=self.bench.plan.load_core,
