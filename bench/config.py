@@ -2,7 +2,7 @@
 
 Every figure here can be changed on the command line (`python -m bench.run --help`), and through
 `make bench BENCH_ARGS="..."`. The defaults keep the full run at 1,000,000 statements under 15
-minutes on a 2-core machine once its synthetic databases are cached (see README.md for the sums).
+minutes on a 2-core machine once its synthetic databases are cached.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The run: a synthetic SQLite database (cached between runs) and a working copy of it; the app under
 uvicorn on the server core; wrk on the load core against every target (each checked to answer as
 expected first), and in full mode a 10,000-statement database beside it for the growth check, each
-of its pages run back to back with the same page at full size; Datasette on the same file; the mixed
+of its pages taking turns with the same page at full size; Datasette on the same file; the mixed
 load; the same pages on PostgreSQL; then the markdown report.
 """
 
@@ -448,7 +448,7 @@ class Baseline:
     a second (`take_turns`; which size goes first alternates by repeat), so both see the same
     moments of the host: a slow second or two on this shared machine slows both sizes and cancels out
     of their ratio, instead of landing on one size only. Run as two whole runs back to back, a pair
-    could still meet different seconds (bench/README.md, step 4, has the figures).
+    could still meet different seconds (the figures are in bench/README.md's git history).
     """
 
     def __init__(self, bench: Bench, server: Server, fixture: Fixture) -> None:
