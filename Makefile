@@ -40,7 +40,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,) $(BENCH_ARGS)
 
-## CPU time per request of plaintext, F, a lean F and some pages, side by side (CPU_ARGS for more). See bench/README.md.
+## CPU time per request of plaintext, F and some pages, side by side (CPU_ARGS for more). See bench/README.md.
 bench-cpu: $(VENV)/.installed-test
 	$(BIN)/python -m bench.cpu $(if $(QUICK),--quick,) $(CPU_ARGS)
 

@@ -1,4 +1,4 @@
-"""The `intercept-watch` command: serve, migrate, seed, import, export, rebuild scores, manage users, and build benchmark data."""
+"""The `intercept-watch` command: serve, migrate, seed, import, export, rebuild scores and manage users."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from app.interchange import service as interchange
 from app.stances import refresh as stances_refresh
 from app.stances import repository as stances_repository
 from app.statements import repository as statements_repository
-from app.synthetic import service as synthetic_service
 from app.system import migrations
 
 app = typer.Typer(
@@ -43,12 +42,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Migrate the database schema.", no_args_is_help=True)
 scores_app = typer.Typer(help="Manage the stored stance scores.", no_args_is_help=True)
-bench_app = typer.Typer(help="Benchmark tools: synthetic data (see bench/README.md).", no_args_is_help=True)
 user_app = typer.Typer(help="Manage the editors and admins who may write.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(scores_app, name="scores")
 app.add_typer(user_app, name="user")
-app.add_typer(bench_app, name="bench")
 
 out = Console()
 err = Console(stderr=True)
@@ -370,68 +367,6 @@ def user_list() -> None:
     finally:
         database.dispose()
     out.print(table, highlight=False)
-
-
-@contextmanager
-def _phases():  # type: ignore[no-untyped-def]
-    """One rich progress display; `track(label, total)` adds a bar (a spinner when total is None)."""
-    columns = [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    ]
-    with Progress(*columns, console=err, transient=False) as bar:
-
-        @contextmanager
-        def track(label: str, total: int | None):  # type: ignore[no-untyped-def]
-            task = bar.add_task(label, total=total)
-            yield lambda n: bar.advance(task, n)
-            bar.update(task, total=bar.tasks[task].completed or 1, completed=bar.tasks[task].completed or 1)
-
-        yield track
-
-
-@bench_app.command("generate")
-def bench_generate(
-    statements: Annotated[int, typer.Argument(min=1, help="How many statements to make, e.g. 1000000.")],
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            help="Where to build it (required; never the default database), e.g. sqlite:///./bench/.cache/s.sqlite3.",
-        ),
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed and size give the same data.")] = 1,
-    actors: Annotated[int, typer.Option(min=40, help="About how many actors to make.")] = 2000,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Rebuild a database that already holds synthetic data.")
-    ] = False,
-) -> None:
-    """Build a synthetic benchmark database of N statements, marked synthetic on every page."""
-    if not database:
-        err.print(
-            "[bold red]Refused[/]: name the target with --database URL; synthetic data never goes to the default database. "
-            "Nothing was written.",
-            soft_wrap=True,
-        )
-        raise typer.Exit(2)
-    try:
-        with _phases() as track:
-            report = synthetic_service.generate(
-                database_url=database, statements=statements, seed=seed, actors=actors, replace=replace, track=track
-            )
-    except synthetic_service.TargetRefused as error:
-        err.print(f"[bold red]Refused[/]: {error}. Nothing was written.", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    out.print(
-        f"Built a synthetic database: {report.statements:,} statements, {report.actors:,} actors, "
-        f"{report.offices:,} offices, {report.sources:,} sources, {report.scores:,} stored scores "
-        f"in {report.seconds:.0f}s.",
-        highlight=False,
-        soft_wrap=True,
-    )
 
 
 def main() -> None:

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="uvicorn's log level for `intercept-watch serve`."
     )
+    notice: str | None = Field(
+        default=None,
+        description=(
+            "Text shown in a banner at the top of every page, such as that the data is synthetic. Unset: no banner."
+        ),
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -68,8 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(deps.csrf_protect)],
     )
     app.state.settings = settings
-    app.state.templates = make_environment()
-    app.state.build = build_token()
+    app.state.templates = make_environment(notice=settings.notice)
+    app.state.build = build_token(settings.notice)
     app.state.body_cache = BodyCache(settings.page_cache_mb * 1024 * 1024)
     errors.install(app)
     # The last added runs first: admission, headers on every answer, early 304s, cross-site refusals, activity.

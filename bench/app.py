@@ -2,16 +2,9 @@
 
 `create_bench_app()` is `app.main.create_app()` with:
 - F, `/_bench/fortunes`: a minimal page in the same stack (the app's session dependency, one SQL query on
-  the same database, written in SQLAlchemy Core and run on the driver's cursor in the session's
-  transaction as the app's pages run their hot reads (`app.db.DriverRead`), a small Jinja2 template),
-  the yardstick pages are measured against;
+  the same database, run on the driver's cursor as the pages' hot reads are (`app.db.DriverRead`), a small
+  Jinja2 template), the yardstick pages are measured against;
 - `/_bench/plaintext`: "Hello, World!" from an async FastAPI endpoint, the yardstick for F;
-- `/_bench/fortunes-lean`: F's query and template without the pages' machinery (an async endpoint on
-  the event loop, a bare connection from the engine, no ORM session), measured by bench/cpu.py
-  only, to show what a leaner F would do to F's targets (bench/README.md);
-- `POST /_bench/form-floor`: the add-statement form's request without the save (the session, the CSRF
-  check, the form read and validated as the real route reads it, the redirect), so the mixed load can
-  show what 300 POSTs a second cost the readers before any statement is written;
 - `/_bench/body-cache`: how often the app's body cache has hit, missed or been bypassed since the start;
 - requests carrying `X-Bench-Fresh: 1` bypass the body cache, so "matrix rendered fresh" renders
   every time while the rest of the request (ETag, data stamp, session) runs as usual.
@@ -26,21 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
-from app.deps import EditorUser, SessionDep, read_session
+from app.deps import read_session
 from app.main import create_app
 from app.perf.driver import DriverRead
 from app.perf.pagecache import BodyCache
 from app.statements.models import Statement
-from app.statements.schemas import StatementForm
-from app.web.htmx import redirect
 from app.web.templating import make_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -51,7 +42,7 @@ _fresh: ContextVar[bool] = ContextVar("bench_fresh", default=False)
 
 
 class CountingBodyCache:
-    """Wraps the app's own body cache (its size as configured), counting hits and misses; bypassed for fresh requests."""
+    """Wraps the app's own body cache (its size as configured), counting hits and misses; fresh requests bypass it."""
 
     def __init__(self, inner: BodyCache) -> None:
         self.inner = inner
@@ -137,23 +128,9 @@ def _router(render: Callable[[list[Fortune]], str]) -> APIRouter:
         rows = [Fortune(id_, str(said_on), quote) for id_, said_on, quote in FORTUNES_READ.fetchall(session)]
         return HTMLResponse(render(with_added(rows)))
 
-    @router.get("/fortunes-lean", response_class=HTMLResponse)
-    async def fortunes_lean(request: Request) -> HTMLResponse:
-        # Twelve rows by primary key: short enough to run on the event loop, as no page of the app does.
-        with request.app.state.db.engine.connect() as connection:
-            rows = [Fortune(id_, str(said_on), quote) for id_, said_on, quote in FORTUNES_READ.fetchall(connection)]
-        return HTMLResponse(render(with_added(rows)))
-
     @router.get("/plaintext", response_class=PlainTextResponse)
     async def plaintext() -> PlainTextResponse:
         return PlainTextResponse("Hello, World!")
-
-    @router.post("/form-floor")
-    def form_floor(
-        request: Request, user: EditorUser, session: SessionDep, form: Annotated[StatementForm, Form()]
-    ) -> Response:
-        """The add-statement route's signature (app.statements.editing.create_statement) and its answer, without the save."""
-        return redirect(request, "/statements?saved=new")
 
     @router.get("/body-cache")
     async def body_cache(request: Request) -> JSONResponse:

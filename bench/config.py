@@ -2,7 +2,7 @@
 
 Every figure here can be changed on the command line (`python -m bench.run --help`), and through
 `make bench BENCH_ARGS="..."`. The defaults keep the full run at 1,000,000 statements under 15
-minutes on a 2-core machine once its synthetic databases are cached (see README.md for the sums).
+minutes on a 2-core machine once its synthetic databases are cached.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ class Plan:
     mixed: bool
     mixed_rate: int  # form POSTs per second the writer aims for
     mixed_connections: int
-    all_pages: bool  # every page must exist: 404 fails the run instead of "not available"
     cache_dir: Path
     output_dir: Path
 
@@ -59,10 +58,6 @@ class Plan:
 def _cores() -> tuple[int, int]:
     cores = sorted(os.sched_getaffinity(0))
     return (cores[0], cores[1]) if len(cores) > 1 else (cores[0], cores[0])
-
-
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0", "false", "no")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -89,7 +84,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--p99-duration",
         type=int,
-        help="Seconds per latency run of the pages whose p99s a target compares, run side by side (default 20; quick: --duration).",
+        help="Seconds per latency run of the two pages whose p99s a target compares, side by side "
+        "(default 20; quick: --duration).",
     )
     p.add_argument(
         "--max-duration",
@@ -122,12 +118,6 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=16,
         help="wrk connections posting the form: the most POSTs in flight at once (the rate is kept by a schedule).",
-    )
-    p.add_argument(
-        "--all-pages",
-        action="store_true",
-        default=_flag("IW_BENCH_ALL_PAGES"),
-        help="Every page, the form and login must exist: a 404 fails the run (also IW_BENCH_ALL_PAGES=1).",
     )
     p.add_argument(
         "--cache-dir", type=Path, default=BENCH / ".cache", help="Where synthetic databases are kept between runs."
@@ -170,7 +160,6 @@ def plan_from(args: argparse.Namespace) -> Plan:
         mixed=not args.no_mixed,
         mixed_rate=args.mixed_rate,
         mixed_connections=args.mixed_connections,
-        all_pages=bool(args.all_pages),
         cache_dir=args.cache_dir.resolve(),
         output_dir=args.output_dir.resolve(),
     )

@@ -1,24 +1,16 @@
-"""CPU time per request: what each page costs the server's core, beside plaintext, F and a leaner F.
+"""CPU time per request: what each page costs the server's core, beside plaintext and F.
 
 `python -m bench.cpu` (`make bench-cpu`) starts the benchmarked app under uvicorn on the server core,
 as `make bench` does, drives each page with wrk from the other core, and reads the server's own CPU
 time (user and system, every thread: /proc/<pid>/stat) around each run. CPU per request is steadier
-than requests a second, which move with everything else the host does: at full load the two are one
-figure (the core's second divided by the CPU per request), but the CPU figure doesn't count the time
-the server waited for the core. The pages take turns, round after round, each round starting one page
-further on, so a slow minute falls on all of them; the median of the rounds is shown, with the spread.
+than requests a second, which move with everything else the host does. The pages take turns, round
+after round, each round starting one page further on, so a slow minute falls on all of them; the
+median of the rounds is shown, with the spread.
 
-Its use is the pair of targets that measure F: F ≥ 0.5× plaintext, and the fresh matrix ≥ 0.15× F.
-Together they need the fresh matrix at 0.075× plaintext or more, whatever F costs, and the table says
-where it stands. `fortunes-lean` (bench/app.py) is F without the thread hop and the ORM session: what a
-leaner yardstick would do to both targets. It runs on SQLite, the database the targets are judged on.
-
-It also measures the mixed load's two POSTs alone, as fast as the connections send them: `form-floor`,
-the add-statement form's request without the save (bench/app.py), and `form-save`, the form itself,
-each POST a new statement (bench/mixed.py makes the bodies and signs the editor in). Their CPU per
-request is what the mixed load's target is up against: 300 saves a second with the readers losing at
-most 20% leave each POST a fifteen-hundredth of the core, save included, and the table's last lines
-say what 300 a second of each would take.
+F ≥ 0.5× plaintext and the fresh matrix ≥ 0.15× F together need the fresh matrix at 0.075× plaintext
+or more, whatever F costs; the table says where it stands. `form-save` is the mixed load's POST alone,
+each a new statement (bench/mixed.py makes the bodies and signs the editor in), beside what the mixed
+load's target leaves each POST.
 
 `--profile` adds one more run of each page with py-spy sampling the server (`bench/spy.py`): its stacks
 are written beside the logs, and the app's busiest functions are listed under the table. That run is
@@ -47,7 +39,6 @@ from bench.targets import (
     F_FLOOR,
     FORTUNES,
     FRESH_MATRIX_FLOOR,
-    LEAN_FORTUNES,
     MIXED_READ_LOSS,
     MIXED_SAVES,
     PLAINTEXT,
@@ -57,16 +48,8 @@ from bench.targets import (
 from bench.wrk import BenchError
 
 FRESH_MATRIX = "matrix-fresh"
-DEFAULT_KEYS = (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key, FRESH_MATRIX, "matrix-repeated", "history", "statement")
-# The mixed load's POSTs, measured alone (the mixed load itself is make bench's).
-FORM_FLOOR = Target(
-    "form-floor",
-    "Form POST, the floor (everything but the save)",
-    lambda f: mixed.FLOOR_PATH,
-    expect=303,
-    growth=False,
-    backends=(SQLITE,),
-)
+DEFAULT_KEYS = (PLAINTEXT, FORTUNES, FRESH_MATRIX, "matrix-repeated", "history", "statement")
+# The mixed load's POST, measured alone (the mixed load itself is make bench's).
 FORM_SAVE = Target(
     "form-save",
     "Form POST, saved (a new statement each)",
@@ -75,11 +58,7 @@ FORM_SAVE = Target(
     growth=False,
     backends=(SQLITE,),
 )
-POSTS = {target.key: target for target in (FORM_FLOOR, FORM_SAVE)}
-TARGETS = {
-    key: target for key, target in {**BY_KEY, LEAN_FORTUNES.key: LEAN_FORTUNES}.items() if target.server == "app"
-}
-TARGETS.update(POSTS)
+TARGETS = {key: target for key, target in BY_KEY.items() if target.server == "app"} | {FORM_SAVE.key: FORM_SAVE}
 PAIR_FLOOR = F_FLOOR * FRESH_MATRIX_FLOOR  # the fresh matrix against plaintext that F's two targets need together
 MIN_SAVED = 0.9  # the share of the form's POSTs that must save, or its figure is not a save's
 MAX_SAVES = 1_000  # form bodies written per second of the form's runs: more than the form has saved (about 60)
@@ -116,35 +95,33 @@ def measure(
 ) -> Sample:
     """One wrk run with the server's CPU time read around it; a run with no answer or a failed one stops it all.
 
-    A POST target (`poster` given) sends the editor's form bodies as fast as the connections allow.
+    The form (`poster` given) is sent the editor's bodies as fast as the connections allow; a run in which
+    fewer than MIN_SAVED of them saved a statement is refused.
     """
-    script, env, saved_before = wrk.REPORT_SCRIPT, None, None
-    if poster is not None:
-        script, env = wrk.FORM_SCRIPT, poster.env(target, urlsplit(url).path)
-        if target is FORM_SAVE:
-            saved_before = poster.saved()
+    if poster is None:
+        script, env, saved_before = wrk.REPORT_SCRIPT, None, 0
+    else:
+        script, env, saved_before = wrk.FORM_SCRIPT, poster.env(urlsplit(url).path), poster.saved()
     before = server.cpu_seconds()
     run = wrk.run(url, core=core, connections=connections, duration=seconds, headers=headers, script=script, env=env)
     used = server.cpu_seconds() - before
     check_run(target, url, run, seconds)
-    saved = None
-    if poster is not None:
-        poster.sent(target, run.requests + connections)  # at most one more body per connection was in flight
-        if saved_before is not None:
-            # Every 303 is sent after its commit; a POST answered without a save had its form shown again, as
-            # a possible duplicate of a synthetic statement by the same person on the same topic and day.
-            saved = poster.saved() - saved_before
-            if saved < run.requests * MIN_SAVED:
-                raise BenchError(
-                    f"{target.label}: {run.requests:,} POSTs answered but only {saved:,} statements saved "
-                    f"at {url}: the form was shown again instead of saving (possible duplicates, or a "
-                    "field it refused)"
-                )
+    if poster is None:
+        return Sample(run.requests, used, run.seconds)
+    poster.next_body += run.requests + connections  # at most one more body per connection was in flight
+    # Every 303 is sent after its commit; a POST answered without a save had its form shown again, as
+    # a possible duplicate of a synthetic statement by the same person on the same topic and day.
+    saved = poster.saved() - saved_before
+    if saved < run.requests * MIN_SAVED:
+        raise BenchError(
+            f"{target.label}: {run.requests:,} POSTs answered but only {saved:,} statements saved at {url}: "
+            "the form was shown again instead of saving (possible duplicates, or a field it refused)"
+        )
     return Sample(run.requests, used, run.seconds, saved)
 
 
 class Poster:
-    """The signed-in editor's POSTs: the session's headers, and the form bodies, none sent twice to the form."""
+    """The signed-in editor's POSTs: the session's headers, and the form bodies, none sent twice."""
 
     def __init__(self, server: Server, database_url: str, work: Path, bodies: int) -> None:
         mixed.create_editor(database_url)
@@ -155,17 +132,12 @@ class Poster:
         self.count = bodies
         self.headers = session.headers
         self.database_url = database_url
-        self.next_body = {key: 0 for key in POSTS}
+        self.next_body = 0
 
-    def env(self, target: Target, path: str) -> dict[str, str]:
-        if self.next_body[target.key] >= self.count:
-            raise BenchError(f"{target.label}: all {self.count:,} form bodies were sent; fewer rounds or seconds")
-        return mixed.form_env(self.path, path=path, first_body=self.next_body[target.key], interval_ms=0)
-
-    def sent(self, target: Target, bodies: int) -> None:
-        # The floor saves nothing, so it may send the same bodies again; the form never does.
-        if target is FORM_SAVE:
-            self.next_body[target.key] += bodies
+    def env(self, path: str) -> dict[str, str]:
+        if self.next_body >= self.count:
+            raise BenchError(f"all {self.count:,} form bodies were sent; fewer rounds or seconds")
+        return mixed.form_env(self.path, path=path, first_body=self.next_body, interval_ms=0)
 
     def saved(self) -> int:
         return mixed.saved_count(self.database_url)
@@ -175,15 +147,13 @@ def table(targets: list[Target], samples: dict[str, list[Sample]]) -> str:
     """The markdown table: CPU per request (median of the rounds, and their range), and the ratios."""
     median = {key: statistics.median(s.cpu_us for s in runs) for key, runs in samples.items()}
     lines = [
-        "| Page | Key | req/s | CPU µs per request (median) | rounds | × plaintext | × F | × lean F |",
-        "|---|---|---:|---:|---|---:|---:|---:|",
+        "| Page | Key | req/s | CPU µs per request (median) | rounds | × plaintext | × F |",
+        "|---|---|---:|---:|---|---:|---:|",
     ]
     for target in targets:
         runs, cpu = samples[target.key], median[target.key]
         spread = f"{min(s.cpu_us for s in runs):,.0f}–{max(s.cpu_us for s in runs):,.0f}"
-        ratios = [
-            f"{median[base] / cpu:.3f}" if base in median else "" for base in (PLAINTEXT, FORTUNES, LEAN_FORTUNES.key)
-        ]
+        ratios = [f"{median[base] / cpu:.3f}" if base in median else "" for base in (PLAINTEXT, FORTUNES)]
         rps = statistics.median(s.rps for s in runs)
         lines.append(f"| {target.label} | `{target.key}` | {rps:,.0f} | {cpu:,.0f} | {spread} | {' | '.join(ratios)} |")
     if FRESH_MATRIX in median and PLAINTEXT in median:
@@ -192,24 +162,17 @@ def table(targets: list[Target], samples: dict[str, list[Sample]]) -> str:
             "",
             f"Fresh matrix against plaintext: {pair:.3f}× (F's two targets together need {PAIR_FLOOR:.3f}× or more).",
         ]
-    posts = [target for target in targets if target.key in POSTS]
-    if posts:
-        lines.append("")
-        for target in posts:
-            runs = samples[target.key]
-            line = (
-                f"{target.label}: {MIXED_SAVES} a second take {MIXED_SAVES * median[target.key] / 1e6:.0%} of the core"
-            )
-            if target is FORM_SAVE:
-                answered, saved = sum(s.requests for s in runs), sum(s.saved or 0 for s in runs)
-                line += f" ({saved:,} statements saved by {answered:,} POSTs answered" + (
-                    "; the rest had their form shown again as possible duplicates)" if saved < answered else ")"
-                )
-            lines.append(line + ".")
-        lines.append(
+    if FORM_SAVE.key in median:
+        runs = samples[FORM_SAVE.key]
+        answered, saved = sum(s.requests for s in runs), sum(s.saved or 0 for s in runs)
+        lines += [
+            "",
+            f"{FORM_SAVE.label}: {MIXED_SAVES} a second take {MIXED_SAVES * median[FORM_SAVE.key] / 1e6:.0%} of the "
+            f"core ({saved:,} statements saved by {answered:,} POSTs answered"
+            + ("; the rest had their form shown again as possible duplicates)." if saved < answered else ")."),
             f"The mixed load's target (readers lose at most {MIXED_READ_LOSS:.0%} while {MIXED_SAVES} statements "
-            f"a second are saved) leaves each POST {POST_BUDGET_US:,.0f} µs of the core, save included."
-        )
+            f"a second are saved) leaves each POST {POST_BUDGET_US:,.0f} µs of the core, save included.",
+        ]
     return "\n".join(lines)
 
 
@@ -260,67 +223,51 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(plan)
     with app_server(url, core=plan.server_core, log=bench.logs / "cpu-uvicorn.log") as server:
         poster = None
-        if any(target.key in POSTS for target in targets):
+        if FORM_SAVE in targets:
             # Room for the form's every run, at up to MAX_SAVES a second, warm-up included.
             runs = args.rounds + (1 if args.profile else 0)
             poster = Poster(server, url, bench.logs, MAX_SAVES * (runs * args.seconds + 1) + 100)
         ready: list[tuple[Target, str, dict[str, str], Poster | None]] = []
         for target in targets:
-            if target.key in POSTS:
+            if target is FORM_SAVE:
                 assert poster is not None
-                headers, posts = poster.headers, poster
+                ready.append((target, server.base_url + target.path(fixture), poster.headers, poster))
             else:
-                status, headers = bench.probe(server, target, fixture)
-                if status == "not available":
-                    raise BenchError(f"{target.key}: {target.path(fixture)} answered 404")
-                posts = None
-            ready.append((target, server.base_url + target.path(fixture), headers, posts))
-            measure(
+                headers = bench.probe(server, target, fixture)
+                ready.append((target, server.base_url + target.path(fixture), headers, None))
+
+        def run(page: tuple[Target, str, dict[str, str], Poster | None], seconds: int) -> Sample:
+            target, page_url, headers, posts = page
+            return measure(
                 server,
                 target,
-                ready[-1][1],
+                page_url,
                 headers,
                 core=plan.load_core,
                 connections=args.connections,
-                seconds=1,
+                seconds=seconds,
                 poster=posts,
-            )  # warm-up
+            )
+
+        for page in ready:
+            run(page, 1)  # warm-up
         samples: dict[str, list[Sample]] = {target.key: [] for target in targets}
         for round_ in range(args.rounds):
-            turn = ready[round_ % len(ready) :] + ready[: round_ % len(ready)]
-            for target, page_url, headers, posts in turn:
-                sample = measure(
-                    server,
-                    target,
-                    page_url,
-                    headers,
-                    core=plan.load_core,
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    poster=posts,
-                )
-                samples[target.key].append(sample)
+            for page in ready[round_ % len(ready) :] + ready[: round_ % len(ready)]:
+                sample = run(page, args.seconds)
+                samples[page[0].key].append(sample)
                 print(
-                    f"round {round_ + 1}/{args.rounds}: {target.key}: {sample.cpu_us:,.0f} µs a request",
+                    f"round {round_ + 1}/{args.rounds}: {page[0].key}: {sample.cpu_us:,.0f} µs a request",
                     file=sys.stderr,
                 )
         profiles: dict[Target, Path] = {}
         if args.profile:
-            for target, page_url, headers, posts in ready:
-                stacks = bench.logs / f"cpu-profile-{target.key}.txt"
+            for page in ready:
+                stacks = bench.logs / f"cpu-profile-{page[0].key}.txt"
                 with spy.record(server, stacks, seconds=args.seconds, core=plan.load_core):
-                    measure(
-                        server,
-                        target,
-                        page_url,
-                        headers,
-                        core=plan.load_core,
-                        connections=args.connections,
-                        seconds=args.seconds,
-                        poster=posts,
-                    )
-                profiles[target] = stacks
-                print(f"profiled {target.key}: {stacks}", file=sys.stderr)
+                    run(page, args.seconds)
+                profiles[page[0]] = stacks
+                print(f"profiled {page[0].key}: {stacks}", file=sys.stderr)
     print(
         f"{plan.statements:,} statements (SQLite), server on core {plan.server_core}, wrk on core {plan.load_core}, "
         f"{args.connections} connections, {args.rounds} rounds of {args.seconds} s\n"

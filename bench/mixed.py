@@ -5,11 +5,7 @@
   the CSRF token the add-statement page carries (its hidden csrf_token field, or the
   X-CSRF-Token in base.html's hx-headers);
 - `pick_posters` and `form_fields` make each POST a new statement (see form_fields), and
-  `saved_count` counts the ones that saved, so a form shown again is never timed as a save;
-- `run_mixed` also sends the same POSTs to FLOOR_PATH, the form's request without the save, so the
-  report shows what the requests alone cost the readers.
-Nothing here fakes a figure: whatever can't run (a page missing on a branch) is reported as not
-available, with the reason.
+  `saved_count` counts the ones that saved, so a form shown again is never timed as a save.
 """
 
 from __future__ import annotations
@@ -17,6 +13,7 @@ from __future__ import annotations
 import random
 import re
 import statistics
+import subprocess
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,22 +28,17 @@ from app.accounts import repository as accounts_repository
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.db import Database
-from app.synthetic.generator import QuoteMaker
 from bench import wrk
 from bench.config import Plan
+from bench.synthetic.generator import QuoteMaker
 from bench.wrk import BenchError
 
 LOGIN_PATH = "/login"
 FORM_PATH = "/statements/new"
-FLOOR_PATH = "/_bench/form-floor"  # bench/app.py: the form's request without the save
 EDITOR_EMAIL = "bench-editor@example.org"
 EDITOR_PASSWORD = "bench-editor-password-2026"
 _CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*\bvalue="([^"]+)"|value="([^"]+)"[^>]*\bname="csrf_token"')
 _CSRF_HEADER = re.compile(r'"X-CSRF-Token":\s*"([^"]+)"')
-
-
-class NotYetAvailable(Exception):
-    """The add-statement form (or another part the mixed load needs) doesn't exist yet on this branch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +107,12 @@ def login(base_url: str) -> EditorSession:
     """Sign in as the benchmark's editor and open the form: the cookie and CSRF token POSTs need."""
     with httpx.Client(base_url=base_url, follow_redirects=False, timeout=30) as client:
         page = client.get(LOGIN_PATH)
-        if page.status_code == 404:
-            raise NotYetAvailable(f"{LOGIN_PATH} answers 404")
         response = client.post(
             LOGIN_PATH, data={"email": EDITOR_EMAIL, "password": EDITOR_PASSWORD, "csrf_token": _csrf(page.text) or ""}
         )
         if response.status_code not in (200, 302, 303) or not client.cookies:
             raise BenchError(f"signing in at {LOGIN_PATH} failed: {response.status_code} {response.text[:300]}")
         form = client.get(FORM_PATH)
-        if form.status_code == 404:
-            raise NotYetAvailable(f"{FORM_PATH} answers 404")
         token = _csrf(form.text)
         if form.status_code != 200 or not token:
             raise BenchError(f"{FORM_PATH} answered {form.status_code} without a CSRF token")
@@ -212,7 +200,8 @@ def saved_count(database_url: str) -> int:
             return int(
                 session.execute(
                     text(
-                        "SELECT count(*) FROM statement s JOIN app_user u ON u.id = s.created_by_id WHERE u.email = :email"
+                        "SELECT count(*) FROM statement s JOIN app_user u ON u.id = s.created_by_id "
+                        "WHERE u.email = :email"
                     ),
                     {"email": EDITOR_EMAIL},
                 ).scalar_one()
@@ -230,28 +219,15 @@ class MixedFigures:
     posts_sent: int  # POSTs answered within the runs, over all repeats
     posts_saved: int  # statements the editor added meanwhile (a POST still in flight when a run ended counts
     #                   here and not above, so this can exceed posts_sent by up to the connections per run)
-    # The same POSTs at the same rate to FLOOR_PATH, which does everything the form's request does but save:
-    # what the readers lose to the requests themselves, whatever a save costs.
-    reads_with_floor_rps: float
-    floor_post_rps: float
-    floor_post_p99_ms: float
 
     @property
     def read_loss(self) -> float:
-        return _loss(self.reads_alone_rps, self.reads_with_posts_rps)
-
-    @property
-    def floor_read_loss(self) -> float:
-        return _loss(self.reads_alone_rps, self.reads_with_floor_rps)
+        return 1 - self.reads_with_posts_rps / self.reads_alone_rps if self.reads_alone_rps else 0.0
 
     @property
     def saved_rps(self) -> float:
         """Statements added per second: the POST rate, scaled by the share of POSTs that saved (at most all)."""
         return self.post_rps * min(1.0, self.posts_saved / self.posts_sent) if self.posts_sent else 0.0
-
-
-def _loss(alone: float, together: float) -> float:
-    return 1 - together / alone if alone else 0.0
 
 
 def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
@@ -260,91 +236,51 @@ def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
     return run
 
 
-def _reads_while_posting(
-    plan: Plan,
-    base_url: str,
-    read_paths: Sequence[str],
-    reads_env: dict[str, str],
-    form_path: str,
-    headers: dict[str, str],
-    post_env: dict[str, str],
-) -> tuple[float, wrk.WrkRun]:
-    """The reads' req/s while `form_path` is POSTed as `post_env` (form_env) says, and the POSTs' run."""
-    reader = wrk.start(
-        base_url + read_paths[0],
-        core=plan.load_core,
-        connections=plan.throughput_connections,
-        duration=plan.duration,
-        env=reads_env,
-    )
-    writer = wrk.start(
-        base_url + form_path,
-        core=plan.load_core,
-        connections=plan.mixed_connections,
-        duration=plan.duration,
-        headers=headers,
-        script=wrk.FORM_SCRIPT,
-        env=post_env,
-    )
-    reads = _check(wrk.finish(reader, url=read_paths[0], duration=plan.duration), f"reads while posting to {form_path}")
-    return reads.rps, _check(wrk.finish(writer, url=form_path, duration=plan.duration), f"POSTs to {form_path}")
-
-
 def run_mixed(
     plan: Plan, base_url: str, database_url: str, read_paths: Sequence[str], session: EditorSession, workdir: Path
 ) -> MixedFigures:
-    """Reads alone, then with the same POSTs to the floor, then with the form POSTed; medians of the repeats.
+    """Reads alone, then the same reads while the form is POSTed; medians of the repeats.
 
     The POSTs keep to plan.mixed_rate a second (bench/lua/form_post.lua), with at most
-    plan.mixed_connections in flight. Each repeat posts bodies no earlier repeat sent (a body sent
-    twice is an idempotent retry, not a save); the floor saves nothing, so it may send the same ones.
+    plan.mixed_connections in flight. Each repeat posts bodies no earlier repeat sent: a body sent
+    twice is an idempotent retry, not a save.
     """
     if not read_paths:
-        raise NotYetAvailable("no read page is available to load")
+        raise BenchError("the mixed load has no read page to load")
     today = datetime.now(UTC).date()
     per_run = plan.mixed_rate * plan.duration * 2 + 100  # room for a catch-up after a stall
     bodies = workdir / "form-bodies.txt"
     write_bodies(bodies, pick_posters(database_url, today=today), session, per_run * plan.repeats, today=today)
     reads_env = {"IW_BENCH_PATHS": "|".join(read_paths)}
-    headers = session.headers
     interval = 1000 / plan.mixed_rate  # ms between POSTs, over all connections
     saved_before = saved_count(database_url)
-    alone, with_floor, together, floors, posts = [], [], [], [], []
+    alone, together, posts = [], [], []
+
+    def reads() -> subprocess.Popen[str]:
+        return wrk.start(
+            base_url + read_paths[0],
+            core=plan.load_core,
+            connections=plan.throughput_connections,
+            duration=plan.duration,
+            env=reads_env,
+        )
+
     for repeat in range(plan.repeats):
-        alone.append(
-            _check(
-                wrk.run(
-                    base_url + read_paths[0],
-                    core=plan.load_core,
-                    connections=plan.throughput_connections,
-                    duration=plan.duration,
-                    env=reads_env,
-                ),
-                "reads alone",
-            ).rps
+        alone.append(_check(wrk.finish(reads(), url=read_paths[0], duration=plan.duration), "reads alone").rps)
+        reader = reads()
+        writer = wrk.start(
+            base_url + FORM_PATH,
+            core=plan.load_core,
+            connections=plan.mixed_connections,
+            duration=plan.duration,
+            headers=session.headers,
+            script=wrk.FORM_SCRIPT,
+            env=form_env(bodies, path=FORM_PATH, first_body=repeat * per_run, interval_ms=interval),
         )
-        reads, floor = _reads_while_posting(
-            plan,
-            base_url,
-            read_paths,
-            reads_env,
-            FLOOR_PATH,
-            headers,
-            form_env(bodies, path=FLOOR_PATH, first_body=repeat * per_run, interval_ms=interval),
+        together.append(
+            _check(wrk.finish(reader, url=read_paths[0], duration=plan.duration), "reads while posting").rps
         )
-        with_floor.append(reads)
-        floors.append(floor)
-        reads, run = _reads_while_posting(
-            plan,
-            base_url,
-            read_paths,
-            reads_env,
-            FORM_PATH,
-            headers,
-            form_env(bodies, path=FORM_PATH, first_body=repeat * per_run, interval_ms=interval),
-        )
-        together.append(reads)
-        posts.append(run)
+        posts.append(_check(wrk.finish(writer, url=FORM_PATH, duration=plan.duration), "form POSTs"))
     return MixedFigures(
         reads_alone_rps=statistics.median(alone),
         reads_with_posts_rps=statistics.median(together),
@@ -352,7 +288,4 @@ def run_mixed(
         post_p99_ms=statistics.median(run.p99_ms for run in posts),
         posts_sent=sum(run.requests for run in posts),
         posts_saved=saved_count(database_url) - saved_before,
-        reads_with_floor_rps=statistics.median(with_floor),
-        floor_post_rps=statistics.median(run.rps for run in floors),
-        floor_post_p99_ms=statistics.median(run.p99_ms for run in floors),
     )

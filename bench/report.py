@@ -107,7 +107,6 @@ def render(record: RunRecord) -> str:
             ),
             ["Seed", str(plan.seed)],
             ["Commit", machine.commit],
-            ["All pages required (--all-pages)", "yes" if plan.all_pages else "no"],
             ["Runs per figure (median reported)", str(plan.repeats)],
             [
                 "Seconds per run (warm-up per target; longest for a slow page)",
@@ -174,14 +173,6 @@ def render(record: RunRecord) -> str:
                 ["Reads alone", f"{mixed['reads_alone_rps']:,.0f} req/s"],
                 ["Reads while posting", f"{mixed['reads_with_posts_rps']:,.0f} req/s"],
                 ["Read throughput lost", f"{mixed['read_loss']:.0%}"],
-                [
-                    "The same POSTs to the form's request without the save (/_bench/form-floor): answered per second, p99",
-                    f"{mixed['floor_post_rps']:,.0f}, {mixed['floor_post_p99_ms']:.2f} ms",
-                ],
-                [
-                    "Reads while posting to it, and the read throughput lost",
-                    f"{mixed['reads_with_floor_rps']:,.0f} req/s, {mixed['floor_read_loss']:.0%}",
-                ],
             ],
         )
     else:

@@ -3,7 +3,7 @@
 The run: a synthetic SQLite database (cached between runs) and a working copy of it; the app under
 uvicorn on the server core; wrk on the load core against every target (each checked to answer as
 expected first), and in full mode a 10,000-statement database beside it for the growth check, each
-of its pages run back to back with the same page at full size; Datasette on the same file; the mixed
+of its pages taking turns with the same page at full size; Datasette on the same file; the mixed
 load; the same pages on PostgreSQL; then the markdown report.
 """
 
@@ -27,8 +27,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app.config import normalise_database_url
-from app.synthetic import repository as synthetic_repository
-from app.synthetic import service as synthetic_service
 from app.system import migrations
 from bench import mixed, wrk
 from bench.app import FRESH_HEADER
@@ -37,6 +35,9 @@ from bench.fixture import Fixture, read_fixture
 from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import Server, app_server, datasette_server
+from bench.synthetic import repository as synthetic_repository
+from bench.synthetic import service as synthetic_service
+from bench.synthetic.generator import GENERATOR_VERSION
 from bench.targets import BY_KEY, PAGES, POSTGRESQL, SQLITE, TURNS_NOTE, Figures, Target
 from bench.wrk import BenchError
 
@@ -65,12 +66,17 @@ def sqlite_url(path: Path) -> str:
 
 
 def _is_cached(database_url: str, plan: Plan, statements: int) -> bool:
+    """Whether the database's marker says it was made at this size and seed by this generator, untouched since."""
     try:
         state = synthetic_repository.inspect_target(database_url)
     except ConnectionError:
         return False
-    note = synthetic_service.synthetic_note(statements=statements, seed=plan.seed)
-    return state.synthetic and state.statements == statements and state.note == note
+    made = state.marker
+    return (
+        made is not None
+        and (made.statements, made.seed, made.generator_version) == (statements, plan.seed, GENERATOR_VERSION)
+        and state.statements == statements
+    )
 
 
 def ensure_synthetic(database_url: str, plan: Plan, statements: int) -> None:
@@ -86,8 +92,6 @@ def ensure_synthetic(database_url: str, plan: Plan, statements: int) -> None:
 
 def sqlite_database(plan: Plan, statements: int) -> Path:
     """The cached synthetic SQLite file for a size, built if needed."""
-    from app.synthetic.generator import GENERATOR_VERSION
-
     path = plan.cache_dir / f"synthetic-{statements}-seed{plan.seed}-v{GENERATOR_VERSION}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     ensure_synthetic(sqlite_url(path), plan, statements)
@@ -137,8 +141,8 @@ class Bench:
 
     # Probing and measuring ---------------------------------------------------------------
 
-    def probe(self, server: Server, target: Target, fixture: Fixture) -> tuple[str, dict[str, str]]:
-        """Check a target answers as expected before it is measured: its status, and the headers its runs send."""
+    def probe(self, server: Server, target: Target, fixture: Fixture) -> dict[str, str]:
+        """Check a target answers as expected before it is measured; the headers its runs send."""
         path = target.path(fixture)
         headers: dict[str, str] = {}
         if target.fresh:
@@ -157,14 +161,12 @@ class Bench:
             raise BenchError(
                 f"{target.label}: {path} answered without Content-Encoding: gzip to a client that accepts it"
             )
-        if response.status_code == target.expect:
-            return str(response.status_code), headers
-        if response.status_code == 404 and not target.yardstick and not self.plan.all_pages:
-            return "not available", headers
-        raise BenchError(
-            f"{target.label}: GET {path} answered {response.status_code}, expected {target.expect}"
-            f"{' (--all-pages: every page must exist)' if response.status_code == 404 else ''}: {response.text[:300]}"
-        )
+        if response.status_code != target.expect:
+            raise BenchError(
+                f"{target.label}: GET {path} answered {response.status_code}, expected {target.expect}: "
+                f"{response.text[:300]}"
+            )
+        return headers
 
     def _body_cache(self, server: Server) -> dict[str, int]:
         """The body cache's counts since the server started (runs take differences)."""
@@ -219,12 +221,8 @@ class Bench:
         connections: dict[str, int] = {}
         measured: dict[str, Figures] = {}
         for target in targets:
-            status, headers = self.probe(server, target, fixture)
+            headers = self.probe(server, target, fixture)
             path = target.path(fixture)
-            if status == "not available":
-                measured[target.key] = Figures(target.key, backend, path, status)
-                say(f"{backend}: {target.key}: not available (404)")
-                continue
             durations[target.key], connections[target.key] = plan.duration, plan.throughput_connections
             if plan.warmup:
                 warm = wrk.run(
@@ -287,9 +285,8 @@ class Bench:
                     compared, self._side_by_side(compared, side_by_side_seconds), strict=True
                 ):
                     latencies[target.key].append(run)
-                say(
-                    f"{backend}: {' and '.join(t.key for t, _, _ in compared)} latency run {repeat + 1}/{plan.repeats}, side by side"
-                )
+                keys = " and ".join(t.key for t, _, _ in compared)
+                say(f"{backend}: {keys} latency run {repeat + 1}/{plan.repeats}, side by side")
         for target, path, _ in ready:
             runs = [run.rps for run in throughput[target.key]]
             lat = latencies[target.key] if target.latency_run else (throughput[target.key] if latency else [])
@@ -397,26 +394,11 @@ class Bench:
             and not t.conditional
             and not t.gzip
             and (SQLITE, t.key) in record.results
-            and record.results[(SQLITE, t.key)].measured
         ]
-        try:
-            mixed.create_editor(url)
-            session = mixed.login(server.base_url)
-            figures = mixed.run_mixed(plan, server.base_url, url, read_paths, session, self.logs.parent)
-        except mixed.NotYetAvailable as reason:
-            if plan.all_pages:
-                raise BenchError(
-                    f"the mixed load can't run: {reason} (--all-pages: the form and login must exist)"
-                ) from None
-            record.extra["mixed"] = {"reason": f"not yet runnable on this branch: {reason}"}
-            say(f"mixed load: not yet runnable: {reason}")
-            return
-        record.extra["mixed"] = {
-            **asdict(figures),
-            "read_loss": figures.read_loss,
-            "saved_rps": figures.saved_rps,
-            "floor_read_loss": figures.floor_read_loss,
-        }
+        mixed.create_editor(url)
+        session = mixed.login(server.base_url)
+        figures = mixed.run_mixed(plan, server.base_url, url, read_paths, session, self.logs.parent)
+        record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss, "saved_rps": figures.saved_rps}
 
     def postgres_phase(self, record: RunRecord) -> None:
         plan = self.plan
@@ -455,14 +437,6 @@ class Bench:
             self.postgres_phase(record)
         else:
             record.notes.append("PostgreSQL runs skipped (--no-postgres).")
-        missing = [
-            key for (backend, key), figures in record.results.items() if backend == SQLITE and not figures.measured
-        ]
-        if missing:
-            record.notes.append(
-                f"Not available yet (answered 404, so not measured): {', '.join(missing)}. "
-                "Run with --all-pages once every page exists, and a 404 fails the run instead."
-            )
         record.seconds = time.monotonic() - started
         return record
 
@@ -474,23 +448,20 @@ class Baseline:
     a second (`take_turns`; which size goes first alternates by repeat), so both see the same
     moments of the host: a slow second or two on this shared machine slows both sizes and cancels out
     of their ratio, instead of landing on one size only. Run as two whole runs back to back, a pair
-    could still meet different seconds (bench/README.md, step 4, has the figures).
+    could still meet different seconds (the figures are in bench/README.md's git history).
     """
 
     def __init__(self, bench: Bench, server: Server, fixture: Fixture) -> None:
         self.bench, self.server, self.fixture = bench, server, fixture
         self.runs: dict[str, list[float]] = {}  # each paired run's req/s here, in repeat order
-        self._ready: dict[str, tuple[str, dict[str, str]] | None] = {}
+        self._ready: dict[str, tuple[str, dict[str, str]]] = {}
         self._counts: dict[str, dict[str, int]] = {}
 
     def paired(
         self, target: Target, repeat: int, full_size: Callable[[int], wrk.WrkRun], connections: int, seconds: int
     ) -> wrk.WrkRun:
-        """Run `full_size` (given a duration) and this page here by turns, `seconds` each in all; return the full-size run."""
-        ready = self._prepare(target, connections)
-        if ready is None:
-            return full_size(seconds)
-        path, headers = ready
+        """Run `full_size` (given a duration) and this page here by turns, `seconds` each; return the full-size run."""
+        path, headers = self._prepare(target, connections)
         url = self.server.base_url + path
         counts = self._counts.setdefault(target.key, {})
 
@@ -503,13 +474,13 @@ class Baseline:
         say(f"growth: {target.key} run {repeat + 1}: {small:,.0f} req/s at {self.fixture.statements:,} statements")
         return run
 
-    def _prepare(self, target: Target, connections: int) -> tuple[str, dict[str, str]] | None:
-        """Probed and warmed up once, before the page's first pair; None when it isn't there."""
+    def _prepare(self, target: Target, connections: int) -> tuple[str, dict[str, str]]:
+        """The page's path and headers, probed and warmed up once, before its first pair."""
         if target.key not in self._ready:
-            status, headers = self.bench.probe(self.server, target, self.fixture)
+            headers = self.bench.probe(self.server, target, self.fixture)
             path = target.path(self.fixture)
-            self._ready[target.key] = None if status == "not available" else (path, headers)
-            if status != "not available" and self.bench.plan.warmup:
+            self._ready[target.key] = (path, headers)
+            if self.bench.plan.warmup:
                 wrk.run(
                     self.server.base_url + path,
                     core=self.bench.plan.load_core,
@@ -633,13 +604,15 @@ def _notes(
 
 
 def write_report(record: RunRecord) -> Path:
+    """The report as latest.md, and a timestamped copy in archive/ (ignored by git: history keeps the old ones)."""
     output = record.plan.output_dir
-    output.mkdir(parents=True, exist_ok=True)
+    archive = output / "archive"
+    archive.mkdir(parents=True, exist_ok=True)
     text_ = render(record)
-    stamped = output / f"{record.started_at:%Y-%m-%dT%H%M%SZ}-{record.plan.mode}.md"
-    stamped.write_text(text_, encoding="utf-8")
-    (output / "latest.md").write_text(text_, encoding="utf-8")
-    return stamped
+    (archive / f"{record.started_at:%Y-%m-%dT%H%M%SZ}-{record.plan.mode}.md").write_text(text_, encoding="utf-8")
+    latest = output / "latest.md"
+    latest.write_text(text_, encoding="utf-8")
+    return latest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -651,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: FAILED: {error}", file=sys.stderr, flush=True)
         return 1
     path = write_report(record)
-    say(f"report written to {path} (and latest.md) in {record.seconds:.0f}s")
+    say(f"report written to {path} (a copy in {path.parent / 'archive'}) in {record.seconds:.0f}s")
     return 0
 
 

@@ -13,7 +13,10 @@ from types import TracebackType
 
 import httpx
 
+from app.config import normalise_database_url
 from bench.config import BENCH_SECRET, ROOT
+from bench.synthetic import repository as synthetic_repository
+from bench.synthetic import service as synthetic_service
 from bench.wrk import BenchError
 
 STARTUP_SECONDS = 180
@@ -107,7 +110,13 @@ class Server:
 
 
 def app_server(database_url: str, *, core: int, log: Path) -> Server:
-    """uvicorn serving bench/app.py (the real app plus F and plaintext), one worker, no access log."""
+    """uvicorn serving bench/app.py (the real app plus F and plaintext), one worker, no access log.
+
+    It serves synthetic databases only, and every page says so (IW_NOTICE, from the database's marker).
+    """
+    marker = synthetic_repository.inspect_target(normalise_database_url(database_url)).marker
+    if marker is None:
+        raise BenchError(f"{database_url} is not a synthetic database (no bench_synthetic marker): not served")
     port = free_port()
     argv = [
         sys.executable,
@@ -123,7 +132,7 @@ def app_server(database_url: str, *, core: int, log: Path) -> Server:
         "warning",
         "--no-access-log",
     ]
-    env = {"DATABASE_URL": database_url, "IW_SECRET_KEY": BENCH_SECRET}
+    env = {"DATABASE_URL": database_url, "IW_SECRET_KEY": BENCH_SECRET, "IW_NOTICE": synthetic_service.notice(marker)}
     return Server("uvicorn", argv, core=core, port=port, ready_path="/healthz", log=log, env=env)
 
 

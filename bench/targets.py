@@ -1,8 +1,7 @@
 """What the benchmark requests, and the targets its figures are judged by. Both are plain data.
 
 Adding a page is one `Target(...)` line in PAGES; adding a target is one `Check(...)` in CHECKS.
-A page that answers 404 is "not available" (the pages are built on other branches), unless the
-run says every page must exist (`--all-pages`), when a 404 fails the run.
+Every page must answer as its Target expects, or the run fails.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ class Target:
     gzip: bool = False  # send Accept-Encoding: gzip, as every browser does (wrk sends none)
     server: str = "app"  # app or datasette
     backends: tuple[str, ...] = (SQLITE, POSTGRESQL)
-    yardstick: bool = False  # F and plaintext: benchmark-only, always present
+    yardstick: bool = False  # F, plaintext and Datasette: what the pages are measured against
     growth: bool = True  # part of the 10,000 -> 1,000,000 growth check
     latency_run: bool = True  # False: no separate latency runs (no target reads this page's latency)
     p99_judged: bool = (
@@ -128,15 +127,6 @@ PAGES: tuple[Target, ...] = (
     ),
 )
 BY_KEY = {target.key: target for target in PAGES}
-# Measured by bench/cpu.py only, beside F: F's query and template without the pages' machinery.
-LEAN_FORTUNES = Target(
-    "fortunes-lean",
-    "Lean F (async, no ORM session)",
-    lambda f: "/_bench/fortunes-lean",
-    yardstick=True,
-    growth=False,
-    backends=(SQLITE,),
-)
 FORTUNES, PLAINTEXT = "fortunes", "plaintext"
 F_FLOOR, FRESH_MATRIX_FLOOR = 0.5, 0.15  # F against plaintext, and the fresh matrix against F (CHECKS below)
 # The mixed load's target: statements saved a second, their p99, and the most the readers may lose meanwhile.
@@ -152,16 +142,12 @@ class Figures:
     key: str
     backend: str
     path: str
-    status: str  # "200", "304", "not available", "not run"
+    status: str  # the status the page answered with: "200", "304"
     rps: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
     runs: tuple[float, ...] = ()  # each throughput run's req/s, for the spread
     note: str = ""
-
-    @property
-    def measured(self) -> bool:
-        return self.rps is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +210,8 @@ def _mixed(results: Results, extra: Extra) -> Outcome:
         and mixed["post_p99_ms"] <= MIXED_P99_MS
         and mixed["read_loss"] <= MIXED_READ_LOSS
     )
-    return Outcome(
-        f"{mixed['saved_rps']:.0f} saved POST/s, p99 {mixed['post_p99_ms']:.1f} ms; reads lose {mixed['read_loss']:.0%}",
-        ok,
-    )
+    saves, p99, loss = mixed["saved_rps"], mixed["post_p99_ms"], mixed["read_loss"]
+    return Outcome(f"{saves:.0f} saved POST/s, p99 {p99:.1f} ms; reads lose {loss:.0%}", ok)
 
 
 def _growth(results: Results, extra: Extra) -> Outcome:

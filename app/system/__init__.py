@@ -1,1 +1,1 @@
-"""System state: the data version behind ETags, the synthetic-data marker, health."""
+"""System state: the data version behind ETags, health."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String, Text
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -13,13 +13,11 @@ STATE_ID = 1
 
 
 class AppState(Base):
-    """Facts about the whole database: its data version, whether it is synthetic, its secret."""
+    """Facts about the whole database: its data version and its secret."""
 
     __tablename__ = "app_state"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     data_version: Mapped[int] = mapped_column(BigInteger, default=1)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    synthetic: Mapped[bool] = mapped_column(default=False)
-    synthetic_note: Mapped[str | None] = mapped_column(Text)
     secret: Mapped[str | None] = mapped_column(String(128))

@@ -17,23 +17,17 @@ from app.system.models import STATE_ID, AppState
 
 @dataclass(frozen=True, slots=True)
 class DataStamp:
-    """What the whole store's freshness is judged by, and whether it is synthetic."""
+    """What the whole store's freshness is judged by."""
 
     version: int
     changed_at: datetime
-    synthetic: bool
-    synthetic_note: str | None
 
 
 # Every page reads this first, so it goes to the driver's cursor, in the session's transaction
 # (app.db.DriverRead): SQLAlchemy's execute path costs more than the query. The one value a type
 # would convert is the timestamp, done here as UTCDateTime would (SQLite keeps it as text,
 # PostgreSQL returns it timezone-aware).
-_STAMP = DriverRead(
-    select(AppState.data_version, AppState.changed_at, AppState.synthetic, AppState.synthetic_note).where(
-        AppState.id == STATE_ID
-    )
-)
+_STAMP = DriverRead(select(AppState.data_version, AppState.changed_at).where(AppState.id == STATE_ID))
 
 
 def _utc(value: datetime | str) -> datetime:
@@ -43,9 +37,9 @@ def _utc(value: datetime | str) -> datetime:
 
 def data_stamp(session: Session) -> DataStamp:
     """The data version and when it last changed: what ETag and Last-Modified are made of."""
-    [(version, changed_at, synthetic, note)] = _STAMP.fetchall(session)
+    [(version, changed_at)] = _STAMP.fetchall(session)
     session.info[STAMPED_VERSION] = version  # what per_data_version keys this transaction's reads by
-    return DataStamp(version, _utc(changed_at), bool(synthetic), note)
+    return DataStamp(version, _utc(changed_at))
 
 
 _BUMP = (
@@ -70,11 +64,6 @@ def ensure_secret(session: Session) -> str:
     secret = session.execute(select(AppState.secret).where(AppState.id == STATE_ID)).scalar_one()
     assert secret is not None  # set just above when it was missing
     return secret
-
-
-def mark_synthetic(session: Session, note: str) -> None:
-    """Flag the whole database as synthetic benchmark data; every page then says so."""
-    session.execute(update(AppState).where(AppState.id == STATE_ID).values(synthetic=True, synthetic_note=note))
 
 
 def count_rows(session: Session, *models: type[Base]) -> dict[str, int]:

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from app.deps import SessionDep
-from app.system import repository as system_repository
 from app.system import service
 from app.system.schemas import Health
 
@@ -21,7 +20,6 @@ def healthz(session: SessionDep) -> JSONResponse:
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-def api_docs(request: Request, session: SessionDep) -> HTMLResponse:
-    """The interactive API reference, from vendored Swagger UI files (with the synthetic-data banner when it applies)."""
-    stamp = system_repository.data_stamp(session)
-    return HTMLResponse(request.app.state.templates.get_template("system/docs.html").render(stamp=stamp))
+def api_docs(request: Request) -> HTMLResponse:
+    """The interactive API reference, from vendored Swagger UI files (with the IW_NOTICE banner when it is set)."""
+    return HTMLResponse(request.app.state.templates.get_template("system/docs.html").render())

@@ -21,5 +21,4 @@ class Health(BaseModel):
     migration_head: str | None
     rule_version: int
     data_version: int
-    synthetic: bool
     counts: Counts

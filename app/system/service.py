@@ -40,7 +40,6 @@ def health(*, session: Session) -> Health:
         migration_head=head,
         rule_version=scoring.RULE_VERSION,
         data_version=stamp.version,
-        synthetic=stamp.synthetic,
         counts=Counts(
             countries=rows["country"],
             actors=rows["actor"],

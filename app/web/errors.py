@@ -62,7 +62,7 @@ def wants_json(request: Request) -> bool:
 
 
 def _stamp(request: Request) -> DataStamp | None:
-    """The data stamp, so an error page on a synthetic database shows the banner too; None if unreadable."""
+    """The data stamp, for the data version in a full error page's footer; None if unreadable."""
     database = getattr(request.app.state, "db", None)
     if database is None:
         return None
@@ -106,7 +106,7 @@ def error_response(
             message=message,
             errors=errors,
             viewer=None,
-            stamp=None if fragment else _stamp(request),  # the full page shows the synthetic banner
+            stamp=None if fragment else _stamp(request),
         )
     except Exception:  # an error page must never fail; fall back to plain markup
         log.exception("rendering the error page failed")

@@ -44,10 +44,11 @@ def stance_label(stance: int) -> str:
     return f"{signed(stance)} {STANCE_MEANINGS[stance]}"
 
 
-def build_token() -> str:
-    """Changes when the code or templates change, so a new deploy never answers 304 with an old page."""
+def build_token(notice: str | None = None) -> str:
+    """Changes when the code, the templates or the notice change, so a new deploy never answers 304 with an old page."""
     digest = hashlib.sha256(__version__.encode())
     digest.update(str(scoring.RULE_VERSION).encode())
+    digest.update((notice or "").encode())
     for folder in (paths.TEMPLATES, paths.STATIC):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
@@ -56,7 +57,8 @@ def build_token() -> str:
     return digest.hexdigest()[:12]
 
 
-def make_environment() -> Environment:
+def make_environment(notice: str | None = None) -> Environment:
+    """The pages' Jinja environment; `notice` (the IW_NOTICE setting) is the banner every page shows."""
     env = Environment(
         loader=FileSystemLoader(paths.TEMPLATES),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -75,6 +77,7 @@ def make_environment() -> Environment:
         stance_meanings=STANCE_MEANINGS,
         bands=bands.BANDS,
         band_looks=bands.BY_VALUE,
+        site_notice=notice,  # not `notice`: pages use that name for their own messages
     )
     return env
 

@@ -1,4 +1,4 @@
-"""bench/app.py: F, the lean F and plaintext answer (the form floor: tests/bench/test_mixed.py), the body cache is counted and bypassed on request, and production has neither."""
+"""bench/app.py: F and plaintext answer, the body cache is counted and bypassed on request; production has neither."""
 
 from __future__ import annotations
 
@@ -40,17 +40,6 @@ def test_fortunes_runs_one_query_and_renders_escaped_sorted_rows(bench_client: T
     assert "content-security-policy" in response.headers  # the same middleware stack as every page
 
 
-def _fortune_rows(html: str) -> list[list[str]]:
-    return [[cell.get_text() for cell in row.select("td")] for row in soup(html).select("tr")[1:]]
-
-
-def test_the_lean_f_answers_the_same_table_as_f(bench_client: TestClient) -> None:
-    lean = bench_client.get("/_bench/fortunes-lean")
-    assert lean.status_code == 200 and lean.headers["content-type"].startswith("text/html")
-    rows = _fortune_rows(lean.text)
-    assert len(rows) == FORTUNE_ROWS + 1 and rows == _fortune_rows(bench_client.get("/_bench/fortunes").text)
-
-
 def test_plaintext(bench_client: TestClient) -> None:
     response = bench_client.get("/_bench/plaintext")
     assert response.status_code == 200 and response.text == "Hello, World!"
@@ -65,6 +54,5 @@ def test_fresh_requests_bypass_the_body_cache_and_others_are_counted(bench_clien
 
 
 def test_the_production_app_has_no_benchmark_routes(shared_client: TestClient) -> None:
-    for path in ("/_bench/fortunes", "/_bench/fortunes-lean", "/_bench/plaintext", "/_bench/body-cache"):
+    for path in ("/_bench/fortunes", "/_bench/plaintext", "/_bench/body-cache"):
         assert shared_client.get(path).status_code == 404
-    assert shared_client.post("/_bench/form-floor", data={"quote": "x"}).status_code == 404

@@ -1,4 +1,4 @@
-"""bench/cpu.py: CPU time per request for each page asked for, beside plaintext, F and the lean F.
+"""bench/cpu.py: CPU time per request for each page asked for, beside plaintext and F.
 
 No figure is judged: the test checks that every page was measured and the table says so.
 """
@@ -15,18 +15,17 @@ from bench.config import parser as bench_parser
 from bench.config import plan_from
 from bench.run import sqlite_database, sqlite_url, working_copy
 from bench.servers import app_server
-from bench.targets import LEAN_FORTUNES
 from bench.wrk import BenchError
 from tests.support import markdown_table, need_bench_tools
 
 pytestmark = pytest.mark.slow
 
 
-def test_each_page_is_measured_and_set_beside_plaintext_f_and_the_lean_f(
+def test_each_page_is_measured_and_set_beside_plaintext_and_f(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     need_bench_tools()
-    keys = ["plaintext", "fortunes", LEAN_FORTUNES.key, "matrix-fresh", "statement"]
+    keys = ["plaintext", "fortunes", "matrix-fresh", "statement"]
     assert cpu.main(["--quick", "--cache-dir", str(tmp_path), "--rounds", "2", "--seconds", "1", *keys]) == 0
     output = capsys.readouterr().out
     heading, _, rest = output.partition("\n\n")
@@ -40,24 +39,22 @@ def test_each_page_is_measured_and_set_beside_plaintext_f_and_the_lean_f(
         assert low <= cpu_us <= high
         assert float(row["req/s"].replace(",", "")) > 0
     assert rows["plaintext"]["× plaintext"] == "1.000"
-    assert rows["fortunes"]["× F"] == "1.000" and rows[LEAN_FORTUNES.key]["× lean F"] == "1.000"
+    assert rows["fortunes"]["× F"] == "1.000"
     assert "Fresh matrix against plaintext:" in rest and "need 0.075× or more" in rest
 
 
-def test_the_form_posts_are_measured_with_what_300_a_second_would_take(
+def test_the_form_post_is_measured_with_what_300_a_second_would_take(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     need_bench_tools()
-    keys = ["plaintext", "form-floor", "form-save"]
+    keys = ["plaintext", "form-save"]
     assert cpu.main(["--quick", "--cache-dir", str(tmp_path), "--rounds", "1", "--seconds", "1", *keys]) == 0
     _, _, rest = capsys.readouterr().out.partition("\n\n")
     rows = {row["Key"].strip("`"): row for row in markdown_table(rest)}
     assert list(rows) == keys
     cost = {key: float(row["CPU µs per request (median)"].replace(",", "")) for key, row in rows.items()}
     assert all(value > 0 for value in cost.values())
-    lines = {line.partition(":")[0]: line for line in rest.splitlines() if " a second take " in line}
-    floor, save = lines[cpu.FORM_FLOOR.label], lines[cpu.FORM_SAVE.label]
-    assert f"300 a second take {300 * cost['form-floor'] / 1e6:.0%} of the core" in floor
+    [save] = [line for line in rest.splitlines() if line.startswith(f"{cpu.FORM_SAVE.label}: 300 a second take")]
     assert f"300 a second take {300 * cost['form-save'] / 1e6:.0%} of the core" in save
     saved, answered = (
         int(part.replace(",", "")) for part in re.findall(r"([\d,]+) (?:statements saved|POSTs answered)", save)
@@ -102,7 +99,7 @@ def test_a_form_run_whose_posts_did_not_save_is_refused(tmp_path: Path) -> None:
             poster=poster,
         )
         assert first.saved is not None and first.saved >= first.requests * cpu.MIN_SAVED
-        poster.next_body[cpu.FORM_SAVE.key] = 0  # the same bodies again
+        poster.next_body = 0  # the same bodies again
         with pytest.raises(BenchError, match=r"POSTs answered but only \d+ statements saved"):
             cpu.measure(
                 server,
@@ -117,7 +114,7 @@ def test_a_form_run_whose_posts_did_not_save_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_unknown_page_is_refused_before_anything_runs() -> None:
-    with pytest.raises(SystemExit, match="unknown page matrix-stale: choose from .*fortunes-lean"):
+    with pytest.raises(SystemExit, match="unknown page matrix-stale: choose from .*form-save"):
         cpu.main(["--quick", "matrix-stale"])
 
 

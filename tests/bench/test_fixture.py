@@ -8,9 +8,9 @@ from sqlalchemy import text
 
 from app.db import Database
 from app.statements import paging
-from app.synthetic import service
 from bench.config import BENCH_SECRET
 from bench.fixture import read_fixture
+from bench.synthetic import service
 
 
 def test_the_fixture_points_at_real_rows(tmp_path: Path) -> None:

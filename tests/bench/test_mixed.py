@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.actors import repository as actors_repository
 from app.actors.models import Actor
@@ -18,10 +18,8 @@ from app.actors.rules import offices_held_on
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
-from app.statements.models import Statement
-from app.synthetic import service
 from bench import mixed
-from bench.app import create_bench_app
+from bench.synthetic import service
 from tests.support import sign_in
 
 TODAY = date(2026, 11, 22)
@@ -97,40 +95,6 @@ def test_the_posted_bodies_save_statements(tmp_path: Path) -> None:
     assert mixed.saved_count(url) == 12
 
 
-def test_the_floor_takes_the_same_posts_and_saves_nothing(tmp_path: Path) -> None:
-    """FLOOR_PATH reads and checks each post as the form's route does, answers as it does, and writes nothing."""
-    url = _small(tmp_path)
-    posters = mixed.pick_posters(url, today=TODAY)
-    database = Database.from_url(url)
-    with database.read_session() as session:
-        before = session.scalar(select(func.count()).select_from(Statement))
-    app = create_bench_app(Settings(database_url=url, secret_key="bench-mixed-test"))
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        body = mixed.form_fields(posters, 0, "", today=TODAY)
-        anonymous = client.post(mixed.FLOOR_PATH, data=body, follow_redirects=False)
-        mixed.create_editor(url)
-        csrf = sign_in(client, mixed.EDITOR_EMAIL, mixed.EDITOR_PASSWORD)
-        forged = client.post(mixed.FLOOR_PATH, data={**body, "csrf_token": "not-the-token"}, follow_redirects=False)
-        answers = [
-            client.post(
-                mixed.FLOOR_PATH, data=mixed.form_fields(posters, number, csrf, today=TODAY), follow_redirects=False
-            )
-            for number in range(5)
-        ]
-        damaged = client.post(
-            mixed.FLOOR_PATH, data={**body, "csrf_token": csrf, "no_such_field": "x"}, follow_redirects=False
-        )
-    assert anonymous.status_code == 403 and forged.status_code == 403  # the CSRF check runs, as on the form
-    assert [answer.status_code for answer in answers] == [303] * 5
-    assert (
-        damaged.status_code == 422
-    )  # the form is read and checked as the real route reads it: unknown fields are refused
-    with database.read_session() as session:
-        assert session.scalar(select(func.count()).select_from(Statement)) == before
-    assert mixed.saved_count(url) == 0
-    database.dispose()
-
-
 def test_statements_added_per_second_count_only_saves() -> None:
     def figures(sent: int, saved: int) -> mixed.MixedFigures:
         return mixed.MixedFigures(
@@ -140,13 +104,9 @@ def test_statements_added_per_second_count_only_saves() -> None:
             post_p99_ms=20,
             posts_sent=sent,
             posts_saved=saved,
-            reads_with_floor_rps=720,
-            floor_post_rps=300,
-            floor_post_p99_ms=5,
         )
 
     assert figures(1000, 500).saved_rps == 100  # half the POSTs re-showed the form
     assert figures(1000, 1004).saved_rps == 200  # posts in flight at the end saved but went unanswered
     assert figures(0, 0).saved_rps == 0
     assert figures(1000, 500).read_loss == 0.25
-    assert abs(figures(1000, 500).floor_read_loss - 0.10) < 1e-9

@@ -15,7 +15,17 @@ def test_health_reports_the_seeded_store(shared_client: TestClient, dialect: str
     assert body["dialect"] == dialect
     assert body["migration_revision"] == body["migration_head"] == migrations.head_revision()
     assert body["counts"]["countries"] == 34 and body["counts"]["actors"] == 11 and body["counts"]["statements"] == 24
-    assert body["rule_version"] == 1 and body["synthetic"] is False
+    assert body["rule_version"] == 1 and body["data_version"] >= 1
+    assert set(body) == {
+        "status",
+        "version",
+        "dialect",
+        "migration_revision",
+        "migration_head",
+        "rule_version",
+        "data_version",
+        "counts",
+    }
     assert response.headers["cache-control"] == "no-store"
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from app.statements.rules import EARLIEST_DATE, fingerprint
-from app.synthetic import generator
+from bench.synthetic import generator
 
 TODAY = date(2025, 6, 30)
 COUNTRIES = [

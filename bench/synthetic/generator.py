@@ -1,7 +1,7 @@
 """Synthetic rows as plain tuples: a cast of actors with offices, then statements with their sources.
 
 Pure and deterministic: the same seed, reference rows and first ids give the same rows, byte for
-byte. Nothing here touches a database; app/synthetic/repository.py writes what this makes.
+byte. Nothing here touches a database; bench/synthetic/repository.py writes what this makes.
 
 The shape follows the real data: every one of the 34 matrix rows speaks, large and frontline
 states speak most, heads of state and ministers speak more often than backbenchers, dates run
@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
 from app.statements.rules import EARLIEST_DATE
-from app.synthetic import vocabulary as words
 from app.text import fold, slugify, strip_diacritics
+from bench.synthetic import vocabulary as words
 
 GENERATOR_VERSION = 1
 DEFAULT_ACTORS = 2000
@@ -407,7 +407,8 @@ class SourcePool:
                 self.next_id += 1
                 outlet = rng.choice(words.OUTLETS)
                 published_on = min(self.today, said_on + timedelta(days=rng.choice((0, 0, 0, 1, 2))))
-                url = f"https://{words.SOURCE_DOMAIN}/{OUTLET_SLUGS[outlet]}/{published_on.isoformat().replace('-', '/')}/{source_id}"
+                day_path = published_on.isoformat().replace("-", "/")
+                url = f"https://{words.SOURCE_DOMAIN}/{OUTLET_SLUGS[outlet]}/{day_path}/{source_id}"
                 self.rows.append((source_id, url, outlet, headline, published_on, language, created_at))
                 self.recent.append(source_id)
             cited.append(source_id)

@@ -1,22 +1,37 @@
-"""Every query the synthetic loader makes: inspecting a target, and the bulk path that fills it.
+"""Every query the synthetic loader makes: inspecting a target, marking it, and the bulk path that fills it.
+
+A synthetic database says what it is in a table of its own, `bench_synthetic`, made by the loader
+and unknown to the app's models and migrations: one row with the size, seed and generator version.
 
 The bulk path writes in one transaction on one connection. On SQLite it uses executemany on the
 raw connection, with the full-text insert trigger dropped during the load and the index filled
-once at the end (`app.statements.search.rebuild_sqlite`, the same keys the trigger writes); on PostgreSQL it uses COPY, with the statement table's secondary indexes (the
-full-text GIN index among them) dropped during the load and rebuilt once. Either way each dropped
-object is recreated from the exact SQL the database reported for it, so the schema ends as the
-migrations made it.
+once at the end (`app.statements.search.rebuild_sqlite`, the same keys the trigger writes); on
+PostgreSQL it uses COPY, with the statement table's secondary indexes (the full-text GIN index
+among them) dropped during the load and rebuilt once. Either way each dropped object is recreated
+from the exact SQL the database reported for it, so the schema ends as the migrations made it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    create_engine,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -30,6 +45,28 @@ FTS_INSERT_TRIGGER = "statement_fts_after_insert"
 SQLITE_LOAD_CACHE_KIB = 262_144  # 256 MiB of page cache for the load connection only
 ID_TABLES = {"actor": Actor, "office": Office, "source": Source, "statement": Statement}
 
+MARKER_TABLE = Table(
+    "bench_synthetic",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("statements", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("actors", Integer, nullable=False),
+    Column("generator_version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """How a synthetic database was made: what `bench_synthetic` holds."""
+
+    statements: int
+    seed: int
+    actors: int
+    generator_version: int
+    created_at: datetime
+
 
 @dataclass(frozen=True, slots=True)
 class TargetState:
@@ -38,8 +75,13 @@ class TargetState:
     exists: bool
     migrated: bool
     statements: int
-    synthetic: bool
-    note: str | None
+    marker: Marker | None
+    # Made before the marker table, when the app's schema had app_state.synthetic: replaceable, never reused.
+    legacy_synthetic: bool = False
+
+    @property
+    def synthetic(self) -> bool:
+        return self.marker is not None or self.legacy_synthetic
 
 
 def inspect_target(database_url: str) -> TargetState:
@@ -47,20 +89,47 @@ def inspect_target(database_url: str) -> TargetState:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:" or not Path(url.database).exists():
-            return TargetState(False, False, 0, False, None)
+            return TargetState(False, False, 0, None)
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
             if not {"statement", "app_state"} <= tables:
-                return TargetState(True, False, 0, False, None)
+                return TargetState(True, False, 0, None)
             statements = connection.execute(text("SELECT count(*) FROM statement")).scalar_one()
-            row = connection.execute(text("SELECT synthetic, synthetic_note FROM app_state WHERE id = 1")).first()
-            return TargetState(True, True, statements, bool(row and row[0]), row[1] if row else None)
+            if MARKER_TABLE.name in tables:
+                return TargetState(True, True, statements, read_marker(connection))
+            legacy = "synthetic" in {column["name"] for column in inspect(connection).get_columns("app_state")}
+            flagged = legacy and bool(connection.execute(text("SELECT synthetic FROM app_state")).scalar())
+            return TargetState(True, True, statements, None, legacy_synthetic=flagged)
     except OperationalError as error:
         raise ConnectionError(str(error.orig).strip()) from None
     finally:
         engine.dispose()
+
+
+def read_marker(connection: Connection) -> Marker | None:
+    """The marker row of a database that has the table."""
+    row = connection.execute(select(MARKER_TABLE).where(MARKER_TABLE.c.id == 1)).first()
+    if row is None:
+        return None
+    created_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return Marker(row.statements, row.seed, row.actors, row.generator_version, created_at)
+
+
+def mark_synthetic(connection: Connection, marker: Marker) -> None:
+    """Create the marker table and its one row, in the load's transaction."""
+    MARKER_TABLE.create(connection)
+    connection.execute(
+        insert(MARKER_TABLE).values(
+            id=1,
+            statements=marker.statements,
+            seed=marker.seed,
+            actors=marker.actors,
+            generator_version=marker.generator_version,
+            created_at=marker.created_at,
+        )
+    )
 
 
 def remove_sqlite_file(database_url: str) -> None:
@@ -111,7 +180,7 @@ def _converter(value: Any) -> Callable[[Any], Any] | None:
 
 
 def _sqlite_rows(rows: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """Rows converted to what SQLAlchemy stores on SQLite (ISO dates, 0/1 booleans); each column holds one type or None."""
+    """Rows as SQLAlchemy stores them on SQLite (ISO dates, 0/1 booleans); each column holds one type or None."""
     if not rows:
         return
     width = len(rows[0])
@@ -206,8 +275,9 @@ class PostgresBulkLoad(BulkLoad):
             for row in self.connection.exec_driver_sql(
                 """SELECT i.indexname, i.indexdef FROM pg_indexes i
                    WHERE i.schemaname = current_schema() AND i.tablename = 'statement'
-                     AND NOT EXISTS (SELECT 1 FROM pg_constraint c
-                                     WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+                     AND NOT EXISTS (
+                       SELECT 1 FROM pg_constraint c
+                       WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
                    ORDER BY i.indexname"""
             )
         ]

@@ -1,5 +1,5 @@
-"""Synthetic databases: realistic shape, scores and search as the app builds them, loud about what they are, and never
-written over real data or into the default database."""
+"""Synthetic databases: realistic shape, scores and search as the app builds them, marked in a table of their own,
+and never written over real data or into the default database."""
 
 from __future__ import annotations
 
@@ -12,32 +12,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from app.config import normalise_database_url
 from app.db import Database
 from app.statements import search
 from app.statements.models import Statement
 from app.statements.rules import EARLIEST_DATE, fingerprint
-from app.synthetic import service
+from app.system import migrations
+from bench.synthetic import generator, repository, service
 from tests.conftest import DatabaseFactory
-from tests.support import assert_scores_match_rebuild, snapshot_tables, soup, table_counts
+from tests.support import assert_scores_match_rebuild, snapshot_tables, table_counts
 
 SIZE = 2000
 SEED = 7
-
-# Every page a synthetic database can show must carry the banner: add each new page here, one line each.
-# {statement}, {actor}, {country}, {topic} and {month} are filled in from one published statement.
-BANNER_PAGES = (
-    "/this-page-does-not-exist",
-    "/",
-    "/matrix?topic=intercept-over-ukraine",
-    "/matrix/cell?topic={topic}&country={country}&month={month}",
-    "/methodology",
-    "/statements",
-    "/statements?country=PL&country=HU&q=drones",
-    "/statements/{statement}",
-    "/countries/PL",
-    "/actors/{actor}",
-    "/docs",
-)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +62,8 @@ def test_the_database_has_the_shape_of_real_data(synthetic_db: Database) -> None
             row[0]
             for row in session.execute(
                 text(
-                    "SELECT count(l.source_id) FROM statement s LEFT JOIN statement_source l ON l.statement_id = s.id GROUP BY s.id"
+                    "SELECT count(l.source_id) FROM statement s "
+                    "LEFT JOIN statement_source l ON l.statement_id = s.id GROUP BY s.id"
                 )
             )
         ]
@@ -155,34 +142,55 @@ def test_full_text_search_finds_what_the_quotes_say(
     assert _search_objects(synthetic_db) == _search_objects(fresh)
 
 
-def test_health_says_synthetic_and_every_page_shows_the_banner(
+def test_the_database_is_marked_in_its_own_table_and_the_app_serves_it_as_any_other(
     synthetic_url: str, make_client: Callable[[str], TestClient], synthetic_db: Database
 ) -> None:
-    client = make_client(synthetic_url)
-    health = client.get("/healthz").json()
-    assert health["synthetic"] is True and health["counts"]["statements"] == SIZE
+    state = repository.inspect_target(normalise_database_url(synthetic_url))
+    assert state.synthetic and state.statements == SIZE and state.marker is not None
+    marker = state.marker
+    assert (marker.statements, marker.seed, marker.actors) == (SIZE, SEED, generator.DEFAULT_ACTORS)
+    assert marker.generator_version == generator.GENERATOR_VERSION
+    assert timedelta(0) <= datetime.now(UTC) - marker.created_at < timedelta(hours=1)
+    assert service.notice(marker) == f"Synthetic benchmark data: {SIZE:,} generated statements, not real statements."
+    # The app's own tables say nothing about it: the marker is the benchmark's.
     with synthetic_db.read_session() as session:
-        row = session.execute(
-            text(
-                "SELECT s.id, a.slug, c.code, t.slug, s.said_on FROM statement s JOIN actor a ON a.id = s.actor_id "
-                "JOIN country c ON c.id = s.country_id JOIN topic t ON t.id = s.topic_id "
-                "WHERE s.status = 'published' AND t.is_context = false ORDER BY s.id DESC LIMIT 1"
-            )
-        ).one()
-    values = {"statement": row[0], "actor": row[1], "country": row[2], "topic": row[3], "month": str(row[4])[:7]}
-    for template in BANNER_PAGES:
-        path = template.format(**values)
-        response = client.get(path)
-        expected = 404 if "does-not-exist" in path else 200
-        assert response.status_code == expected and response.headers["content-type"].startswith("text/html"), path
-        banner = soup(response.text).select_one(".banner--synthetic")
-        assert banner is not None, f"{path} has no synthetic banner"
-        assert "Synthetic data." in banner.get_text() and f"{SIZE:,} statements, seed {SEED}" in banner.get_text()
+        assert set(session.execute(text("SELECT * FROM app_state")).keys()) == {
+            "id",
+            "data_version",
+            "changed_at",
+            "secret",
+        }
+    health = make_client(synthetic_url).get("/healthz").json()
+    assert health["status"] == "ok" and health["counts"]["statements"] == SIZE and "synthetic" not in health
 
 
-def test_a_real_database_shows_no_banner(shared_client: TestClient) -> None:
-    for path in ("/this-page-does-not-exist", "/matrix", "/statements"):
-        assert soup(shared_client.get(path).text).select_one(".banner--synthetic") is None
+def test_a_database_without_the_marker_is_real(empty_url: str, make_database: Callable[[str], Database]) -> None:
+    service.generate(database_url=empty_url, statements=60, actors=40)
+    database = make_database(empty_url)
+    with database.write() as session:
+        session.execute(text("DROP TABLE bench_synthetic"))
+    database.dispose()
+    with pytest.raises(service.TargetRefused, match="60 real"):
+        service.generate(database_url=empty_url, statements=60, actors=40, replace=True)
+
+
+def test_a_database_marked_before_the_marker_table_may_be_replaced(tmp_path: Path) -> None:
+    """Databases built until the app's schema lost app_state.synthetic (migration 0010) carry that flag instead."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    service.generate(database_url=url, statements=60, actors=40)
+    database = Database.from_url(url)
+    with database.write() as session:
+        session.execute(text("DROP TABLE bench_synthetic"))
+    database.dispose()
+    migrations.downgrade(url, "0009")
+    database = Database.from_url(url)
+    with database.write() as session:
+        session.execute(text("UPDATE app_state SET synthetic = true"))
+    database.dispose()
+    state = repository.inspect_target(url)
+    assert state.synthetic and state.marker is None
+    service.generate(database_url=url, statements=80, actors=40, replace=True)
+    assert repository.inspect_target(url).marker.statements == 80  # type: ignore[union-attr]
 
 
 def test_refuses_a_database_with_real_statements_and_writes_nothing(
@@ -236,7 +244,8 @@ def test_the_same_seed_gives_the_same_data(tmp_path: Path) -> None:
                     for row in session.execute(
                         text(
                             "SELECT s.id, a.slug, s.said_on, s.quote, s.stance, s.condition, group_concat(src.url) "
-                            "FROM statement s JOIN actor a ON a.id = s.actor_id JOIN statement_source l ON l.statement_id = s.id "
+                            "FROM statement s JOIN actor a ON a.id = s.actor_id "
+                            "JOIN statement_source l ON l.statement_id = s.id "
                             "JOIN source src ON src.id = l.source_id GROUP BY s.id ORDER BY s.id"
                         )
                     )
