@@ -10,7 +10,7 @@ QUICK ?=
 BENCH_ARGS ?=
 CPU_ARGS ?=
 
-.PHONY: run test bench bench-cpu install install-test lock clean
+.PHONY: run test lint bench bench-cpu install install-test lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) install --quiet -c constraints.txt -e '.[test,bench]'
+	$(PIP) install --quiet -c constraints.txt -e '.[test,bench,lint]'
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -36,6 +36,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Lint: ruff (rules and format), mypy on app/, and the import contracts in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
 ## Benchmark at 1,000,000 statements (QUICK=1: 10,000; BENCH_ARGS for more options). See bench/README.md.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,) $(BENCH_ARGS)
@@ -46,7 +53,7 @@ bench-cpu: $(VENV)/.installed-test
 
 ## Re-pin every dependency after changing pyproject.toml.
 lock: | $(BIN)/python
-	$(PIP) install --quiet -e '.[test,bench]'
+	$(PIP) install --quiet -e '.[test,bench,lint]'
 	$(PIP) freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
 clean:

@@ -240,7 +240,8 @@ def import_file(
         database.dispose()
     out.print(
         f"Imported {report.added} statement(s); skipped {report.skipped} already present. "
-        f"New actors: {len(report.actors_created)}; new sources: {report.sources_created}; reused sources: {report.sources_reused}."
+        f"New actors: {len(report.actors_created)}; new sources: {report.sources_created}; "
+        f"reused sources: {report.sources_reused}."
     )
 
 

@@ -93,7 +93,7 @@ def snapshot_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def record_values(**overrides: Any) -> dict[str, Any]:
-    """The fields of a valid statement record by an actor already in the seed data, changed by `overrides` (not validated)."""
+    """A valid statement record's fields, by an actor in the seed data, changed by `overrides` (not validated)."""
     values: dict[str, Any] = {
         "actor": "Radosław Sikorski",
         "country": "PL",

@@ -220,7 +220,7 @@ class NewSession:
 def complete_login(
     *, session: Session, ticket: LoginTicket, verdict: PasswordVerdict, max_age: timedelta, replaces: str | None = None
 ) -> NewSession | None:
-    """After a matching password: mark the attempt a success and open a new session (None if the user was disabled meanwhile)."""
+    """After a matching password: mark the attempt a success and open a session (None: the user was disabled since)."""
     if not verdict.ok or ticket.user_id is None:
         return None
     user = repository.get_user(session, ticket.user_id)

@@ -11,7 +11,8 @@ from app.actors.models import OfficeRank
 from app.text import fold
 
 _JUNIOR = re.compile(
-    r"\b(deputy|vice|assistant|acting|former|spokes(man|woman|person)|press|state secretary|undersecretary|under-secretary)\b"
+    r"\b(deputy|vice|assistant|acting|former|spokes(man|woman|person)|press"
+    r"|state secretary|undersecretary|under-secretary)\b"
 )
 _HEAD = re.compile(
     r"\b(president|prime minister|premier|chancellor|head of (state|government)|taoiseach|king|queen)\b"

@@ -136,7 +136,7 @@ def unreadable_message(values: Any) -> str | None:
 
 def write_json(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     """Write the JSON document, one record at a time; the bytes equal json.dumps(document, indent=2)."""
-    out.write('{\n  "format": %s,\n  "version": %d,\n  "statements": [' % (json.dumps(FORMAT_NAME), FORMAT_VERSION))
+    out.write(f'{{\n  "format": {json.dumps(FORMAT_NAME)},\n  "version": {FORMAT_VERSION:d},\n  "statements": [')
     count = 0
     for record in records:
         body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    ")

@@ -1,4 +1,4 @@
-"""The five bands as readers see them, defined once: the matrix, the chart, the map, the legend and every chip read this.
+"""The five bands as readers see them, defined once: the matrix, the chart, the legend and every chip read this.
 
 A band is shown by colour, symbol and words together, never by colour alone. The edges between
 bands are the rule's (`scoring.BAND_EDGES`); this module only says how each band looks.

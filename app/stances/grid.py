@@ -195,7 +195,8 @@ class _Carried(NamedTuple):
 def _carried(row: ScoreRow) -> _Carried:
     counted, notes = row.counted, (row.divided, row.conditional)
     said = (
-        f"{row.band}, {signed(row.score, 2, minus=MINUS_HTML)}; {counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
+        f"{row.band}, {signed(row.score, 2, minus=MINUS_HTML)}; "
+        f"{counted} statement{'' if counted == 1 else 's'}{_NOTES[notes]}; "
         f"carried forward from {month_text(row.month)}"
     )
     return _Carried(
@@ -233,7 +234,8 @@ def _cells_html(
     for month, found in zip(months, line, strict=True):
         if found is None:
             parts.append(
-                f'<td class="c n"><span role="img" aria-label="{name}, {month.text}: {NO_STATEMENT}.">&#183;</span></td>'
+                f'<td class="c n"><span role="img" aria-label="{name}, {month.text}: {NO_STATEMENT}.">'
+                "&#183;</span></td>"
             )
             continue
         if type(found) is Carried:

@@ -12,7 +12,8 @@ from app.statements.schemas import StatementOut
 class MatrixCellOut(BaseModel):
     month: str = Field(description="YYYY-MM; the position as of the end of that month.")
     band: str | None = Field(
-        description="supports, leans support, mixed or neutral, leans against, opposes; null when no statement is on record."
+        description="supports, leans support, mixed or neutral, leans against, opposes; "
+        "null when no statement is on record."
     )
     score: float | None
     statements_counted: int

@@ -154,7 +154,7 @@ _ACROSS_FIELDS = ("said_on", "date_precision", "language", "translation", "statu
 
 
 def _across_fields(values: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, message) for each rule across fields broken by `values` (a rule is skipped when a field it reads is absent)."""
+    """(field, message) for each rule across fields that `values` breaks (skipped when a field it reads is absent)."""
     found = []
     if (
         {"said_on", "date_precision"} <= values.keys()

@@ -220,7 +220,8 @@ class StatementWritten(BaseModel):
         description="URLs (or keys) of cited sources that were already recorded and were reused."
     )
     possible_duplicates: list[str] = Field(
-        description="URLs of published statements by the same actor, on the same topic and day, with a very similar quote."
+        description="URLs of published statements by the same actor, on the same topic and day, "
+        "with a very similar quote."
     )
 
 

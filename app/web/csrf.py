@@ -185,7 +185,7 @@ def valid_anonymous_token(token: str | None, secret: str) -> bool:
 
 
 def anonymous_token(request: Request) -> tuple[str, bool]:
-    """The token for an anonymous form: the browser's own if it has a valid one, else a new one (True: set the cookie)."""
+    """An anonymous form's token: the browser's own if valid, else a new one (True: set the cookie)."""
     secret = request.app.state.secret
     current = request.cookies.get(ANONYMOUS_COOKIE)
     if valid_anonymous_token(current, secret):

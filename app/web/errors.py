@@ -9,12 +9,9 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import AppError, FieldError
-from app.system import service as system_service
-from app.system.service import DataStamp
 from app.web import security
 from app.web.conditional import CachedPage, NotModified
 from app.web.htmx import is_htmx, redirect
@@ -61,19 +58,6 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def _stamp(request: Request) -> DataStamp | None:
-    """The data stamp, for the data version in a full error page's footer; None if unreadable."""
-    database = getattr(request.app.state, "db", None)
-    if database is None:
-        return None
-    try:
-        with database.read_session() as session:
-            return system_service.data_stamp(session)
-    except Exception:  # an error page must never fail because the database can't be read
-        log.warning("error page: the data stamp could not be read", exc_info=True)
-        return None
-
-
 def error_response(
     request: Request,
     status: int,
@@ -106,7 +90,6 @@ def error_response(
             message=message,
             errors=errors,
             viewer=None,
-            stamp=None if fragment else _stamp(request),
         )
     except Exception:  # an error page must never fail; fall back to plain markup
         log.exception("rendering the error page failed")
@@ -124,10 +107,8 @@ async def error_page(
     headers: dict[str, str] | None = None,
     details: dict[str, Any] | None = None,
 ) -> Response:
-    """`error_response` for code on the event loop: a full page reads the data stamp in a thread."""
-    if wants_json(request) or is_htmx(request):  # no stamp to read
-        return error_response(request, status, message, errors, headers, details)
-    return await run_in_threadpool(error_response, request, status, message, errors, headers, details)
+    """`error_response`, for the handlers."""
+    return error_response(request, status, message, errors, headers, details)
 
 
 def install(app: FastAPI) -> None:

@@ -34,7 +34,8 @@ def test_the_migration_indexes_the_words_of_aliases_already_stored(blank_url: st
         with database.engine.begin() as connection:
             connection.execute(
                 text(
-                    "INSERT INTO country (id, code, name, kind, borders_ukraine) VALUES (1, 'PL', 'Poland', 'member', true)"
+                    "INSERT INTO country (id, code, name, kind, borders_ukraine) "
+                    "VALUES (1, 'PL', 'Poland', 'member', true)"
                 )
             )
             connection.execute(

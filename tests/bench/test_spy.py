@@ -7,14 +7,21 @@ from pathlib import Path
 from bench import spy
 from tests.support import markdown_table
 
-RAW = """\
-<module> (uvicorn/__main__.py:4);Runner.run (asyncio/runners.py:118);EpollSelector.select (selectors.py:468) 50
-Thread._bootstrap (threading.py:1002);WorkerThread.run (anyio/_backends/_asyncio.py:1124);Condition.wait (threading.py:327) 30
-Thread._bootstrap (threading.py:1002);create_statement (app/statements/editing.py:142);save_new (app/statements/forms.py:300);\
-do_execute (sqlalchemy/engine/default.py:1192) 6
-Thread._bootstrap (threading.py:1002);create_statement (app/statements/editing.py:150);fold (app/text.py:25);fold (app/text.py:27) 2
-<module> (uvicorn/__main__.py:4);Runner.run (asyncio/runners.py:118);CrossSiteMiddleware.__call__ (app/web/csrf.py:135) 2
-"""
+RAW = "".join(
+    line + "\n"
+    for line in (
+        "<module> (uvicorn/__main__.py:4);Runner.run (asyncio/runners.py:118);"
+        "EpollSelector.select (selectors.py:468) 50",
+        "Thread._bootstrap (threading.py:1002);WorkerThread.run (anyio/_backends/_asyncio.py:1124);"
+        "Condition.wait (threading.py:327) 30",
+        "Thread._bootstrap (threading.py:1002);create_statement (app/statements/editing.py:142);"
+        "save_new (app/statements/forms.py:300);do_execute (sqlalchemy/engine/default.py:1192) 6",
+        "Thread._bootstrap (threading.py:1002);create_statement (app/statements/editing.py:150);"
+        "fold (app/text.py:25);fold (app/text.py:27) 2",
+        "<module> (uvicorn/__main__.py:4);Runner.run (asyncio/runners.py:118);"
+        "CrossSiteMiddleware.__call__ (app/web/csrf.py:135) 2",
+    )
+)
 
 
 def test_waiting_threads_are_left_out_and_each_app_function_counts_a_sample_once() -> None:

@@ -119,7 +119,8 @@ def test_cells_are_ascii_and_read_as_their_symbols_and_accented_names() -> None:
     assert _labels(row) == [
         "Türkiye, Jul 2024: opposes, \u22121.60; 4 statements; officials divided; condition attached.",
         "Türkiye, Aug 2024: mixed or neutral, \u22120.20; 5 statements; officials divided.",
-        "Türkiye, Sep 2024: mixed or neutral, \u22120.20; 5 statements; officials divided; carried forward from Aug 2024.",
+        "Türkiye, Sep 2024: mixed or neutral, \u22120.20; 5 statements; officials divided; "
+        "carried forward from Aug 2024.",
     ]
     shown = [cell.get_text() for cell in BeautifulSoup(str(row.cells_html), "html.parser").find_all("td")]
     assert shown == ["\u2212\u22124 \u2260*", "\u00b15 \u2260", "\u00b15 \u2260"]

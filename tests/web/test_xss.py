@@ -1,4 +1,4 @@
-"""Markup typed into any text field comes back as text, on every page and in every format; headers hold on every answer."""
+"""Markup typed into any text field comes back as text, on every page and in every format; headers hold everywhere."""
 
 from __future__ import annotations
 
