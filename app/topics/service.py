@@ -6,7 +6,6 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from app.errors import FieldError, NotFound, Refused
-from app.web import htmx  # noqa: F401  (throwaway: shows the import contract failing)
 from app.system import repository as system_repository
 from app.text import clean_text
 from app.topics import repository
