@@ -116,14 +116,14 @@ def prepare_database(database_url: str, *, seed_if_empty: bool = True) -> None:
     database = Database.from_url(database_url)
     try:
         with database.read_session() as session:
-            empty = seeding.needs_seed(session)
+            empty = seeding.needs_seed(session=session)
             stale = stances_repository.stale_rule_versions(session)
         with database.write() as session:
             if empty and seed_if_empty:
-                report = seeding.seed(session, paths.SEEDS)
+                report = seeding.seed(session=session, directory=paths.SEEDS)
                 out.print(f"Seeded an empty database: {report.statements.added} statements, {report.actors} actors.")
             else:
-                seeding.ensure_countries_and_topics(session)
+                seeding.ensure_countries_and_topics(session=session)
             if stale:
                 rows = stances_refresh.rebuild_all(session=session)
                 out.print(f"Rebuilt {rows} stored scores made by rule version(s) {stale}.")
@@ -194,7 +194,7 @@ def seed(
     database = Database.from_url(settings.database_url)
     try:
         with database.write() as session:
-            report = seeding.seed(session, directory)
+            report = seeding.seed(session=session, directory=directory)
     except interchange.ImportRefused as error:
         _refused(error)
     finally:
@@ -223,16 +223,16 @@ def import_file(
         raw = codec.read(file.read_bytes(), file.name, fmt.value if fmt else None)
     except codec.DocumentError as error:
         _refused(interchange.ImportRefused([interchange.RecordError(file.name, 0, None, "file", str(error))]))
-    records, errors = interchange.validate(raw, file=file.name)
+    records, errors = interchange.validate(raw=raw, file=file.name)
     settings = _settings()
     migrations.upgrade(settings.database_url)
     database = Database.from_url(settings.database_url)
     try:
         with _progress("Importing", len(records), show=len(records) >= PROGRESS_THRESHOLD) as advance:
             with database.write() as session:
-                seeding.ensure_countries_and_topics(session)
+                seeding.ensure_countries_and_topics(session=session)
                 report = interchange.import_records(
-                    session, records, file=file.name, via="import", progress=advance, refused=errors
+                    session=session, records=records, file=file.name, via="import", progress=advance, refused=errors
                 )
     except interchange.ImportRefused as error:
         _refused(error)
@@ -257,10 +257,10 @@ def export(
     try:
         with database.read_session() as session:
             if output is None:
-                count = interchange.export(session, sys.stdout, fmt=fmt.value)
+                count = interchange.export(session=session, out=sys.stdout, fmt=fmt.value)
             else:
                 with output.open("w", encoding="utf-8", newline="") as handle:
-                    count = interchange.export(session, handle, fmt=fmt.value)
+                    count = interchange.export(session=session, out=handle, fmt=fmt.value)
                 err.print(f"Exported {count} statement(s) to {output}.")
     finally:
         database.dispose()

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.accounts import rules as accounts_rules
 from app.accounts import service as accounts_service
 from app.accounts.activity import SessionTouch
 from app.accounts.cookies import SESSION_COOKIE
@@ -60,10 +61,10 @@ async def current_viewer(request: Request, session: Annotated[Session, Depends(r
     if record is None:
         return None
     state.viewer = record.user
-    state.viewer_key = accounts_service.viewer_key(record.id)
+    state.viewer_key = accounts_rules.viewer_key(record.id)
     state.csrf_token = record.csrf_token
     state.session_id = record.id
-    if accounts_service.needs_touch(record):
+    if accounts_rules.needs_touch(record):
         state.session_touch = SessionTouch(record.id, token)
     return record.user
 
@@ -108,7 +109,7 @@ async def api_user(request: Request, session: Annotated[Session, Depends(read_se
     if not record.user.is_active:
         raise Forbidden(DISABLED)
     request.state.api_token_id = record.id
-    if accounts_service.token_needs_touch(record):
+    if accounts_rules.token_needs_touch(record):
         request.state.api_token_touch = record.id
     return record.user
 

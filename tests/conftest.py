@@ -77,7 +77,7 @@ class DatabaseFactory:
         if kind == "seeded":
             database = Database.from_url(url)
             with database.write() as session:
-                seed(session, paths.SEEDS)
+                seed(session=session, directory=paths.SEEDS)
             database.dispose()
         return name
 

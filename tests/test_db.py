@@ -67,10 +67,10 @@ def test_without_a_data_stamp_or_after_release_the_value_is_always_read(seeded_d
 def test_databases_keep_their_own_values(seeded_db: Database, empty_db: Database) -> None:
     with seeded_db.read_session() as session:
         system_repository.data_stamp(session)
-        seeded = stances_matrix.country_refs(session)
+        seeded = stances_matrix.country_refs(session=session)
     with empty_db.read_session() as session:
         system_repository.data_stamp(session)
-        empty = stances_matrix.country_refs(session)
+        empty = stances_matrix.country_refs(session=session)
     assert len(seeded) == 34 and empty == ()
 
 

@@ -2,7 +2,7 @@
 
 Both are bookkeeping that must not make a refused request write anything, so they wait until the
 response's status is known: only answers below 400 record activity. Each writes at most once a
-minute per session or token (see service.TOUCH_EVERY), so reads stay reads.
+minute per session or token (see rules.TOUCH_EVERY), so reads stay reads.
 """
 
 from __future__ import annotations

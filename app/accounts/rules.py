@@ -5,9 +5,12 @@ The command line, the admin page and the account page apply these, so each messa
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import datetime, timedelta
 
-from app.accounts.models import Role
+from app.accounts.models import ApiToken, Role, UserSession
+from app.db import utcnow
 from app.text import first_control_character
 
 EMAIL_MAX_LENGTH = 320
@@ -15,6 +18,8 @@ PASSWORD_MIN_LENGTH = 8
 # Long enough for any passphrase or password manager; short enough that hashing stays cheap.
 PASSWORD_MAX_LENGTH = 4096
 TOKEN_NAME_MAX_LENGTH = 100
+# Sliding a session's expiry writes at most once a minute per session, so page views stay reads.
+TOUCH_EVERY = timedelta(minutes=1)
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
@@ -67,3 +72,23 @@ def clean_token_name(value: str) -> str:
     if first_control_character(name, allow_newlines=False):
         raise ValueError("A token name can't contain control characters.")
     return name
+
+
+def digest(token: str) -> str:
+    """The SHA-256 of a secret token, as stored: a leaked table can't be replayed as cookies or tokens."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def viewer_key(session_id: str) -> str:
+    """A short, stable name for a session, for ETags: never the cookie itself."""
+    return session_id[:16]
+
+
+def needs_touch(record: UserSession, now: datetime | None = None) -> bool:
+    """Whether this request should slide the session's expiry (at most once a minute)."""
+    return (now or utcnow()) - record.last_seen_at >= TOUCH_EVERY
+
+
+def token_needs_touch(record: ApiToken, now: datetime | None = None) -> bool:
+    """Whether this use should be recorded (at most once a minute per token)."""
+    return record.last_used_at is None or (now or utcnow()) - record.last_used_at >= TOUCH_EVERY

@@ -8,7 +8,6 @@ so attempts running at the same time on other workers count each other.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
 from collections.abc import Sequence
@@ -25,8 +24,6 @@ from app.errors import FieldError, NotFound, Refused, Throttled
 
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES = 10
-# Sliding a session's expiry writes at most once a minute per session, so page views stay reads.
-TOUCH_EVERY = timedelta(minutes=1)
 TOKEN_PREFIX = "iw_"
 TOKEN_DISPLAY_LENGTH = 11  # "iw_" and 8 characters: enough to tell tokens apart, useless to guess with
 ADDRESS_MAX_LENGTH = 64
@@ -61,16 +58,6 @@ class LoginThrottled(Throttled):
             f"For safety, signing in is paused: please try again in {minutes} minute{'s' if minutes != 1 else ''}.",
             retry_after=retry_after,
         )
-
-
-def digest(token: str) -> str:
-    """The SHA-256 of a secret token, as stored: a leaked table can't be replayed as cookies or tokens."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def viewer_key(session_id: str) -> str:
-    """A short, stable name for a session, for ETags: never the cookie itself."""
-    return session_id[:16]
 
 
 # Users
@@ -242,7 +229,7 @@ def start_session(*, session: Session, user: User, max_age: timedelta) -> NewSes
     token = secrets.token_urlsafe(32)
     now = utcnow()
     record = UserSession(
-        id=digest(token),
+        id=rules.digest(token),
         user_id=user.id,
         csrf_token=secrets.token_urlsafe(32),
         created_at=now,
@@ -259,19 +246,14 @@ def find_session(*, session: Session, token: str, now: datetime | None = None) -
     """The live session a cookie names, with its user; None when revoked, expired or unknown."""
     if not token or len(token) > 200:
         return None
-    return repository.live_session(session, digest(token), now or utcnow())
-
-
-def needs_touch(record: UserSession, now: datetime | None = None) -> bool:
-    """Whether this request should slide the session's expiry (at most once a minute)."""
-    return (now or utcnow()) - record.last_seen_at >= TOUCH_EVERY
+    return repository.live_session(session, rules.digest(token), now or utcnow())
 
 
 def touch_session(*, session: Session, session_id: str, max_age: timedelta, now: datetime | None = None) -> bool:
     """Slide a live session's expiry to `max_age` from now; False if it was revoked or touched meanwhile."""
     now = now or utcnow()
     return repository.touch_session(
-        session, session_id, now=now, expires_at=now + max_age, seen_before=now - TOUCH_EVERY
+        session, session_id, now=now, expires_at=now + max_age, seen_before=now - rules.TOUCH_EVERY
     )
 
 
@@ -301,7 +283,9 @@ def create_token(*, session: Session, user: User, name: str) -> NewToken:
     except ValueError as error:
         raise AccountRefused([("name", str(error))]) from None
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(user_id=user.id, name=clean_name, token_hash=digest(token), prefix=token[:TOKEN_DISPLAY_LENGTH])
+    record = ApiToken(
+        user_id=user.id, name=clean_name, token_hash=rules.digest(token), prefix=token[:TOKEN_DISPLAY_LENGTH]
+    )
     session.add(record)
     session.flush()
     return NewToken(token, record)
@@ -327,15 +311,10 @@ def find_token(*, session: Session, token: str) -> ApiToken | None:
     """The live token a Bearer header carries, with its user; None when revoked or unknown."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    return repository.live_token(session, digest(token))
-
-
-def token_needs_touch(record: ApiToken, now: datetime | None = None) -> bool:
-    """Whether this use should be recorded (at most once a minute per token)."""
-    return record.last_used_at is None or (now or utcnow()) - record.last_used_at >= TOUCH_EVERY
+    return repository.live_token(session, rules.digest(token))
 
 
 def touch_token(*, session: Session, token_id: int, now: datetime | None = None) -> bool:
     """Record that a token was used."""
     now = now or utcnow()
-    return repository.touch_token(session, token_id, now=now, used_before=now - TOUCH_EVERY)
+    return repository.touch_token(session, token_id, now=now, used_before=now - rules.TOUCH_EVERY)

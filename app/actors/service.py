@@ -25,7 +25,7 @@ def free_slug(*, session: Session, name: str, taken: set[str] | None = None) -> 
     return f"{stem}-{number}"
 
 
-def alias_rows(names: list[str]) -> list[ActorAlias]:
+def alias_rows(*, names: list[str]) -> list[ActorAlias]:
     """Alias rows for a name and its other spellings: one per folded key, the undiacritised form too.
 
     Each carries its words, which the add-statement form's actor search reads.
@@ -57,7 +57,7 @@ def create_actor(
         kind=kind,
         country_id=country_id,
     )
-    actor.aliases = alias_rows([name, *(aliases or [])])
+    actor.aliases = alias_rows(names=[name, *(aliases or [])])
     return repository.add_actor(session, actor)
 
 

@@ -37,7 +37,7 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
     country = repository.get_by_code(view.session, code)
     if country is None:
         raise NotFound(f"There is no country with the code '{code}'.")
-    chosen_topic = stances_matrix.find_topic(view.session, topic)
+    chosen_topic = stances_matrix.find_topic(session=view.session, slug=topic)
     day = params.parse_day(as_of, "as_of")
     if day is not None and day > countries_service.today():
         raise BadQuery("as_of", f"'{as_of}' is in the future")

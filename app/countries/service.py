@@ -128,4 +128,5 @@ def speakers(*, session: Session, country: Country) -> list[actors_repository.Sp
 
 
 def today() -> date:
+    """Today, as the pages date positions (the time zone furthest ahead)."""
     return latest_allowed_date()

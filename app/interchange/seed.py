@@ -116,7 +116,7 @@ def _read_list(path: Path, key: str, model: type[M], errors: list[RecordError]) 
     return parsed
 
 
-def ensure_countries_and_topics(session: Session, directory: Path = paths.SEEDS) -> SeedReport:
+def ensure_countries_and_topics(*, session: Session, directory: Path = paths.SEEDS) -> SeedReport:
     """Add any missing country or topic: the fixed reference tables every statement points into."""
     report = SeedReport()
     _load_countries_and_topics(session, directory, report)
@@ -145,7 +145,7 @@ def _load_countries_and_topics(session: Session, directory: Path, report: SeedRe
     return stored_countries
 
 
-def load_reference(session: Session, directory: Path) -> SeedReport:
+def load_reference(*, session: Session, directory: Path) -> SeedReport:
     """Add the countries, topics and actors that are missing; raise ImportRefused if a file is bad."""
     errors: list[RecordError] = []
     actors = _read_list(directory / "actors.json", "actors", ActorSeed, errors)
@@ -180,7 +180,7 @@ def _load_actors(
         if matches:
             actor = matches[0]
             known = {alias_key for alias_key, ids in aliases.items() if actor.id in ids}
-            for row in actors_service.alias_rows([item.name, *item.aliases]):
+            for row in actors_service.alias_rows(names=[item.name, *item.aliases]):
                 if row.key not in known:
                     row.actor_id = actor.id
                     session.add(row)
@@ -199,26 +199,26 @@ def _load_actors(
     session.flush()
 
 
-def load_statements(session: Session, path: Path, *, via: str = "seed") -> ImportReport:
+def load_statements(*, session: Session, path: Path, via: str = "seed") -> ImportReport:
     """Import a statements file in the interchange format (JSON or CSV)."""
     try:
         raw = codec.read(path.read_bytes(), path.name)
     except (OSError, codec.DocumentError) as error:
         raise ImportRefused([RecordError(path.name, 0, None, "file", str(error))]) from None
-    records, errors = validate(raw, file=path.name)
-    return import_records(session, records, file=path.name, via=via, refused=errors)
+    records, errors = validate(raw=raw, file=path.name)
+    return import_records(session=session, records=records, file=path.name, via=via, refused=errors)
 
 
-def seed(session: Session, directory: Path) -> SeedReport:
+def seed(*, session: Session, directory: Path) -> SeedReport:
     """Load every seed file in `directory`: reference data, then statements."""
-    report = load_reference(session, directory)
+    report = load_reference(session=session, directory=directory)
     session.flush()
-    report.statements = load_statements(session, directory / "statements.json")
+    report.statements = load_statements(session=session, path=directory / "statements.json")
     if report.changed and not report.statements.added:
         system_repository.begin_data_change(session)  # new reference rows change what pages show
     return report
 
 
-def needs_seed(session: Session) -> bool:
+def needs_seed(*, session: Session) -> bool:
     """Whether the store is empty: no countries yet."""
     return not countries_repository.all_countries(session)

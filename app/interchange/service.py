@@ -49,7 +49,7 @@ class ImportReport:
 
 
 def validate(
-    raw: Sequence[codec.RawRecord], *, file: str
+    *, raw: Sequence[codec.RawRecord], file: str
 ) -> tuple[list[tuple[int, StatementRecord]], list[RecordError]]:
     """Check every record's fields; the valid records and the errors of the rest."""
     valid: list[tuple[int, StatementRecord]] = []
@@ -76,9 +76,9 @@ def _label(values: Any) -> str | None:
 
 
 def import_records(
+    *,
     session: Session,
     records: Sequence[tuple[int, StatementRecord]],
-    *,
     file: str,
     via: str,
     user_id: int | None = None,
@@ -99,8 +99,10 @@ def import_records(
     if not fresh and not resolver.new_actors:
         return report
     system_repository.begin_data_change(session)
-    writing.write_pending(session, resolver)
-    writing.insert_resolved(session, fresh, via=via, user_id=user_id, note=f"imported from {file}", progress=progress)
+    writing.write_pending(session=session, resolver=resolver)
+    writing.insert_resolved(
+        session=session, resolved=fresh, via=via, user_id=user_id, note=f"imported from {file}", progress=progress
+    )
     report.added = len(fresh)
     report.actors_created = [pending.name for pending in resolver.new_actors.values()]
     report.offices_created = sum(len(offices) for _, offices in resolver.pending_offices)
@@ -132,7 +134,7 @@ def _drop_duplicates(session: Session, resolved: list[Resolved], report: ImportR
     return fresh
 
 
-def export(session: Session, out: TextIO, *, fmt: str = "json") -> int:
+def export(*, session: Session, out: TextIO, fmt: str = "json") -> int:
     """Write every statement, published and retracted, in a stable order; returns the count."""
     records = (statement_record(statement) for statement in statements_repository.iter_for_export(session))
     return codec.write_json(records, out) if fmt == "json" else codec.write_csv(records, out)

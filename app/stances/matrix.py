@@ -60,8 +60,8 @@ class MatrixQuery:
 
 
 def parse_matrix_query(
-    session: Session,
     *,
+    session: Session,
     topic: str | None,
     first: str | None,
     last: str | None,
@@ -71,7 +71,7 @@ def parse_matrix_query(
 ) -> MatrixQuery:
     """Check a matrix request's parameters; BadQuery names the first one that can't be used."""
     topics = topics_repository.choices(session)
-    chosen = choose_topic(topics, topic)
+    chosen = _choose_topic(topics, topic)
     this_month = scoring.month_start(latest_allowed_date())
     as_of_day = params.parse_day(as_of, "as_of")
     if as_of_day is not None and as_of_day > latest_allowed_date():
@@ -105,19 +105,19 @@ def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:
         return None
     assert cell is not None
     code, _, month = cell.partition(":")
-    country = find_country(session, code, field="cell")
+    country = find_country(session=session, code=code, field="cell")
     parsed = params.parse_month(month, "cell")
     if parsed is None:
         raise BadQuery("cell", f"'{cell}' is not a cell; write it as COUNTRY:YYYY-MM, e.g. PL:2024-09")
     return country.code, parsed
 
 
-def find_topic(session: Session, slug: str | None) -> TopicChoice:
+def find_topic(*, session: Session, slug: str | None) -> TopicChoice:
     """The topic named by a query parameter (the main question when absent)."""
-    return choose_topic(topics_repository.choices(session), slug)
+    return _choose_topic(topics_repository.choices(session), slug)
 
 
-def choose_topic(topics: Sequence[TopicChoice], slug: str | None) -> TopicChoice:
+def _choose_topic(topics: Sequence[TopicChoice], slug: str | None) -> TopicChoice:
     """The topic a query parameter names, among every topic (the main question when absent)."""
     wanted = (slug or DEFAULT_TOPIC).strip()
     for topic in topics:
@@ -127,14 +127,15 @@ def choose_topic(topics: Sequence[TopicChoice], slug: str | None) -> TopicChoice
     raise BadQuery("topic", f"unknown topic '{wanted}'; choose one of: {known}")
 
 
-def find_country(session: Session, code: str | None, *, field: str = "country") -> Country:
+def find_country(*, session: Session, code: str | None, field: str = "country") -> Country:
+    """The country a query parameter names by its code; BadQuery names the parameter otherwise."""
     country = countries_repository.get_by_code(session, (code or "").strip()) if not params.blank(code) else None
     if country is None:
         raise BadQuery(field, f"unknown country code '{code}'")
     return country
 
 
-def country_refs(session: Session) -> tuple[grid.CountryRef, ...]:
+def country_refs(*, session: Session) -> tuple[grid.CountryRef, ...]:
     """Every country as the matrix names it, by name (read once per data version)."""
     return per_data_version(
         session, "country_refs", lambda: tuple(grid.CountryRef(*head) for head in countries_repository.heads(session))
@@ -150,7 +151,7 @@ def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
     )
     if partial is not None:
         rows += [row for row in _partial_rows(session, query.topic.id, query.as_of) if row.month >= query.first_month]  # type: ignore[arg-type]
-    countries = country_refs(session)
+    countries = country_refs(session=session)
     carry: list[grid.ScoreRow] = []
     if grid.needs_carry_in(countries, rows, query.first_month):
         carry = repository.carry_in(session, topic_id=query.topic.id, before=query.first_month)

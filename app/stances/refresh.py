@@ -57,7 +57,7 @@ def refresh(*, session: Session, changes: Mapping[SeriesKey, date]) -> None:
         refresh_series(session=session, country_id=country_id, topic_id=topic_id, since=since)
 
 
-def note_change(changes: dict[SeriesKey, date], *, country_id: int, topic_id: int, said_on: date) -> None:
+def note_change(*, changes: dict[SeriesKey, date], country_id: int, topic_id: int, said_on: date) -> None:
     """Record that a series changed from `said_on`, keeping the earliest date per series."""
     key = (country_id, topic_id)
     changes[key] = min(said_on, changes.get(key, said_on))

@@ -38,7 +38,7 @@ def _query(
     cell: str | None = None,
 ) -> stances_matrix.MatrixQuery:
     return stances_matrix.parse_matrix_query(
-        view.session, topic=topic, first=first, last=last, order=order, as_of=as_of, cell=cell
+        session=view.session, topic=topic, first=first, last=last, order=order, as_of=as_of, cell=cell
     )
 
 
@@ -131,8 +131,8 @@ def _matrix_context(view: View, query: stances_matrix.MatrixQuery, built: grid.G
 
 
 def _evidence(view: View, topic: str | None, country: str | None, month: Any, as_of: Any) -> dict[str, Any]:
-    chosen_topic = stances_matrix.find_topic(view.session, topic)
-    chosen_country = stances_matrix.find_country(view.session, country)
+    chosen_topic = stances_matrix.find_topic(session=view.session, slug=topic)
+    chosen_country = stances_matrix.find_country(session=view.session, code=country)
     evidence = stances_matrix.cell_evidence(
         session=view.session, topic=chosen_topic, country=chosen_country, month=month, as_of=as_of
     )
@@ -211,8 +211,8 @@ def cell_page(
 @router.get("/cell/{code}/{month}", include_in_schema=False)
 def cell_link(session: SessionDep, code: str, month: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     """A matrix cell's own link, for reading without JavaScript: the history behind it, as filters."""
-    country = stances_matrix.find_country(session, code)
-    chosen = stances_matrix.find_topic(session, topic)
+    country = stances_matrix.find_country(session=session, code=code)
+    chosen = stances_matrix.find_topic(session=session, slug=topic)
     parsed = params.parse_month(month, "month")
     if parsed is None:
         raise BadQuery("month", "is required: the cell's month, written YYYY-MM")

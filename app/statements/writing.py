@@ -54,7 +54,7 @@ class AlreadyRetracted(Conflict):
         super().__init__("This statement is already retracted; nothing was changed.")
 
 
-def version_conflict(current: Statement, expected_version: int) -> VersionConflict:
+def version_conflict(*, current: Statement, expected_version: int) -> VersionConflict:
     """The conflict of an editor who started from `expected_version`, with the statement as it is now."""
     return VersionConflict(
         statement_id=current.id,
@@ -64,12 +64,12 @@ def version_conflict(current: Statement, expected_version: int) -> VersionConfli
     )
 
 
-def snapshot(statement: Statement | StatementCard) -> str:
+def _snapshot(statement: Statement | StatementCard) -> str:
     """The revision form of a statement: its interchange record as canonical JSON."""
     return json.dumps(statement_record(statement), ensure_ascii=False, sort_keys=True)
 
 
-def write_pending(session: Session, resolver: RecordResolver) -> None:
+def write_pending(*, session: Session, resolver: RecordResolver) -> None:
     """Create the actors, offices and sources the resolved records need."""
     for pending in resolver.new_actors.values():
         pending.stored = actors_service.create_actor(
@@ -136,9 +136,9 @@ def _source_links(statement_id: int, sources: Sequence[Any]) -> list[dict[str, i
 
 
 def insert_resolved(
+    *,
     session: Session,
     resolved: Sequence[Resolved],
-    *,
     via: str,
     user_id: int | None,
     note: str | None = None,
@@ -164,7 +164,7 @@ def insert_resolved(
             rows.append(row)
             if row["status"] == StatementStatus.PUBLISHED:
                 stances_refresh.note_change(
-                    changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"]
+                    changes=changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"]
                 )
         ids = repository.insert_many(session, rows)
         if len(resolved) == 1 and rows[0]["status"] == StatementStatus.PUBLISHED:
@@ -201,7 +201,7 @@ def insert_resolved(
                     "note": note,
                     "created_at": now,
                     "before": None,
-                    "after": snapshot(statement),
+                    "after": _snapshot(statement),
                 }
                 for statement in repository.cards(session, ids)
             ],
@@ -326,9 +326,14 @@ def create(
 ) -> StatementCard:
     """Add one statement checked in this unit of work (`check`)."""
     system_repository.begin_data_change(session)
-    write_pending(session, prepared.resolver)
+    write_pending(session=session, resolver=prepared.resolver)
     (statement_id,) = insert_resolved(
-        session, [prepared.resolved], via=via, user_id=user_id, note=note, submission_key=submission_key
+        session=session,
+        resolved=[prepared.resolved],
+        via=via,
+        user_id=user_id,
+        note=note,
+        submission_key=submission_key,
     )
     return repository.cards(session, [statement_id])[0]
 
@@ -387,7 +392,7 @@ def load_for_change(*, session: Session, statement_id: int, expected_version: in
     if statement is None:
         raise StatementNotFound(statement_id)
     if statement.version != expected_version:
-        raise version_conflict(statement, expected_version)
+        raise version_conflict(current=statement, expected_version=expected_version)
     return statement
 
 
@@ -420,15 +425,15 @@ def _record_change(
                 "note": note,
                 "created_at": statement.updated_at,
                 "before": before,
-                "after": snapshot(statement),
+                "after": _snapshot(statement),
             }
         ],
     )
     changes: dict[tuple[int, int], date] = {}
     old_country, old_topic, old_said_on = old_series
-    stances_refresh.note_change(changes, country_id=old_country, topic_id=old_topic, said_on=old_said_on)
+    stances_refresh.note_change(changes=changes, country_id=old_country, topic_id=old_topic, said_on=old_said_on)
     stances_refresh.note_change(
-        changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on
+        changes=changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on
     )
     stances_refresh.refresh(session=session, changes=changes)
     return statement
@@ -447,15 +452,15 @@ def edit(
 ) -> Statement:
     """Replace a statement's content with a checked record; VersionConflict if someone saved first."""
     statement = load_for_change(session=session, statement_id=statement_id, expected_version=expected_version)
-    before = snapshot(statement)
+    before = _snapshot(statement)
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
     system_repository.begin_data_change(session)
-    write_pending(session, prepared.resolver)
+    write_pending(session=session, resolver=prepared.resolver)
     for name, value in _fields(prepared.resolved).items():
         setattr(statement, name, value)
     repository.replace_source_links(session, statement.id, _source_links(statement.id, prepared.resolved.sources))
     session.flush()
-    if snapshot(_reloaded(session, statement.id)) == before:
+    if _snapshot(_reloaded(session, statement.id)) == before:
         return statement  # nothing changed: no new version, no revision
     return _record_change(
         session,
@@ -486,7 +491,7 @@ def retract(
         reason = clean_text(reason, max_length=REASON_MAX_LENGTH, multiline=False)
     except ValueError as error:
         raise Refused(FieldError("reason", str(error))) from None
-    before = snapshot(statement)
+    before = _snapshot(statement)
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
     system_repository.begin_data_change(session)
     statement.status = StatementStatus.RETRACTED

@@ -17,7 +17,7 @@ from app.system.schemas import Counts, Health
 __all__ = ["DataStamp", "data_stamp", "health"]
 
 
-def data_stamp(session: Session) -> DataStamp:
+def data_stamp(*, session: Session) -> DataStamp:
     """The data version and when it last changed: what every page's ETag is made of."""
     return repository.data_stamp(session)
 

@@ -113,4 +113,4 @@ class NotModifiedMiddleware:
 
 def _read_stamp(database: Database) -> DataStamp:
     with database.read_session() as session:
-        return system_service.data_stamp(session)
+        return system_service.data_stamp(session=session)

@@ -24,7 +24,7 @@ class PageView:
         """`in_place`: made on the event loop, so it may not wait on anything (see `app.deps.page_view`)."""
         self.request = request
         self.session = session
-        self.stamp: DataStamp = system_service.data_stamp(session)
+        self.stamp: DataStamp = system_service.data_stamp(session=session)
         self.htmx = is_htmx(request)
         self.etag = conditional.make_etag(request, self.stamp, request.app.state.build)
         self.headers = conditional.cache_headers(

@@ -125,7 +125,7 @@ def generate(
             load = repository.bulk_load(connection)
             load.begin()
             session = load.session
-            ensure_countries_and_topics(session)
+            ensure_countries_and_topics(session=session)
             countries = [
                 generator.CountryRef(c.id, c.code, c.name) for c in countries_repository.all_countries(session)
             ]

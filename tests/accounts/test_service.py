@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app.accounts import passwords, service
+from app.accounts import passwords, rules, service
 from app.accounts.models import ApiToken, LoginAttempt, Role, User, UserSession
 from app.db import Database, utcnow
 from tests.support import LONG_PASSWORD, PASSWORD, make_user, snapshot_tables
@@ -253,7 +253,7 @@ def test_a_session_stores_only_the_tokens_sha256(empty_db: Database) -> None:
         started = service.start_session(session=session, user=session.get(User, user_id), max_age=MAX_AGE)  # type: ignore[arg-type]
     assert started.record.id == hashlib.sha256(started.token.encode()).hexdigest()
     assert started.token not in repr(snapshot_tables(empty_db))
-    assert service.viewer_key(started.record.id) == started.record.id[:16]
+    assert rules.viewer_key(started.record.id) == started.record.id[:16]
 
 
 def test_revoked_expired_and_unknown_sessions_are_nobody(empty_db: Database) -> None:
@@ -282,11 +282,11 @@ def test_touching_slides_the_expiry_at_most_once_a_minute(empty_db: Database) ->
     user_id = make_user(empty_db, "editor@example.org")
     with empty_db.write() as session:
         started = service.start_session(session=session, user=session.get(User, user_id), max_age=MAX_AGE)  # type: ignore[arg-type]
-    assert not service.needs_touch(started.record)
+    assert not rules.needs_touch(started.record)
     with empty_db.write() as session:
         assert not service.touch_session(session=session, session_id=started.record.id, max_age=MAX_AGE)
     later = utcnow() + timedelta(minutes=2)
-    assert service.needs_touch(started.record, later)
+    assert rules.needs_touch(started.record, later)
     with empty_db.write() as session:
         assert service.touch_session(session=session, session_id=started.record.id, max_age=MAX_AGE, now=later)
         assert not service.touch_session(session=session, session_id=started.record.id, max_age=MAX_AGE, now=later)

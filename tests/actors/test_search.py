@@ -20,7 +20,7 @@ def test_name_words_are_folded_and_split_at_every_non_letter() -> None:
 
 
 def test_alias_rows_carry_their_words() -> None:
-    rows = service.alias_rows(["Radosław Sikorski", "Sikorski"])
+    rows = service.alias_rows(names=["Radosław Sikorski", "Sikorski"])
     assert {row.key: [w.word for w in row.words] for row in rows} == {
         "radoslaw sikorski": ["radoslaw", "sikorski"],
         "sikorski": ["sikorski"],

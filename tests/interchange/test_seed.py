@@ -153,7 +153,7 @@ def test_every_actor_named_has_an_office(seeded_db: Database) -> None:
 def test_seeding_twice_changes_nothing(seeded_db: Database) -> None:
     before = snapshot_tables(seeded_db)
     with seeded_db.write() as session:
-        report = seed(session, paths.SEEDS)
+        report = seed(session=session, directory=paths.SEEDS)
     assert not report.changed and report.statements.skipped == 24
     assert snapshot_tables(seeded_db) == before
 
@@ -182,7 +182,7 @@ def test_a_bad_seed_file_is_refused_naming_file_record_and_field(
     (folder / file).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     before = snapshot_tables(empty_db)
     with pytest.raises(ImportRefused) as refused, empty_db.write() as session:
-        seed(session, folder)
+        seed(session=session, directory=folder)
     messages = [str(error) for error in refused.value.records]
     assert any(message.startswith(f"{file}: record ") and f": {field}: " in message for message in messages), messages
     assert snapshot_tables(empty_db) == before

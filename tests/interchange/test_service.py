@@ -40,16 +40,16 @@ def _document(*records: dict[str, Any]) -> bytes:
 
 
 def _import(database: Database, data: bytes, name: str = "upload.json"):  # type: ignore[no-untyped-def]
-    records, errors = validate(codec.read(data, name), file=name)
+    records, errors = validate(raw=codec.read(data, name), file=name)
     with database.write() as session:
-        ensure_countries_and_topics(session)
-        return import_records(session, records, file=name, via="import", refused=errors)
+        ensure_countries_and_topics(session=session)
+        return import_records(session=session, records=records, file=name, via="import", refused=errors)
 
 
 def _export(database: Database, fmt: str) -> str:
     out = io.StringIO(newline="")
     with database.read_session() as session:
-        export(session, out, fmt=fmt)
+        export(session=session, out=out, fmt=fmt)
     return out.getvalue()
 
 

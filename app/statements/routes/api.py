@@ -189,7 +189,7 @@ def _patched(session: Session, statement_id: int, body: dict[str, Any]) -> tuple
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise Refused(FieldError("version", f"must be a whole number from 1, not {version!r}"))
     if version != statement.version:
-        raise writing.version_conflict(statement, version)
+        raise writing.version_conflict(current=statement, expected_version=version)
     changed = [name for name in _NOT_PATCHED if name in body and body[name] != current[name]]
     if changed:
         raise Refused.of((name, "can't be changed here: retract a statement on its edit page") for name in changed)

@@ -169,7 +169,7 @@ def history_page(view: View, query: Query_) -> Response:
         if not view.htmx:
             values |= {
                 "topics": topics_repository.choices(view.session),
-                "countries": matrix.country_refs(view.session),
+                "countries": matrix.country_refs(session=view.session),
             }
         return values
 
