@@ -24,7 +24,7 @@ from app.main import create_app
 from app.stances import repository as stances_repository
 from app.stances import scoring
 from app.stances.models import StanceScore
-from app.statements import writing
+from app.statements import checking, writing
 from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.statements.records import StatementRecord
@@ -135,7 +135,7 @@ def edit_statement(
 ) -> Statement:
     """Replace a statement's content as the write API does: checked, then written."""
     values = record.model_dump(mode="json") if isinstance(record, StatementRecord) else record
-    checked = writing.checked_or_refused(session=session, values=values, exclude_id=statement_id)
+    checked = checking.checked_or_refused(session=session, values=values, exclude_id=statement_id)
     assert checked.prepared is not None
     return writing.edit(
         session=session,

@@ -1,8 +1,7 @@
 """What writing a statement does, in the caller's unit of work (services never commit).
 
-A record is checked first (`check`): the record's own rules, then against the store (actor,
-office, topic, sources), then for possible duplicates. Nothing is written until it passes. Every
-change then bumps the data version, writes the statement, appends a revision holding the full
+A record is checked first (app/statements/checking.py), and nothing is written until it passes.
+Every change then bumps the data version, writes the statement, appends a revision holding the full
 record before and after, and recomputes the stored scores of every country-topic series it
 touches, from the earliest month it touches.
 """
@@ -11,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,13 +22,13 @@ from app.errors import Conflict, FieldError, NotFound, Refused, VersionConflict
 from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
-from app.sources.models import Source
 from app.stances import refresh as stances_refresh
 from app.stances import scoring
 from app.statements import repository, rules
 from app.statements.cards import StatementCard
+from app.statements.checking import Checked, Prepared, checked_or_refused
 from app.statements.models import DatePrecision, Statement, StatementStatus
-from app.statements.records import StatementRecord, problems, statement_record
+from app.statements.records import statement_record
 from app.statements.resolver import NewActor, NewSource, RecordResolver, Resolved, stored_id
 from app.system import repository as system_repository
 from app.text import clean_text
@@ -211,100 +210,6 @@ def insert_resolved(
             progress(len(batch))
     stances_refresh.refresh(session=session, changes=changes)
     return all_ids
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """One record resolved against the store, with the resolver holding what it needs created first."""
-
-    resolver: RecordResolver
-    resolved: Resolved
-
-
-# ---- Checking: what saving a record would meet, read-only.
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """A record checked against the rules and the store: its refusals, or what saving it would write."""
-
-    errors: list[FieldError]  # by the record's own paths: 'said_on', 'sources[1].url'
-    record: StatementRecord | None = None
-    prepared: Prepared | None = None
-    reused_sources: dict[int, Source] = field(default_factory=dict)  # by the record's source index
-    duplicates: list[StatementCard] = field(default_factory=list)
-
-    @property
-    def ready(self) -> bool:
-        """Nothing refused and no possible duplicate to confirm first."""
-        return self.prepared is not None and not self.errors and not self.duplicates
-
-
-def check(
-    *,
-    session: Session,
-    values: Mapping[str, Any],
-    exclude_id: int | None = None,
-    exclude_submission_key: str | None = None,
-    look_for_duplicates: bool = True,
-) -> Checked:
-    """Check a raw record with the format's rules, then against the store, then for possible duplicates."""
-    found = problems(values)
-    if found:
-        return Checked([FieldError(path, message) for path, message in found])
-    record = StatementRecord.model_validate(values)
-    resolver = RecordResolver(session, [(1, record)], file="record")
-    resolved = resolver.resolve(1, record)
-    if resolved is None:
-        return Checked([FieldError(error.field, error.message) for error in resolver.errors], record)
-    reused = {index: source for index, source in enumerate(resolved.sources) if isinstance(source, Source)}
-    duplicates = []
-    if look_for_duplicates and not isinstance(resolved.actor, NewActor):
-        duplicates = possible_duplicates(
-            session=session,
-            record=record,
-            actor_id=resolved.actor.id,
-            topic_id=resolved.topic.id,
-            exclude_id=exclude_id,
-            exclude_submission_key=exclude_submission_key,
-        )
-    return Checked([], record, Prepared(resolver, resolved), reused, duplicates)
-
-
-def checked_or_refused(**values: Any) -> Checked:
-    """`check`, raising Refused with every problem instead of returning them."""
-    checked = check(**values)
-    if checked.errors:
-        raise Refused(*checked.errors)
-    return checked
-
-
-def possible_duplicates(
-    *,
-    session: Session,
-    record: StatementRecord,
-    actor_id: int,
-    topic_id: int,
-    exclude_id: int | None = None,
-    exclude_submission_key: str | None = None,
-) -> list[StatementCard]:
-    """Published statements by the same actor on the same topic and day whose quote is much the same.
-
-    `exclude_submission_key` leaves out the statement a repeated submission already created.
-    """
-    ids = [
-        statement_id
-        for statement_id, quote, key in repository.same_day(
-            session, actor_id=actor_id, topic_id=topic_id, said_on=record.said_on
-        )
-        if statement_id != exclude_id
-        and (exclude_submission_key is None or key != exclude_submission_key)
-        and rules.similar_quotes(quote, record.quote)
-    ]
-    return repository.cards(session, ids)
-
-
-# ---- Writing.
 
 
 def earlier_submission(*, session: Session, submission_key: str | None) -> StatementCard | None:

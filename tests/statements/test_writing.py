@@ -13,7 +13,7 @@ from app.db import Database
 from app.errors import Refused, VersionConflict
 from app.revisions import repository as revisions_repository
 from app.stances.models import StanceScore
-from app.statements import repository, writing
+from app.statements import checking, repository, writing
 from app.statements.models import StatementStatus
 from app.statements.records import statement_record
 from app.system import repository as system_repository
@@ -210,7 +210,7 @@ def _data_version(database: Database) -> int:
 def test_a_checked_record_is_saved_once_and_moves_the_data_version_once(seeded_db: Database) -> None:
     version = _data_version(seeded_db)
     with seeded_db.write() as session:
-        checked = writing.check(session=session, values=record_values())
+        checked = checking.check(session=session, values=record_values())
         assert checked.ready and checked.prepared is not None
         card = writing.create(session=session, prepared=checked.prepared, via="test")
     assert card.quote == "A test quote that the seed data does not contain." and card.actor.name == "Radosław Sikorski"
@@ -233,23 +233,6 @@ def test_the_record_is_resolved_once_per_save(seeded_db: Database) -> None:
     finally:
         event.remove(seeded_db.engine, "before_cursor_execute", count)
     assert len(alias_reads) == 1, alias_reads
-
-
-def test_a_check_that_finds_problems_writes_nothing_not_even_the_data_version(seeded_db: Database) -> None:
-    with seeded_db.write() as session:
-        add_statement(session, record(quote="We are ready to shoot down drones over Ukraine."))
-    before = snapshot_tables(seeded_db)
-    with seeded_db.write() as session:
-        duplicate = writing.check(
-            session=session, values=record_values(quote="We are ready to shoot down the drones over Ukraine!")
-        )
-        refused = writing.check(session=session, values=record_values(said_on="2031-01-01"))
-    assert not duplicate.ready and [c.quote for c in duplicate.duplicates] == [
-        "We are ready to shoot down drones over Ukraine."
-    ]
-    assert [source.url for source in duplicate.reused_sources.values()] == ["https://example.org/news/1"]
-    assert [error.field for error in refused.errors] == ["said_on"] and refused.prepared is None
-    assert snapshot_tables(seeded_db) == before
 
 
 def test_a_repeated_submission_key_answers_with_the_first_statement(seeded_db: Database) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.deps import ApiUser, WriteSession
 from app.errors import FieldError, Refused, VersionConflict
-from app.statements import repository, rules, writing
+from app.statements import checking, repository, rules, writing
 from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.statements.records import StatementRecord, statement_record
@@ -95,7 +95,7 @@ JsonObject = Annotated[dict[str, Any], Depends(json_object)]
 
 
 def _written(
-    statement: Statement | StatementCard, *, created: bool, checked: writing.Checked | None = None
+    statement: Statement | StatementCard, *, created: bool, checked: checking.Checked | None = None
 ) -> StatementWritten:
     reused = [source.url or source.key for source in checked.reused_sources.values()] if checked else []
     duplicates = [card.id for card in checked.duplicates] if checked else []
@@ -214,7 +214,7 @@ def _patched(session: Session, statement_id: int, body: dict[str, Any]) -> tuple
 def edit_statement(user: ApiUser, statement_id: int, body: JsonObject, session: WriteSession) -> Response:
     """Change the fields given, at the version given; the change is a new revision in the statement's history."""
     merged, version = _patched(session, statement_id, body)
-    checked = writing.checked_or_refused(session=session, values=merged, exclude_id=statement_id)
+    checked = checking.checked_or_refused(session=session, values=merged, exclude_id=statement_id)
     assert checked.prepared is not None
     edited = writing.edit(
         session=session,

@@ -26,7 +26,7 @@ from app.errors import FieldError, Refused, VersionConflict
 from app.revisions import diff
 from app.revisions import repository as revisions_repository
 from app.sources.models import Source
-from app.statements import forms, lookups, repository, rules, writing
+from app.statements import checking, forms, lookups, repository, rules, writing
 from app.statements.cards import StatementCard
 from app.statements.records import statement_record
 from app.statements.schemas import ActorQuery, CheckForm, EditForm, RestoreForm, RetractForm, StatementForm
@@ -48,7 +48,7 @@ class Review:
 
     state: forms.FormState
     errors: dict[str, str]
-    checked: writing.Checked
+    checked: checking.Checked
     reused: dict[int, Source]  # rows whose source is already recorded
 
     @property
@@ -72,7 +72,7 @@ def _review(
     """The form as a record, checked by the same rules as the import and the API."""
     reused = lookups.known_sources(session=session, state=state)
     raw, rows = forms.to_record(state, keep=keep)
-    checked = writing.check(
+    checked = checking.check(
         session=session,
         values=raw,
         exclude_id=exclude_id,
