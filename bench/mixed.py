@@ -134,8 +134,8 @@ def pick_posters(database_url: str, *, today: date) -> Posters:
         with database.read_session() as session:
             rows = session.execute(
                 text(
-                    "SELECT a.name, c.code, o.title FROM actor a JOIN country c ON c.id = a.country_id "
-                    "JOIN office o ON o.actor_id = a.id "
+                    "SELECT a.name, c.code, o.title FROM actor a JOIN office o ON o.actor_id = a.id "
+                    "JOIN country c ON c.id = o.country_id "
                     "WHERE o.ended_on IS NULL AND o.started_on IS NOT NULL AND o.started_on <= :first_day "
                     "AND a.kind = 'person' "
                     "AND (SELECT count(*) FROM actor b WHERE b.name = a.name) = 1 "

@@ -247,6 +247,12 @@ def _add_topic(world: World) -> Call:
     return Call("/admin/topics", data={"slug": slug, "title": f"Topic {slug}", "question": "Should they?"})
 
 
+@register("POST", "/admin/institutions", allowed=ADMINS)
+def _add_institution(world: World) -> Call:
+    code = "X" + "".join(chr(ord("A") + int(digit)) for digit in world.unique("")[-6:] if digit.isdigit())
+    return Call("/admin/institutions", data={"code": code[:8], "name": f"Institution {code}"})
+
+
 @register("POST", "/admin/topics/{slug}", allowed=ADMINS)
 def _reword_topic(world: World) -> Call:
     return Call(

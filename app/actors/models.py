@@ -26,7 +26,7 @@ class OfficeRank(enum.StrEnum):
 
 
 class Actor(Base):
-    """A person, or an institution such as "NATO spokesperson", speaking for one country."""
+    """A person, or a body such as "NATO spokesperson". Whom they speak for is their office's (`Office.country`)."""
 
     __tablename__ = "actor"
 
@@ -34,13 +34,11 @@ class Actor(Base):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[ActorKind] = mapped_column(str_enum(ActorKind, "kind"))
-    country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    country: Mapped[Country] = relationship(lazy="raise")
     aliases: Mapped[list[ActorAlias]] = relationship(back_populates="actor", lazy="raise", order_by="ActorAlias.id")
     offices: Mapped[list[Office]] = relationship(
-        back_populates="actor", lazy="raise", order_by="(Office.started_on, Office.id)"
+        back_populates="actor", lazy="raise", order_by="(Office.started_on.asc().nulls_last(), Office.id)"
     )
 
 
@@ -73,18 +71,25 @@ class ActorAliasWord(Base):
 
 
 class Office(Base):
-    """An office an actor held over [started_on, ended_on); open ends mean "not recorded"."""
+    """An office an actor held over [started_on, ended_on), belonging to a member state or an institution.
+
+    Open ends mean "not recorded". A statement counts for the country of the office held that day.
+    """
 
     __tablename__ = "office"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), index=True)
+    country_id: Mapped[int] = mapped_column(
+        ForeignKey("country.id"), index=True, comment="the member state or institution it belongs to"
+    )
     title: Mapped[str] = mapped_column(String(200))
     rank: Mapped[OfficeRank] = mapped_column(str_enum(OfficeRank, "rank"))
     started_on: Mapped[date | None]
     ended_on: Mapped[date | None] = mapped_column(comment="exclusive: the successor's first day")
 
     actor: Mapped[Actor] = relationship(back_populates="offices", lazy="raise")
+    country: Mapped[Country] = relationship(lazy="raise")
 
     def held_on(self, day: date) -> bool:
         """Whether this office was held on `day`, reading open ends as unbounded."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from app import params
 from app.actors import repository
+from app.actors.models import Actor, Office
 from app.actors.rules import describe_term, position_changes
-from app.actors.schemas import ActorOut, ChangeOut
-from app.countries.schemas import OfficeOut
+from app.actors.schemas import ActorOut, CareerOfficeOut, ChangeOut
 from app.deps import View
 from app.errors import NotFound
 from app.statements import history as statements_history
@@ -48,8 +50,31 @@ def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
         "more_url": params.with_query("/statements", {"actor": actor.slug, "after": latest.older})
         if latest.older
         else None,
-        "terms": {office.id: describe_term(office) for office in actor.offices},
+        "career": _career(view, actor),
     }
+
+
+def _career(view: View, actor: Actor) -> list[CareerOffice]:
+    """Each office the actor held, in order, with whom it belongs to and the statements made in it."""
+    counts = statements_repository.count_by_office(view.session, actor_id=actor.id)
+    career = []
+    for office in actor.offices:
+        wanted = {"actor": actor.slug, "country": office.country.code}
+        if office.started_on:
+            wanted["from"] = office.started_on.isoformat()
+        if office.ended_on:
+            wanted["to"] = (office.ended_on - timedelta(days=1)).isoformat()  # ended_on is the successor's first day
+        url = params.with_query("/statements", wanted)
+        career.append(CareerOffice(office, describe_term(office), counts.get(office.id, 0), url))
+    return career
+
+
+@dataclass(frozen=True, slots=True)
+class CareerOffice:
+    office: Office
+    term: str
+    statements: int
+    statements_url: str
 
 
 @router.get(
@@ -65,11 +90,20 @@ def _actor_out(found: dict[str, Any]) -> ActorOut:
         name=actor.name,
         slug=actor.slug,
         kind=actor.kind.value,
-        country=actor.country.code,
+        countries=list(dict.fromkeys(office.country.code for office in actor.offices)),
         aliases=[alias.alias for alias in actor.aliases if alias.alias != actor.name],
         offices=[
-            OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on)
-            for o in actor.offices
+            CareerOfficeOut(
+                title=item.office.title,
+                rank=item.office.rank.value,
+                country=item.office.country.code,
+                country_name=item.office.country.name,
+                started_on=item.office.started_on,
+                ended_on=item.office.ended_on,
+                statements=item.statements,
+                statements_url=item.statements_url,
+            )
+            for item in found["career"]
         ],
         changes=[
             ChangeOut(

@@ -8,6 +8,12 @@ from app.countries.schemas import OfficeOut
 from app.statements.schemas import StatementOut
 
 
+class CareerOfficeOut(OfficeOut):
+    country_name: str
+    statements: int = Field(description="Published statements made in this office.")
+    statements_url: str = Field(description="The history of those statements.")
+
+
 class ChangeOut(BaseModel):
     topic: str
     before: StatementOut
@@ -19,9 +25,9 @@ class ActorOut(BaseModel):
     name: str
     slug: str
     kind: str
-    country: str
+    countries: list[str] = Field(description="Where the actor's offices belong, in the order held.")
     aliases: list[str]
-    offices: list[OfficeOut]
+    offices: list[CareerOfficeOut] = Field(description="The actor's career: each office, whom it belongs to, when.")
     changes: list[ChangeOut] = Field(
         description="The newest 50 statements 2 or more points away from the actor's previous one on the same topic."
     )

@@ -45,7 +45,6 @@ def create_actor(
     *,
     session: Session,
     name: str,
-    country_id: int,
     kind: ActorKind = ActorKind.PERSON,
     aliases: list[str] | None = None,
     slug: str | None = None,
@@ -55,7 +54,6 @@ def create_actor(
         slug=slug or free_slug(session=session, name=name),
         name=name,
         kind=kind,
-        country_id=country_id,
     )
     actor.aliases = alias_rows(names=[name, *(aliases or [])])
     return repository.add_actor(session, actor)
@@ -65,14 +63,16 @@ def create_office(
     *,
     session: Session,
     actor_id: int,
+    country_id: int,
     title: str,
     rank: OfficeRank | None = None,
     started_on: date | None = None,
     ended_on: date | None = None,
 ) -> Office:
-    """A new office for an actor; its rank is inferred from the title unless given."""
+    """A new office for an actor, belonging to a country or institution; its rank is inferred unless given."""
     office = Office(
         actor_id=actor_id,
+        country_id=country_id,
         title=title,
         rank=rank or infer_rank(title),
         started_on=started_on,
@@ -85,7 +85,7 @@ def create_office(
 class Suggestion:
     """An actor the typed words may mean; `alias` is the other name matched, if not the actor's own."""
 
-    actor: Actor  # with its country and offices loaded
+    actor: Actor  # with its offices and their countries loaded
     alias: str | None
 
 

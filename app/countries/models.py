@@ -15,10 +15,13 @@ class CountryKind(enum.StrEnum):
     MEMBER = "member"
     ALLIANCE = "alliance"
     PARTNER = "partner"
+    INSTITUTION = "institution"
 
 
 class Country(Base):
-    """A NATO member state, the alliance's own institutions (code NATO), or Ukraine (partner)."""
+    """Whom an office belongs to: a NATO member state, the alliance's own institutions (code NATO),
+    Ukraine (partner), or another institution an admin adds (the EU, say). Only members are scored
+    as members; the others are shown apart."""
 
     __tablename__ = "country"
 

@@ -37,5 +37,11 @@ def with_codes(session: Session, codes: Iterable[str]) -> dict[str, Country]:
     }
 
 
+def add(session: Session, country: Country) -> Country:
+    session.add(country)
+    session.flush()
+    return country
+
+
 def get_by_code(session: Session, code: str) -> Country | None:
     return session.execute(select(Country).where(Country.code == code.upper())).scalar_one_or_none()

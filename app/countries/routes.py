@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from app import params
 from app.countries import repository
 from app.countries import service as countries_service
-from app.countries.models import Country
+from app.countries.models import Country, CountryKind
 from app.countries.schemas import (
     CountryOut,
+    NewInstitutionForm,
     OfficeOut,
     PositionOut,
     SpeakerOut,
     TimelineMonthOut,
 )
-from app.deps import View
+from app.deps import AdminUser, SessionDep, View, WriteSession
 from app.errors import BadQuery, NotFound
 from app.stances import matrix as stances_matrix
 from app.stances import scoring
@@ -26,6 +28,8 @@ from app.statements import history as statements_history
 from app.statements.filters import HistoryFilters
 from app.statements.schemas import StatementOut
 from app.text import month_key
+from app.web.htmx import redirect
+from app.web.pages import private_html
 
 router = APIRouter(tags=["countries"])
 
@@ -119,7 +123,13 @@ def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
                 url=f"/actors/{a.slug}",
                 kind=a.kind.value,
                 offices=[
-                    OfficeOut(title=o.title, rank=o.rank.value, started_on=o.started_on, ended_on=o.ended_on)
+                    OfficeOut(
+                        title=o.title,
+                        rank=o.rank.value,
+                        country=country.code,
+                        started_on=o.started_on,
+                        ended_on=o.ended_on,
+                    )
                     for o in a.offices
                 ],
             )
@@ -137,3 +147,47 @@ def country_page(view: View, code: str, topic: TopicParam = None, as_of: AsOf = 
         return {"nav": "matrix", "topics": [p.topic for p in found["positions"]], **found}
 
     return view.page("countries/detail.html", build)
+
+
+# ---- Admins: the institutions offices may belong to besides the member states
+
+
+def _institutions_page(
+    request: Request,
+    session: Session,
+    *,
+    status: int = 200,
+    notice: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    apart = [country for country in repository.all_countries(session) if country.kind != CountryKind.MEMBER]
+    return private_html(
+        request,
+        "countries/institutions.html",
+        status=status,
+        nav="institutions",
+        places=apart,
+        notice=notice,
+        values=values or {"code": "", "name": ""},
+        errors=errors or {},
+    )
+
+
+@router.get("/admin/institutions", include_in_schema=False)
+def institutions_page(request: Request, admin: AdminUser, session: SessionDep, added: str = "") -> HTMLResponse:
+    notice = f"Added {added}: offices can now belong to it, and the matrix lists it apart." if added else None
+    return _institutions_page(request, session, notice=notice)
+
+
+@router.post("/admin/institutions", include_in_schema=False)
+def add_institution(
+    request: Request, admin: AdminUser, form: Annotated[NewInstitutionForm, Form()], session: WriteSession
+) -> Response:
+    try:
+        added = countries_service.add_institution(session=session, code=form.code, name=form.name)
+    except countries_service.InstitutionRefused as refused:
+        errors = {error.field: f"{error.field.capitalize()}: {error.message}" for error in refused.errors}
+        values = {"code": form.code, "name": form.name}
+        return _institutions_page(request, session, status=422, values=values, errors=errors)
+    return redirect(request, f"/admin/institutions?added={added.code}")

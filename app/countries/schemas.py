@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from app.accounts.schemas import CsrfForm
 from app.statements.schemas import StatementOut
 
 
@@ -27,6 +28,7 @@ class PositionOut(BaseModel):
 class OfficeOut(BaseModel):
     title: str
     rank: str
+    country: str = Field(description="The member state or institution the office belongs to (ISO code, NATO, UA, EU).")
     started_on: date | None
     ended_on: date | None
 
@@ -60,3 +62,10 @@ class CountryOut(BaseModel):
     speakers: list[SpeakerOut]
     latest_statements: list[StatementOut]
     all_statements: str = Field(description="URL of the full history for this country.")
+
+
+class NewInstitutionForm(CsrfForm):
+    """The admins' form adding an institution, as it arrives."""
+
+    code: str = ""
+    name: str = ""

@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from app.actors import repository as actors_repository
-from app.countries.models import Country
+from app.countries import repository as countries_repository
+from app.countries.models import Country, CountryKind
+from app.errors import FieldError, Refused
 from app.stances import charts, scoring
 from app.stances import matrix as stances_matrix
 from app.stances import repository as stances_repository
 from app.statements import repository as statements_repository
 from app.statements.rules import latest_allowed_date
+from app.system import repository as system_repository
+from app.text import clean_text
 from app.topics import repository as topics_repository
 from app.topics.repository import TopicChoice
+
+INSTITUTION_CODE = re.compile(r"[A-Z]{2,8}")
+NAME_MAX_LENGTH = 100
+
+
+class InstitutionRefused(Refused):
+    """An institution's fields break a rule; nothing was written."""
+
+
+def add_institution(*, session: Session, code: str, name: str) -> Country:
+    """A new institution offices may belong to (the EU, say), shown apart from the members like NATO."""
+    errors = []
+    code = code.strip().upper()
+    if not INSTITUTION_CODE.fullmatch(code):
+        errors.append(FieldError("code", "use 2 to 8 capital letters, such as EU or OSCE"))
+    elif countries_repository.get_by_code(session, code) is not None:
+        errors.append(FieldError("code", f"'{code}' is taken"))
+    try:
+        name = clean_text(name, max_length=NAME_MAX_LENGTH, multiline=False)
+    except ValueError as error:
+        errors.append(FieldError("name", str(error)))
+    if errors:
+        raise InstitutionRefused(*errors)
+    system_repository.begin_data_change(session)  # the matrix lists it
+    return countries_repository.add(session, Country(code=code, name=name, kind=CountryKind.INSTITUTION))
+
 
 CHART_MONTHS = 24
 CHART_POINTS = 200

@@ -61,6 +61,7 @@ class TopicSeed(BaseModel):
 
 class OfficeSeed(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    country: CountryCode  # the member state or institution the office belongs to
     title: Line200
     rank: OfficeRank
     started_on: OptionalDate = None
@@ -71,7 +72,6 @@ class ActorSeed(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Line200
     kind: ActorKind
-    country: CountryCode
     aliases: list[Line200] = []
     offices: list[OfficeSeed]
     named_in: list[str] = []  # the source articles that name the actor (provenance)
@@ -169,13 +169,18 @@ def _load_actors(
     aliases = actors_repository.alias_index(session)
     stored = actors_repository.with_offices(session, {i for ids in aliases.values() for i in ids})
     for number, item in enumerate(actors, start=1):
-        country = countries.get(item.country)
-        if country is None:
-            errors.append(
-                RecordError("actors.json", number, item.name, "country", f"unknown country code '{item.country}'")
-            )
+        unknown = sorted({office.country for office in item.offices} - countries.keys())
+        if unknown:
+            message = f"unknown country code '{unknown[0]}'"
+            errors.append(RecordError("actors.json", number, item.name, "offices.country", message))
             continue
-        matches = [stored[i] for i in aliases.get(fold(item.name), ()) if stored[i].country_id == country.id]
+        # The same person: an actor of this name who held an office in one of these countries.
+        wanted = {countries[office.country].id for office in item.offices}
+        matches = [
+            stored[i]
+            for i in sorted(aliases.get(fold(item.name), ()))
+            if any(office.country_id in wanted for office in stored[i].offices)
+        ]
         actor: Actor
         if matches:
             actor = matches[0]
@@ -186,15 +191,15 @@ def _load_actors(
                     session.add(row)
                     report.aliases += 1
         else:
-            actor = actors_service.create_actor(
-                session=session, name=item.name, country_id=country.id, kind=item.kind, aliases=item.aliases
-            )
+            actor = actors_service.create_actor(session=session, name=item.name, kind=item.kind, aliases=item.aliases)
             report.actors += 1
         existing = actor.offices if matches else []
-        held = {(fold(office.title), office.started_on) for office in existing}
+        held = {(fold(office.title), office.country_id, office.started_on) for office in existing}
         for office in item.offices:
-            if (fold(office.title), office.started_on) not in held:
-                actors_service.create_office(session=session, actor_id=actor.id, **office.model_dump())
+            country_id = countries[office.country].id
+            if (fold(office.title), country_id, office.started_on) not in held:
+                values = office.model_dump(exclude={"country"})
+                actors_service.create_office(session=session, actor_id=actor.id, country_id=country_id, **values)
                 report.offices += 1
     session.flush()
 

@@ -48,7 +48,7 @@ _SOURCE_PATH = re.compile(r"sources\[(\d+)\](?:\.(\w+))?")
 
 LABELS = {
     "actor": "Actor",
-    "country": "Country",
+    "country": "Country or institution",
     "office": "Office",
     "office_rank": "Office class",
     "actor_kind": "Kind",
@@ -75,12 +75,12 @@ SOURCE_LABELS = {"url": "URL", "outlet": "outlet", "title": "title", "published_
 # When one field changes, the fields whose messages may change with it.
 _RELATED = {
     "actor": ("actor", "country", "office", "office_rank"),
-    "country": ("country", "actor"),
+    "country": ("country", "actor", "office"),
     "office": ("office", "office_rank"),
     "office_rank": ("office_rank", "office"),
     "language": ("language", "translation"),
     "date_precision": ("date_precision", "said_on"),
-    "said_on": ("said_on", "office"),
+    "said_on": ("said_on", "office", "country"),
     "topic": ("topic",),
 }
 RANK_MEANINGS = {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from app.actors import repository as actors_repository
 from app.actors.models import Actor
+from app.actors.rules import offices_held_on
 from app.sources import repository as sources_repository
 from app.sources.models import Source
 from app.sources.urls import normalise_url
@@ -44,7 +46,7 @@ class ActorNote:
     """Who the typed actor name is: one stored actor, several, or nobody yet (a new actor)."""
 
     typed: str
-    actors: list[Actor]  # with their country and offices
+    actors: list[Actor]  # with their offices and the offices' countries
 
     @property
     def new(self) -> bool:
@@ -62,9 +64,24 @@ def actor_note(*, session: Session, typed: str) -> ActorNote | None:
 
 
 def pick_actor(*, session: Session, state: FormState, slug: str) -> None:
-    """Fill in the actor an editor picked from the suggestions: their name, country and kind."""
+    """Fill in the actor an editor picked: their name and kind, and the office they held on the form's date.
+
+    With no date yet, or no single office held that day, office and country stay for the editor
+    (a blank office means the one held on the date, found on saving).
+    """
     actor = actors_repository.get_by_slug(session, slug)
     if actor is None:
         return
-    state.values |= {"actor": actor.name, "country": actor.country.code, "actor_kind": actor.kind.value}
+    state.values |= {"actor": actor.name, "actor_kind": actor.kind.value}
+    held = offices_held_on(actor.offices, _day(state.values.get("said_on", "")))
+    if len(held) == 1:
+        state.values |= {"office": held[0].title, "country": held[0].country.code, "office_rank": ""}
     state.focus = "topic"
+
+
+def _day(text: str) -> date:
+    """The form's date, or today when it has none (yet)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return date.today()

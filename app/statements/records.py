@@ -35,7 +35,7 @@ FORMAT_NAME = "intercept-watch/statements"
 FORMAT_VERSION = 1
 MAX_SOURCES = 20
 
-_COUNTRY_CODE = re.compile(r"[A-Z]{2}|NATO")
+_COUNTRY_CODE = re.compile(r"[A-Z]{2,8}")
 _SOURCE_KEY = re.compile(r"[a-z0-9][a-z0-9:._/-]{0,199}")
 
 

@@ -336,6 +336,16 @@ def stance_sequence(session: Session, *, actor_id: int) -> list[tuple[int, int, 
     return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
 
 
+def count_by_office(session: Session, *, actor_id: int) -> dict[int, int]:
+    """How many published statements an actor made in each office they held: office id -> count."""
+    query = (
+        select(Statement.office_id, func.count())
+        .where(Statement.actor_id == actor_id, PUBLISHED)
+        .group_by(Statement.office_id)
+    )
+    return {office_id: count for office_id, count in session.execute(query)}
+
+
 _CARD_SOURCES = (
     select(
         StatementSource.statement_id,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.actors import repository as actors_repository
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
-from app.actors.rules import describe_term, find_office, infer_rank, offices_held_on
+from app.actors.rules import describe_term, infer_rank, offices_held_on
 from app.countries import repository as countries_repository
 from app.countries.models import Country
 from app.errors import FieldError, Refused
@@ -54,23 +54,23 @@ class RecordsRefused(Refused):
 @dataclass(eq=False)
 class NewActor:
     name: str
-    country: Country
     kind: ActorKind
     offices: list[NewOffice] = field(default_factory=list)
     stored: Actor | None = None
-
-    @property
-    def country_id(self) -> int:
-        return self.country.id
 
 
 @dataclass(eq=False)
 class NewOffice:
     title: str
     rank: OfficeRank
+    country: Country
     started_on: date | None = None
     ended_on: date | None = None
     stored: Office | None = None
+
+    @property
+    def country_id(self) -> int:
+        return self.country.id
 
     def held_on(self, day: date) -> bool:
         return True
@@ -95,7 +95,8 @@ class Resolved:
 
     @property
     def country_id(self) -> int:
-        return self.actor.country_id
+        """The statement counts for the country or institution of the office held that day."""
+        return self.office.country_id
 
 
 def stored_id(entity: Any) -> int:
@@ -154,7 +155,7 @@ class RecordResolver:
             if country is None:
                 self._error(number, record, "country", f"unknown country code '{record.country}'")
         actor = self._actor(number, record, country)
-        office = self._office(number, record, actor) if actor is not None else None
+        office = self._office(number, record, actor, country) if actor is not None else None
         sources = [self._source(item) for item in record.sources]
         if len(self.errors) > before or topic is None or actor is None or office is None:
             return None
@@ -163,39 +164,27 @@ class RecordResolver:
     def _actor(self, number: int, record: StatementRecord, country: Country | None) -> Actor | NewActor | None:
         key = fold(record.actor)
         candidates = [self.actors[i] for i in sorted(self.aliases.get(key, ()))]
-        if country is not None and len(candidates) > 1:
-            candidates = [actor for actor in candidates if actor.country_id == country.id]
+        if country is not None and len(candidates) > 1:  # namesakes: the one with an office there
+            candidates = [actor for actor in candidates if any(o.country_id == country.id for o in actor.offices)]
         if len(candidates) > 1:
-            names = "; ".join(f"{actor.name} ({actor.country.code})" for actor in candidates)
+            names = "; ".join(f"{actor.name} ({', '.join(_countries(actor))})" for actor in candidates)
             self._error(number, record, "actor", f"'{record.actor}' matches several actors: {names}; give the country")
             return None
         if candidates:
-            actor = candidates[0]
-            if country is not None and actor.country_id != country.id:
-                self._error(
-                    number, record, "country", f"{actor.name} speaks for {actor.country.code}, not {record.country}"
-                )
-                return None
-            return actor
+            return candidates[0]
         if key in self.new_actors:
-            pending = self.new_actors[key]
-            if country is not None and pending.country is not country:
-                self._error(
-                    number, record, "country", f"{pending.name} speaks for {pending.country.code}, not {record.country}"
-                )
-                return None
-            return pending
+            return self.new_actors[key]
         if record.country is None or record.office is None:
             self._error(
                 number,
                 record,
                 "actor",
-                f"unknown actor '{record.actor}'; to add a new actor, give its country and office",
+                f"unknown actor '{record.actor}'; to add a new actor, give the office held and its country",
             )
             return None
         if country is None:
             return None
-        pending = NewActor(record.actor, country, record.actor_kind or ActorKind.PERSON)
+        pending = NewActor(record.actor, record.actor_kind or ActorKind.PERSON)
         self.new_actors[key] = pending
         return pending
 
@@ -204,17 +193,17 @@ class RecordResolver:
             return list(actor.offices)
         return [*actor.offices, *self.new_offices.get(actor.id, [])]
 
-    def _office(self, number: int, record: StatementRecord, actor: Actor | NewActor) -> Office | NewOffice | None:
+    def _office(
+        self, number: int, record: StatementRecord, actor: Actor | NewActor, country: Country | None
+    ) -> Office | NewOffice | None:
         offices = self._offices(actor)
         if record.office is not None:
-            found = find_office(offices, record.office)
-            if found is None:
-                pending = NewOffice(record.office, record.office_rank or infer_rank(record.office))
-                if isinstance(actor, NewActor):
-                    actor.offices.append(pending)
-                else:
-                    self.new_offices.setdefault(actor.id, []).append(pending)
-                return pending
+            named = [office for office in offices if fold(office.title) == fold(record.office)]
+            if country is not None:
+                named = [office for office in named if office.country_id == country.id]
+            if not named:
+                return self._new_office(number, record, actor, offices, country)
+            found = next((office for office in named if office.held_on(record.said_on)), named[0])
             if not found.held_on(record.said_on):
                 self._error(
                     number,
@@ -233,17 +222,24 @@ class RecordResolver:
                 return None
             return found  # type: ignore[no-any-return]  # offices are stored or pending, both typed Any here
         held = offices_held_on(offices, record.said_on)
+        if country is not None:
+            held = [office for office in held if office.country_id == country.id]
+        dated = [office for office in held if office.started_on or office.ended_on]
+        if len(held) > 1 and len(dated) == 1:
+            held = dated  # a recorded term that covers the day says more than an office with no dates
         if len(held) == 1:
             return held[0]  # type: ignore[no-any-return]
+        where = f" for {country.code}" if country is not None else ""
         if not held:
             self._error(
                 number,
                 record,
                 "office",
-                f"no office of {actor.name} is on record for {record.said_on.isoformat()}; give one",
+                f"no office of {actor.name}{where} is on record for {record.said_on.isoformat()}; "
+                "give the office held that day, and its country or institution",
             )
         else:
-            titles = "; ".join(office.title for office in held)
+            titles = "; ".join(f"{office.title} ({office.country.code})" for office in held)
             self._error(
                 number,
                 record,
@@ -251,6 +247,31 @@ class RecordResolver:
                 f"{actor.name} held several offices on {record.said_on.isoformat()} ({titles}); give one",
             )
         return None
+
+    def _new_office(
+        self,
+        number: int,
+        record: StatementRecord,
+        actor: Actor | NewActor,
+        offices: list[Any],
+        country: Country | None,
+    ) -> NewOffice | None:
+        """An office the actor has no record of, in the country the record names (or the one all theirs are in)."""
+        assert record.office is not None
+        if country is None:
+            places = {office.country_id: office.country for office in offices}
+            if len(places) != 1:
+                self._error(
+                    number, record, "country", f"give the country or institution that '{record.office}' belongs to"
+                )
+                return None
+            country = next(iter(places.values()))
+        pending = NewOffice(record.office, record.office_rank or infer_rank(record.office), country)
+        if isinstance(actor, NewActor):
+            actor.offices.append(pending)
+        else:
+            self.new_offices.setdefault(actor.id, []).append(pending)
+        return pending
 
     def _source(self, item: SourceRecord) -> Source | NewSource:
         identity = ("url", item.url) if item.url else ("key", item.key or "")
@@ -272,3 +293,8 @@ class RecordResolver:
     @property
     def pending_sources(self) -> list[NewSource]:
         return [source for source in self.sources.values() if isinstance(source, NewSource)]
+
+
+def _countries(actor: Actor) -> list[str]:
+    """The codes of the countries and institutions an actor held offices in, in order held."""
+    return list(dict.fromkeys(office.country.code for office in actor.offices))

@@ -29,7 +29,7 @@ from app.statements.cards import StatementCard
 from app.statements.checking import Checked, Prepared, checked_or_refused
 from app.statements.models import DatePrecision, Statement, StatementStatus
 from app.statements.records import statement_record
-from app.statements.resolver import NewActor, NewSource, RecordResolver, Resolved, stored_id
+from app.statements.resolver import NewSource, RecordResolver, Resolved, stored_id
 from app.system import repository as system_repository
 from app.text import clean_text
 
@@ -71,13 +71,15 @@ def _snapshot(statement: Statement | StatementCard) -> str:
 def write_pending(*, session: Session, resolver: RecordResolver) -> None:
     """Create the actors, offices and sources the resolved records need."""
     for pending in resolver.new_actors.values():
-        pending.stored = actors_service.create_actor(
-            session=session, name=pending.name, country_id=pending.country.id, kind=pending.kind
-        )
+        pending.stored = actors_service.create_actor(session=session, name=pending.name, kind=pending.kind)
     for owner, offices in resolver.pending_offices:
         for office in offices:
             office.stored = actors_service.create_office(
-                session=session, actor_id=stored_id(owner), title=office.title, rank=office.rank
+                session=session,
+                actor_id=stored_id(owner),
+                country_id=office.country.id,
+                title=office.title,
+                rank=office.rank,
             )
     pending_sources = resolver.pending_sources
     rows = [_source_row(source) for source in pending_sources]
@@ -104,7 +106,7 @@ def _fields(item: Resolved) -> dict[str, Any]:
     actor_id = stored_id(item.actor)
     return {
         "actor_id": actor_id,
-        "country_id": item.actor.country.id if isinstance(item.actor, NewActor) else item.actor.country_id,
+        "country_id": item.country_id,
         "topic_id": item.topic.id,
         "office_id": stored_id(item.office),
         "said_on": record.said_on,

@@ -25,13 +25,13 @@ from app.statements.rules import EARLIEST_DATE
 from app.text import fold, slugify, strip_diacritics
 from bench.synthetic import vocabulary as words
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: offices belong to countries (migration 0011)
 DEFAULT_ACTORS = 2000
 MIN_ACTORS_PER_COUNTRY = 20
 
-ACTOR_COLUMNS = ("id", "slug", "name", "kind", "country_id", "created_at")
+ACTOR_COLUMNS = ("id", "slug", "name", "kind", "created_at")
 ALIAS_COLUMNS = ("actor_id", "alias", "key")
-OFFICE_COLUMNS = ("id", "actor_id", "title", "rank", "started_on", "ended_on")
+OFFICE_COLUMNS = ("id", "actor_id", "country_id", "title", "rank", "started_on", "ended_on")
 SOURCE_COLUMNS = ("id", "url", "outlet", "title", "published_on", "language", "created_at")
 STATEMENT_COLUMNS = (
     "id",
@@ -222,7 +222,7 @@ class CastBuilder:
     ) -> None:
         actor_id = self.next_actor
         self.next_actor += 1
-        self.cast.actors.append((actor_id, self._slug(name), name, kind, country.id, self.created_at))
+        self.cast.actors.append((actor_id, self._slug(name), name, kind, self.created_at))
         keys: set[str] = set()
         for alias in (name, strip_diacritics(name), *aliases):
             key = fold(alias)
@@ -233,7 +233,7 @@ class CastBuilder:
         for title, rank, started_on, ended_on in terms:
             office_id = self.next_office
             self.next_office += 1
-            self.cast.offices.append((office_id, actor_id, title, rank, started_on, ended_on))
+            self.cast.offices.append((office_id, actor_id, country.id, title, rank, started_on, ended_on))
             stored_terms.append((office_id, started_on, ended_on))
         top_rank = max((rank for _, rank, _, _ in terms), key=lambda r: SPEAKING_WEIGHT[r])
         weight = SPEAKING_WEIGHT[top_rank] * (1.5 if kind == "institution" else 1.0) * self.rng.uniform(0.5, 1.5)

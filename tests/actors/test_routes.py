@@ -11,10 +11,13 @@ from tests.support import add_statement, record, soup
 def test_offices_over_time_are_shown(shared_client: TestClient) -> None:
     page = soup(shared_client.get("/actors/jens-stoltenberg").text)
     rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("table tbody tr")]
-    assert rows == [["Secretary General of NATO", "until 2024-10-01", "3"]]
+    assert rows == [
+        ["Secretary General of NATO", "NATO (the alliance's institutions)", "until 2024-10-01", "3", "3 statements"]
+    ]
     rutte = soup(shared_client.get("/actors/mark-rutte").text)
-    assert [td.get_text(strip=True) for td in rutte.select("table tbody td")][:2] == [
+    assert [td.get_text(strip=True) for td in rutte.select("table tbody td")][:3] == [
         "Secretary General of NATO",
+        "NATO (the alliance's institutions)",
         "from 2024-10-01",
     ]
 

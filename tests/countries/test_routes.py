@@ -6,7 +6,8 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from tests.support import soup
+from app.db import Database
+from tests.support import form_values, make_user, sign_in, soup, table_counts
 
 
 def _positions(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -94,3 +95,20 @@ def test_bad_country_input(shared_client: TestClient) -> None:
         response = shared_client.get(f"/countries/PL?{query}")
         assert response.status_code == 400
         assert soup(response.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
+
+
+def test_an_admin_adds_an_institution_that_the_matrix_shows_apart(client: TestClient, seeded_db: Database) -> None:
+    make_user(seeded_db, "admin@example.org", "admin")
+    sign_in(client, "admin@example.org")
+    form = form_values(client.get("/admin/institutions").text, "#add-institution")
+    refused = client.post("/admin/institutions", data=form | {"code": "e1", "name": "European Union"})
+    assert refused.status_code == 422
+    error = soup(refused.text).select_one("#f-code-error").get_text()  # type: ignore[union-attr]
+    assert "capital letters" in error and table_counts(seeded_db, "country") == {"country": 34}
+    added = client.post("/admin/institutions", data=form | {"code": "eu", "name": "European Union"})
+    assert added.status_code == 200 and "Added EU" in added.text  # followed the redirect to the list
+    matrix = client.get("/matrix.json").json()
+    assert "EU" in [row["country"] for row in matrix["others"]]
+    assert "EU" not in [row["country"] for row in matrix["members"]]
+    taken = client.post("/admin/institutions", data=form | {"code": "EU", "name": "Again"})
+    assert taken.status_code == 422 and "is taken" in taken.text

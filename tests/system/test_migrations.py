@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.db import Database
 from app.system import migrations
+from tests.support import assert_scores_match_rebuild
 
 
 def test_upgrade_then_downgrade_to_base(empty_url: str) -> None:
@@ -54,5 +55,44 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path) ->
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+    finally:
+        database.dispose()
+
+
+def _rows(database: Database, sql: str) -> list[tuple[object, ...]]:
+    with database.read_session() as session:
+        return [tuple(row) for row in session.execute(text(sql))]
+
+
+def test_offices_take_their_actors_country_and_nothing_is_lost(seeded_url: str) -> None:
+    """0011 carries every statement, score and revision over; each office belongs to its actor's old country."""
+    database = Database.from_url(seeded_url)
+    tables = {
+        "statement": "SELECT id, actor_id, country_id, office_id, topic_id, said_on, stance, quote, version "
+        "FROM statement ORDER BY id",
+        "stance_score": "SELECT country_id, topic_id, month, score, band, counted FROM stance_score "
+        "ORDER BY country_id, topic_id, month",
+        "revision": "SELECT statement_id, version, action, after FROM revision ORDER BY statement_id, version",
+        "office": "SELECT id, actor_id, country_id, title, rank FROM office ORDER BY id",
+    }
+    try:
+        before = {name: _rows(database, sql) for name, sql in tables.items()}
+        assert before["statement"] and before["stance_score"] and before["revision"]
+        database.engine.dispose()
+        migrations.downgrade(seeded_url, "0010")
+        database.engine.dispose()
+        # At 0010 every actor speaks for one country: the one its offices belong to.
+        by_actor = dict(_rows(database, "SELECT id, country_id FROM actor"))
+        assert all(by_actor[actor_id] == country_id for _, actor_id, country_id, *_ in before["office"])
+        migrations.upgrade(seeded_url)
+        database.engine.dispose()
+        after = {name: _rows(database, sql) for name, sql in tables.items()}
+        assert after == before
+        # Every statement counts for the country of its office.
+        assert _rows(
+            database,
+            "SELECT count(*) FROM statement s JOIN office o ON o.id = s.office_id WHERE o.country_id <> s.country_id",
+        ) == [(0,)]
+        assert_scores_match_rebuild(database)
     finally:
         database.dispose()

@@ -191,7 +191,7 @@ def test_a_new_actor_is_added_inline_with_a_sensible_office_class(client: TestCl
     response = client.post("/statements/new", data=data, follow_redirects=False)
     assert response.status_code == 303
     actor = client.get("/actors/kristen-michal.json").json()
-    assert (actor["name"], actor["country"], actor["kind"]) == ("Kristen Michal", "EE", "person")
+    assert (actor["name"], actor["countries"], actor["kind"]) == ("Kristen Michal", ["EE"], "person")
     assert [(office["title"], office["rank"]) for office in actor["offices"]] == [("Prime Minister of Estonia", "head")]
     page = soup(client.get(response.headers["location"]).text)
     assert "Prime Minister of Estonia" in page.get_text() and "head of state or government" in page.get_text()
@@ -204,7 +204,8 @@ def test_a_new_actor_needs_a_country_and_an_office(client: TestClient, seeded_db
     response = client.post("/statements/new", data=_filled(client, actor="Someone New", country=None, office=None))
     assert response.status_code == 422
     page = soup(response.text)
-    assert "give its country and office" in page.select_one("#f-actor-error").get_text()  # type: ignore[union-attr]
+    error = page.select_one("#f-actor-error").get_text()  # type: ignore[union-attr]
+    assert "give the office held and its country" in error
     assert "New actor: nobody on record" in page.select_one("#f-actor-note").get_text()  # type: ignore[union-attr]
     assert snapshot_tables(seeded_db) == before
 
@@ -711,3 +712,32 @@ def test_cross_site_posts_to_the_forms_are_refused_and_write_nothing(
         without_token = client.post(path, data={k: v for k, v in data.items() if k != "csrf_token"})
         assert without_token.status_code == 403 and "This form has expired" in without_token.text, path
     assert snapshot_tables(seeded_db) == before
+
+
+def test_an_actor_with_offices_in_two_countries_speaks_for_the_one_held_that_day(
+    client: TestClient, seeded_db: Database
+) -> None:
+    """Mark Rutte, NATO's Secretary General from 1 October 2024, was Prime Minister of the Netherlands before."""
+    _editor(client, seeded_db)
+    earlier = client.post(
+        "/statements/new",
+        data=_filled(
+            client, actor="Mark Rutte", office="Prime Minister", country="NL", said_on="2022-03-12", topic="no-fly-zone"
+        ),
+        follow_redirects=False,
+    )
+    assert earlier.status_code == 303, earlier.text[:500]
+    later = client.post(
+        "/statements/new",
+        data=_filled(client, actor="Mark Rutte", office=None, country=None, said_on="2025-01-10", topic="no-fly-zone"),
+        follow_redirects=False,
+    )
+    assert later.status_code == 303, later.text[:500]
+    placed = {}
+    for response in (earlier, later):
+        statement = client.get(f"/statements/{_statement_id(response.headers['location'])}.json").json()["statement"]
+        placed[statement["said_on"]] = (statement["country"], statement["office"])
+    assert placed == {"2022-03-12": ("NL", "Prime Minister"), "2025-01-10": ("NATO", "Secretary General of NATO")}
+    page = soup(client.get("/actors/mark-rutte").text)
+    belongs = [tr.select("td")[1].get_text(strip=True) for tr in page.select("table.career tbody tr")]
+    assert belongs == ["NATO (the alliance's institutions)", "Netherlands"]
