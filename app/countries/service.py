@@ -48,7 +48,7 @@ def add_institution(*, session: Session, code: str, name: str) -> Country:
     return countries_repository.add(session, Country(code=code, name=name, kind=CountryKind.INSTITUTION))
 
 
-CHART_MONTHS = 24
+CHART_MONTHS = 60  # five years: from a country's first statement on the topic, at most, up to today
 CHART_POINTS = 200
 
 
@@ -130,9 +130,9 @@ def positions(*, session: Session, country: Country, as_of: date | None) -> list
 def timeline(*, session: Session, country: Country, topic: TopicChoice, as_of: date) -> CountryTimeline:
     """Monthly scores (stored rows, carried forward) and statements as points, up to `as_of`.
 
-    Like the matrix, the window ends at the month of the latest statement on record (or `as_of`).
+    Like the matrix, the window ends in the month of `as_of` (today unless asked), positions carried to it.
     """
-    last = min(scoring.month_start(as_of), stances_repository.latest_month(session) or scoring.month_start(as_of))
+    last = scoring.month_start(as_of)
     rows = stances_repository.series_rows(session, topic_id=topic.id, country_id=country.id, last_month=last)
     if not rows:
         return CountryTimeline(topic, None, [], [], 0, 0)

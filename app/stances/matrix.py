@@ -34,6 +34,7 @@ class MatrixQuery:
     as_of: date | None
     cell: tuple[str, date] | None
     explicit_range: bool
+    today: date  # what "now" is: the window ends in its month unless told otherwise, and as_of defaults to it
     topics: tuple[TopicChoice, ...] = field(default=(), compare=False)  # every topic, for the page's topic menu
 
     @property
@@ -50,6 +51,15 @@ class MatrixQuery:
         if self.as_of is not None:
             found["as_of"] = self.as_of.isoformat()
         return found
+
+    @property
+    def current_month(self) -> date:
+        return scoring.month_start(self.today)
+
+    @property
+    def shown_as_of(self) -> date:
+        """The day the positions stand on: as_of, or today."""
+        return self.as_of or self.today
 
     @property
     def partial_month(self) -> date | None:
@@ -72,18 +82,20 @@ def parse_matrix_query(
     """Check a matrix request's parameters; BadQuery names the first one that can't be used."""
     topics = topics_repository.choices(session)
     chosen = _choose_topic(topics, topic)
-    this_month = scoring.month_start(latest_allowed_date())
+    today = latest_allowed_date()
+    this_month = scoring.month_start(today)
     as_of_day = params.parse_day(as_of, "as_of")
-    if as_of_day is not None and as_of_day > latest_allowed_date():
+    if as_of_day is not None and as_of_day > today:
         raise BadQuery("as_of", f"'{as_of}' is in the future")
+    if as_of_day == today:
+        as_of_day = None  # today is the default: the same positions, and the same URL
     last_month = params.parse_month(last, "to")
     first_month = params.parse_month(first, "from")
     explicit = last_month is not None or first_month is not None
     if last_month is not None and last_month > this_month:
         raise BadQuery("to", f"'{last}' is after this month")
-    if last_month is None:
-        latest = repository.latest_month(session) or this_month
-        last_month = max(first_month, latest) if first_month else latest
+    if last_month is None:  # the window runs to this month; positions carry forward to it
+        last_month = max(first_month, this_month) if first_month else this_month
     if as_of_day is not None and last_month > scoring.month_start(as_of_day):
         last_month = scoring.month_start(as_of_day)
     if first_month is None:
@@ -95,9 +107,8 @@ def parse_matrix_query(
     chosen_order = (order or "neighbours").strip()
     if chosen_order not in grid.ORDERS:
         raise BadQuery("order", f"'{order}' is not an order; use 'neighbours' or 'stance'")
-    return MatrixQuery(
-        chosen, first_month, last_month, chosen_order, as_of_day, _parse_cell(session, cell), explicit, topics
-    )
+    cell_at = _parse_cell(session, cell)
+    return MatrixQuery(chosen, first_month, last_month, chosen_order, as_of_day, cell_at, explicit, today, topics)
 
 
 def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:

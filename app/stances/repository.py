@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app.actors.models import Office
 from app.perf.driver import DriverRead
-from app.perf.versioned import per_data_version
 from app.stances import grid, scoring
 from app.stances.models import StanceScore
 from app.statements.models import PUBLISHED, Statement
@@ -273,13 +272,6 @@ def rows_in_window(session: Session, *, topic_id: int, first_month: date, last_m
 def carry_in(session: Session, *, topic_id: int, before: date) -> list[grid.ScoreRow]:
     """Each country's last stored row before `before`: where its position stood coming into a window."""
     return _score_rows(_CARRY_IN.fetchall(session, {"topic_id": topic_id, "before": before}))
-
-
-def latest_month(session: Session) -> date | None:
-    """The month of the latest published statement on any topic (the newest stored row; read once per data version)."""
-    return per_data_version(
-        session, "latest_month", lambda: session.execute(select(func.max(StanceScore.month))).scalar_one_or_none()
-    )
 
 
 def row_at_or_before(session: Session, *, topic_id: int, country_id: int, month: date) -> StanceScore | None:

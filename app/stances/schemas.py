@@ -37,7 +37,8 @@ class MatrixOut(BaseModel):
     topic_title: str
     months: list[str]
     order: str
-    as_of: date | None
+    as_of: date = Field(description="The day the positions stand on: the as_of asked for, or today.")
+    current_month: str = Field(description="This month, YYYY-MM: where the default window ends.")
     rule_version: int
     data_version: int
     members: list[MatrixRowOut]

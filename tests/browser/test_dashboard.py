@@ -19,10 +19,14 @@ def _poland_cell(page: Page, month: str) -> object:
     return page.locator(f"{POLAND_ROW} td a[aria-label^='Poland, {month}:']")
 
 
+# The months of the seed articles' statements (to November 2024): the default window runs to this month.
+SEED_WINDOW = "from=2022-12&to=2024-11"
+
+
 def test_matrix_topic_and_range_switch_in_place(
     page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
 ) -> None:
-    page.goto(f"{live_server.url}/matrix")
+    page.goto(f"{live_server.url}/matrix?{SEED_WINDOW}")
     expect(page.locator("h1")).to_have_text("Where NATO members stand")
     expect(page.locator("table.matrix th[scope=row]")).to_have_count(34)
     expect(page.locator("table.matrix th.matrix__month")).to_have_count(24)
@@ -47,7 +51,7 @@ def test_matrix_topic_and_range_switch_in_place(
 
 
 def test_clicking_a_poland_cell_opens_its_statements_in_place(page: Page, live_server: LiveServer) -> None:
-    page.goto(f"{live_server.url}/matrix")
+    page.goto(f"{live_server.url}/matrix?{SEED_WINDOW}")
     page.evaluate("window.__stayed = true")
     cell = _poland_cell(page, "Sep 2024")
     expect(cell).to_have_attribute("aria-label", re.compile("leans support.*officials divided.*condition attached"))
@@ -152,7 +156,7 @@ def test_without_javascript_the_same_information_is_reached_by_links(
     page_without_js: Page, live_server: LiveServer
 ) -> None:
     page = page_without_js
-    page.goto(f"{live_server.url}/matrix")
+    page.goto(f"{live_server.url}/matrix?{SEED_WINDOW}")
     _poland_cell(page, "Sep 2024").click()
     expect(page).to_have_url(
         re.compile(r"/statements\?country=PL&topic=intercept-over-ukraine&to=2024-09-30$")

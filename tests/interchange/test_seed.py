@@ -165,8 +165,8 @@ def test_seeded_scores_equal_a_rebuild(seeded_db: Database) -> None:
 @pytest.mark.parametrize(
     ("file", "change", "field"),
     [
-        ("countries.json", lambda d: d["countries"][0].update(code="XXX"), "code"),
-        ("actors.json", lambda d: d["actors"][0].update(country="XX"), "country"),
+        ("countries.json", lambda d: d["countries"][0].update(code="X1"), "code"),
+        ("actors.json", lambda d: d["actors"][0]["offices"][0].update(country="XX"), "offices.country"),
         ("actors.json", lambda d: d["actors"][0]["offices"][0].update(rank="emperor"), "offices[0].rank"),
         ("statements.json", lambda d: d["statements"][3].update(stance=3), "stance"),
         ("statements.json", lambda d: d["statements"][3].update(said_on="2024-13-01"), "said_on"),

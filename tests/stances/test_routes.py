@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 
+from app.statements.rules import latest_allowed_date
 from tests.support import soup
 
 MONTHS_2024 = {"Jul": 7, "Aug": 8, "Sep": 9}
@@ -36,18 +37,37 @@ def _cell_title(td: Tag) -> str:
     return link["aria-label"] if link is not None else td.get_text(" ", strip=True)  # type: ignore[index,return-value]
 
 
+# The window of the seed articles' statements (July to November 2024), fixed so the tests read it as of then.
+SEED_WINDOW = "from=2022-12&to=2024-11"
+
+
 @pytest.fixture(scope="module")
 def matrix_page(shared_client: TestClient) -> BeautifulSoup:
-    response = shared_client.get("/matrix")
+    response = shared_client.get(f"/matrix?{SEED_WINDOW}")
     assert response.status_code == 200
     return soup(response.text)
 
 
-def test_the_default_range_is_24_months_up_to_the_latest_statement(matrix_page: BeautifulSoup) -> None:
-    months = _months(matrix_page)
+def test_the_default_range_is_the_24_months_up_to_this_month(shared_client: TestClient) -> None:
+    today = latest_allowed_date()  # the app's today: the date in the time zone furthest ahead
+    page = soup(shared_client.get("/matrix").text)
+    months = _months(page)
     assert len(months) == 24
-    assert months[0] == "Dec 2022" and months[-1] == "Nov"
-    assert matrix_page.select_one("#m-topic option[selected]")["value"] == "intercept-over-ukraine"  # type: ignore[index]
+    assert months[-1].split()[0] == f"{today:%b}"  # this month, its year shown only in January or the first column
+    assert page.select_one("#m-topic option[selected]")["value"] == "intercept-over-ukraine"  # type: ignore[index]
+    assert page.select_one("#m-as-of")["value"] == today.isoformat()  # type: ignore[index]
+    # Poland's position from 2024 is carried forward to this month, drawn lighter.
+    poland = _matrix_rows(page)["Poland"]
+    assert "carried forward from Sep 2024" in _cell_title(poland[-1]) and "k" in poland[-1]["class"]
+
+
+def test_the_json_twin_says_which_month_is_current_and_carries_positions_to_it(shared_client: TestClient) -> None:
+    body = shared_client.get("/matrix.json").json()
+    this_month = f"{latest_allowed_date():%Y-%m}"
+    assert body["current_month"] == body["months"][-1] == this_month
+    poland = next(row for row in body["members"] if row["country"] == "PL")
+    last = poland["cells"][-1]
+    assert last["month"] == this_month and last["carried_forward"] and last["band"] == "leans support"
 
 
 def test_rows_put_ukraines_neighbours_first_and_nato_and_ukraine_apart(matrix_page: BeautifulSoup) -> None:
@@ -104,7 +124,10 @@ def test_cells_show_band_as_text_symbol_and_count(matrix_page: BeautifulSoup) ->
     )
     assert link["href"] == "/cell/PL/2024-09"  # type: ignore[index]
     # static/app.js opens the cell in place from these, with JavaScript on.
-    assert matrix_page.select_one("table.matrix")["data-cell-base"] == "/matrix/cell?topic=intercept-over-ukraine"  # type: ignore[index]
+    assert (
+        matrix_page.select_one("table.matrix")["data-cell-base"]
+        == f"/matrix/cell?topic=intercept-over-ukraine&{SEED_WINDOW}"
+    )  # type: ignore[index]
     row = cell.find_parent("tr")
     assert (row["data-country"], row["data-detail"]) == ("PL", "detail-PL")  # type: ignore[index]
 
