@@ -42,6 +42,8 @@ _TRAILING_SOURCE = re.compile(
 )
 _STRIP = " \t\n,;:–—-"
 _PREPOSITIONS = frozenset({"by", "with", "to", "from", "of", "for", "between", "about", "against", "and", "or"})
+# A clause before the attribution that only sets the scene ("Speaking in Berlin on Friday, X said").
+_INTRODUCTORY = re.compile(r"(?:speaking|asked|addressing|answering|responding|writing|after|before|during|following|in|on|at|thus|meanwhile)\b")
 _THAT_NEXT = re.compile(r"\s*(?:that|dass|ze|iz|ca)\b")
 
 
@@ -199,7 +201,7 @@ def _attributed_words(text: str, flat_text: str, parts: SentenceParts, attributi
     tail = _tail(text, flat_text, parts, attribution)
     if tail:
         return [tail]
-    if head and _closes_clause(text, head[1], attribution.start):
+    if head and _closes_clause(text, head[1], attribution.start) and not _INTRODUCTORY.match(flat_text, head[0]):
         return [head]
     return []
 

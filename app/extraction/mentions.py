@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from app.extraction.actors import ActorDirectory, Speaker, Token, tokens_of
 from app.extraction.countries import capital_country, country_code, country_name
 from app.extraction.folding import flat
-from app.extraction.verbs import Verb
+from app.extraction.verbs import ACCORDING, Verb
 
 _ROLE = (
     r"(?:first\s+)?(?:deputy|vice)[\s-]+(?:prime\s+minister|president|chancellor|secretary[\s-]+general|minister|premier)"
@@ -214,17 +214,30 @@ def _appositive_names(text: str, flat_text: str, directory: ActorDirectory) -> l
 
 
 def _plain_names(text: str, directory: ActorDirectory, verbs: Sequence[Verb]) -> list[Mention]:
-    """Full names with no office, right before a verb of saying ("Kaja Kallas said")."""
+    """Full names with no office next to a verb of saying ("Kaja Kallas said", "said Kaja Kallas", "according to Kaja Kallas")."""
+    flat_text = flat(text)
     mentions = []
     for verb in verbs:
         words = list(_NAME_WORD_IN_TEXT.finditer(text, max(0, verb.start - 80), verb.start))[-3:]
         while words and not (text[words[-1].end() : verb.start].isspace() and all(_is_name_word(w.group()) for w in words)):
             words.pop(0)
-        name = " ".join(w.group() for w in words)
-        if len(words) < 2 or text[words[0].start() : words[-1].end()] != name or _NOT_PERSON & set(flat(name).split()):
-            continue
-        mentions.append(Mention(words[0].start(), words[-1].end(), MentionKind.NAME, _speaker(name, None, None, directory)))
+        mentions += _plain_name(text, words, directory)
+    starts = [verb.end for verb in verbs] + [match.start() + len(match.group().rstrip()) for match in ACCORDING.finditer(flat_text)]
+    for start in starts:
+        following = _NAME_AFTER.match(flat_text, start)
+        if following is not None and following.group("separator").isspace():
+            name = _name_words(text, following.start("name"), following.end("name"))
+            if name is not None:
+                mentions += _plain_name(text, list(_NAME_WORD_IN_TEXT.finditer(text, *name)), directory)
     return mentions
+
+
+def _plain_name(text: str, words: Sequence[re.Match[str]], directory: ActorDirectory) -> list[Mention]:
+    """A mention for two or three name words in a row, unless they name an outlet or an institution."""
+    name = " ".join(w.group() for w in words)
+    if len(words) < 2 or text[words[0].start() : words[-1].end()] != name or _NOT_PERSON & set(flat(name).split()):
+        return []
+    return [Mention(words[0].start(), words[-1].end(), MentionKind.NAME, _speaker(name, None, None, directory))]
 
 
 def _role_country(role: re.Match[str]) -> str | None:
