@@ -20,10 +20,6 @@ class Quote:
     start: int
     end: int
 
-    def contains(self, position: int) -> bool:
-        """Whether a position in the text lies inside the marks (the marks included)."""
-        return self.start - 1 <= position <= self.end
-
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of each paragraph of a text whose paragraphs are separated by blank lines."""
