@@ -29,7 +29,7 @@ MIN_QUOTE_WORDS = 4  # fewer quoted words are a term or a scare quote ("duty", "
 MIN_WORDS = 3
 MAX_WORDS_BEFORE_THAT = 15
 
-_LABEL = re.compile(r"^\s*[^\W\d_]+:\s+")  # "Quote:", "Details:"
+_LABEL = re.compile(r"\s*[^\W\d_]+:\s+")  # "Quote:", "Details:" at a sentence's start (always used with match)
 _JOINT = re.compile(r"\s+(?:and|und|i|si|și|et)\s+$")
 _ADVERBS = frozenset(
     {"has", "have", "had", "was", "were", "is", "are", "will", "would", "also", "further", "then", "later", "again",
@@ -236,7 +236,8 @@ def _after_according(text: str, flat_text: str, parts: SentenceParts, attributio
     """For "according to X, …" the words after the comma; for "…, citing X, that …" the words after "that"."""
     rest = flat_text[attribution.end : parts.end]
     comma = re.match(r"\s*,?\s*(?:(?P<that>that|dass|ze|ca)\s+)?", rest)
-    opens_sentence = not _LABEL.sub("", text[parts.start : attribution.start]).strip()
+    label = _LABEL.match(text, parts.start, attribution.start)
+    opens_sentence = not text[label.end() if label else parts.start : attribution.start].strip()
     if comma is None or not (opens_sentence or (comma.group("that") and "," in comma.group())):
         return None  # "…, according to X." keeps the words before it
     start = attribution.end + comma.end()

@@ -177,7 +177,7 @@ def _paragraphs(text: str, quotes: Sequence[Quote]) -> list[tuple[int, int]]:
 def _read_sentence(text: str, flat_text: str, paragraph: int, parts: SentenceParts, reading: _Reading) -> None:
     """Reads one sentence: finds its statement and speakers, and notes who it names."""
     if paragraph != reading.paragraph_start:
-        reading.previous_paragraph_speaker = reading.paragraph_speaker or reading.previous_paragraph_speaker
+        reading.previous_paragraph_speaker = reading.paragraph_speaker
         reading.paragraph_speaker = None
         reading.paragraph_start = paragraph
         reading.paragraph_position = parts.start

@@ -88,8 +88,15 @@ def test_joint_speakers() -> None:
 
 
 def test_a_quotation_standing_alone_has_no_speaker_yet() -> None:
-    statement, _ = statement_of('Quote: "We must investigate the feasibility of using aircraft."')
+    statement, text = statement_of('Quote: "We must investigate the feasibility of using aircraft."')
     assert statement is not None and not statement.attributed and statement.speakers == ()
+    assert [text[a:b] for a, b in statement.fragments] == ["We must investigate the feasibility of using aircraft."]
+
+
+def test_a_label_before_an_attribution_is_not_part_of_the_sentence() -> None:
+    assert read("Details: According to Anna Nowak, the alliance is not considering any mission.", KNOWN) == (
+        ["Anna Nowak"], ["the alliance is not considering any mission."], False
+    )
 
 
 def test_sentences_with_no_statement() -> None:

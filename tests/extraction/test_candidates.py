@@ -62,6 +62,15 @@ def test_a_quote_standing_alone_belongs_to_the_speaker_before_it() -> None:
     assert [(c.actor, c.quote_is_verbatim) for c in found] == [("Radosław Sikorski", False), ("Radosław Sikorski", True)]
 
 
+def test_a_quote_standing_alone_after_a_paragraph_without_a_speaker_has_none() -> None:
+    found = candidates(
+        "Sikorski told reporters that Poland had a duty to protect its airspace from Russian missiles.",
+        "The Baltic states have spent heavily on air defence since 2022.",
+        "“We will not wait for the debris to fall on our villages.”",
+    )
+    assert [c.quote_is_verbatim for c in found] == [False]
+
+
 def test_an_office_named_without_a_name_points_back() -> None:
     found = candidates(
         "German Chancellor Rainer Vogt struck a cautious note in Berlin.",
