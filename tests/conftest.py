@@ -26,6 +26,7 @@ from app.db import Database
 from app.interchange.seed import seed
 from app.main import create_app
 from app.system import migrations
+from tests.support import article_seeds
 
 DIALECTS = ("sqlite", "postgresql")
 TEST_SECRET = "test-secret-" + "x" * 32
@@ -74,10 +75,13 @@ class DatabaseFactory:
             self.created.append(name)
         url = self._url(name)
         migrations.upgrade(url)
-        if kind == "seeded":
+        if kind in ("seeded", "dataset"):
+            # "seeded": the five seed articles' statements, a small world the tests know by heart;
+            # "dataset": everything in seeds/, as `make run` serves it.
+            directory = article_seeds(self.workdir / "article-seeds") if kind == "seeded" else paths.SEEDS
             database = Database.from_url(url)
             with database.write() as session:
-                seed(session=session, directory=paths.SEEDS)
+                seed(session=session, directory=directory)
             database.dispose()
         return name
 
@@ -161,8 +165,14 @@ def blank_url(dialect: str, factories: dict[str, DatabaseFactory]) -> str:
 
 @pytest.fixture
 def seeded_url(dialect: str, factories: dict[str, DatabaseFactory]) -> str:
-    """A migrated database holding the seed data."""
+    """A migrated database holding the seed articles' statements (tests/support.py, `article_seeds`)."""
     return factories[dialect].create("seeded")
+
+
+@pytest.fixture(scope="module")
+def dataset_url(dialect: str, factories: dict[str, DatabaseFactory]) -> str:
+    """A migrated database holding everything in seeds/, as `make run` serves it."""
+    return factories[dialect].create("dataset")
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -9,6 +10,7 @@ import threading
 import time
 from functools import cache
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app import paths
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
@@ -31,6 +34,37 @@ from app.statements.records import StatementRecord
 
 SCORE_COLUMNS = [column.name for column in StanceScore.__table__.columns]
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def seed_counts() -> dict[str, int]:
+    """How many countries, actors and statements seeds/ holds: what `make run` serves."""
+    read = lambda name: json.loads((paths.SEEDS / f"{name}.json").read_text(encoding="utf-8"))[name]  # noqa: E731
+    return {name: len(read(name)) for name in ("countries", "actors", "statements")}
+
+
+def article_seeds(folder: Path) -> Path:
+    """seeds/ cut down to the five seed articles' statements and the actors the articles name, written to `folder`.
+
+    Most tests read this small, fixed world (24 statements, 11 actors) rather than the whole dataset,
+    which grows as statements are added; tests/test_dataset.py checks the whole dataset.
+    """
+    if (folder / "statements.json").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("countries.json", "topics.json"):
+        shutil.copyfile(paths.SEEDS / name, folder / name)
+    document = json.loads((paths.SEEDS / "statements.json").read_text(encoding="utf-8"))
+    document["statements"] = [
+        item
+        for item in document["statements"]
+        if any((s.get("key") or "").startswith("article:") for s in item["sources"])
+    ]
+    named = {item["actor"] for item in document["statements"]}
+    actors = json.loads((paths.SEEDS / "actors.json").read_text(encoding="utf-8"))
+    actors["actors"] = [actor for actor in actors["actors"] if actor["name"] in named or actor.get("named_in")]
+    (folder / "statements.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    (folder / "actors.json").write_text(json.dumps(actors, ensure_ascii=False), encoding="utf-8")
+    return folder
 
 
 def stored_score_rows(session: Session) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from app.statements.models import Statement
 from app.system import repository as system_repository
 from app.topics import service as topics_service
 from app.topics.models import Topic
+from tests.support import seed_counts
 
 
 def _loader(session: Any, calls: list[int]) -> Any:
@@ -71,7 +72,7 @@ def test_databases_keep_their_own_values(seeded_db: Database, empty_db: Database
     with empty_db.read_session() as session:
         system_repository.data_stamp(session)
         empty = stances_matrix.country_refs(session=session)
-    assert len(seeded) == 34 and empty == ()
+    assert len(seeded) == seed_counts()["countries"] and empty == ()
 
 
 # ---- DriverRead: a Core select compiled once, run on the driver's cursor in the session's transaction.

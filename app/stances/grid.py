@@ -111,7 +111,7 @@ class GridRow:
 class Grid:
     months: list[date]
     members: list[GridRow] = field(default_factory=list)
-    others: list[GridRow] = field(default_factory=list)  # NATO's institutions and Ukraine, shown apart
+    others: list[GridRow] = field(default_factory=list)  # institutions (NATO's, the EU's) and Ukraine, shown apart
 
 
 def month_header(month: date, first: bool) -> tuple[str, str]:

@@ -118,7 +118,7 @@ def matrix_page(
 def _matrix_context(view: View, query: stances_matrix.MatrixQuery, built: grid.Grid) -> dict[str, Any]:
     groups: list[dict[str, Any]] = [{"title": None, "rows": built.members}]
     if built.others:
-        groups.append({"title": "NATO's institutions and Ukraine", "rows": built.others})
+        groups.append({"title": "Institutions and Ukraine", "rows": built.others})
     return {
         "nav": "matrix",
         "query": query,

@@ -201,6 +201,8 @@ class RecordResolver:
             named = [office for office in offices if fold(office.title) == fold(record.office)]
             if country is not None:
                 named = [office for office in named if office.country_id == country.id]
+                if not named:  # "Prime Minister", NL: the Netherlands' "Prime Minister of the Netherlands"
+                    named = _shortened(offices, record.office, country, record.said_on)
             if not named:
                 return self._new_office(number, record, actor, offices, country)
             found = next((office for office in named if office.held_on(record.said_on)), named[0])
@@ -298,3 +300,15 @@ class RecordResolver:
 def _countries(actor: Actor) -> list[str]:
     """The codes of the countries and institutions an actor held offices in, in order held."""
     return list(dict.fromkeys(office.country.code for office in actor.offices))
+
+
+def _shortened(offices: Sequence[Any], title: str, country: Country, day: date) -> list[Any]:
+    """The one office of `country` held on `day` whose title begins with `title` ("Prime Minister" for
+    "Prime Minister of the Netherlands"), as a list; empty when there is none, or more than one."""
+    start = fold(title) + " "
+    found = [
+        office
+        for office in offices
+        if office.country_id == country.id and fold(office.title).startswith(start) and office.held_on(day)
+    ]
+    return found if len(found) == 1 else []

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.actors import repository
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
-from app.countries.models import Country, CountryKind
+from app.countries.models import Country
 from app.db import Database
 from app.statements.models import PUBLISHED, Statement
 
@@ -57,9 +57,7 @@ def test_who_spoke_lists_every_country_as_the_orm_objects_would(seeded_db: Datab
 def test_offices_come_in_the_order_held_and_only_those_of_the_country(seeded_db: Database) -> None:
     with seeded_db.write() as session:
         poland = session.execute(select(Country).where(Country.code == "PL")).scalar_one()
-        eu = Country(code="EU", name="European Union", kind=CountryKind.INSTITUTION)
-        session.add(eu)
-        session.flush()
+        eu = session.execute(select(Country).where(Country.code == "EU")).scalar_one()
         tusk = session.execute(select(Actor).where(Actor.name == "Donald Tusk")).scalar_one()
         for title, country, started_on, ended_on in (
             ("President of the European Council", eu, date(2014, 12, 1), date(2019, 12, 1)),

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleWatch
-from tests.support import LiveServer
+from tests.support import LiveServer, seed_counts
 
 POLAND_ROW = "table.matrix tr:has(th a[href^='/countries/PL'])"
 
@@ -28,7 +28,7 @@ def test_matrix_topic_and_range_switch_in_place(
 ) -> None:
     page.goto(f"{live_server.url}/matrix?{SEED_WINDOW}")
     expect(page.locator("h1")).to_have_text("Where NATO members stand")
-    expect(page.locator("table.matrix th[scope=row]")).to_have_count(34)
+    expect(page.locator("table.matrix th[scope=row]")).to_have_count(seed_counts()["countries"])
     expect(page.locator("table.matrix th.matrix__month")).to_have_count(24)
     page.screenshot(path=str(screenshot_dir("matrix.png")), full_page=True)
     page.evaluate("window.__stayed = true")  # survives only if nothing reloads the page

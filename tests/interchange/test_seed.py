@@ -79,6 +79,9 @@ def test_seed_loads_the_articles_statements(seeded_db: Database) -> None:
 
     july = [s for s in statements if s.actor.name == "Volodymyr Zelenskyy" and s.date_precision.value == "month"]
     assert july and all(s.said_on == date(2024, 7, 1) and s.date_note for s in july)
+    # Dated by the original page of article 000 (Ukrainska Pravda, 4 August 2024), which the article omits.
+    air_force_day = [s for s in statements if s.actor.name == "Volodymyr Zelenskyy" and s.said_on == date(2024, 8, 4)]
+    assert len(air_force_day) == 4 and all("4 August 2024" in (s.date_note or "") for s in air_force_day)
 
     signs = {(s.stance > 0) - (s.stance < 0) for s in statements}
     assert signs == {-1, 0, 1}
@@ -86,12 +89,20 @@ def test_seed_loads_the_articles_statements(seeded_db: Database) -> None:
     assert all(s.sources for s in statements)
 
 
-def test_statements_cite_their_articles_by_key(seeded_db: Database) -> None:
+def test_statements_cite_their_articles_by_key_and_the_pages_found(seeded_db: Database) -> None:
     statements = _statements(seeded_db)
-    keys = {source.key for s in statements for source in s.sources}
+    keys = {source.key for s in statements for source in s.sources if source.key}
     assert keys == {f"article:{path.stem}" for path in ARTICLES.glob("*.txt")}
-    multi = [s for s in statements if len(s.sources) > 1]
-    assert multi and {source.key for source in multi[0].sources} == {
+    # Articles 000 and 004 were found again as pages; each statement citing one cites its page too.
+    pages = {
+        "article:000_3afb4bedce24c383": "https://www.pravda.com.ua/eng/news/2024/08/4/7468905/",
+        "article:004_673fdeab4402a8ed": "https://pravda.com.ua/eng/news/2024/11/27/7486613/index.amp",
+    }
+    for s in statements:
+        urls = {source.url for source in s.sources if source.url}
+        assert urls == {pages[source.key] for source in s.sources if source.key in pages}, s.id
+    multi = [s for s in statements if len([source for source in s.sources if source.key]) > 1]
+    assert multi and {source.key for source in multi[0].sources if source.key} == {
         "article:000_3afb4bedce24c383",
         "article:002_aff7b5e6ab669e5d",
     }
@@ -99,7 +110,7 @@ def test_statements_cite_their_articles_by_key(seeded_db: Database) -> None:
     assert titles["article:003_d2f775206a8009ab"].title == "NATO warns members against shooting down Russian missiles"
     assert titles["article:003_d2f775206a8009ab"].published_on == date(2024, 9, 2)
     assert titles["article:004_673fdeab4402a8ed"].published_on == date(2024, 11, 27)
-    assert all(source.url is None for source in titles.values())
+    assert all(source.url is None for key, source in titles.items() if key)
 
 
 def _normalise(text: str) -> str:
@@ -111,7 +122,9 @@ def test_every_quote_and_condition_is_in_its_article() -> None:
     articles = {f"article:{path.stem}": _normalise(path.read_text(encoding="utf-8")) for path in ARTICLES.glob("*.txt")}
     document = json.loads((paths.SEEDS / "statements.json").read_text(encoding="utf-8"))
     for number, item in enumerate(document["statements"], start=1):
-        cited = [articles[source["key"]] for source in item["sources"]]
+        cited = [articles[source["key"]] for source in item["sources"] if source.get("key")]
+        if not cited:
+            continue  # a statement from a web page: tests/test_dataset.py checks it against its provenance
         for fragment in item["quote"].split(" \u2026 "):
             assert any(_normalise(fragment) in text for text in cited), (
                 f"record {number}: quote not in its article: {fragment[:60]}"
@@ -121,7 +134,7 @@ def test_every_quote_and_condition_is_in_its_article() -> None:
                 f"record {number}: condition not in its article"
             )
         for source in item["sources"]:
-            assert source["url"] is None, "the articles give no URLs, so the seed invents none"
+            assert source["url"] is None or source["url"].startswith("https://"), "a page found, never guessed"
 
 
 def test_the_article_copies_are_unaltered() -> None:
@@ -150,12 +163,15 @@ def test_every_actor_named_has_an_office(seeded_db: Database) -> None:
     assert {"radoslaw sikorski", "sikorski"} <= {alias.key for alias in sikorski.aliases}
 
 
-def test_seeding_twice_changes_nothing(seeded_db: Database) -> None:
-    before = snapshot_tables(seeded_db)
-    with seeded_db.write() as session:
+def test_seeding_twice_changes_nothing(empty_db: Database) -> None:
+    with empty_db.write() as session:
+        first = seed(session=session, directory=paths.SEEDS)
+    assert first.statements.added >= 200
+    before = snapshot_tables(empty_db)
+    with empty_db.write() as session:
         report = seed(session=session, directory=paths.SEEDS)
-    assert not report.changed and report.statements.skipped == 24
-    assert snapshot_tables(seeded_db) == before
+    assert not report.changed and report.statements.skipped == first.statements.added
+    assert snapshot_tables(empty_db) == before
 
 
 def test_seeded_scores_equal_a_rebuild(seeded_db: Database) -> None:

@@ -54,14 +54,21 @@ def test_a_record_as_prime_minister_imports_and_counts_for_the_netherlands(
     # His statements as Secretary General (from the seed) still count for NATO.
     assert _row(client, "NATO", "2024-10", "intercept-over-ukraine")["band"] is not None  # type: ignore[index]
 
+    # "Prime Minister", NL, is his office on record there: "Prime Minister of the Netherlands", to 2 July 2024.
     career = client.get("/actors/mark-rutte.json").json()
-    assert career["countries"] == ["NATO", "NL"]  # in order held; the term as Prime Minister has no dates
+    assert career["countries"] == ["NL", "NATO"]  # in the order held
     offices = {(o["title"], o["country"]): o["statements"] for o in career["offices"]}
-    assert offices[("Prime Minister", "NL")] == 1 and offices[("Secretary General of NATO", "NATO")] >= 1
+    assert offices == {("Prime Minister of the Netherlands", "NL"): 1, ("Secretary General of NATO", "NATO"): 1}
     page = soup(client.get("/actors/mark-rutte").text)
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in page.select("table.career tbody tr")]
-    assert ["Prime Minister", "Netherlands", "dates not recorded", "3", "1 statement"] in rows
-    assert any(row[0] == "Secretary General of NATO" and row[1].startswith("NATO") for row in rows)
+    assert rows[0] == [
+        "Prime Minister of the Netherlands",
+        "Netherlands",
+        "2010-10-14 to 2024-07-02",
+        "3",
+        "1 statement",
+    ]
+    assert rows[1][:3] == ["Secretary General of NATO", "NATO (the alliance's institutions)", "from 2024-10-01"]
 
 
 def test_an_office_not_on_record_needs_its_country_when_the_actor_has_served_several(seeded_db: Database) -> None:

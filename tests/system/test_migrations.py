@@ -76,6 +76,16 @@ def test_offices_take_their_actors_country_and_nothing_is_lost(seeded_url: str) 
         "office": "SELECT id, actor_id, country_id, title, rank FROM office ORDER BY id",
     }
     try:
+        # Before 0011 an actor spoke for one country: take away the seed's one office in a second country
+        # (Rutte's as Prime Minister of the Netherlands, which no statement here cites), as the data stood then.
+        with database.write() as session:
+            session.execute(
+                text(
+                    "DELETE FROM office WHERE id NOT IN (SELECT office_id FROM statement) AND country_id <> "
+                    "(SELECT min(o.country_id) FROM office o JOIN statement s ON s.office_id = o.id "
+                    "WHERE o.actor_id = office.actor_id)"
+                )
+            )
         before = {name: _rows(database, sql) for name, sql in tables.items()}
         assert before["statement"] and before["stance_score"] and before["revision"]
         database.engine.dispose()

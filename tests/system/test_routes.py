@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from app.system import migrations
+from tests.support import seed_counts
 
 
 def test_health_reports_the_seeded_store(shared_client: TestClient, dialect: str) -> None:
@@ -14,7 +15,10 @@ def test_health_reports_the_seeded_store(shared_client: TestClient, dialect: str
     assert body["status"] == "ok"
     assert body["dialect"] == dialect
     assert body["migration_revision"] == body["migration_head"] == migrations.head_revision()
-    assert body["counts"]["countries"] == 34 and body["counts"]["actors"] == 11 and body["counts"]["statements"] == 24
+    assert (
+        body["counts"]["countries"] == seed_counts()["countries"]
+    )  # the tests' seed: every country, the articles' statements
+    assert body["counts"]["actors"] == 11 and body["counts"]["statements"] == 24
     assert body["rule_version"] == 1 and body["data_version"] >= 1
     assert set(body) == {
         "status",

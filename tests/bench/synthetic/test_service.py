@@ -20,7 +20,7 @@ from app.statements.rules import EARLIEST_DATE, fingerprint
 from app.system import migrations
 from bench.synthetic import generator, repository, service
 from tests.conftest import DatabaseFactory
-from tests.support import assert_scores_match_rebuild, snapshot_tables, table_counts
+from tests.support import assert_scores_match_rebuild, seed_counts, snapshot_tables, table_counts
 
 SIZE = 2000
 SEED = 7
@@ -51,10 +51,10 @@ def test_the_database_has_the_shape_of_real_data(synthetic_db: Database) -> None
         and counts["actor_alias"] >= counts["actor"]
         and counts["office"] > counts["actor"]
     )
-    assert counts["topic"] == 4 and counts["country"] == 34
+    assert counts["topic"] == 4 and counts["country"] == seed_counts()["countries"]
     assert counts["revision"] == 0  # synthetic rows were written by nobody: no revisions (bench/README.md)
     speaking = _scalar(synthetic_db, "SELECT count(DISTINCT country_id) FROM statement WHERE status = 'published'")
-    assert speaking == 34
+    assert speaking == seed_counts()["countries"]
     assert _scalar(synthetic_db, "SELECT count(DISTINCT topic_id) FROM statement") == 4
     with synthetic_db.read_session() as session:
         ranks = dict(session.execute(text("SELECT rank, count(*) FROM office GROUP BY rank")).all())

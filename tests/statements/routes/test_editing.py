@@ -737,7 +737,10 @@ def test_an_actor_with_offices_in_two_countries_speaks_for_the_one_held_that_day
     for response in (earlier, later):
         statement = client.get(f"/statements/{_statement_id(response.headers['location'])}.json").json()["statement"]
         placed[statement["said_on"]] = (statement["country"], statement["office"])
-    assert placed == {"2022-03-12": ("NL", "Prime Minister"), "2025-01-10": ("NATO", "Secretary General of NATO")}
+    assert placed == {
+        "2022-03-12": ("NL", "Prime Minister of the Netherlands"),  # "Prime Minister", NL: his office there
+        "2025-01-10": ("NATO", "Secretary General of NATO"),  # a blank office: the one held that day
+    }
     page = soup(client.get("/actors/mark-rutte").text)
     belongs = [tr.select("td")[1].get_text(strip=True) for tr in page.select("table.career tbody tr")]
-    assert belongs == ["NATO (the alliance's institutions)", "Netherlands"]
+    assert belongs == ["Netherlands", "NATO (the alliance's institutions)"]
