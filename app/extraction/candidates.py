@@ -70,6 +70,7 @@ class Candidate:
     quote_is_verbatim: bool
     said_on: date | None
     date_precision: Precision | None
+    date_is_report_date: bool  # the text names no day for it: `said_on` is the article's date
     language: str
     topic: str | None
     condition: str | None
@@ -88,6 +89,7 @@ class Candidate:
             "quote_is_verbatim": self.quote_is_verbatim,
             "said_on": self.said_on.isoformat() if self.said_on else None,
             "date_precision": self.date_precision,
+            "date_is_report_date": self.date_is_report_date,
             "language": self.language,
             "topic": self.topic,
             "condition": self.condition,
@@ -319,6 +321,7 @@ def _candidate(speaker: Speaker, statements: Sequence[Statement], context: _Cont
         quote_is_verbatim=statements[0].verbatim,
         said_on=said[0] if said else None,
         date_precision=said[1] if said else None,
+        date_is_report_date=said[2] if said else False,
         language=language,
         topic=suggest_topic(quote) or suggest_topic(surrounding) or suggest_topic(context.title),
         condition=condition_text(quote, spans),
@@ -335,8 +338,11 @@ def _fragment_text(text: str, start: int, end: int) -> str:
     return " … ".join(_SPACES.sub(" ", piece).strip() for piece in pieces if piece.strip())
 
 
-def _said_on(statements: Sequence[Statement], context: _Context) -> tuple[date, Precision] | None:
-    """The day named beside the attribution, else earlier in the paragraph, else the article's date (see _NEAR)."""
+def _said_on(statements: Sequence[Statement], context: _Context) -> tuple[date, Precision, bool] | None:
+    """The day named beside the attribution, else earlier in the paragraph, else the article's date (see _NEAR).
+
+    The flag says it is the article's date: the text names no day for the statement.
+    """
     first = statements[0]
     sentence_start, sentence_end = first.sentence
     outside = [d for d in context.dates if sentence_start <= d.start < sentence_end and not _in_fragments(d, first)]
@@ -355,8 +361,8 @@ def _said_on(statements: Sequence[Statement], context: _Context) -> tuple[date, 
         named = earlier[-1] if earlier else None
     resolved = resolve(named, reference=context.reference, today=context.today) if named else None
     if resolved:
-        return resolved
-    return (context.reference, "day") if context.reference else None
+        return (*resolved, False)
+    return (context.reference, "day", True) if context.reference else None
 
 
 def _distance(named: NamedDate, span: tuple[int, int]) -> int:

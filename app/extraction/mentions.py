@@ -45,13 +45,15 @@ _ROLE_PHRASE = re.compile(rf"\b(?P<role>{_ROLE})\b(?:\s+(?:of|al)\s+(?P<of>(?:th
 # What may stand before an office: "the", "outgoing", a country ("Estonian", "Poland's", "NATO").
 _PREFIX = re.compile(
     rf"(?:\b(?P<det>the|a|an|der|die|den|dem)\s+)?(?P<lead>{_MODIFIERS})"
-    rf"(?:\b(?P<country>[\w.-]+?)(?P<possessive>'s|')?\s+)?(?P<mods>{_MODIFIERS})$"
+    rf"(?:\b(?P<country>[\w.-]+?)(?P<possessive>'s|')?\s+)?(?P<mods>{_MODIFIERS})\Z"
 )
 _LAST_MODIFIERS = "mods"
 _NAME_AFTER = re.compile(rf"(?P<separator>\s*,\s*|\s+)(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
 _APPOSITIVE = re.compile(
     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s*,\s*(?P<appositive>[^,;:\"“”„«»]{{3,90}}?)\s*,"
 )
+# What may follow an office in an appositive: whose office it is ("for the Ministry of Defence", "at the embassy").
+_OFFICE_OF = re.compile(r"\s+(?:for|of|at|to|in)\s+(?:the\s+)?\w[^,;:]{1,80}")
 _SPOKESPERSON = re.compile(
     r"\b(?:(?:a|an|the)\s+)?spokes(?:person|man|woman)\s+for\s+(?:the\s+)?(?P<org>nato"
     r"|north atlantic alliance|alliance|bloc|eu|european union|european commission)\b"
@@ -379,9 +381,16 @@ def _appositive_names(text: str, flat_text: str, directory: ActorDirectory) -> l
         if name is None or name[1] != match.end("name") or len(text[name[0] : name[1]].split()) < 2 or role is None:
             continue
         phrase = _office_phrase(text, flat_text, role, earliest=match.start("appositive"))
-        if phrase.start != match.start("appositive") or phrase.end != match.end("appositive"):
+        if phrase.start != match.start("appositive"):
             continue  # more than an office between the commas
-        speaker = _speaker(text[name[0] : name[1]], phrase.office, phrase.country, directory)
+        office = phrase.office
+        if phrase.end != match.end("appositive"):
+            # "a spokesperson for the Ministry of Defence": the office, and whose office it is
+            rest = _OFFICE_OF.fullmatch(text, phrase.end, match.end("appositive"))
+            if rest is None:
+                continue
+            office += text[phrase.end : match.end("appositive")]
+        speaker = _speaker(text[name[0] : name[1]], office, phrase.country, directory)
         mentions.append(Mention(name[0], match.end(), MentionKind.NAME, speaker))
     return mentions
 

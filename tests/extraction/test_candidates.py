@@ -164,7 +164,8 @@ def test_dates_without_an_article_date_and_never_after_today() -> None:
     [future] = candidates(
         "Sikorski said that Warsaw was ready.", published_on=date(2030, 1, 1), today=date(2026, 12, 1)
     )
-    assert future.said_on == date(2026, 12, 1)
+    assert future.said_on == date(2026, 12, 1) and future.date_is_report_date
+    assert not dated.date_is_report_date and not undated.date_is_report_date
 
 
 def test_paragraphs_with_no_statement_headlines_and_the_title_yield_nothing() -> None:
@@ -198,6 +199,7 @@ def test_json_form() -> None:
         "quote_is_verbatim": True,
         "said_on": "2024-09-14",
         "date_precision": "day",
+        "date_is_report_date": False,
         "language": "en",
         "topic": "no-fly-zone",
         "condition": "only with a NATO decision",

@@ -62,6 +62,16 @@ def test_an_office_after_the_name_in_commas() -> None:
     assert rows[0][:3] == ("Mircea Geoana, NATO’s outgoing deputy secretary-general,", "name", "Mircea Geoana")
 
 
+def test_an_office_in_commas_with_whose_office_it_is() -> None:
+    rows = described("Ruth Nobody, a spokesperson for the Ministry of Things, said the plan was off")
+    assert rows[0][1:4] == ("name", "Ruth Nobody", "Spokesperson for the Ministry of Things")
+
+
+def test_more_than_an_office_in_commas_is_no_office() -> None:
+    rows = described("Ruth Nobody, a spokesperson who left, said the plan was off")
+    assert rows == [("a spokesperson", "role", "spokesperson", None, None)]
+
+
 def test_an_office_of_a_country_and_a_title_naming_its_country() -> None:
     assert described("President of Ukraine Volodymyr Zelenskyy")[0][2:] == (
         "Volodymyr Zelenskyy",
@@ -112,3 +122,9 @@ def test_overlaps_keep_the_longer_named_mention() -> None:
         for m in mentions_in("President Volodymyr Zelenskyy and NATO Secretary General Mark Rutte")
     ]
     assert kinds == [(MentionKind.NAME, "Volodymyr Zelenskyy"), (MentionKind.NAME, "Mark Rutte")]
+
+
+def test_an_office_opening_a_paragraph_starts_there() -> None:
+    text = "Tusk said “no”.\n\nForeign Minister Radosław Sikorski told reporters that it was so."
+    rows = described(text)
+    assert rows[-1][:3] == ("Foreign Minister Radosław Sikorski", "name", "Radosław Sikorski")

@@ -70,7 +70,7 @@ def test_the_measure_wants_the_same_speaker_and_most_of_the_words() -> None:
     )
 
     def candidate(actor: str, slug: str | None, quote: str) -> Candidate:
-        return Candidate(actor, slug, None, None, quote, False, None, None, "en", None, None, "")
+        return Candidate(actor, slug, None, None, quote, False, None, None, False, "en", None, None, "")
 
     assert matches(
         candidate("Radoslaw Sikorski", None, "Warsaw was contemplating shooting down Russian missiles over Ukraine"),
