@@ -1,10 +1,11 @@
-"""The `intercept-watch` command: serve, migrate, seed, import, export, rebuild scores and manage users."""
+"""The `intercept-watch` command: serve, migrate, seed, import, export, read articles, rebuild scores, manage users."""
 
 from __future__ import annotations
 
 import os
 import sys
 from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,8 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.config import Settings
 from app.db import Database
+from app.errors import AppError
+from app.extraction import service as extraction
 from app.interchange import codec
 from app.interchange import seed as seeding
 from app.interchange import service as interchange
@@ -33,6 +36,7 @@ from app.stances import refresh as stances_refresh
 from app.stances import repository as stances_repository
 from app.statements import repository as statements_repository
 from app.system import migrations
+from app.text import language_name
 
 app = typer.Typer(
     help="Intercept Watch: track where NATO member states stand on intercepting Russian missiles over Ukraine.",
@@ -264,6 +268,86 @@ def export(
                 err.print(f"Exported {count} statement(s) to {output}.")
     finally:
         database.dispose()
+
+
+class CandidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _day_option(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@app.command()
+def extract(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The article: a text file, or a saved web page (.html); - reads standard input."),
+    ],
+    published_on: Annotated[
+        str | None,
+        typer.Option("--published-on", help="The article's date, YYYY-MM-DD: days it names are read from it."),
+    ] = None,
+    fmt: Annotated[
+        CandidateFormat, typer.Option("--format", help="text (to read) or json (for scripts).")
+    ] = CandidateFormat.text,
+) -> None:
+    """List the statements an article seems to hold, for an editor to confirm; nothing is saved."""
+    day = _day_option(published_on)
+    if str(file) == "-":
+        raw: bytes | str = sys.stdin.read()
+        filename = None
+    else:
+        if not file.is_file():
+            err.print(f"No such file: {file}", highlight=False, markup=False)
+            raise typer.Exit(2)
+        raw, filename = file.read_bytes(), file.name
+    database = _database()
+    try:
+        with database.read_session() as session:
+            reading = extraction.read(session=session, raw=raw, filename=filename, published_on=day, today=date.today())
+    except AppError as error:
+        err.print(f"[bold red]Refused[/]: {escape(error.message)}", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    if fmt is CandidateFormat.json:
+        candidates = [extraction.candidate_json(found.candidate) for found in reading.found]
+        out.print_json(data={"candidates": candidates})
+        return
+    _candidate_list(reading)
+
+
+def _candidate_list(reading: extraction.Reading) -> None:
+    """Each candidate as a short block: who and when, the words, the condition, what may repeat it."""
+    if not reading.found:
+        err.print("No statements found: no one is quoted or reported as saying something in this text.")
+        return
+    for number, found in enumerate(reading.found, start=1):
+        c = found.candidate
+        who = c.actor + (f", {c.office}" if c.office else "") + (f" ({c.country})" if c.country else "")
+        facts = [
+            who + ("" if c.actor_slug else " (not on record yet)"),
+            c.said_on.isoformat() if c.said_on else "no date in the text",
+            c.topic or "no topic suggested",
+            ("verbatim" if c.quote_is_verbatim else "reported") + f", {language_name(c.language)}",
+        ]
+        out.print(f"[bold]{number}.[/] " + escape(" · ".join(facts)), highlight=False, soft_wrap=True)
+        words = f"“{c.quote}”" if c.quote_is_verbatim else c.quote
+        out.print("   " + escape(words), highlight=False, soft_wrap=True)
+        if c.condition:
+            out.print("   Condition: " + escape(c.condition), highlight=False, soft_wrap=True)
+        if found.recorded:
+            ids = ", ".join(f"statement {s.id}" for s in found.recorded)
+            out.print(f"   [yellow]May already be recorded:[/] {ids}", highlight=False, soft_wrap=True)
+        out.print()
+    err.print(f"{len(reading.found)} candidate statement(s); nothing was saved.")
 
 
 @scores_app.command("rebuild")

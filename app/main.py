@@ -17,6 +17,7 @@ from app.actors import routes as actors_routes
 from app.config import Settings
 from app.countries import routes as countries_routes
 from app.db import Database
+from app.extraction import routes as extraction_routes
 from app.perf import process
 from app.perf.admission import AdmissionMiddleware
 from app.perf.pagecache import GZIP_LEVEL, GZIP_MINIMUM_SIZE, BodyCache
@@ -30,6 +31,7 @@ from app.topics import routes as topics_routes
 from app.web import errors
 from app.web.conditional import NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
+from app.web.limits import BodyLimitMiddleware
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
 
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Cached pages keep their gzipped copy (perf.pagecache.encoded), which this passes through as it is.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     app.add_middleware(CrossSiteMiddleware)
+    app.add_middleware(BodyLimitMiddleware, larger=extraction_routes.BODY_LIMITS)
     # An anonymous reader's revalidation is answered here, before routing, with the headers added.
     app.add_middleware(NotModifiedMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -87,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stances_routes.router)
     app.include_router(countries_routes.router)
     app.include_router(actors_routes.router)
+    app.include_router(extraction_routes.router)  # before /statements/{id}: /statements/extract is its own page
     app.include_router(statements_editing.router)
     app.include_router(statements_api.router)
     app.include_router(statements_pages.router)

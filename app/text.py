@@ -93,3 +93,50 @@ def month_key(value: date) -> str:
 def month_text(value: date) -> str:
     """'Sep 2024'."""
     return f"{MONTH_ABBR[value.month]} {value.year}"
+
+
+# Languages as readers name them, for the ISO 639-1 codes statements are recorded in.
+LANGUAGE_NAMES = {
+    "bg": "Bulgarian",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fi": "Finnish",
+    "fr": "French",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "is": "Icelandic",
+    "it": "Italian",
+    "ku": "Kurdish",
+    "lb": "Luxembourgish",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "mk": "Macedonian",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "nb": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sl": "Slovene",
+    "sq": "Albanian",
+    "sr": "Serbian",
+    "sv": "Swedish",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+}
+
+
+def language_name(code: str) -> str:
+    """'German' for 'de', 'Portuguese (pt-BR)' for a regional code; the code itself when not known."""
+    base = code.split("-", 1)[0].lower()
+    name = LANGUAGE_NAMES.get(base)
+    if name is None:
+        return code
+    return name if base == code else f"{name} ({code})"

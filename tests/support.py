@@ -113,13 +113,15 @@ ALL_TABLES = (
 )
 
 
-def snapshot_tables(database: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every data table, to prove a refused write changed nothing."""
+def snapshot_tables(database: Database, *, ignore: frozenset[str] = frozenset()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every data table, to prove a refused write changed nothing; `ignore` names "table.column"s."""
     with database.read_session() as session:
         found = {}
         for table in ALL_TABLES + ("app_state",):
             columns = [
-                c for c in session.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys() if c != "search_vector"
+                c
+                for c in session.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys()
+                if c != "search_vector" and f"{table}.{c}" not in ignore
             ]
             rows = session.execute(text(f"SELECT {', '.join(columns)} FROM {table}")).all()
             found[table] = sorted((tuple(row) for row in rows), key=repr)

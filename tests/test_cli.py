@@ -262,3 +262,55 @@ def test_user_list_says_how_to_begin(empty_url: str, cli: CliRunner) -> None:
     result = _run(cli, empty_url, "user", "list")
     assert result.exit_code == 0
     assert "intercept-watch user add EMAIL --role admin" in result.output
+
+
+# Reading an article
+
+
+def test_extract_finds_the_seed_statements_as_json(seeded_url: str, cli: CliRunner) -> None:
+    from tests.extraction.quality import ROOT, candidate_from_json, known_actors, matches, seed_cases
+
+    actors = known_actors(ROOT / "seeds" / "actors.json")
+    gold = found = 0
+    for case in seed_cases():
+        result = _run(cli, seeded_url, "extract", str(case.path), "--format", "json")
+        assert result.exit_code == 0, result.output
+        candidates = [candidate_from_json(item) for item in json.loads(result.stdout)["candidates"]]
+        gold += len(case.gold)
+        found += sum(any(matches(c, statement, actors) for c in candidates) for statement in case.gold)
+    assert gold == 25 and found / gold >= 0.9
+
+
+def test_extract_lists_candidates_for_reading(seeded_url: str, cli: CliRunner) -> None:
+    article = "Poland's prime minister Donald Tusk said on Monday that shooting down missiles over Ukraine needs NATO."
+    result = _run(cli, seeded_url, "extract", "-", "--published-on", "2024-07-10", stdin=article)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "1. Donald Tusk, Prime Minister of Poland (PL) · 2024-07-08 · intercept-over-ukraine · reported, English"
+    )
+    assert lines[1].strip() == "shooting down missiles over Ukraine needs NATO."
+    assert "1 candidate statement(s); nothing was saved." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "message"),
+    [
+        (["-"], "   ", 1, "There is no text to read"),
+        (["missing.txt"], None, 2, "No such file: missing.txt"),
+        (["-", "--published-on", "July"], "text", 2, "'July' is not a date; use YYYY-MM-DD"),
+    ],
+)
+def test_extract_refuses_bad_input(
+    seeded_url: str, cli: CliRunner, args: list[str], stdin: str | None, code: int, message: str
+) -> None:
+    result = cli.invoke(app, ["--database-url", seeded_url, "extract", *args], input=stdin)
+    assert result.exit_code == code
+    assert message in " ".join(result.output.split()), result.output
+
+
+def test_extract_refuses_a_binary_file(seeded_url: str, cli: CliRunner, tmp_path: Path) -> None:
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    result = _run(cli, seeded_url, "extract", str(image))
+    assert result.exit_code == 1 and "Refused" in result.output and "not text" in result.output

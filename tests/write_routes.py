@@ -200,6 +200,20 @@ def _check_fields(world: World) -> Call:
     )
 
 
+# Reading an article lists candidate statements and saves nothing.
+ARTICLE = "Poland's prime minister Donald Tusk said on Monday that shooting down missiles over Ukraine needs NATO."
+
+
+@register("POST", "/statements/extract", allowed=EDITORS, writes=False)
+def _extract_page(world: World) -> Call:
+    return Call("/statements/extract", data={"text": ARTICLE, "published_on": "2024-07-10"})
+
+
+@register("POST", "/api/extract", allowed=EDITORS, auth="token", writes=False)
+def _extract_api(world: World) -> Call:
+    return Call("/api/extract", json={"text": ARTICLE, "published_on": "2024-07-10"})
+
+
 @register("POST", "/statements/{statement_id}/edit", allowed=EDITORS)
 def _edit_statement(world: World) -> Call:
     current, version = _current(world)

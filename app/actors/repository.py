@@ -35,6 +35,12 @@ def with_offices(session: Session, actor_ids: Iterable[int]) -> dict[int, Actor]
     return {actor.id: actor for actor in session.execute(query).unique().scalars()}
 
 
+def all_with_offices(session: Session) -> list[Actor]:
+    """Every actor, with aliases and offices (and the offices' countries) loaded."""
+    query = select(Actor).options(selectinload(Actor.aliases), selectinload(Actor.offices).joinedload(Office.country))
+    return list(session.execute(query.order_by(Actor.id)).scalars())
+
+
 def get_by_slug(session: Session, slug: str) -> Actor | None:
     query = (
         select(Actor)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -139,6 +139,21 @@ def same_day(session: Session, *, actor_id: int, topic_id: int, said_on: date) -
         .order_by(Statement.id)
     )
     return [(row[0], row[1], row[2]) for row in session.execute(query)]
+
+
+def quotes_near(session: Session, *, actor_slug: str, said_on: date, days: int) -> list[tuple[int, str]]:
+    """(id, quote) of an actor's published statements within `days` of a day, on any topic."""
+    query = (
+        select(Statement.id, Statement.quote)
+        .join(Actor, Actor.id == Statement.actor_id)
+        .where(
+            Actor.slug == actor_slug,
+            Statement.said_on.between(said_on - timedelta(days=days), said_on + timedelta(days=days)),
+            PUBLISHED,
+        )
+        .order_by(Statement.said_on, Statement.id)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]
 
 
 def sources_cited_earlier(session: Session, statement_id: int) -> set[tuple[str | None, str | None]]:

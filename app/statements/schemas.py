@@ -179,6 +179,8 @@ class StatementForm(CsrfForm):
     remove_source: str = ""
     find_actor: str = ""
     pick_actor: str = ""
+    # "Use" on a candidate the article reader found: the form comes back filled in, unsaved.
+    prefill: str = ""
     # "Save anyway", after a possible duplicate was shown.
     confirm_duplicate: str = ""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DatabaseFactory, settings_for
-from tests.support import LiveServer
+from tests.support import PASSWORD, LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -112,3 +112,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+def sign_in_page(page, base_url: str, email: str = "editor@example.org") -> None:  # type: ignore[no-untyped-def]
+    """Signs a browser in through the sign-in form, and waits for the menu to show who is signed in."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/login")
+    page.fill("#login-email", email)
+    page.fill("#login-password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("nav")).to_contain_text(email)

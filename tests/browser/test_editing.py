@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.db import Database
-from tests.browser.conftest import ConsoleWatch
+from tests.browser.conftest import ConsoleWatch, sign_in_page
 from tests.conftest import DatabaseFactory, settings_for
-from tests.support import PASSWORD, XSS_PAYLOADS, LiveServer, make_user, store_xss_statements
+from tests.support import XSS_PAYLOADS, LiveServer, make_user, store_xss_statements
 
 POLAND_ROW = "table.matrix tr:has(th a[href^='/countries/PL'])"
 QUOTE = "If a Russian drone is heading for Polish territory, we will shoot it down over Ukraine."
@@ -36,14 +36,6 @@ def site(factories: dict[str, DatabaseFactory]) -> Iterator[Site]:
     database.dispose()
 
 
-def _sign_in(page: Page, site: Site) -> None:
-    page.goto(f"{site.url}/login")
-    page.fill("#login-email", "editor@example.org")
-    page.fill("#login-password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("nav")).to_contain_text("editor@example.org")
-
-
 def _poland_october_title(page: Page, site: Site) -> str | None:
     page.goto(f"{site.url}/matrix?topic=intercept-over-ukraine&from=2024-01&to=2024-12")
     return page.locator(f"{POLAND_ROW} td a[aria-label^='Poland, Oct 2024:']").get_attribute("aria-label")
@@ -53,7 +45,7 @@ def test_add_with_a_mistake_correct_it_save_see_the_pages_change_then_edit(
     page: Page, site: Site, console: ConsoleWatch, screenshot_dir: Callable[[str], Path]
 ) -> None:
     console.allow_status(422)  # the first save is refused on purpose
-    _sign_in(page, site)
+    sign_in_page(page, site.url)
     cell_before = _poland_october_title(page, site)
     page.goto(f"{site.url}/countries/PL")
     expect(page.locator("main")).not_to_contain_text(QUOTE)
@@ -129,7 +121,7 @@ def test_add_with_a_mistake_correct_it_save_see_the_pages_change_then_edit(
 
 def test_without_javascript_sources_are_added_and_the_statement_saved(page_without_js: Page, site: Site) -> None:
     page = page_without_js
-    _sign_in(page, site)
+    sign_in_page(page, site.url)
     page.goto(f"{site.url}/statements/new")
     page.fill("#f-actor", "kosiniak")
     page.get_by_role("button", name="Find").click()
@@ -157,7 +149,7 @@ def test_markup_in_every_text_field_renders_as_text_and_no_dialog_fires(page: Pa
     ids = store_xss_statements(site.database)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    _sign_in(page, site)
+    sign_in_page(page, site.url)
     paths = [
         "/statements?country=EE",
         "/countries/EE",

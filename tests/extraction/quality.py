@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from app.extraction import (
     Candidate,
@@ -159,6 +160,11 @@ def invented_cases(folder: Path = TEST_ARTICLES) -> list[Case]:
         )
         for path in paths
     ]
+
+
+def candidate_from_json(item: dict[str, Any]) -> Candidate:
+    """A candidate as the CLI and the API give it, back as a Candidate to measure."""
+    return Candidate(**item | {"said_on": date.fromisoformat(item["said_on"]) if item["said_on"] else None})
 
 
 def words(text: str) -> set[str]:

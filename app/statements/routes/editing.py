@@ -99,6 +99,7 @@ def _form_values(session: Session, state: forms.FormState, **values: Any) -> dic
         "label": forms.label,
         "rank_meanings": forms.RANK_MEANINGS,
         "conflict": None,
+        "prefilled": False,
         **values,
     }
 
@@ -162,6 +163,9 @@ def _changes_form(session: Session, form: StatementForm, state: forms.FormState)
         return {"suggestions": actors_service.suggest(session=session, typed=state.values["actor"])}
     if form.add_source or form.remove_source:
         return {}
+    if form.prefill:  # from a candidate the article reader found: the editor checks it and chooses the stance
+        state.focus = "stance"
+        return {"prefilled": True}
     return None
 
 
