@@ -271,7 +271,7 @@ def export(
 
 
 class CandidateFormat(StrEnum):
-    text = "text"
+    table = "table"
     json = "json"
 
 
@@ -294,9 +294,12 @@ def extract(
         str | None,
         typer.Option("--published-on", help="The article's date, YYYY-MM-DD: days it names are read from it."),
     ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="The article's address, shown with the candidates; never fetched.")
+    ] = None,
     fmt: Annotated[
-        CandidateFormat, typer.Option("--format", help="text (to read) or json (for scripts).")
-    ] = CandidateFormat.text,
+        CandidateFormat, typer.Option("--format", help="table (to read) or json (for scripts).")
+    ] = CandidateFormat.table,
 ) -> None:
     """List the statements an article seems to hold, for an editor to confirm; nothing is saved."""
     day = _day_option(published_on)
@@ -321,6 +324,8 @@ def extract(
         candidates = [extraction.candidate_json(found.candidate) for found in reading.found]
         out.print_json(data={"candidates": candidates})
         return
+    if url:
+        out.print(f"Source: {escape(url)}", highlight=False, soft_wrap=True)
     _candidate_list(reading)
 
 

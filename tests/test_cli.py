@@ -283,9 +283,11 @@ def test_extract_finds_the_seed_statements_as_json(seeded_url: str, cli: CliRunn
 
 def test_extract_lists_candidates_for_reading(seeded_url: str, cli: CliRunner) -> None:
     article = "Poland's prime minister Donald Tusk said on Monday that shooting down missiles over Ukraine needs NATO."
-    result = _run(cli, seeded_url, "extract", "-", "--published-on", "2024-07-10", stdin=article)
+    url = "https://example.org/tusk"
+    result = _run(cli, seeded_url, "extract", "-", "--published-on", "2024-07-10", "--url", url, stdin=article)
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
+    source, *lines = result.stdout.splitlines()
+    assert source == f"Source: {url}"
     assert lines[0] == (
         "1. Donald Tusk, Prime Minister of Poland (PL) · 2024-07-08 · intercept-over-ukraine · reported, English"
     )

@@ -10,8 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.db import Database
+from app.interchange.seed import ensure_countries_and_topics
 from tests.browser.conftest import ConsoleWatch, sign_in_page
 from tests.conftest import DatabaseFactory, settings_for
+from tests.extraction.quality import SEED_ARTICLES
 from tests.support import LiveServer, make_user
 
 ARTICLE = (
@@ -21,6 +23,9 @@ ARTICLE = (
     "Foreign Minister Radosław Sikorski told reporters in Brussels that the allies were discussing the idea."
 )
 POLAND_OCTOBER = "table.matrix tr:has(th a[href^='/countries/PL']) td a[aria-label^='Poland, Oct 2024:']"
+POLAND_JULY = "table.matrix tr:has(th a[href^='/countries/PL']) td a[aria-label^='Poland, Jul 2024:']"
+SEED_ARTICLE = SEED_ARTICLES / "000_3afb4bedce24c383.txt"
+SEED_ARTICLE_PAGE = "https://www.pravda.com.ua/eng/news/2024/08/4/7468905/"
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +38,60 @@ def site(factories: dict[str, DatabaseFactory]) -> Iterator[LiveServer]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def new_site(factories: dict[str, DatabaseFactory]) -> Iterator[LiveServer]:
+    """An app with the countries and topics, and no actor or statement yet."""
+    url = factories["sqlite"].create("empty")
+    database = Database.from_url(url)
+    with database.write() as session:
+        ensure_countries_and_topics(session=session)
+    make_user(database, "editor@example.org")
+    database.dispose()
+    with LiveServer(settings_for(url)) as server:
+        yield server
+
+
+def test_a_seed_article_read_used_and_saved_puts_poland_on_the_matrix(page: Page, new_site: LiveServer) -> None:
+    sign_in_page(page, new_site.url)
+    page.goto(f"{new_site.url}/matrix?topic=intercept-over-ukraine&from=2024-01&to=2024-12")
+    expect(page.locator("table.matrix tr:has(th a[href^='/countries/PL'])")).to_contain_text("no statement on record")
+    expect(page.locator(POLAND_JULY)).to_have_count(0)
+
+    page.get_by_role("link", name="Read an article").click()
+    page.fill("#f-text", SEED_ARTICLE.read_text(encoding="utf-8"))
+    page.fill("#f-url", SEED_ARTICLE_PAGE)
+    page.fill("#f-outlet", "Ukrainska Pravda")
+    page.fill("#f-title", "Zelenskyy wants coalition of NATO countries to shoot down missiles over Ukraine")
+    page.fill("#f-published_on", "2024-08-04")
+    page.get_by_role("button", name="Read the article").click()
+
+    tusk = page.locator("li.candidate", has_text="Donald Tusk")
+    expect(tusk.locator(".statement__who")).to_contain_text("Donald Tusk, Prime Minister (Poland)")
+    expect(tusk.locator(".statement__who .tag")).to_have_text("not on record yet")
+    expect(tusk.locator("blockquote mark")).to_have_text("would require NATO's involvement and approval")
+    expect(tusk.locator("time")).to_have_text(re.compile(r"8\sJul\s2024"))
+    tusk.get_by_role("button", name=re.compile("^Use")).click()
+
+    expect(page.locator("#prefilled")).to_be_visible()
+    expect(page.locator("#f-actor")).to_have_value("Donald Tusk")
+    expect(page.locator("#f-country")).to_have_value("PL")
+    expect(page.locator("#f-office")).to_have_value("Prime Minister")
+    expect(page.locator("#f-said_on")).to_have_value("2024-07-08")
+    expect(page.locator("#f-source-0-url")).to_have_value(SEED_ARTICLE_PAGE)
+    page.get_by_label("conditional support or open to it").check()
+    page.get_by_role("button", name="Save statement").click()
+    expect(page).to_have_url(re.compile(r"/statements/\d+\?saved=new$"))
+
+    page.goto(f"{new_site.url}/matrix?topic=intercept-over-ukraine&from=2024-01&to=2024-12")
+    expect(page.locator(POLAND_JULY)).to_have_attribute("aria-label", re.compile(r"Poland, Jul 2024: .*\+1"))
+
+
 def _october_cell(page: Page, site: LiveServer) -> str | None:
     page.goto(f"{site.url}/matrix?topic=intercept-over-ukraine&from=2024-01&to=2024-12")
     return page.locator(POLAND_OCTOBER).get_attribute("aria-label")
 
 
-def test_paste_check_use_save_and_the_matrix_changes(
+def test_a_known_speaker_s_office_that_day_dismissing_and_the_report_date(
     page: Page, site: LiveServer, console: ConsoleWatch, screenshot_dir: Callable[[str], Path]
 ) -> None:
     sign_in_page(page, site.url)
