@@ -10,7 +10,7 @@ QUICK ?=
 BENCH_ARGS ?=
 CPU_ARGS ?=
 
-.PHONY: run test lint bench bench-cpu install install-test lock clean
+.PHONY: run test lint bench bench-cpu screenshots install install-test lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(VENV)/.installed-test
 ## CPU time per request of plaintext, F and some pages, side by side (CPU_ARGS for more). See bench/README.md.
 bench-cpu: $(VENV)/.installed-test
 	$(BIN)/python -m bench.cpu $(if $(QUICK),--quick,) $(CPU_ARGS)
+
+## Take the README's screenshots (docs/screenshots/) in Chromium, from the data `make run` serves.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python tools/screenshots.py
 
 ## Re-pin every dependency after changing pyproject.toml.
 lock: | $(BIN)/python

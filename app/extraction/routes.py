@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.countries import repository as countries_repository
+from app.countries.models import Country, CountryKind
 from app.deps import ApiUser, EditorUser, SessionDep
 from app.errors import FieldError, Refused
 from app.extraction import service
@@ -63,6 +64,11 @@ def _page(request: Request, *, status: int = 200, **values: Any) -> HTMLResponse
 @router.get("/statements/extract", include_in_schema=False)
 def extract_page(request: Request, user: EditorUser) -> HTMLResponse:
     return _page(request)
+
+
+def _whose(country: Country) -> str:
+    """How a candidate names whom its office belongs to: a state by its name, NATO or an institution by its code."""
+    return country.code if country.kind in (CountryKind.ALLIANCE, CountryKind.INSTITUTION) else country.name
 
 
 def _day(value: str, field: str) -> date | None:
@@ -128,7 +134,7 @@ async def extract_article(
         reading=reading,
         form=form,
         source=source,
-        countries={country.code: country.name for country in countries_repository.all_countries(session)},
+        countries={country.code: _whose(country) for country in countries_repository.all_countries(session)},
         topics={topic.slug: topic.title for topic in topics_repository.all_topics(session)},
         duplicate_days=service.DUPLICATE_WINDOW_DAYS,
     )

@@ -103,7 +103,8 @@ def page_without_js(chromium) -> Iterator[object]:  # type: ignore[no-untyped-de
 
 @pytest.fixture
 def screenshot_dir() -> Callable[[str], Path]:
-    folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    # What the tests saw, kept for a look after a run; the README's own come from `make screenshots`.
+    folder = Path(__file__).resolve().parents[2] / "build" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return lambda name: folder / name
 
