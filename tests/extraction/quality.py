@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -194,12 +194,18 @@ def matches(candidate: Candidate, gold: Gold, actors: Sequence[KnownActor]) -> b
     return same_speaker(candidate, gold, actors) and shared_words(gold.quote, candidate.quote) >= MIN_SHARED_WORDS
 
 
-def measure(cases: Sequence[Case], actors: Sequence[KnownActor]) -> Score:
-    """Runs the extractor on each article and scores it."""
+def _read_directly(case: Case, actors: Sequence[KnownActor]) -> list[Candidate]:
+    article = read_article(case.path.read_bytes(), filename=case.path.name)
+    return find_candidates(article, published_on=None, known_actors=actors, today=TODAY)
+
+
+def measure(
+    cases: Sequence[Case], actors: Sequence[KnownActor], read: Callable[[Case], Sequence[Candidate]] | None = None
+) -> Score:
+    """Runs the extractor on each article and scores it; `read` runs it another way (the API, the CLI)."""
     outcomes = []
     for case in cases:
-        article = read_article(case.path.read_bytes(), filename=case.path.name)
-        candidates = tuple(find_candidates(article, published_on=None, known_actors=actors, today=TODAY))
+        candidates = tuple(read(case) if read else _read_directly(case, actors))
         found = tuple(gold for gold in case.gold if any(matches(c, gold, actors) for c in candidates))
         matching = tuple(c for c in candidates if any(matches(c, gold, actors) for gold in case.gold))
         outcomes.append(Outcome(case, candidates, found, matching))
