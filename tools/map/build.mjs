@@ -15,8 +15,7 @@ const OUT = here("../../static/map/shapes.json");
 // All lengths are viewBox units: Europe's frame is WIDTH wide, its height follows from Europe's shape.
 const WIDTH = 1000;
 const PAD = 6;
-const INSET_W = 300;
-const INSET_H = 240;
+const INSET_H = 250; // its width follows from North America's shape
 // Both projections are equal-area, so an area on the sphere times the scale squared is an area
 // on the map: the thresholds below are in square viewBox units whatever the frame's scale.
 const SIMPLIFY_AREA = 0.5; // Visvalingam: a point whose triangle is smaller than this goes
@@ -127,12 +126,15 @@ europe.translate([europe.translate()[0] + PAD - x0, europe.translate()[1] + PAD 
 const HEIGHT = Math.ceil(y1 - y0 + 2 * PAD);
 europe.clipExtent([[0, 0], [WIDTH, HEIGHT]]);
 
-// North America: its own Albers on 100°W, top right over northern Russia, at about a third of the scale.
+// North America: its own Albers on 100°W, top right over northern Russia, at about a sixth of the scale.
+const america = geoConicEqualArea().parallels([40, 68]).rotate([100, 0]);
+america.fitHeight(INSET_H - 2 * PAD, collection(INSET_CODES));
+const [[ax0, ay0], [ax1]] = geoPath(america).bounds(collection(INSET_CODES));
+const INSET_W = Math.ceil(ax1 - ax0 + 2 * PAD);
 const INSET = [WIDTH - INSET_W, 0, INSET_W, INSET_H];
 const [ix, iy, iw, ih] = INSET;
-const america = geoConicEqualArea().parallels([40, 68]).rotate([100, 0])
-  .fitExtent([[ix + PAD, iy + PAD], [ix + iw - PAD, iy + ih - PAD]], collection(INSET_CODES))
-  .clipExtent([[ix, iy], [ix + iw, iy + ih]]);
+america.translate([america.translate()[0] + ix + PAD - ax0, america.translate()[1] + iy + PAD - ay0]);
+america.clipExtent([[ix, iy], [ix + iw, iy + ih]]);
 const inInset = ([x, y]) => x > ix && x < ix + iw && y > iy && y < iy + ih;
 
 // --- rings and paths ---------------------------------------------------------------------------
@@ -341,7 +343,7 @@ const output = {
   source: `world-atlas ${ATLAS_VERSION} (Natural Earth 4.1.0, 1:50m), built by tools/map/build.mjs`,
   view_box: [0, 0, WIDTH, HEIGHT],
   inset_frame: INSET,
-  inset_scale: round1(america.scale() / europe.scale() * 100) / 100, // the inset's length scale against Europe's
+  inset_scale: Math.round((america.scale() / europe.scale()) * 1000) / 1000, // the inset's length scale against Europe's
   shapes,
   background,
 };
