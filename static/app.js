@@ -5,13 +5,14 @@
 // Matrix cells: without JavaScript each links to /cell/COUNTRY/YYYY-MM, which answers with the
 // history behind it. With it, a plain click opens the cell's statements in place, under its row,
 // through htmx (which also pushes the shareable URL the server names). The matrix's own
-// parameters come from the table.
+// parameters come from the table: the whole window (table.matrix), or on narrow screens the
+// strip of recent months (table.strip).
 document.addEventListener("click", function (event) {
-  var link = event.target.closest && event.target.closest("table.matrix td.c a");
+  var link = event.target.closest && event.target.closest("table.matrix td.c a, table.strip td.c a");
   if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
     return;
   }
-  var table = link.closest("table.matrix");
+  var table = link.closest("table.matrix, table.strip");
   var row = link.closest("tr");
   var parts = new URL(link.href).pathname.split("/");  // ["", "cell", country, month]
   if (!table || !row || parts.length < 4 || !window.htmx) {

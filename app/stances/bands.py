@@ -66,3 +66,10 @@ NO_STATEMENT = "no statement on record"
 def slug(band: str | None) -> str:
     """A band's CSS name: 'leans-support'; 'none' when there is no statement on record."""
     return BY_VALUE[band].slug if band else "none"
+
+
+def for_stance(stance: int) -> BandLook:
+    """The band a single statement's stance reads as (+2 supports … −2 opposes): badges wear its colours."""
+    if stance not in range(-2, 3):
+        raise ValueError(f"a stance is a whole number from -2 to +2, not {stance}")
+    return BANDS[2 - stance]

@@ -26,6 +26,7 @@ CONDITIONAL_MARK = "*"
 # Ukraine's NATO neighbours come first, in this order; then the other members by name.
 NEIGHBOUR_ORDER = ("PL", "SK", "HU", "RO")
 ORDERS = ("neighbours", "stance")
+RECENT_MONTHS = 6  # the months a narrow screen shows, as a strip after each country
 
 
 class ScoreRow(NamedTuple):
@@ -87,6 +88,12 @@ class GridRow:
     name_html: Markup  # the country's name, escaped, in ASCII
     detail_id: str
     leading_empty: int = 0  # months before the first statement on record, drawn as one cell
+    recent_html: Markup = Markup("")  # the <td>s of the last RECENT_MONTHS months, for narrow screens
+
+    @property
+    def silent(self) -> bool:
+        """No statement on record in the window, nor carried into it."""
+        return self.leading_empty == len(self.line)
 
     @property
     def latest(self) -> ScoreRow | None:
@@ -276,8 +283,11 @@ def build(
         leading = next((index for index, found in enumerate(line) if found is not None), len(line))
         name = ascii_html(country.name)
         html = _cells_html(country, name, line[leading:], columns[leading:], link_query)
+        recent = _cells_html(country, name, line[-RECENT_MONTHS:], columns[-RECENT_MONTHS:], link_query)
         target = grid.members if country.kind == "member" else grid.others
-        target.append(GridRow(country, line, grid.months, html, Markup(name), f"detail-{country.code}", leading))
+        target.append(
+            GridRow(country, line, grid.months, html, Markup(name), f"detail-{country.code}", leading, recent)
+        )
     grid.members.sort(key=_order_key(order))
     grid.others.sort(key=lambda row: (row.country.code != "NATO", row.country.name))
     return grid

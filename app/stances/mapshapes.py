@@ -130,10 +130,7 @@ def layout() -> MapLayout:
 
 
 def _background(lands: tuple[BackgroundShape, ...]) -> str:
-    drawn = (
-        f'<path class="map-land{" map-faded" if land.belongs_to else ""}" d="{land.d}"/>'
-        for land in lands
-    )
+    drawn = (f'<path class="map-land{" map-faded" if land.belongs_to else ""}" d="{land.d}"/>' for land in lands)
     return f'<g class="map-background" aria-hidden="true">{"".join(drawn)}</g>'
 
 
@@ -149,9 +146,12 @@ def _country(shape: MapShape, link: MapLink | None) -> str:
     return f'<a href="{escape(link.href)}" aria-label="{label}"><title>{label}</title>{drawn}</a>'
 
 
-def _label(shape: MapShape) -> str:
+def _label(shape: MapShape, mark: str = "") -> str:
     wide = " map-label-wide" if shape.room >= WIDE_LABEL_ROOM else ""
-    return f'<text class="map-label{wide}" x="{shape.label_x:g}" y="{shape.label_y:g}">{escape(shape.code)}</text>'
+    tail = f'<tspan class="map-mark"> {escape(mark)}</tspan>' if mark else ""
+    return (
+        f'<text class="map-label{wide}" x="{shape.label_x:g}" y="{shape.label_y:g}">{escape(shape.code)}{tail}</text>'
+    )
 
 
 def _caption(map_layout: MapLayout) -> str:
@@ -164,29 +164,37 @@ def _caption(map_layout: MapLayout) -> str:
 
 
 @cache
-def _fixed_markup(map_layout: MapLayout) -> tuple[str, str]:
-    """What the map draws whatever the links: everything below the countries, and the labels above them."""
+def _fixed_markup(map_layout: MapLayout) -> str:
+    """What the map draws whatever the links: everything below the countries."""
     x, y, width, height = map_layout.view_box
     ix, iy, iw, ih = map_layout.inset_frame
-    below = (
+    return (
         f'<rect class="map-sea" x="{x:g}" y="{y:g}" width="{width:g}" height="{height:g}"/>'
         + _background(tuple(land for land in map_layout.background if not land.inset))
         + f'<rect class="map-inset" x="{ix:g}" y="{iy:g}" width="{iw:g}" height="{ih:g}"/>'
         + _background(tuple(land for land in map_layout.background if land.inset))
         + _caption(map_layout)
     )
-    labels = "".join(_label(shape) for shape in map_layout.shapes)
-    return below, f'<g class="map-labels" aria-hidden="true" pointer-events="none">{labels}</g>'
 
 
-def svg(map_layout: MapLayout, links: Mapping[str, MapLink | tuple[str, str, str]], *, title: str) -> Markup:
+def svg(
+    map_layout: MapLayout,
+    links: Mapping[str, MapLink | tuple[str, str, str]],
+    *,
+    title: str,
+    marks: Mapping[str, str] | None = None,
+) -> Markup:
     """The map as inline SVG: each shape whose code is in links is a link, the rest are drawn plain.
 
     links maps a code to (CSS class, accessible label, href), e.g. "PL" to ("band--supports",
     "Poland: supports", "/countries/PL"). Codes without a shape (NATO) are left to the legend.
+    marks adds a symbol after a country's label ("PL ++"), so the band reads without its colour.
     """
     x, y, width, height = map_layout.view_box
-    below, labels = _fixed_markup(map_layout)
+    below = _fixed_markup(map_layout)
+    marks = marks or {}
+    drawn_labels = "".join(_label(shape, marks.get(shape.code, "")) for shape in map_layout.shapes)
+    labels = f'<g class="map-labels" aria-hidden="true" pointer-events="none">{drawn_labels}</g>'
     resolved = {code: MapLink(*link) for code, link in links.items()}
     # Members with markers are drawn last, so no neighbour's path covers their circle (and are read last).
     ordered = sorted(map_layout.shapes, key=lambda shape: shape.marker is not None)

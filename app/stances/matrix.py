@@ -14,6 +14,8 @@ from app.countries.models import Country
 from app.errors import BadQuery
 from app.perf.versioned import per_data_version
 from app.stances import grid, repository, scoring
+from app.stances.headline import Headline, headline
+from app.statements import repository as statements_repository
 from app.statements.rules import latest_allowed_date
 from app.topics import repository as topics_repository
 from app.topics.models import DEFAULT_TOPIC
@@ -35,6 +37,7 @@ class MatrixQuery:
     cell: tuple[str, date] | None
     explicit_range: bool
     today: date  # what "now" is: the window ends in its month unless told otherwise, and as_of defaults to it
+    hide_empty: bool = False  # leave out the rows with no statement on record
     topics: tuple[TopicChoice, ...] = field(default=(), compare=False)  # every topic, for the page's topic menu
 
     @property
@@ -50,6 +53,8 @@ class MatrixQuery:
             found["order"] = self.order
         if self.as_of is not None:
             found["as_of"] = self.as_of.isoformat()
+        if self.hide_empty:
+            found["hide_empty"] = "1"
         return found
 
     @property
@@ -78,6 +83,7 @@ def parse_matrix_query(
     order: str | None,
     as_of: str | None,
     cell: str | None = None,
+    hide_empty: str | None = None,
 ) -> MatrixQuery:
     """Check a matrix request's parameters; BadQuery names the first one that can't be used."""
     topics = topics_repository.choices(session)
@@ -108,7 +114,10 @@ def parse_matrix_query(
     if chosen_order not in grid.ORDERS:
         raise BadQuery("order", f"'{order}' is not an order; use 'neighbours' or 'stance'")
     cell_at = _parse_cell(session, cell)
-    return MatrixQuery(chosen, first_month, last_month, chosen_order, as_of_day, cell_at, explicit, today, topics)
+    hiding = params.parse_flag(hide_empty, "hide_empty")
+    return MatrixQuery(
+        chosen, first_month, last_month, chosen_order, as_of_day, cell_at, explicit, today, hiding, topics
+    )
 
 
 def _parse_cell(session: Session, cell: str | None) -> tuple[str, date] | None:
@@ -255,3 +264,25 @@ def cell_evidence(
     weighed = scoring.weigh(cell.position.counted, cell_date) if cell is not None else []
     weighed.sort(key=lambda item: (-item.weight, item.evidence.order_key))
     return CellEvidence(country, topic, month, cell_date, cell, carried_from, weighed)
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """The headline of a matrix, with the latest statement behind each move: (id, day, actor) by country id."""
+
+    headline: Headline
+    because: dict[int, tuple[int, date, str]]
+
+
+def glance(*, session: Session, query: MatrixQuery, built: grid.Grid) -> Glance:
+    """The grid's headline, and for each country that moved, its latest statement of that month."""
+    found = headline(built)
+    first, last = found.month, min(scoring.month_end(found.month), query.shown_as_of)
+    because = {}
+    for move in found.moved:
+        latest = statements_repository.latest_between(
+            session, country_id=move.country.id, topic_id=query.topic.id, first=first, last=last
+        )
+        if latest is not None:
+            because[move.country.id] = latest
+    return Glance(found, because)

@@ -12,9 +12,10 @@ from app.deps import SessionDep, View
 from app.errors import BadQuery
 from app.stances import grid, methodology, schemas, scoring
 from app.stances import matrix as stances_matrix
+from app.stances.choropleth import choropleth
 from app.statements import repository as statements_repository
 from app.statements.schemas import StatementOut
-from app.text import month_key
+from app.text import month_key, month_text
 from app.web.htmx import push_url
 
 router = APIRouter(tags=["stances"])
@@ -26,6 +27,9 @@ To = Annotated[
 TopicParam = Annotated[str | None, Query(description="Topic slug (default: intercept-over-ukraine).")]
 Order = Annotated[str | None, Query(description="'neighbours' (Ukraine's neighbours first; default) or 'stance'.")]
 AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date.")]
+HideEmpty = Annotated[
+    str | None, Query(description="1: leave out the rows with no statement on record (the headline still counts them).")
+]
 
 
 def _query(
@@ -36,22 +40,71 @@ def _query(
     order: str | None,
     as_of: str | None,
     cell: str | None = None,
+    hide_empty: str | None = None,
 ) -> stances_matrix.MatrixQuery:
     return stances_matrix.parse_matrix_query(
-        session=view.session, topic=topic, first=first, last=last, order=order, as_of=as_of, cell=cell
+        session=view.session,
+        topic=topic,
+        first=first,
+        last=last,
+        order=order,
+        as_of=as_of,
+        cell=cell,
+        hide_empty=hide_empty,
     )
 
 
 @router.get("/matrix.json", response_model=schemas.MatrixOut, summary="The stance matrix")
 def matrix_json(
-    view: View, topic: TopicParam = None, first: From = None, last: To = None, order: Order = None, as_of: AsOf = None
+    view: View,
+    topic: TopicParam = None,
+    first: From = None,
+    last: To = None,
+    order: Order = None,
+    as_of: AsOf = None,
+    hide_empty: HideEmpty = None,
 ) -> Response:
-    query = _query(view, topic, first, last, order, as_of)
+    query = _query(view, topic, first, last, order, as_of, hide_empty=hide_empty)
     return view.page_json(lambda: _matrix_out(view, query))
+
+
+def _headline_out(glance: stances_matrix.Glance) -> schemas.HeadlineOut:
+    found = glance.headline
+    moved = []
+    for move in found.moved:
+        because = glance.because.get(move.country.id)
+        moved.append(
+            schemas.MovedOut(
+                country=move.country.code,
+                name=move.country.name,
+                from_band=move.before,
+                to_band=move.after,
+                from_score=move.before_score,
+                to_score=move.after_score,
+                statement_id=because[0] if because else None,
+                said_on=because[1] if because else None,
+                actor=because[2] if because else None,
+            )
+        )
+    return schemas.HeadlineOut(
+        month=month_key(found.month),
+        previous_month=month_key(found.previous) if found.previous else None,
+        members=found.members,
+        support=found.support,
+        mixed=found.mixed,
+        against=found.against,
+        no_statement=found.silent,
+        moved=moved,
+    )
+
+
+def _shown(rows: list[grid.GridRow], query: stances_matrix.MatrixQuery) -> list[grid.GridRow]:
+    return [row for row in rows if not row.silent] if query.hide_empty else rows
 
 
 def _matrix_out(view: View, query: stances_matrix.MatrixQuery) -> schemas.MatrixOut:
     built = stances_matrix.matrix(session=view.session, query=query)
+    glance = stances_matrix.glance(session=view.session, query=query, built=built)
 
     def row_out(row: grid.GridRow) -> schemas.MatrixRowOut:
         return schemas.MatrixRowOut(
@@ -82,8 +135,9 @@ def _matrix_out(view: View, query: stances_matrix.MatrixQuery) -> schemas.Matrix
         current_month=month_key(query.current_month),
         rule_version=scoring.RULE_VERSION,
         data_version=view.stamp.version,
-        members=[row_out(row) for row in built.members],
-        others=[row_out(row) for row in built.others],
+        headline=_headline_out(glance),
+        members=[row_out(row) for row in _shown(built.members, query)],
+        others=[row_out(row) for row in _shown(built.others, query)],
     )
 
 
@@ -97,8 +151,9 @@ def matrix_page(
     order: Order = None,
     as_of: AsOf = None,
     cell: Annotated[str | None, Query(description="COUNTRY:YYYY-MM: open that cell's statements.")] = None,
+    hide_empty: HideEmpty = None,
 ) -> Response:
-    query = _query(view, topic, first, last, order, as_of, cell)
+    query = _query(view, topic, first, last, order, as_of, cell, hide_empty)
     template = "stances/_matrix.html" if view.htmx else "stances/matrix.html"
 
     def build() -> dict[str, Any]:
@@ -116,9 +171,12 @@ def matrix_page(
 
 
 def _matrix_context(view: View, query: stances_matrix.MatrixQuery, built: grid.Grid) -> dict[str, Any]:
-    groups: list[dict[str, Any]] = [{"title": None, "rows": built.members}]
-    if built.others:
-        groups.append({"title": "Institutions and Ukraine", "rows": built.others})
+    groups: list[dict[str, Any]] = [{"title": None, "rows": _shown(built.members, query)}]
+    others = _shown(built.others, query)
+    if others:
+        groups.append({"title": "Institutions and Ukraine", "rows": others})
+    title = f"{query.topic.title}, {month_text(built.months[-1])}: where the members and Ukraine stand"
+    recent = query.months[-grid.RECENT_MONTHS :]
     return {
         "nav": "matrix",
         "query": query,
@@ -128,6 +186,11 @@ def _matrix_context(view: View, query: stances_matrix.MatrixQuery, built: grid.G
         "groups": groups,
         "columns": len(query.months) + 1,
         "cell_base": params.with_query("/matrix/cell", query.params),
+        "recent_heads": [grid.month_header(month, index == 0) for index, month in enumerate(recent)],
+        "recent_columns": len(recent) + 1,
+        "glance": stances_matrix.glance(session=view.session, query=query, built=built),
+        "map_svg": choropleth(built, topic=query.topic.slug, title=title),
+        "institutions": [row for row in built.others if row.country.code != "UA"],
     }
 
 
@@ -196,6 +259,9 @@ def cell_page(
     first: From = None,
     last: To = None,
     order: Order = None,
+    layout: Annotated[
+        str | None, Query(description="'recent': for the narrow screen's table of recent months.")
+    ] = None,
 ) -> Response:
     if not view.htmx:
         return view.page(
@@ -204,7 +270,9 @@ def cell_page(
     found = _cell_params(view, topic, country, month, as_of)
     evidence: stances_matrix.CellEvidence = found["open_cell"]
     query = _query(view, topic, first, last, order, as_of)
-    response = view.html("stances/_cell.html", columns=len(query.months) + 1, **found)
+    recent = layout == "recent"
+    columns = min(len(query.months), grid.RECENT_MONTHS) + 1 if recent else len(query.months) + 1
+    response = view.html("stances/_cell.html", columns=columns, prefix="recent-" if recent else "", **found)
     cell_param = f"{evidence.country.code}:{month_key(evidence.month)}"
     return push_url(view.request, response, params.with_query("/matrix", query.params | {"cell": cell_param}))
 

@@ -32,6 +32,31 @@ class MatrixRowOut(BaseModel):
     cells: list[MatrixCellOut]
 
 
+class MovedOut(BaseModel):
+    country: str
+    name: str
+    from_band: str | None = Field(description="The band the month before; null: no statement on record then.")
+    to_band: str | None
+    from_score: float | None
+    to_score: float | None
+    statement_id: int | None = Field(description="The country's latest statement that month, behind the move.")
+    said_on: date | None
+    actor: str | None
+
+
+class HeadlineOut(BaseModel):
+    month: str = Field(description="YYYY-MM: the window's last month, which the headline and the map describe.")
+    previous_month: str | None = Field(description="The month moves are counted from; null for a one-month window.")
+    members: int = Field(description="Member states counted (every member, whatever hide_empty says).")
+    support: int = Field(description="Members that support or lean support.")
+    mixed: int = Field(description="Members mixed or neutral.")
+    against: int = Field(description="Members that lean against or oppose.")
+    no_statement: int = Field(description="Members with no statement on record.")
+    moved: list[MovedOut] = Field(
+        description="Members, institutions and Ukraine whose band changed since the month before."
+    )
+
+
 class MatrixOut(BaseModel):
     topic: str
     topic_title: str
@@ -41,6 +66,7 @@ class MatrixOut(BaseModel):
     current_month: str = Field(description="This month, YYYY-MM: where the default window ends.")
     rule_version: int
     data_version: int
+    headline: HeadlineOut
     members: list[MatrixRowOut]
     others: list[MatrixRowOut] = Field(
         description="NATO's own institutions and Ukraine, shown apart from the member states."

@@ -156,6 +156,26 @@ def quotes_near(session: Session, *, actor_slug: str, said_on: date, days: int) 
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
+def latest_between(
+    session: Session, *, country_id: int, topic_id: int, first: date, last: date
+) -> tuple[int, date, str] | None:
+    """(id, day, actor's name) of a country's latest published statement on a topic between two days, if any."""
+    query = (
+        select(Statement.id, Statement.said_on, Actor.name)
+        .join(Actor, Actor.id == Statement.actor_id)
+        .where(
+            Statement.country_id == country_id,
+            Statement.topic_id == topic_id,
+            Statement.said_on.between(first, last),
+            PUBLISHED,
+        )
+        .order_by(Statement.said_on.desc(), Statement.id.desc())
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 def sources_cited_earlier(session: Session, statement_id: int) -> set[tuple[str | None, str | None]]:
     """(url, key) of this statement's sources that an earlier statement already cited: the ones it reused."""
     earlier = select(StatementSource.source_id).where(StatementSource.statement_id < statement_id)

@@ -22,6 +22,11 @@ def day(value: date | datetime | None) -> str:
 month_label = month_text  # 'Jul 2024'
 
 
+def day_month(value: date) -> str:
+    """'13 Jul': a day in a month the page already names."""
+    return f"{value.day} {MONTH_ABBR[value.month]}"
+
+
 def when(said_on: date, precision: str, is_report_date: bool = False) -> str:
     """How a statement's date reads: '13 Jul 2024', 'Jul 2024', or 'by 2 Sep 2024 (report date)'."""
     text = month_label(said_on) if precision == "month" else day(said_on)
@@ -68,6 +73,8 @@ def make_environment(notice: str | None = None) -> Environment:
         auto_reload=False,
     )
     env.filters.update(signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=bands.slug)
+    env.filters["day_month"] = day_month
+    env.filters["stance_slug"] = lambda stance: bands.for_stance(stance).slug
     env.globals.update(date_span=date_span)
     env.filters["zip"] = lambda left, right: zip(left, right, strict=True)
     env.globals.update(

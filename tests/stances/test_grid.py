@@ -132,3 +132,25 @@ def test_month_headers_name_the_year_in_the_first_column_and_in_january() -> Non
     assert grid.month_header(date(2024, 12, 1), True) == ("Dec", "2024")
     assert grid.month_header(date(2025, 1, 1), False) == ("Jan", "2025")
     assert grid.month_header(date(2025, 2, 1), False) == ("Feb", "")
+
+
+def test_each_row_has_a_strip_of_its_recent_months() -> None:
+    months = [date(2024, m, 1) for m in range(1, 10)]
+    built = grid.build(
+        countries=COUNTRIES,
+        rows=[_row(2, date(2024, 2, 1), 1.6, "supports"), _row(2, date(2024, 8, 1), 0.7, "leans support")],
+        carry_in=[],
+        months=months,
+        topic="t",
+        order="neighbours",
+        query={},
+    )
+    poland, germany = built.members[0], built.members[1]
+    labels = [
+        cell.find(attrs={"aria-label": True})["aria-label"]
+        for cell in BeautifulSoup(str(poland.recent_html), "html.parser").find_all("td")
+    ]
+    assert len(labels) == grid.RECENT_MONTHS
+    assert labels[0].startswith("Poland, Apr 2024: supports") and "carried forward from Feb 2024" in labels[0]
+    assert labels[-1].startswith("Poland, Sep 2024: leans support")
+    assert not poland.silent and germany.silent

@@ -305,3 +305,112 @@ def test_a_cell_link_without_javascript_answers_with_its_history(shared_client: 
     ):
         bad = shared_client.get(path, follow_redirects=False)
         assert bad.status_code == 400 and soup(bad.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
+
+
+# ---- The headline, the map, the strip of recent months, hiding the silent
+
+
+def _last_bands(body: dict[str, Any], rows: str = "members") -> dict[str, str | None]:
+    return {row["country"]: row["cells"][-1]["band"] for row in body[rows]}
+
+
+def test_the_headline_counts_what_the_json_twin_holds(shared_client: TestClient) -> None:
+    for query in ("", "?to=2024-09", "?topic=no-fly-zone&to=2022-04", "?topic=air-defence-supply"):
+        body = shared_client.get(f"/matrix.json{query}").json()
+        bands = list(_last_bands(body).values())
+        head = body["headline"]
+        assert head["month"] == body["months"][-1] and head["members"] == len(bands) == 32
+        assert head["support"] == sum(b in ("supports", "leans support") for b in bands)
+        assert head["mixed"] == sum(b == "mixed or neutral" for b in bands)
+        assert head["against"] == sum(b in ("leans against", "opposes") for b in bands)
+        assert head["no_statement"] == sum(b is None for b in bands)
+        # The page says the same numbers.
+        page = soup(shared_client.get(f"/matrix{query}").text)
+        counts = [int(li.select_one(".camps__count").get_text()) for li in page.select("ul.camps li")]
+        assert counts == [head["support"], head["mixed"], head["against"], head["no_statement"]]
+
+
+def test_what_moved_since_the_month_before_names_the_statement_behind_it(shared_client: TestClient) -> None:
+    body = shared_client.get("/matrix.json?from=2024-06&to=2024-07").json()
+    moved = {move["country"]: move for move in body["headline"]["moved"]}
+    rows = {row["country"]: row["cells"] for row in body["members"] + body["others"]}
+    for code, move in moved.items():
+        assert (move["from_band"], move["to_band"]) == (rows[code][0]["band"], rows[code][1]["band"])
+    unmoved = {code for code, cells in rows.items() if cells[0]["band"] == cells[1]["band"]}
+    assert not unmoved & set(moved)
+    poland = moved["PL"]
+    latest = shared_client.get(
+        "/statements.json?country=PL&topic=intercept-over-ukraine&from=2024-07-01&to=2024-07-31"
+    ).json()["statements"][0]
+    assert (poland["statement_id"], poland["said_on"], poland["actor"]) == (
+        latest["id"],
+        latest["said_on"],
+        latest["actor"]["name"],
+    )
+    page = soup(shared_client.get("/matrix?from=2024-06&to=2024-07").text)
+    line = next(li for li in page.select("ul.moved li") if li.select_one("a").get_text() == "Poland")
+    text = " ".join(line.get_text().split())
+    assert poland["from_band"] is None and "no statement on record → + leans support" in text  # a first statement
+    assert f"({int(latest['said_on'][-2:])} Jul, {latest['actor']['name']})" in text
+    assert line.select_one(f"a[href='/statements/{latest['id']}']") is not None
+
+
+def test_the_map_links_every_member_in_its_band(shared_client: TestClient) -> None:
+    for query in ("?to=2024-09", "?topic=no-fly-zone&to=2022-04"):
+        body = shared_client.get(f"/matrix.json{query}").json()
+        bands = _last_bands(body) | {"UA": _last_bands(body, "others")["UA"]}
+        page = soup(shared_client.get(f"/matrix{query}").text)
+        links = page.select("svg.nato-map a")
+        assert len(links) == 33  # the 32 members and Ukraine; NATO's institutions are named beside the map
+        for link in links:
+            code = link["href"].split("?")[0].rsplit("/", 1)[1]
+            band = bands.pop(code)
+            shape = link.select_one("path.map-country")
+            assert f"band--{(band or 'none').replace(' ', '-')}" in shape["class"]
+            assert link["aria-label"].endswith(band or "no statement on record") or f": {band} (" in link["aria-label"]
+        assert bands == {}
+        caption = page.select_one("figure.glance__map figcaption")
+        assert caption.select_one("a[href^='/countries/NATO']") is not None
+
+
+def test_hide_empty_leaves_out_the_silent_rows_and_stays_in_the_url(shared_client: TestClient) -> None:
+    full = shared_client.get("/matrix.json?to=2024-09").json()
+    hidden = shared_client.get("/matrix.json?to=2024-09&hide_empty=1").json()
+    stated = [row["country"] for row in full["members"] if any(cell["band"] for cell in row["cells"])]
+    assert [row["country"] for row in hidden["members"]] == stated and len(stated) < 32
+    assert hidden["headline"] == full["headline"]  # the headline still counts every member
+    page = soup(shared_client.get("/matrix?to=2024-09&hide_empty=1").text)
+    assert page.select_one("#m-hide-empty").has_attr("checked")
+    names = [th.get_text(strip=True) for th in page.select("table.matrix tbody th[scope=row]")]
+    assert len(names) == len(stated) + len(hidden["others"])
+    assert "hide_empty=1" in page.select_one("a[href^='/matrix.json']")["href"]
+    response = shared_client.get("/matrix?to=2024-09&hide_empty=1", headers={"HX-Request": "true"})
+    assert "hide_empty=1" in response.headers["HX-Push-Url"]
+
+
+def test_narrow_screens_get_a_strip_of_the_last_six_months(shared_client: TestClient) -> None:
+    page = soup(shared_client.get(f"/matrix?{SEED_WINDOW}").text)
+    strip = page.select_one("table.strip")
+    heads = [th.get_text(" ", strip=True) for th in strip.select("thead th.matrix__month")]
+    assert heads == ["Jun 2024", "Jul", "Aug", "Sep", "Oct", "Nov"]
+    poland = strip.select_one("tr[data-country=PL]")
+    assert poland.select_one("th .band").get_text(" ", strip=True) == "+ leans support"
+    labels = [td.find(attrs={"aria-label": True})["aria-label"] for td in poland.select("td")]
+    assert len(labels) == 6 and labels[0].startswith("Poland, Jun 2024: no statement")
+    assert labels[3].startswith("Poland, Sep 2024: leans support")
+    assert poland["data-detail"] == "recent-detail-PL" and strip.select_one("#recent-detail-PL") is not None
+    # A cell opened from the strip comes back as a row of the strip's width, with its own ids.
+    response = shared_client.get(
+        "/matrix/cell?country=PL&month=2024-09&layout=recent&" + SEED_WINDOW, headers={"HX-Request": "true"}
+    )
+    row = soup(response.text).select_one("tr")
+    assert row["id"] == "recent-detail-PL" and row.select_one("td")["colspan"] == "7"
+    assert row.select_one("section.evidence")["aria-labelledby"] == "recent-evidence-PL"
+
+
+def test_an_opened_cell_shows_in_both_tables_with_distinct_ids(shared_client: TestClient) -> None:
+    page = soup(shared_client.get(f"/matrix?{SEED_WINDOW}&cell=PL:2024-09").text)
+    assert page.select_one("table.matrix #detail-PL section.evidence") is not None
+    assert page.select_one("table.strip #recent-detail-PL section.evidence") is not None
+    ids = [tag["id"] for tag in page.select("[id]")]
+    assert len(ids) == len(set(ids))
