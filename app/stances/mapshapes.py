@@ -146,11 +146,12 @@ def _country(shape: MapShape, link: MapLink | None) -> str:
     return f'<a href="{escape(link.href)}" aria-label="{label}"><title>{label}</title>{drawn}</a>'
 
 
-def _label(shape: MapShape, mark: str = "") -> str:
-    wide = " map-label-wide" if shape.room >= WIDE_LABEL_ROOM else ""
+def _label(shape: MapShape, mark: str = "", css: str = "") -> str:
+    """The country's code (and its mark) over its shape; `css` is its link's class, so the label can contrast."""
+    classes = "map-label" + (" map-label-wide" if shape.room >= WIDE_LABEL_ROOM else "") + (f" {css}" if css else "")
     tail = f'<tspan class="map-mark"> {escape(mark)}</tspan>' if mark else ""
     return (
-        f'<text class="map-label{wide}" x="{shape.label_x:g}" y="{shape.label_y:g}">{escape(shape.code)}{tail}</text>'
+        f'<text class="{escape(classes)}" x="{shape.label_x:g}" y="{shape.label_y:g}">{escape(shape.code)}{tail}</text>'
     )
 
 
@@ -193,9 +194,12 @@ def svg(
     x, y, width, height = map_layout.view_box
     below = _fixed_markup(map_layout)
     marks = marks or {}
-    drawn_labels = "".join(_label(shape, marks.get(shape.code, "")) for shape in map_layout.shapes)
-    labels = f'<g class="map-labels" aria-hidden="true" pointer-events="none">{drawn_labels}</g>'
     resolved = {code: MapLink(*link) for code, link in links.items()}
+    drawn_labels = "".join(
+        _label(shape, marks.get(shape.code, ""), resolved[shape.code].css_class if shape.code in resolved else "")
+        for shape in map_layout.shapes
+    )
+    labels = f'<g class="map-labels" aria-hidden="true" pointer-events="none">{drawn_labels}</g>'
     # Members with markers are drawn last, so no neighbour's path covers their circle (and are read last).
     ordered = sorted(map_layout.shapes, key=lambda shape: shape.marker is not None)
     opening = (
