@@ -25,9 +25,7 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = BLOCKING) -> list[dict[
     """axe-core's violations of the page as it stands, of the given impacts, each with its nodes' selectors."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
-    result = page.evaluate(
-        "async () => await window.axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
     return [
         {
             "id": violation["id"],
