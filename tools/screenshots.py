@@ -51,6 +51,13 @@ def _shoot(page: Page, name: str) -> None:
     print(path.relative_to(ROOT))
 
 
+def _screen(page: Page, name: str) -> None:
+    """What the window shows, as a reader sees it on arriving."""
+    path = OUT / name
+    page.screenshot(path=str(path))
+    print(path.relative_to(ROOT))
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -64,13 +71,22 @@ def main() -> None:
         with LiveServer(Settings(database_url=url)) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             for size, (width, height) in SIZES.items():
-                suffix = "" if size == "desktop" else "-phone"
+                phone = size == "phone"
+                suffix = "-phone" if phone else ""
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
+                # A phone shows what fits its screen; the desktop shots are whole pages.
+                shoot = (lambda name: _screen(page, name)) if phone else (lambda name: _shoot(page, name))
                 page.goto(f"{server.url}/matrix")
-                _shoot(page, f"matrix{suffix}.png")
+                shoot(f"matrix{suffix}.png")
+                if phone:
+                    page.locator("table.strip tr[data-country=PL] td a").last.click()
+                    page.locator("table.strip section.evidence").wait_for()
+                    page.locator("table.strip tr[data-country=PL]").scroll_into_view_if_needed()
+                    page.evaluate("window.scrollBy(0, -60)")
+                    shoot("matrix-phone-cell.png")
                 page.goto(f"{server.url}/countries/PL")
-                _shoot(page, f"country{suffix}.png")
+                shoot(f"country{suffix}.png")
                 _sign_in(page, server.url)
                 page.goto(f"{server.url}/statements/extract")
                 page.fill("#f-text", ARTICLE.read_text(encoding="utf-8"))
@@ -78,9 +94,8 @@ def main() -> None:
                 page.wait_for_selector("#found")
                 # The heading and the first candidates, as the reader lands on them (the list runs on below).
                 page.locator("#found").scroll_into_view_if_needed()
-                page.screenshot(path=str(OUT / f"extraction{suffix}.png"))
-                print(f"docs/screenshots/extraction{suffix}.png")
-                if size == "desktop":
+                _screen(page, f"extraction{suffix}.png")
+                if not phone:
                     page.goto(f"{server.url}/statements/new")
                     page.fill("#f-said_on", "2031-10-20")
                     page.get_by_role("button", name="Save statement").click()

@@ -16,6 +16,7 @@ from app.perf.versioned import per_data_version
 from app.stances import grid, repository, scoring
 from app.stances.headline import Headline, headline
 from app.statements import repository as statements_repository
+from app.statements.cards import StatementCard
 from app.statements.rules import latest_allowed_date
 from app.topics import repository as topics_repository
 from app.topics.models import DEFAULT_TOPIC
@@ -266,12 +267,17 @@ def cell_evidence(
     return CellEvidence(country, topic, month, cell_date, cell, carried_from, weighed)
 
 
+LATEST_SHOWN = 3  # the topic's latest statements, beside the headline
+
+
 @dataclass(frozen=True, slots=True)
 class Glance:
-    """The headline of a matrix, with the latest statement behind each move: (id, day, actor) by country id."""
+    """The headline of a matrix, with the latest statement behind each move ((id, day, actor) by country id),
+    and the topic's latest statements up to the day the positions stand on."""
 
     headline: Headline
     because: dict[int, tuple[int, date, str]]
+    latest: list[StatementCard]
 
 
 def glance(*, session: Session, query: MatrixQuery, built: grid.Grid) -> Glance:
@@ -285,4 +291,7 @@ def glance(*, session: Session, query: MatrixQuery, built: grid.Grid) -> Glance:
         )
         if latest is not None:
             because[move.country.id] = latest
-    return Glance(found, because)
+    newest = statements_repository.latest_on_topic(
+        session, topic_id=query.topic.id, until=query.shown_as_of, limit=LATEST_SHOWN
+    )
+    return Glance(found, because, statements_repository.cards(session, newest))

@@ -21,9 +21,7 @@ from app.web.htmx import push_url
 router = APIRouter(tags=["stances"])
 
 From = Annotated[str | None, Query(alias="from", description="First month, YYYY-MM (default: 23 months before 'to').")]
-To = Annotated[
-    str | None, Query(alias="to", description="Last month, YYYY-MM (default: the month of the latest statement).")
-]
+To = Annotated[str | None, Query(alias="to", description="Last month, YYYY-MM (default: this month).")]
 TopicParam = Annotated[str | None, Query(description="Topic slug (default: intercept-over-ukraine).")]
 Order = Annotated[str | None, Query(description="'neighbours' (Ukraine's neighbours first; default) or 'stance'.")]
 AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date.")]
@@ -95,6 +93,7 @@ def _headline_out(glance: stances_matrix.Glance) -> schemas.HeadlineOut:
         against=found.against,
         no_statement=found.silent,
         moved=moved,
+        latest=[card.id for card in glance.latest],
     )
 
 

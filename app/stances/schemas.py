@@ -55,6 +55,7 @@ class HeadlineOut(BaseModel):
     moved: list[MovedOut] = Field(
         description="Members, institutions and Ukraine whose band changed since the month before."
     )
+    latest: list[int] = Field(description="The ids of the topic's latest statements up to the as_of day, newest first.")
 
 
 class MatrixOut(BaseModel):

@@ -176,6 +176,17 @@ def latest_between(
     return None if row is None else (row[0], row[1], row[2])
 
 
+def latest_on_topic(session: Session, *, topic_id: int, until: date, limit: int) -> list[int]:
+    """The ids of a topic's latest published statements up to a day, newest first (read from the topic's index)."""
+    query = (
+        select(Statement.id)
+        .where(Statement.topic_id == topic_id, Statement.said_on <= until, PUBLISHED)
+        .order_by(Statement.said_on.desc(), Statement.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
 def sources_cited_earlier(session: Session, statement_id: int) -> set[tuple[str | None, str | None]]:
     """(url, key) of this statement's sources that an earlier statement already cited: the ones it reused."""
     earlier = select(StatementSource.source_id).where(StatementSource.statement_id < statement_id)

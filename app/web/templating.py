@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from app import __version__, paths
 from app.stances import bands, scoring
@@ -74,6 +75,8 @@ def make_environment(notice: str | None = None) -> Environment:
     )
     env.filters.update(signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=bands.slug)
     env.filters["day_month"] = day_month
+    # Rendered markup with every non-ASCII character as a character reference, for pages sent as ASCII.
+    env.filters["ascii_refs"] = lambda markup: Markup(str(markup).encode("ascii", "xmlcharrefreplace").decode())
     env.filters["stance_slug"] = lambda stance: bands.for_stance(stance).slug
     env.globals.update(date_span=date_span)
     env.filters["zip"] = lambda left, right: zip(left, right, strict=True)

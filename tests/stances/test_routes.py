@@ -328,6 +328,12 @@ def test_the_headline_counts_what_the_json_twin_holds(shared_client: TestClient)
         page = soup(shared_client.get(f"/matrix{query}").text)
         counts = [int(li.select_one(".camps__count").get_text()) for li in page.select("ul.camps li")]
         assert counts == [head["support"], head["mixed"], head["against"], head["no_statement"]]
+        # The topic's latest statements, newest first, as the history lists them.
+        listed = [int(a["href"].rsplit("/", 1)[1]) for a in page.select("ul.latest li > a")]
+        assert listed == head["latest"] and 0 < len(listed) <= 3
+        topic = body["topic"]
+        history = shared_client.get(f"/statements.json?topic={topic}&to={body['as_of']}").json()["statements"]
+        assert listed == [item["id"] for item in history[: len(listed)]]
 
 
 def test_what_moved_since_the_month_before_names_the_statement_behind_it(shared_client: TestClient) -> None:
