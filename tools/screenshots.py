@@ -45,16 +45,10 @@ def _sign_in(page: Page, url: str) -> None:
     page.wait_for_url(f"{url}/**")
 
 
-def _shoot(page: Page, name: str) -> None:
+def _take(page: Page, name: str, *, whole: bool) -> None:
+    """The whole page (desktop), or what the window shows as a reader arrives (a phone, or a spot on a page)."""
     path = OUT / name
-    page.screenshot(path=str(path), full_page=True)
-    print(path.relative_to(ROOT))
-
-
-def _screen(page: Page, name: str) -> None:
-    """What the window shows, as a reader sees it on arriving."""
-    path = OUT / name
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=whole)
     print(path.relative_to(ROOT))
 
 
@@ -75,18 +69,16 @@ def main() -> None:
                 suffix = "-phone" if phone else ""
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
-                # A phone shows what fits its screen; the desktop shots are whole pages.
-                shoot = (lambda name: _screen(page, name)) if phone else (lambda name: _shoot(page, name))
                 page.goto(f"{server.url}/matrix")
-                shoot(f"matrix{suffix}.png")
+                _take(page, f"matrix{suffix}.png", whole=not phone)
                 if phone:
                     page.locator("table.strip tr[data-country=PL] td a").last.click()
                     page.locator("table.strip section.evidence").wait_for()
                     page.locator("table.strip tr[data-country=PL]").scroll_into_view_if_needed()
                     page.evaluate("window.scrollBy(0, -60)")
-                    shoot("matrix-phone-cell.png")
+                    _take(page, "matrix-phone-cell.png", whole=False)
                 page.goto(f"{server.url}/countries/PL")
-                shoot(f"country{suffix}.png")
+                _take(page, f"country{suffix}.png", whole=not phone)
                 _sign_in(page, server.url)
                 page.goto(f"{server.url}/statements/extract")
                 page.fill("#f-text", ARTICLE.read_text(encoding="utf-8"))
@@ -94,7 +86,7 @@ def main() -> None:
                 page.wait_for_selector("#found")
                 # The heading and the first candidates, as the reader lands on them (the list runs on below).
                 page.locator("#found").scroll_into_view_if_needed()
-                _screen(page, f"extraction{suffix}.png")
+                _take(page, f"extraction{suffix}.png", whole=False)
                 if not phone:
                     page.goto(f"{server.url}/statements/new")
                     page.fill("#f-said_on", "2031-10-20")
