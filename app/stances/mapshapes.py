@@ -130,10 +130,7 @@ def layout() -> MapLayout:
 
 
 def _background(lands: tuple[BackgroundShape, ...]) -> str:
-    drawn = (
-        f'<path class="map-land{" map-faded" if land.belongs_to else ""}" d="{land.d}"/>'
-        for land in lands
-    )
+    drawn = (f'<path class="map-land{" map-faded" if land.belongs_to else ""}" d="{land.d}"/>' for land in lands)
     return f'<g class="map-background" aria-hidden="true">{"".join(drawn)}</g>'
 
 

@@ -27,7 +27,7 @@ def path_points(d: str) -> list[tuple[float, float]]:
     while position < len(d):
         match = TOKEN.match(d, position)
         if not match or match.end() == position:
-            raise ValueError(f"unexpected {d[position:position + 10]!r} at {position}")
+            raise ValueError(f"unexpected {d[position : position + 10]!r} at {position}")
         tokens.append(match.group(1))
         position = match.end()
     if not tokens or tokens[0] not in "Mm":
@@ -54,7 +54,7 @@ def path_points(d: str) -> list[tuple[float, float]]:
             raise ValueError(f"{command} needs numbers in groups of {arity}, got {len(numbers)}")
         relative = command.islower()
         for group in range(0, len(numbers), arity):
-            values = numbers[group:group + arity]
+            values = numbers[group : group + arity]
             kind = command.upper()
             if kind in "ML":
                 x, y = (x + values[0], y + values[1]) if relative else (values[0], values[1])
@@ -76,8 +76,7 @@ def within(points: list[tuple[float, float]], box: tuple[float, float, float, fl
 
 def links(codes: set[str]) -> dict[str, mapshapes.MapLink]:
     return {
-        code: mapshapes.MapLink("band--supports", f"{NAMES[code]}: supports", f"/countries/{code}")
-        for code in codes
+        code: mapshapes.MapLink("band--supports", f"{NAMES[code]}: supports", f"/countries/{code}") for code in codes
     }
 
 
@@ -179,7 +178,7 @@ def test_svg_puts_the_marker_inside_its_link() -> None:
 
 
 def test_svg_escapes_what_it_is_given() -> None:
-    given = {"PL": ("band--a\"b", 'Poland: <b>"yes" & no</b>', "/countries/PL?x=1&y=<2>")}
+    given = {"PL": ('band--a"b', 'Poland: <b>"yes" & no</b>', "/countries/PL?x=1&y=<2>")}
     root = ET.fromstring(mapshapes.svg(mapshapes.layout(), given, title="A & <B>"))
     anchor = root.find(f".//{SVG}a")
     assert anchor is not None
@@ -189,8 +188,10 @@ def test_svg_escapes_what_it_is_given() -> None:
 
 
 def test_svg_draws_unlinked_shapes_plain_and_leaves_nato_to_the_legend() -> None:
-    given = {"PL": mapshapes.MapLink("band--supports", "Poland: supports", "/countries/PL"),
-             "NATO": mapshapes.MapLink("band--supports", "NATO: supports", "/countries/NATO")}
+    given = {
+        "PL": mapshapes.MapLink("band--supports", "Poland: supports", "/countries/PL"),
+        "NATO": mapshapes.MapLink("band--supports", "NATO: supports", "/countries/NATO"),
+    }
     root = ET.fromstring(mapshapes.svg(mapshapes.layout(), given, title="t"))
     assert [a.get("href") for a in root.findall(f".//{SVG}a")] == ["/countries/PL"]
     countries = root.find(f"{SVG}g[@class='map-countries']")
