@@ -240,3 +240,16 @@ def test_the_statement_page_shows_its_history_with_differences(client: TestClien
     assert set(rows) == {"Stance", "Quote"}
     assert rows["Quote"].select_one("ins").get_text() == " not"  # type: ignore[union-attr]
     assert rows["Stance"].select_one("del").get_text() == "2" and rows["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
+
+
+def test_a_search_finds_every_form_of_a_word(shared_client: TestClient) -> None:
+    def found(words: str) -> list[str]:
+        body = shared_client.get("/statements.json", params={"q": words}).json()
+        assert body["count"] == len(body["statements"])
+        return [f"{s['quote']} {s['translation'] or ''}".lower() for s in body["statements"]]
+
+    drones = found("drones")
+    assert drones and found("drone") == found("DRONE") == drones
+    assert all("drone" in text for text in drones)  # before 0012, "drone" found none of them
+    shooting = found("shooting")
+    assert found("shoots") == shooting and {"shoot", "shooting"} <= {w for text in shooting for w in text.split()}
