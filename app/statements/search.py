@@ -103,13 +103,22 @@ def statement_id(key_column: ColumnElement[int]) -> ColumnElement[int]:
     return key_column.op("&")(literal_column(str((1 << ID_BITS) - 1)))
 
 
-REBUILD_SQLITE = f"""INSERT INTO statement_fts(rowid, quote, translation)
+# Retracted statements' words, for the Atom feed (migration 0013): rowid is the statement's id.
+RETRACTED_TABLE = "statement_fts_retracted"
+
+REBUILD_SQLITE = (
+    f"""INSERT INTO statement_fts(rowid, quote, translation)
     SELECT {SEARCH_KEY_SQL.format(row="statement")}, {sqlite_folded("quote")},
         {sqlite_folded("coalesce(translation, '')")}
-    FROM statement WHERE status = 'published'"""
+    FROM statement WHERE status = 'published'""",
+    f"""INSERT INTO {RETRACTED_TABLE}(rowid, quote, translation)
+    SELECT id, {sqlite_folded("quote")}, {sqlite_folded("coalesce(translation, '')")}
+    FROM statement WHERE status = 'retracted'""",
+)
 
 
 def rebuild_sqlite(connection) -> None:  # type: ignore[no-untyped-def]
-    """Refill the SQLite index from every statement (after a bulk load that bypassed the triggers)."""
-    connection.exec_driver_sql("INSERT INTO statement_fts(statement_fts) VALUES ('delete-all')")
-    connection.exec_driver_sql(REBUILD_SQLITE)
+    """Refill the SQLite indexes from every statement (after a bulk load that bypassed the triggers)."""
+    for name, fill in zip(("statement_fts", RETRACTED_TABLE), REBUILD_SQLITE, strict=True):
+        connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('delete-all')")
+        connection.exec_driver_sql(fill)
