@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,6 +20,11 @@ def day(value: date | datetime | None) -> str:
 
 
 month_label = month_text  # 'Jul 2024'
+
+
+def rfc3339(value: datetime) -> str:
+    """'2024-07-13T09:30:00.250+00:00': a timestamp as Atom writes it, to the millisecond."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def when(said_on: date, precision: str, is_report_date: bool = False) -> str:
@@ -61,13 +66,14 @@ def make_environment(notice: str | None = None) -> Environment:
     """The pages' Jinja environment; `notice` (the IW_NOTICE setting) is the banner every page shows."""
     env = Environment(
         loader=FileSystemLoader(paths.TEMPLATES),
-        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        autoescape=select_autoescape(["html", "xml", "svg", "atom"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
     env.filters.update(signed=signed, day=day, month_label=month_label, stance_label=stance_label, band_slug=bands.slug)
+    env.filters["rfc3339"] = rfc3339
     env.globals.update(date_span=date_span)
     env.filters["zip"] = lambda left, right: zip(left, right, strict=True)
     env.globals.update(
