@@ -200,6 +200,7 @@ def history_page(view: View, query: Query_) -> Response:
             "page": page,
             "count_cap": paging.COUNT_CAP,
             "csv_url": params.with_query("/statements.csv", found.params),
+            "feed_url": params.with_query("/statements.atom", found.params),
             "json_url": params.with_query("/statements.json", {**found.params, **tokens}),
             **_page_links("/statements", found, page),
         }

@@ -431,6 +431,18 @@ def test_the_feed_answers_304_until_a_statement_is_written(client: TestClient, s
     assert len(feedparser.parse(after.content).entries) == 7
 
 
+def test_the_history_page_links_its_feed_with_the_filters_shown(shared_client: TestClient) -> None:
+    page = _get(shared_client, "/statements?country=PL&q=drone")
+    [link] = page.select("head link[rel=alternate][type='application/atom+xml']")
+    assert link["href"] == "/statements.atom?country=PL&q=drone"
+    assert link["title"] == "Intercept Watch: statements (Poland; \u201cdrone\u201d)"
+    follow = page.select_one("#results a.feed-link")
+    assert follow is not None and follow["href"] == link["href"] and follow.get_text() == "Follow (Atom feed)"
+    fragment = soup(shared_client.get("/statements?topic=no-fly-zone", headers={"HX-Request": "true"}).text)
+    swapped = fragment.select_one("link#history-feed[hx-swap-oob=true]")
+    assert swapped is not None and swapped["href"] == "/statements.atom?topic=no-fly-zone"
+
+
 def test_the_feed_is_described_in_the_api_reference(shared_client: TestClient) -> None:
     operation = shared_client.get("/openapi.json").json()["paths"]["/statements.atom"]["get"]
     assert "application/atom+xml" in operation["responses"]["200"]["content"]
