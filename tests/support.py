@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -11,6 +12,7 @@ import time
 from functools import cache
 from itertools import groupby
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -65,6 +67,16 @@ def article_seeds(folder: Path) -> Path:
     (folder / "statements.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     (folder / "actors.json").write_text(json.dumps(actors, ensure_ascii=False), encoding="utf-8")
     return folder
+
+
+def migration_module(revision: str) -> ModuleType:
+    """A migration's module, loaded from its file, to compare the SQL it ran with the code's."""
+    [path] = paths.MIGRATIONS.glob(f"versions/{revision}_*.py")
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def stored_score_rows(session: Session) -> list[dict[str, Any]]:

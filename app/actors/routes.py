@@ -47,6 +47,7 @@ def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
         "changes_total": len(all_pairs),
         "latest": latest,
         "history_url": history_url,
+        "feed_url": params.with_query("/statements.atom", {"actor": actor.slug}),
         "more_url": params.with_query("/statements", {"actor": actor.slug, "after": latest.older})
         if latest.older
         else None,

@@ -66,6 +66,7 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
         "speakers": countries_service.speakers(session=view.session, country=country),
         "latest": latest,
         "history_url": params.with_query("/statements", {"country": country.code, "to": as_of}),
+        "feed_url": params.with_query("/statements.atom", {"country": country.code}),
         "more_url": params.with_query("/statements", {"country": country.code, "to": as_of, "after": latest.older})
         if latest.older
         else None,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.revisions.models import Revision
+from app.revisions.models import Revision, RevisionAction
 
 
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -36,3 +36,16 @@ def for_statement_with_authors(session: Session, statement_id: int) -> list[tupl
         .order_by(Revision.version)
     )
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def current_changes(session: Session, versions: Mapping[int, int]) -> dict[int, tuple[RevisionAction, str | None]]:
+    """How each statement's current version came about, its action and note: statement id -> (action, note).
+
+    `versions` maps statement ids to their current versions; only those revisions are read.
+    """
+    if not versions:
+        return {}
+    query = select(Revision.statement_id, Revision.action, Revision.note).where(
+        tuple_(Revision.statement_id, Revision.version).in_(list(versions.items()))
+    )
+    return {row[0]: (row[1], row[2]) for row in session.execute(query)}

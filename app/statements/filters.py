@@ -16,7 +16,7 @@ from app.countries.models import Country
 from app.errors import BadQuery
 from app.statements.rules import check_stance
 from app.statements.schemas import HistoryQuery
-from app.text import first_control_character, fold
+from app.text import first_control_character, fold, signed
 from app.topics import repository as topics_repository
 from app.topics.models import Topic
 
@@ -62,6 +62,26 @@ class HistoryFilters:
     @property
     def active(self) -> bool:
         return bool(self.params)
+
+    @property
+    def description(self) -> str:
+        """These filters in words, as a feed's title names them: 'Poland; on No-fly zone; "drone"' ('' for none)."""
+        parts = [", ".join(country.name for country in self.countries)] if self.countries else []
+        if self.actor is not None:
+            parts.append(f"by {self.actor.name}")
+        if self.topic is not None:
+            parts.append(f"on {self.topic.title}")
+        if self.stances:
+            parts.append("stance " + " or ".join(signed(stance) for stance in self.stances))
+        if self.first is not None:
+            parts.append(f"from {self.first.isoformat()}")
+        if self.last is not None:
+            parts.append(f"to {self.last.isoformat()}")
+        if self.text:
+            parts.append(f"\u201c{self.text}\u201d")
+        if self.conditional:
+            parts.append("with a condition")
+        return "; ".join(parts)
 
 
 def search_words(text: str) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""Reading the statement history: one keyset page at a time, with its count, or every match for an export."""
+"""Reading the statement history: one keyset page at a time, with its count, every match for an export,
+or the latest statements for the Atom feed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.errors import BadQuery
+from app.revisions import repository as revisions_repository
+from app.revisions.models import RevisionAction
 from app.statements import paging, repository
 from app.statements.cards import StatementCard
 from app.statements.filters import HistoryFilters
@@ -91,3 +94,29 @@ def iter_matching(*, session: Session, filters: HistoryFilters, batch: int = 500
             return
         yield from repository.cards(session, [row[0] for row in rows])
         cursor = paging.Cursor(rows[-1][1], rows[-1][0])
+
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    statement: StatementCard
+    change: RevisionAction | None  # how its current version came about, when it is not the first
+    note: str | None  # what the editor said of that change
+
+
+def feed(*, session: Session, filters: HistoryFilters, size: int = FEED_SIZE) -> list[FeedEntry]:
+    """The latest statements, newest first: the history's first page, with the retracted ones among them.
+
+    A retracted statement leaves the history but stays in the feed, so its readers learn of the
+    retraction. Both reads are keyset reads of an index, from the newest down.
+    """
+    published = repository.history_ids(session, filters, limit=size)
+    oldest = paging.Cursor(published[-1][1], published[-1][0]) if len(published) == size else None
+    retracted = repository.retracted_ids(session, filters, since=oldest, limit=size)
+    rows = sorted(published + retracted, key=lambda row: (row[1], row[0]), reverse=True)[:size]
+    statements = repository.cards(session, [row[0] for row in rows])
+    changed = {s.id: s.version for s in statements if s.version > 1}
+    changes = revisions_repository.current_changes(session, changed)
+    return [FeedEntry(s, *changes.get(s.id, (None, None))) for s in statements]

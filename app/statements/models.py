@@ -47,6 +47,7 @@ STANCE_MEANINGS: dict[int, str] = {
 
 _PUBLISHED_SQL = "status = 'published'"
 _published_only: dict[str, Any] = {"sqlite_where": text(_PUBLISHED_SQL), "postgresql_where": text(_PUBLISHED_SQL)}
+_RETRACTED_SQL = "status = 'retracted'"
 
 
 class Statement(Base):
@@ -66,6 +67,14 @@ class Statement(Base):
         Index("ix_statement_topic_said_on", "topic_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_actor_said_on", "actor_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_said_on", "said_on", "id", "stance", **_published_only),
+        # The few retracted statements, for the Atom feed, which keeps them among its latest entries.
+        Index(
+            "ix_statement_retracted_said_on",
+            "said_on",
+            "id",
+            sqlite_where=text(_RETRACTED_SQL),
+            postgresql_where=text(_RETRACTED_SQL),
+        ),
         # Only the keys that exist: the unique constraint's index also holds every keyless import.
         Index(
             "ix_statement_submission_key",
@@ -143,3 +152,4 @@ class StatementSource(Base):
 
 # The published-only condition as a literal, so the planner can match the partial indexes above.
 PUBLISHED = Statement.status == literal_column("'published'")
+RETRACTED = Statement.status == literal_column("'retracted'")

@@ -38,7 +38,7 @@ from app.statements.cards import (
     TopicCard,
 )
 from app.statements.filters import HistoryFilters
-from app.statements.models import PUBLISHED, Statement, StatementSource, StatementStatus
+from app.statements.models import PUBLISHED, RETRACTED, Statement, StatementSource, StatementStatus
 from app.statements.paging import Cursor
 from app.text import MONTH_ABBR
 from app.topics.models import Topic
@@ -209,13 +209,15 @@ def replace_source_links(session: Session, statement_id: int, links: Sequence[di
 _FTS_KEY: ColumnElement[int] = literal_column("statement_fts.rowid")
 
 
-def _fts_match(words: Sequence[str]) -> ColumnElement[bool]:
-    return literal_column("statement_fts").op("MATCH")(bindparam("fts_match", search.sqlite_match(words)))
+def _fts_match(words: Sequence[str], index: str = "statement_fts") -> ColumnElement[bool]:
+    return literal_column(index).op("MATCH")(bindparam(f"{index}_match", search.sqlite_match(words)))
 
 
-def _indexed(filters: HistoryFilters, *, by_country: bool) -> list[ColumnElement[bool]]:
-    """Conditions the listing indexes answer."""
-    found: list[ColumnElement[bool]] = [PUBLISHED]
+def _indexed(
+    filters: HistoryFilters, *, by_country: bool, status: ColumnElement[bool] = PUBLISHED
+) -> list[ColumnElement[bool]]:
+    """Conditions the listing indexes answer (for published statements; the retracted index has the dates)."""
+    found: list[ColumnElement[bool]] = [status]
     if by_country and filters.countries:
         found.append(Statement.country_id.in_([country.id for country in filters.countries]))
     if filters.actor is not None:
@@ -292,6 +294,32 @@ def history_ids(
         query = select(merged.c.id, merged.c.said_on).order_by(*outer).limit(limit)
     rows = [(row[0], row[1]) for row in session.execute(query)]
     return rows if newer_first else rows[::-1]
+
+
+def retracted_ids(
+    session: Session, filters: HistoryFilters, *, since: Cursor | None, limit: int
+) -> list[tuple[int, date]]:
+    """(id, said_on) of retracted statements matching the filters, newest first, from `since` on (inclusive).
+
+    Retracted statements are few: their own index finds them by date, and each is checked in full.
+    """
+    dialect = session.get_bind().dialect.name
+    conditions = _indexed(filters, by_country=True, status=RETRACTED) + _residual(filters, dialect)
+    if filters.words and dialect == "sqlite":
+        index = search.RETRACTED_TABLE
+        matching: Any = select(literal_column(f"{index}.rowid")).select_from(table(index))
+        conditions.append(Statement.id.in_(matching.where(_fts_match(filters.words, index))))
+    if since is not None:
+        conditions.append(
+            tuple_(Statement.said_on, Statement.id) >= tuple_(literal(since.said_on), literal(since.statement_id))
+        )
+    query = (
+        select(Statement.id, Statement.said_on)
+        .where(*conditions)
+        .order_by(Statement.said_on.desc(), Statement.id.desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,7 +139,11 @@ class HistoryQuery(BaseModel):
     stance: list[str] = Field([], description="Stances from -2 to 2; repeat for several.")
     first: str | None = Field(None, alias="from", description="YYYY-MM-DD, inclusive.")
     last: str | None = Field(None, alias="to", description="YYYY-MM-DD, inclusive.")
-    q: str | None = Field(None, description="Words to find in quotes and translations.")
+    q: str | None = Field(
+        None,
+        description="Words to find in quotes and translations, each in any form ('drone' finds 'drones'), "
+        "ignoring case and accents.",
+    )
     conditional: str | None = Field(None, description="1: only statements with a condition attached.")
     after: str | None = Field(None, description="Page token: the page after the row it names.")
     before: str | None = Field(None, description="Page token: the page before the row it names.")

@@ -1,20 +1,29 @@
 """Full-text search over quotes and translations, in the history's order, on both databases.
 
-SQLite: a contentless FTS5 table of published statements whose rowid is the statement's place in
-the history (days since 1970 of said_on x 2^32 + id, kept by triggers from migration 0003). Reading
-it by descending rowid gives matches newest first, so a page never needs every match sorted.
-Words are matched whole, ignoring case and Latin diacritics on both databases: a prefix search
-would have to merge the index entries of every word it starts, tens of milliseconds for a common
-prefix. Each database folds the words itself (FTS5's tokenizer; translate() on PostgreSQL), so the
-query is folded exactly as the index was.
-PostgreSQL: a generated tsvector column with a GIN index; the planner picks the date index or the
-GIN index from its statistics.
+Words match whole and in any form of the same word ("drone" finds "drones", "intercepting" finds
+"intercept"), ignoring case and Latin diacritics. Each database stems and folds the words itself,
+the query exactly as the index, so this module only says which of its tools to use:
+
+SQLite: a contentless FTS5 table of published statements (migration 0012) with the porter tokenizer
+around `unicode61 remove_diacritics 2`, fed text in which the few letters unicode61 leaves as they
+are ("ł", "ø", "ß") are replaced first (SQLITE_FOLDS). Its rowid is the statement's place in the
+history (days since 1970 of said_on x 2^32 + id, migration 0003), so reading it by descending rowid
+gives matches newest first, and a page never needs every match sorted.
+PostgreSQL: a generated tsvector column with a GIN index: the 'english' configuration (stemmed) of
+the folded quote and translation, beside the 'simple' one (words as written) of the folded quote,
+for words of other languages that English would drop as stop words. iw_search_fold() folds: the
+unaccent extension where the server has it, else a fixed table of Latin letters (ACCENTED, PLAIN).
+The planner picks the date index or the GIN index from its statistics.
+
+A prefix search is not offered: it would have to merge the index entries of every word it starts,
+tens of milliseconds for a common prefix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, literal_column
 
@@ -29,13 +38,30 @@ def search_key(said_on: date, statement_id: int) -> int:
     return ((said_on - _EPOCH).days << ID_BITS) + statement_id
 
 
+# Letters FTS5's unicode61 tokenizer does not fold (they have no Unicode decomposition), each with
+# the plain form PostgreSQL's unaccent gives it. Keep in step with migration 0012, which folds the
+# indexed text with the same table before the tokenizer sees it.
+SQLITE_FOLDS = {
+    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "ı": "i", "Ǡ": "A", "ǡ": "a",
+    "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "Þ": "TH", "þ": "th",
+}  # fmt: skip
+_SQLITE_FOLDING = str.maketrans(SQLITE_FOLDS)
+
+
+def sqlite_folded(expression: str) -> str:
+    """SQL that replaces SQLITE_FOLDS's letters in `expression` (the text the FTS5 index is fed)."""
+    for letter, plain in SQLITE_FOLDS.items():
+        expression = f"replace({expression}, '{letter}', '{plain}')"
+    return expression
+
+
 def sqlite_match(words: Sequence[str]) -> str:
-    """An FTS5 query: every word, quoted so no word is read as an operator."""
-    return " ".join(f'"{word}"' for word in words)
+    """An FTS5 query: every word, folded as the index was, quoted so no word is read as an operator."""
+    return " ".join(f'"{word.translate(_SQLITE_FOLDING)}"' for word in words)
 
 
-# Latin letters with diacritics and their plain forms, as the tsvector column is built with them
-# (migration 0005): PostgreSQL's 'simple' configuration does not remove diacritics itself.
+# Latin letters with diacritics and their plain forms: how iw_search_fold() folds on a PostgreSQL server
+# without the unaccent extension (migrations 0005 and 0012). Text search configurations keep diacritics.
 ACCENTED = (
     "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöøùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘ"
     "ęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľŁłŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶ"
@@ -56,10 +82,20 @@ PLAIN = (
 )
 
 
+FOLD_FUNCTION = "iw_search_fold"  # made by migration 0012: unaccent, or translate() with the table above
+_ENGLISH: ColumnElement[str] = literal_column("'english'")
+_SIMPLE: ColumnElement[str] = literal_column("'simple'")
+
+
 def postgresql_match(words: Sequence[str]) -> ColumnElement[bool]:
-    """The tsvector condition: every word (words are letters, digits and _, so nothing to escape)."""
-    query = func.translate(bindparam("ts_query", " & ".join(words)), ACCENTED, PLAIN)
-    return literal_column("statement.search_vector").op("@@")(func.to_tsquery("simple", query))
+    """The tsvector condition: every word, in any English form ('english') or as written ('simple')."""
+    fold = getattr(func, FOLD_FUNCTION)
+    query: ColumnElement[Any] | None = None
+    for number, word in enumerate(words):
+        folded = fold(bindparam(f"ts_word_{number}", word))
+        either = func.plainto_tsquery(_ENGLISH, folded).op("||")(func.plainto_tsquery(_SIMPLE, folded))
+        query = either if query is None else query.op("&&")(either)
+    return literal_column("statement.search_vector").op("@@")(query)
 
 
 def statement_id(key_column: ColumnElement[int]) -> ColumnElement[int]:
@@ -67,12 +103,22 @@ def statement_id(key_column: ColumnElement[int]) -> ColumnElement[int]:
     return key_column.op("&")(literal_column(str((1 << ID_BITS) - 1)))
 
 
-REBUILD_SQLITE = f"""INSERT INTO statement_fts(rowid, quote, translation)
-    SELECT {SEARCH_KEY_SQL.format(row="statement")}, quote, coalesce(translation, '') FROM statement
-    WHERE status = 'published'"""
+# Retracted statements' words, for the Atom feed (migration 0013): rowid is the statement's id.
+RETRACTED_TABLE = "statement_fts_retracted"
+
+REBUILD_SQLITE = (
+    f"""INSERT INTO statement_fts(rowid, quote, translation)
+    SELECT {SEARCH_KEY_SQL.format(row="statement")}, {sqlite_folded("quote")},
+        {sqlite_folded("coalesce(translation, '')")}
+    FROM statement WHERE status = 'published'""",
+    f"""INSERT INTO {RETRACTED_TABLE}(rowid, quote, translation)
+    SELECT id, {sqlite_folded("quote")}, {sqlite_folded("coalesce(translation, '')")}
+    FROM statement WHERE status = 'retracted'""",
+)
 
 
 def rebuild_sqlite(connection) -> None:  # type: ignore[no-untyped-def]
-    """Refill the SQLite index from every statement (after a bulk load that bypassed the triggers)."""
-    connection.exec_driver_sql("INSERT INTO statement_fts(statement_fts) VALUES ('delete-all')")
-    connection.exec_driver_sql(REBUILD_SQLITE)
+    """Refill the SQLite indexes from every statement (after a bulk load that bypassed the triggers)."""
+    for name, fill in zip(("statement_fts", RETRACTED_TABLE), REBUILD_SQLITE, strict=True):
+        connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('delete-all')")
+        connection.exec_driver_sql(fill)

@@ -72,14 +72,19 @@ class PageView:
 
     def _cache_key(self) -> tuple[object, ...]:
         # The ETag carries the data version, rule version, deployed build and HTMX variant; the
-        # path and query name the page (an HTML page and its JSON twin have different paths).
-        return (self.etag, self.request.url.path, self.request.url.query)
+        # path and query name the page (an HTML page and its JSON twin have different paths), and
+        # the scheme and host name the site its absolute URLs point to (the Atom feed's).
+        url = self.request.url
+        return (self.etag, url.scheme, url.netloc, url.path, url.query)
 
-    def page(self, template: str, build: Callable[[], dict[str, Any]], status: int = 200) -> Response:
-        """An HTML page whose values `build` computes, reused while the data version stays the same."""
+    def page(
+        self, template: str, build: Callable[[], dict[str, Any]], status: int = 200, media_type: str = "text/html"
+    ) -> Response:
+        """A page whose values `build` computes, reused while the data version stays the same (HTML unless said)."""
         if not self._cacheable:
-            return HTMLResponse(self.render(template, **build()), status_code=status, headers=self.headers)
-        return self._cached(lambda: pagecache.CachedBody("text/html", self.render(template, **build()), status))
+            body = self.render(template, **build())
+            return Response(body, status_code=status, media_type=media_type, headers=self.headers)
+        return self._cached(lambda: pagecache.CachedBody(media_type, self.render(template, **build()), status))
 
     def json(self, model: BaseModel, status: int = 200) -> Response:
         return Response(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -26,6 +26,11 @@ month_label = month_text  # 'Jul 2024'
 def day_month(value: date) -> str:
     """'13 Jul': a day in a month the page already names."""
     return f"{value.day} {MONTH_ABBR[value.month]}"
+
+
+def rfc3339(value: datetime) -> str:
+    """'2024-07-13T09:30:00.250+00:00': a timestamp as Atom writes it, to the millisecond."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def when(said_on: date, precision: str, is_report_date: bool = False) -> str:
@@ -67,7 +72,7 @@ def make_environment(notice: str | None = None) -> Environment:
     """The pages' Jinja environment; `notice` (the IW_NOTICE setting) is the banner every page shows."""
     env = Environment(
         loader=FileSystemLoader(paths.TEMPLATES),
-        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        autoescape=select_autoescape(["html", "xml", "svg", "atom"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -78,6 +83,7 @@ def make_environment(notice: str | None = None) -> Environment:
     # Rendered markup with every non-ASCII character as a character reference, for pages sent as ASCII.
     env.filters["ascii_refs"] = lambda markup: Markup(str(markup).encode("ascii", "xmlcharrefreplace").decode())
     env.filters["stance_slug"] = lambda stance: bands.for_stance(stance).slug
+    env.filters["rfc3339"] = rfc3339
     env.globals.update(date_span=date_span)
     env.filters["zip"] = lambda left, right: zip(left, right, strict=True)
     env.globals.update(

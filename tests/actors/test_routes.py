@@ -64,3 +64,13 @@ def test_a_long_record_shows_the_newest_changes_and_counts_the_rest(client: Test
     assert "Swing 14." in page.select(".change")[0].select("blockquote")[1].get_text()
     body = client.get("/actors/radoslaw-sikorski.json").json()
     assert body["changes_total"] == 13 and len(body["changes"]) == 13
+
+
+def test_an_actor_page_links_its_feed(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/actors/radoslaw-sikorski").text)
+    [link] = page.select("head link[rel=alternate][type='application/atom+xml']")
+    assert link["href"] == "/statements.atom?actor=radoslaw-sikorski" and "Radosław Sikorski" in str(link["title"])
+    follow = page.select_one("a.feed-link")
+    assert follow is not None and follow["href"] == link["href"] and follow.get_text() == "Follow (Atom feed)"
+    feed = shared_client.get(str(link["href"]))
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")

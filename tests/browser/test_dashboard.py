@@ -92,6 +92,29 @@ def test_history_filters_update_in_place_and_back_restores_them(page: Page, live
     expect(page).to_have_url(re.compile(r"q=airspace"))
 
 
+def test_the_history_feed_link_follows_the_filters_in_place_and_fits_a_phone(
+    page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/statements")
+    feed = page.locator("head link[rel=alternate][type='application/atom+xml']")
+    follow = page.locator("#results a.feed-link")
+    expect(feed).to_have_attribute("href", "/statements.atom")
+    page.select_option("#h-country", "PL")
+    page.fill("#h-q", "drone")
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL&q=drone$"))
+    expect(feed).to_have_count(1)  # the fragment's link replaced the page's own
+    expect(feed).to_have_attribute("href", "/statements.atom?country=PL&q=drone")
+    expect(feed).to_have_attribute("title", "Intercept Watch: statements (Poland; \u201cdrone\u201d)")
+    expect(follow).to_have_attribute("href", "/statements.atom?country=PL&q=drone")
+    follow.scroll_into_view_if_needed()
+    expect(follow).to_be_visible()
+    box = follow.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.evaluate("document.querySelector('.results__count').scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(screenshot_dir("history-feed-phone.png")))
+
+
 def test_a_bad_filter_shows_its_message_in_place(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
     console.allow_status(400)
     page.goto(f"{live_server.url}/statements")

@@ -116,3 +116,13 @@ def test_an_admin_adds_an_institution_that_the_matrix_shows_apart(client: TestCl
     assert "OSCE" not in [row["country"] for row in matrix["members"]]
     taken = client.post("/admin/institutions", data=form | {"code": "EU", "name": "Again"})
     assert taken.status_code == 422 and "is taken" in taken.text
+
+
+def test_a_country_page_links_its_feed(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/PL?as_of=2024-10-01").text)
+    [link] = page.select("head link[rel=alternate][type='application/atom+xml']")
+    assert link["href"] == "/statements.atom?country=PL" and "Poland" in str(link["title"])
+    follow = page.select_one("a.feed-link")
+    assert follow is not None and follow["href"] == link["href"] and follow.get_text() == "Follow (Atom feed)"
+    feed = shared_client.get(str(link["href"]))
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")

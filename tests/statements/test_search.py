@@ -1,23 +1,27 @@
-"""Word search: whole words, newest first, published statements only, on both databases."""
+"""Word search: whole words in any form, newest first, published statements only, on both databases."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+
+import pytest
+from sqlalchemy import text
 
 from app.db import Database
 from app.statements import filters as history_filters
 from app.statements import paging, repository, search, writing
 from app.statements.schemas import HistoryQuery
-from tests.support import add_statement, edit_statement, record
+from tests.support import add_statement, edit_statement, migration_module, record
 
 
-def test_the_postgresql_folding_table_matches_the_migration() -> None:
-    text = (
-        Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0005_search_ignores_latin_diacritics.py"
-    ).read_text()
-    assert f'ACCENTED = "{search.ACCENTED}"' in text and f'PLAIN = "{search.PLAIN}"' in text
+def test_the_folding_tables_match_the_migrations() -> None:
+    earlier = migration_module("0005")
+    current = migration_module("0012")
+    for module in (earlier, current):
+        assert (module.ACCENTED, module.PLAIN) == (search.ACCENTED, search.PLAIN)
+    assert current.SQLITE_FOLDS == migration_module("0013").SQLITE_FOLDS == search.SQLITE_FOLDS
     assert len(search.ACCENTED) == len(search.PLAIN) and "Ż" in search.ACCENTED
+    assert search.sqlite_match(["łódź", "straße"]) == '"lódź" "strasse"'  # the tokenizer folds the rest
 
 
 def test_search_keys_follow_the_history_order() -> None:
@@ -86,3 +90,80 @@ def test_a_count_that_would_be_slow_stops_early_and_says_so(seeded_db: Database)
         stopped = repository.count_matches(session, found, cap=100, indexed_budget=1000, row_budget=5)
     assert exact == repository.MatchCount(count=18, stopped_early=False)  # 6 in the seed data, and 12
     assert stopped.stopped_early and stopped.count <= 5
+
+
+def _ids(database: Database, *words: str) -> dict[str, list[int]]:
+    return {word: _found(database, word) for word in words}
+
+
+def test_a_word_finds_its_other_forms(seeded_db: Database) -> None:
+    """'drone' finds 'drones' and 'intercepting' finds 'intercept': the databases' English stemmers."""
+    with seeded_db.write() as session:
+        drones, _ = add_statement(session, record(quote="Our jets will not shoot down drones over Lviv."))
+        intercept, _ = add_statement(session, record(quote="We are ready to intercept the missiles."))
+    found = _ids(seeded_db, "drone", "drones", "intercepting", "interception", "missile")
+    assert drones.id in found["drone"] and drones.id in found["drones"]
+    assert intercept.id in found["intercepting"] and intercept.id in found["missile"]
+    assert intercept.id not in found["drone"] and drones.id not in found["intercepting"]
+    assert _found(seeded_db, "drone lviv") == [drones.id]  # every word must match, each in any form
+
+
+def test_words_of_the_translation_are_found(seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        mine, _ = add_statement(
+            session,
+            record(
+                quote="Żadnych rakiet nad Polską.",
+                language="pl",
+                translation="No missiles over Poland: we keep intercepting them.",
+            ),
+        )
+    assert _found(seeded_db, "intercepted") == [mine.id]
+    assert _found(seeded_db, "rakiet polska") == [mine.id]  # and the original's
+
+
+def test_a_word_another_language_shares_with_english_stop_words_is_found(seeded_db: Database) -> None:
+    """'was' is an English stop word and German for 'what': the quote's words are indexed as written too."""
+    with seeded_db.write() as session:
+        mine, _ = add_statement(
+            session,
+            record(quote="Was wir brauchen, ist Schutz.", language="de", translation="What we need is protection."),
+        )
+    assert mine.id in _found(seeded_db, "was")
+
+
+@pytest.mark.parametrize(
+    ("quote", "typed"),
+    [
+        ("Radosław Sikorski spoke.", ["radoslaw", "RADOSLAW", "Radosław"]),
+        ("radoslaw sikorski spoke.", ["Radosław"]),
+        ("Żółć w Łodzi.", ["zolc", "lodzi"]),
+        ("Jonas Gahr Støre and Đoković.", ["store", "dokovic"]),
+        ("Die Straße, l'Œuvre, la façade, Ağrı.", ["strasse", "oeuvre", "facade", "agri"]),
+    ],
+)
+def test_case_and_diacritics_are_ignored(seeded_db: Database, quote: str, typed: list[str]) -> None:
+    with seeded_db.write() as session:
+        mine, _ = add_statement(session, record(quote=quote))
+    for words in typed:
+        assert mine.id in _found(seeded_db, words), words
+
+
+def _fold_without_unaccent(database: Database) -> None:
+    """On PostgreSQL, fold as migration 0012 does on a server without the unaccent extension."""
+    current = migration_module("0012")
+    rebuild = current.vector(current.VECTOR)  # drop the index and the column, then add them again
+    with database.write() as session:
+        for sql in [*rebuild[:2], current.fold_function(None), *rebuild[2:]]:
+            session.execute(text(sql))
+        folds = session.execute(text("SELECT prosrc FROM pg_proc WHERE proname = 'iw_search_fold'")).scalar_one()
+    assert "translate" in folds and "unaccent" not in folds
+
+
+def test_without_the_unaccent_extension_search_still_folds_and_stems(seeded_db: Database, dialect: str) -> None:
+    """SQLite never has unaccent, and a PostgreSQL server may not: the fixed table of letters folds instead."""
+    if dialect == "postgresql":
+        _fold_without_unaccent(seeded_db)
+    with seeded_db.write() as session:
+        mine, _ = add_statement(session, record(quote="Żadnych dronów: the drones of Łódź."))
+    assert _found(seeded_db, "zadnych drone lodz") == [mine.id]

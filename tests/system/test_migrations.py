@@ -7,8 +7,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from app.db import Database
+from app.statements import filters as history_filters
+from app.statements import repository as statements_repository
+from app.statements.schemas import HistoryQuery
 from app.system import migrations
-from tests.support import assert_scores_match_rebuild
+from tests.support import add_statement, assert_scores_match_rebuild, record
 
 
 def test_upgrade_then_downgrade_to_base(empty_url: str) -> None:
@@ -104,5 +107,35 @@ def test_offices_take_their_actors_country_and_nothing_is_lost(seeded_url: str) 
             "SELECT count(*) FROM statement s JOIN office o ON o.id = s.office_id WHERE o.country_id <> s.country_id",
         ) == [(0,)]
         assert_scores_match_rebuild(database)
+    finally:
+        database.dispose()
+
+
+def _old_search(database: Database, word: str) -> list[int]:
+    """Statement ids the index finds for one word, queried as before 0012 (whole words as written)."""
+    if database.dialect == "sqlite":
+        sql, word = "SELECT rowid & 4294967295 FROM statement_fts WHERE statement_fts MATCH :word", f'"{word}"'
+    else:
+        sql = "SELECT id FROM statement WHERE search_vector @@ to_tsquery('simple', :word)"
+    with database.read_session() as session:
+        return sorted(session.execute(text(sql), {"word": word}).scalars())
+
+
+def test_word_forms_go_down_to_whole_words_and_up_again(seeded_url: str) -> None:
+    """0012 down restores the index of whole words as written, refilled; up again finds every form."""
+    database = Database.from_url(seeded_url)
+    try:
+        with database.write() as session:
+            mine, _ = add_statement(session, record(quote="The drones over Łódź were intercepted."))
+        database.engine.dispose()
+        migrations.downgrade(seeded_url, "0011")
+        database.engine.dispose()
+        assert mine.id in _old_search(database, "drones") and mine.id not in _old_search(database, "drone")
+        migrations.upgrade(seeded_url)
+        database.engine.dispose()
+        with database.read_session() as session:
+            for words in ("drone", "intercepting lodz", "DRONES"):
+                found = history_filters.parse(session, HistoryQuery(q=words))
+                assert mine.id in [row[0] for row in statements_repository.history_ids(session, found, limit=60)]
     finally:
         database.dispose()

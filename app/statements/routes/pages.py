@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import params
 from app.deps import View
-from app.errors import NotFound
+from app.errors import BadQuery, NotFound
 from app.interchange.codec import spreadsheet_safe
 from app.revisions import diff
 from app.revisions import repository as revisions_repository
@@ -146,6 +146,43 @@ def history_csv(view: View, query: Query_) -> Response:
     return view.csv(_csv_rows(view.request, found), filename=f"intercept-watch-statements-v{view.stamp.version}.csv")
 
 
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+@router.get(
+    "/statements.atom",
+    summary="The latest statements as an Atom feed, filtered",
+    description=(
+        f"The latest {history.FEED_SIZE} statements that match the history's filters, newest first, as an Atom "
+        "feed (RFC 4287) to follow in a feed reader. An entry's id is its statement's URL and never changes; "
+        "`published` is when the statement was recorded and `updated` when it last changed. A corrected entry "
+        "says so; a retracted one stays in the feed, marked, with the reason. The feed has no pages: "
+        "`after` and `before` are refused."
+    ),
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}, "description": "An Atom feed."}},
+)
+def history_feed(view: View, query: Query_) -> Response:
+    found = filters.parse(view.session, query)
+    if query.after or query.before:
+        field = "after" if query.after else "before"
+        raise BadQuery(field, f"the feed has no pages: it holds the latest {history.FEED_SIZE} statements")
+    return view.page("statements/index.atom", lambda: _feed(view, found), media_type=ATOM)
+
+
+def _feed(view: View, found: HistoryFilters) -> dict[str, Any]:
+    entries = history.feed(session=view.session, filters=found)
+    site = str(view.request.base_url).rstrip("/")
+    return {
+        "entries": entries,
+        "filters": found,
+        "site": site,
+        "feed_url": site + params.with_query("/statements.atom", found.params),
+        "page_url": site + params.with_query("/statements", found.params),
+        "updated": max((entry.statement.updated_at for entry in entries), default=view.stamp.changed_at),
+    }
+
+
 @router.get("/statements", response_class=HTMLResponse, summary="Published statements, newest first, filtered (HTML)")
 def history_page(view: View, query: Query_) -> Response:
     found = filters.parse(view.session, query)
@@ -163,6 +200,7 @@ def history_page(view: View, query: Query_) -> Response:
             "page": page,
             "count_cap": paging.COUNT_CAP,
             "csv_url": params.with_query("/statements.csv", found.params),
+            "feed_url": params.with_query("/statements.atom", found.params),
             "json_url": params.with_query("/statements.json", {**found.params, **tokens}),
             **_page_links("/statements", found, page),
         }

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from app.db import Database
-from app.statements import paging, writing
+from app.statements import history, paging, writing
 from tests.support import add_statement, edit_statement, record, soup
 
 
@@ -100,21 +104,21 @@ def test_an_htmx_request_gets_the_results_fragment(shared_client: TestClient) ->
     assert response.headers["HX-Push-Url"] == "/statements?country=PL&from=2024-09-01"
 
 
-@pytest.mark.parametrize(
-    ("query", "field"),
-    [
-        ("from=2024-02-30", "from"),
-        ("to=10000-01-01", "to"),
-        ("from=2024-09-01&to=2024-07-01", "from"),
-        ("country=XX", "country"),
-        ("topic=moon-base", "topic"),
-        ("stance=3", "stance"),
-        ("actor=nobody-at-all", "actor"),
-        ("after=2024-07-13.5.bogus", "after"),
-        ("q=%21%21%21", "q"),
-        ("conditional=maybe", "conditional"),
-    ],
-)
+BAD_HISTORY_INPUT = [
+    ("from=2024-02-30", "from"),
+    ("to=10000-01-01", "to"),
+    ("from=2024-09-01&to=2024-07-01", "from"),
+    ("country=XX", "country"),
+    ("topic=moon-base", "topic"),
+    ("stance=3", "stance"),
+    ("actor=nobody-at-all", "actor"),
+    ("after=2024-07-13.5.bogus", "after"),
+    ("q=%21%21%21", "q"),
+    ("conditional=maybe", "conditional"),
+]
+
+
+@pytest.mark.parametrize(("query", "field"), BAD_HISTORY_INPUT)
 def test_bad_history_input_gets_a_4xx_naming_it(shared_client: TestClient, query: str, field: str) -> None:
     page = shared_client.get(f"/statements?{query}")
     assert page.status_code == 400
@@ -240,3 +244,206 @@ def test_the_statement_page_shows_its_history_with_differences(client: TestClien
     assert set(rows) == {"Stance", "Quote"}
     assert rows["Quote"].select_one("ins").get_text() == " not"  # type: ignore[union-attr]
     assert rows["Stance"].select_one("del").get_text() == "2" and rows["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
+
+
+def test_a_search_finds_every_form_of_a_word(shared_client: TestClient) -> None:
+    def found(words: str) -> list[str]:
+        body = shared_client.get("/statements.json", params={"q": words}).json()
+        assert body["count"] == len(body["statements"])
+        return [f"{s['quote']} {s['translation'] or ''}".lower() for s in body["statements"]]
+
+    drones = found("drones")
+    assert drones and found("drone") == found("DRONE") == drones
+    assert all("drone" in text for text in drones)  # before 0012, "drone" found none of them
+    shooting = found("shooting")
+    assert found("shoots") == shooting and {"shoot", "shooting"} <= {w for text in shooting for w in text.split()}
+
+
+# ---- The Atom feed: /statements.atom
+
+SITE = "http://testserver"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _feed(client: TestClient, query: str = "", **headers: str) -> Any:
+    """The feed as a feed reader reads it, after checking it is well-formed Atom served as such."""
+    response = client.get(f"/statements.atom{'?' + query if query else ''}", headers=headers)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    assert ET.fromstring(response.content).tag == f"{ATOM}feed"
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    parsed["etag"] = response.headers["ETag"]
+    return parsed
+
+
+def _entry_ids(parsed: Any) -> list[int]:
+    prefix = f"{SITE}/statements/"
+    assert all(entry.id.startswith(prefix) for entry in parsed.entries)
+    return [int(entry.id.removeprefix(prefix)) for entry in parsed.entries]
+
+
+def _history_ids(client: TestClient, query: str = "") -> list[int]:
+    return [s["id"] for s in client.get(f"/statements.json?{query}").json()["statements"]]
+
+
+def test_the_feed_is_atom_with_the_histories_latest_statements(shared_client: TestClient) -> None:
+    parsed = _feed(shared_client)
+    assert parsed.feed.title == "Intercept Watch: statements"
+    assert parsed.feed.id == f"{SITE}/statements.atom"
+    assert {(link.rel, link.href) for link in parsed.feed.links} == {
+        ("self", f"{SITE}/statements.atom"),
+        ("alternate", f"{SITE}/statements"),
+    }
+    assert _entry_ids(parsed) == _history_ids(shared_client)  # 24: the history's first page, newest first
+    sikorski = next(entry for entry in parsed.entries if entry.id == f"{SITE}/statements/19")
+    assert sikorski.link == f"{SITE}/statements/19"
+    assert sikorski.title == (
+        "Radosław Sikorski, Minister of Foreign Affairs (Poland): +2 supports — Intercepting over Ukraine"
+    )
+    assert {tag.term for tag in sikorski.tags} == {"intercept-over-ukraine", "PL"}
+    body = shared_client.get("/statements.json").json()
+    statement = next(s for s in body["statements"] if any(source["url"] for source in s["sources"]))
+    entry = next(entry for entry in parsed.entries if entry.id == f"{SITE}/statements/{statement['id']}")
+    recorded = datetime.fromisoformat(statement["created_at"])
+    assert datetime.fromisoformat(entry.published) == recorded.replace(microsecond=recorded.microsecond // 1000 * 1000)
+    assert entry.updated == entry.published  # never changed
+    content = soup(entry.content[0].value)
+    assert content.select_one("blockquote").get_text(strip=True).strip("“”") == statement["quote"]  # type: ignore[union-attr]
+    sources = [a["href"] for a in content.select("li a")]
+    assert sources == [source["url"] for source in statement["sources"] if source["url"]]
+    assert parsed.feed.updated == max(entry.updated for entry in parsed.entries)
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("country=PL", "Poland"),
+        ("country=PL&country=NATO", "Poland, NATO (the alliance's institutions)"),
+        ("actor=Sikorski", "by Radosław Sikorski"),
+        ("topic=no-fly-zone", "on No-fly zone"),
+        ("stance=-1&stance=0", "stance 0 or \u22121"),
+        ("from=2024-11-01&to=2024-11-30", "from 2024-11-01; to 2024-11-30"),
+        ("q=drone", "\u201cdrone\u201d"),
+        ("conditional=1&country=PL", "Poland; with a condition"),
+    ],
+)
+def test_filters_narrow_the_feed_as_they_narrow_the_history(shared_client: TestClient, query: str, title: str) -> None:
+    parsed = _feed(shared_client, query)
+    found = _entry_ids(parsed)
+    assert 0 < len(found) < 24 and found == _history_ids(shared_client, query)
+    assert parsed.feed.title == f"Intercept Watch: statements ({title})"
+    feed_url = urlsplit(parsed.feed.id)  # the canonical URL of these filters
+    assert f"{feed_url.scheme}://{feed_url.netloc}{feed_url.path}" == f"{SITE}/statements.atom"
+    assert sorted(parse_qsl(feed_url.query)) == sorted(parse_qsl(query.replace("Sikorski", "radoslaw-sikorski")))
+
+
+def test_a_country_feed_holds_that_countrys_statements_and_a_search_the_matching_ones(
+    shared_client: TestClient,
+) -> None:
+    polish = _feed(shared_client, "country=PL").entries
+    assert polish and all({tag.term for tag in entry.tags} & {"PL"} for entry in polish)
+    assert all("(Poland)" in entry.title or "of Poland" in entry.title for entry in polish)
+    drones = _feed(shared_client, "q=drone").entries
+    assert drones and all("drone" in entry.content[0].value.lower() for entry in drones)
+
+
+@pytest.mark.parametrize(("query", "field"), [*BAD_HISTORY_INPUT, ("before=2024-07-13.5.x", "before")])
+def test_bad_feed_input_gets_a_4xx_naming_it(shared_client: TestClient, query: str, field: str) -> None:
+    response = shared_client.get(f"/statements.atom?{query}")
+    assert response.status_code == 400
+    assert soup(response.text).select_one(".error-list li strong").get_text() == field  # type: ignore[union-attr]
+
+
+def test_the_feed_holds_the_latest_fifty(client: TestClient, seeded_db: Database) -> None:
+    _add_statements(seeded_db, 40)  # 64 published in all
+    with seeded_db.write() as session:  # the oldest statement, retracted: older than the feed's fifty
+        writing.retract(session=session, statement_id=1, reason="Misdated", expected_version=1, via="test")
+    found = _entry_ids(_feed(client))
+    assert len(found) == history.FEED_SIZE == 50
+    assert found == _history_ids(client)[:50] and 1 not in found
+
+
+def test_an_edit_changes_the_entrys_updated_and_keeps_its_id(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        created, _ = add_statement(session, record(quote="Poland is open to it.", said_on="2024-12-01"))
+    before = _feed(client).entries[0]
+    assert before.id == f"{SITE}/statements/{created.id}" and "Corrected" not in before.content[0].value
+    with seeded_db.write() as session:
+        edit_statement(
+            session,
+            created.id,
+            record(quote="Poland is open to it, with allies.", said_on="2024-12-01"),
+            expected_version=1,
+            note="The full sentence",
+        )
+    after = _feed(client).entries[0]
+    assert after.id == before.id and after.published == before.published
+    assert after.updated > before.updated
+    content = soup(after.content[0].value)
+    assert content.select_one("blockquote").get_text(strip=True) == "“Poland is open to it, with allies.”"  # type: ignore[union-attr]
+    assert content.p.get_text(" ", strip=True).startswith("Corrected on")  # type: ignore[union-attr]
+    assert "The full sentence" in content.p.get_text()  # type: ignore[union-attr]
+
+
+def test_a_retracted_statement_stays_in_the_feed_marked_with_its_reason(
+    client: TestClient, seeded_db: Database
+) -> None:
+    with seeded_db.write() as session:
+        created, _ = add_statement(session, record(quote="The drones will be intercepted.", said_on="2024-12-01"))
+        writing.retract(
+            session=session, statement_id=created.id, reason="Wrongly attributed", expected_version=1, via="test"
+        )
+    entry_id = f"{SITE}/statements/{created.id}"
+    assert created.id not in _history_ids(client)
+    for query in ("", "country=PL", "q=drone+intercepting", "actor=radoslaw-sikorski&stance=2"):
+        entry = next(entry for entry in _feed(client, query).entries if entry.id == entry_id)
+        assert entry.title.startswith("Retracted: Radosław Sikorski")
+        assert "Retracted on" in entry.content[0].value and "Wrongly attributed" in entry.content[0].value
+    for query in ("country=EE", "q=airspace", "stance=-2", "conditional=1", "to=2024-11-30"):
+        assert entry_id not in [entry.id for entry in _feed(client, query).entries], query
+    with seeded_db.write() as session:
+        writing.restore(session=session, statement_id=created.id, version=1, expected_version=2, via="test")
+    for query in ("", "q=drone+intercepting"):
+        [entry] = [entry for entry in _feed(client, query).entries if entry.id == entry_id]  # once, not twice
+        assert entry.title.startswith("Radosław Sikorski") and "Restored on" in entry.content[0].value
+
+
+def test_the_feeds_addresses_are_the_host_it_was_asked_on(client: TestClient) -> None:
+    ours = _feed(client, "country=PL")
+    theirs = _feed(client, "country=PL", host="watch.example.org")  # the same data version: a cached body
+    assert ours.etag == theirs.etag
+    assert ours.feed.id == f"{SITE}/statements.atom?country=PL"
+    assert theirs.feed.id == "http://watch.example.org/statements.atom?country=PL"
+    assert all(entry.id.startswith("http://watch.example.org/statements/") for entry in theirs.entries)
+
+
+def test_the_feed_answers_304_until_a_statement_is_written(client: TestClient, seeded_db: Database) -> None:
+    first = client.get("/statements.atom?country=PL")
+    etag = first.headers["ETag"]
+    again = client.get("/statements.atom?country=PL", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+    with seeded_db.write() as session:
+        add_statement(session, record(said_on="2024-12-01"))
+    after = client.get("/statements.atom?country=PL", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag
+    assert len(feedparser.parse(after.content).entries) == 7
+
+
+def test_the_history_page_links_its_feed_with_the_filters_shown(shared_client: TestClient) -> None:
+    page = _get(shared_client, "/statements?country=PL&q=drone")
+    [link] = page.select("head link[rel=alternate][type='application/atom+xml']")
+    assert link["href"] == "/statements.atom?country=PL&q=drone"
+    assert link["title"] == "Intercept Watch: statements (Poland; \u201cdrone\u201d)"
+    follow = page.select_one("#results a.feed-link")
+    assert follow is not None and follow["href"] == link["href"] and follow.get_text() == "Follow (Atom feed)"
+    fragment = soup(shared_client.get("/statements?topic=no-fly-zone", headers={"HX-Request": "true"}).text)
+    swapped = fragment.select_one("link#history-feed[hx-swap-oob=true]")
+    assert swapped is not None and swapped["href"] == "/statements.atom?topic=no-fly-zone"
+
+
+def test_the_feed_is_described_in_the_api_reference(shared_client: TestClient) -> None:
+    operation = shared_client.get("/openapi.json").json()["paths"]["/statements.atom"]["get"]
+    assert "application/atom+xml" in operation["responses"]["200"]["content"]
+    assert {parameter["name"] for parameter in operation["parameters"]} >= {"country", "actor", "q", "from", "to"}
