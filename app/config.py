@@ -87,6 +87,27 @@ class Settings(BaseSettings):
             "connection. Unset: twice the threads. The connection pool holds two per request."
         ),
     )
+    json_body_kb: int = Field(
+        default=256,
+        ge=1,
+        le=1024 * 1024,
+        description=(
+            "The largest request body the JSON API (`/api/…`) accepts, in KB (1,024 bytes). Larger bodies "
+            "get 413 before they are read, counted as they arrive whatever their Content-Length says."
+        ),
+    )
+    form_body_kb: int = Field(
+        default=1024,
+        ge=1,
+        le=1024 * 1024,
+        description="The largest form a page accepts (adding a statement, signing in…), in KB. Larger: 413.",
+    )
+    upload_body_kb: int = Field(
+        default=1024,
+        ge=1,
+        le=1024 * 1024,
+        description=("The largest article upload `/statements/extract` and `/api/extract` accept, in KB. Larger: 413."),
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="uvicorn's log level for `intercept-watch serve`."
     )

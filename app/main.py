@@ -31,7 +31,7 @@ from app.topics import routes as topics_routes
 from app.web import errors
 from app.web.conditional import NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
-from app.web.limits import BodyLimitMiddleware
+from app.web.limits import KB, BodyLimitMiddleware, BodyLimits
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
 
@@ -80,7 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Cached pages keep their gzipped copy (perf.pagecache.encoded), which this passes through as it is.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
     app.add_middleware(CrossSiteMiddleware)
-    app.add_middleware(BodyLimitMiddleware, larger=extraction_routes.BODY_LIMITS)
+    limits = BodyLimits(
+        json=settings.json_body_kb * KB, form=settings.form_body_kb * KB, upload=settings.upload_body_kb * KB
+    )
+    app.add_middleware(BodyLimitMiddleware, limits=limits, upload_paths=extraction_routes.UPLOAD_PATHS)
     # An anonymous reader's revalidation is answered here, before routing, with the headers added.
     app.add_middleware(NotModifiedMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
