@@ -28,6 +28,9 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Every id and version column is INTEGER (migrations/versions/0001): 4 bytes on PostgreSQL, the smaller
+# of the two databases' limits, so a number past it names no row on either.
+MAX_INTEGER = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -43,7 +43,12 @@ class AppError(Exception):
 
 
 class BadQuery(AppError):
-    """A query parameter that can't be used: a bad date, an unknown code, a tampered page token."""
+    """A query parameter that can't be used: a bad date, an unknown code, a tampered page token.
+
+    422, as FastAPI answers a parameter of the wrong type: bad input gets one status everywhere.
+    """
+
+    status = 422
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(FieldError(field, message))

@@ -28,7 +28,7 @@ from app.statements.routes import pages as statements_pages
 from app.system import repository as system_repository
 from app.system import routes as system_routes
 from app.topics import routes as topics_routes
-from app.web import errors
+from app.web import errors, inputs
 from app.web.conditional import NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
 from app.web.limits import KB, BodyLimitMiddleware, BodyLimits
@@ -66,8 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served from vendored files by app/system/routes.py, never from a CDN
         redoc_url=None,
-        # Every route, including ones added later, checks the CSRF token of state-changing requests.
-        dependencies=[Depends(deps.csrf_protect)],
+        # Every route, including ones added later, refuses control characters in what it is sent (first),
+        # and checks the CSRF token of state-changing requests.
+        dependencies=[Depends(inputs.plain_text), Depends(deps.csrf_protect)],
     )
     app.state.settings = settings
     app.state.templates = make_environment(notice=settings.notice)

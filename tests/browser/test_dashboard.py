@@ -116,7 +116,7 @@ def test_the_history_feed_link_follows_the_filters_in_place_and_fits_a_phone(
 
 
 def test_a_bad_filter_shows_its_message_in_place(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
-    console.allow_status(400)
+    console.allow_status(422)
     page.goto(f"{live_server.url}/statements")
     page.fill("#h-from", "2024-09-01")
     page.fill("#h-to", "2024-07-01")
@@ -143,8 +143,8 @@ def test_the_country_page_shows_its_chart(
 
 
 def test_no_page_logs_a_console_error(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
-    console.allow_status(404)  # the two error pages below answer 404 and 400 on purpose
-    console.allow_status(400)
+    console.allow_status(404)  # the two error pages below answer 404 and 422 on purpose
+    console.allow_status(422)
     for path in (
         "/",
         "/matrix?topic=air-defence-supply&order=stance",

@@ -93,7 +93,7 @@ def test_bad_country_input(shared_client: TestClient) -> None:
     assert shared_client.get("/countries/XX.json").json()["status"] == 404
     for query, field in (("as_of=2024-02-30", "as_of"), ("as_of=2999-01-01", "as_of"), ("topic=nope", "topic")):
         response = shared_client.get(f"/countries/PL?{query}")
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert soup(response.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
 
 

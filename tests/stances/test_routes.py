@@ -279,15 +279,15 @@ def test_methodology_works_the_poland_example(shared_client: TestClient) -> None
         ("/matrix/cell?country=PL", "month"),
     ],
 )
-def test_bad_matrix_parameters_get_a_4xx_that_names_them(shared_client: TestClient, path: str, field: str) -> None:
+def test_bad_matrix_parameters_get_a_422_that_names_them(shared_client: TestClient, path: str, field: str) -> None:
     page = shared_client.get(path)
-    assert page.status_code == 400
+    assert page.status_code == 422
     errors = soup(page.text).select(".error-list li")
     assert errors and errors[0].find("strong").get_text() == field  # type: ignore[union-attr]
     json_path = path.replace("/matrix?", "/matrix.json?").replace("/matrix/cell?", "/matrix/cell.json?")
     if json_path != path and "cell=" not in json_path:
         body = shared_client.get(json_path).json()
-        assert body["status"] == 400 and body["errors"][0]["field"] == field and body["errors"][0]["message"]
+        assert body["status"] == 422 and body["errors"][0]["field"] == field and body["errors"][0]["message"]
 
 
 def test_a_cell_link_without_javascript_answers_with_its_history(shared_client: TestClient) -> None:
@@ -304,7 +304,7 @@ def test_a_cell_link_without_javascript_answers_with_its_history(shared_client: 
         ("/cell/PL/2024-09?topic=nope", "topic"),
     ):
         bad = shared_client.get(path, follow_redirects=False)
-        assert bad.status_code == 400 and soup(bad.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
+        assert bad.status_code == 422 and soup(bad.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
 
 
 # ---- The headline, the map, the strip of recent months, hiding the silent

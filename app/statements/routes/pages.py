@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import params
-from app.deps import View
+from app.deps import RowId, View
 from app.errors import BadQuery, NotFound
 from app.interchange.codec import spreadsheet_safe
 from app.revisions import diff
@@ -230,7 +230,7 @@ def _statement(view: View, statement_id: int) -> StatementCard:
 
 
 @router.get("/statements/{statement_id:int}.json", response_model=StatementPageOut, summary="One statement, whole")
-def statement_json(view: View, statement_id: int) -> Response:
+def statement_json(view: View, statement_id: RowId) -> Response:
     def build() -> StatementPageOut:
         statement = _statement(view, statement_id)
         revisions = revisions_repository.for_statement(view.session, statement_id)
@@ -269,7 +269,7 @@ Saved = Annotated[str | None, Query(include_in_schema=False)]
 
 
 @router.get("/statements/{statement_id:int}", response_class=HTMLResponse, summary="One statement, whole (HTML)")
-def statement_page(view: View, statement_id: int, saved: Saved = None) -> Response:
+def statement_page(view: View, statement_id: RowId, saved: Saved = None) -> Response:
     def build() -> dict[str, Any]:
         statement = _statement(view, statement_id)
         reused = repository.sources_cited_earlier(view.session, statement_id) if saved in ("new", "again") else set()

@@ -119,14 +119,14 @@ BAD_HISTORY_INPUT = [
 
 
 @pytest.mark.parametrize(("query", "field"), BAD_HISTORY_INPUT)
-def test_bad_history_input_gets_a_4xx_naming_it(shared_client: TestClient, query: str, field: str) -> None:
+def test_bad_history_input_gets_a_422_naming_it(shared_client: TestClient, query: str, field: str) -> None:
     page = shared_client.get(f"/statements?{query}")
-    assert page.status_code == 400
+    assert page.status_code == 422
     assert soup(page.text).select_one(".error-list li strong").get_text() == field  # type: ignore[union-attr]
     body = shared_client.get(f"/statements.json?{query}").json()
-    assert body["status"] == 400 and body["errors"][0]["field"] == field
+    assert body["status"] == 422 and body["errors"][0]["field"] == field
     fragment = shared_client.get(f"/statements?{query}", headers={"HX-Request": "true"})
-    assert fragment.status_code == 400 and "<html" not in fragment.text and fragment.headers["HX-Reswap"] == "innerHTML"
+    assert fragment.status_code == 422 and "<html" not in fragment.text and fragment.headers["HX-Reswap"] == "innerHTML"
 
 
 def _add_statements(database: Database, count: int) -> None:
@@ -350,9 +350,9 @@ def test_a_country_feed_holds_that_countrys_statements_and_a_search_the_matching
 
 
 @pytest.mark.parametrize(("query", "field"), [*BAD_HISTORY_INPUT, ("before=2024-07-13.5.x", "before")])
-def test_bad_feed_input_gets_a_4xx_naming_it(shared_client: TestClient, query: str, field: str) -> None:
+def test_bad_feed_input_gets_a_422_naming_it(shared_client: TestClient, query: str, field: str) -> None:
     response = shared_client.get(f"/statements.atom?{query}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert soup(response.text).select_one(".error-list li strong").get_text() == field  # type: ignore[union-attr]
 
 
