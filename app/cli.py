@@ -450,10 +450,12 @@ def user_list() -> None:
                     soft_wrap=True,
                 )
                 return
-            table = Table("Email", "Role", "Status", "Added", box=None, header_style="bold")
+            table = Table("Email", "Display name", "Role", "Status", "Added", box=None, header_style="bold")
             for user in users:
                 status = f"disabled {user.disabled_at:%Y-%m-%d}" if user.disabled_at else "active"
-                table.add_row(escape(user.email), user.role.value, status, f"{user.created_at:%Y-%m-%d}")
+                table.add_row(
+                    escape(user.email), escape(user.public_name), user.role.value, status, f"{user.created_at:%Y-%m-%d}"
+                )
     finally:
         database.dispose()
     out.print(table, highlight=False)

@@ -116,6 +116,8 @@ class RevisionSummaryOut(BaseModel):
     at: datetime
     via: str
     note: str | None
+    by: str | None = Field(description="The display name of the user who made it (null for seed, import or CLI).")
+    by_email: str | None = Field(default=None, description="That user's email address: for admins only, else null.")
 
 
 class StatementPageOut(BaseModel):
