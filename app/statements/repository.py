@@ -40,7 +40,7 @@ from app.statements.cards import (
 from app.statements.filters import HistoryFilters
 from app.statements.models import PUBLISHED, RETRACTED, Statement, StatementSource, StatementStatus
 from app.statements.paging import Cursor
-from app.text import MONTH_ABBR
+from app.text import MONTH_ABBR, signed
 from app.topics.models import Topic
 
 _CHUNK = 500
@@ -397,8 +397,8 @@ def chart_marks(
     marks = []
     for statement_id, said_on, stance, quote, name in rows:
         excerpt = quote if len(quote) <= 120 else quote[:117].rstrip() + "…"
-        said = f"{said_on.day:02d} {MONTH_ABBR[said_on.month]} {said_on.year}"
-        marks.append(StatementMark(statement_id, said_on, stance, f"{name}, {said}: {stance:+d}. {excerpt}"))
+        said = f"{said_on.day} {MONTH_ABBR[said_on.month]} {said_on.year}"
+        marks.append(StatementMark(statement_id, said_on, stance, f"{name}, {said}: {signed(stance)}. {excerpt}"))
     return marks
 
 
