@@ -24,7 +24,7 @@ def test_poland_shows_each_topic_with_its_evidence(shared_client: TestClient) ->
     assert "no statement on record" in positions["No-fly zone"]
     speakers = [a.get_text() for a in page.select(".speakers a")]
     assert speakers == ["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"]
-    dates = [t["datetime"] for t in page.select("article.statement time")]
+    dates = [t["datetime"] for t in page.select("section[aria-labelledby=statements-title] article.statement time")]
     assert len(dates) == 6 and dates == sorted(dates, reverse=True)
 
 
@@ -61,6 +61,21 @@ def test_each_chart_point_is_labelled_with_who_when_the_stance_and_the_words(sha
         assert label.startswith(head), (label, head)
         words = label.removeprefix(head)
         assert (words == quote) if len(quote) <= 120 else (words.endswith("\u2026") and quote.startswith(words[:-1]))
+
+
+def test_changes_of_position_by_the_countrys_officials_with_both_quotes(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/PL").text)
+    (change,) = page.select("section[aria-labelledby=changes-title] .change")
+    flag = change.select_one(".change__flag").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert flag == "Radosław Sikorski on intercepting over Ukraine: changed from +1 to +2 on 2 Sep 2024"
+    assert [t["datetime"] for t in change.select("article.statement time")] == ["2024-07-13", "2024-09-02"]
+    body = shared_client.get("/countries/PL.json").json()
+    assert [c["summary"] for c in body["changes"]] == ["changed from +1 to +2 on 2 Sep 2024"]
+    assert body["changes"][0]["actor"]["slug"] == "radoslaw-sikorski" and body["changes_total"] == 1
+    # As it stood before the change: none yet.
+    earlier = soup(shared_client.get("/countries/PL?as_of=2024-08-01").text)
+    assert earlier.select("section[aria-labelledby=changes-title]") == []
+    assert shared_client.get("/countries/PL.json?as_of=2024-08-01").json()["changes"] == []
 
 
 def test_a_country_with_no_statement_says_so(shared_client: TestClient) -> None:
