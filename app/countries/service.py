@@ -72,7 +72,7 @@ class TopicPosition:
 @dataclass(frozen=True, slots=True)
 class CountryTimeline:
     topic: TopicChoice
-    chart: charts.Chart | None
+    drawings: list[charts.Chart]  # one per frame (wide, narrow); none without a statement
     months: list[date]
     scores: list[tuple[float | None, bool]]
     shown_points: int
@@ -135,7 +135,7 @@ def timeline(*, session: Session, country: Country, topic: TopicChoice, as_of: d
     last = scoring.month_start(as_of)
     rows = stances_repository.series_rows(session, topic_id=topic.id, country_id=country.id, last_month=last)
     if not rows:
-        return CountryTimeline(topic, None, [], [], 0, 0)
+        return CountryTimeline(topic, [], [], [], 0, 0)
     first = max(rows[0].month, scoring.months_before(last, CHART_MONTHS - 1))
     months = scoring.months_between(first, last)
     by_month = {row.month: row for row in rows}
@@ -149,8 +149,8 @@ def timeline(*, session: Session, country: Country, topic: TopicChoice, as_of: d
     marks = statements_repository.chart_marks(
         session, country_id=country.id, topic_id=topic.id, first=first, last=as_of, limit=CHART_POINTS
     )
-    chart = charts.timeline(months=months, scores=scores, marks=marks)
-    return CountryTimeline(topic, chart, months, scores, len(marks), rows[-1].total)
+    drawn = [charts.timeline(months=months, scores=scores, marks=marks, frame=frame) for frame in charts.FRAMES]
+    return CountryTimeline(topic, drawn, months, scores, len(marks), rows[-1].total)
 
 
 def speakers(*, session: Session, country: Country) -> list[actors_repository.Speaker]:

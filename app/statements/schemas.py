@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.accounts.schemas import CsrfForm
+from app.actors.rules import PositionChange
 from app.statements.cards import StatementCard
 from app.statements.models import STANCE_MEANINGS, Statement
 
@@ -252,3 +253,32 @@ class ConflictOut(ProblemOut):
         description="The statement's version now: send it as `version` to change that version."
     )
     current: dict[str, Any] | None = Field(None, description="The statement now, in the interchange format.")
+
+
+class ChangeOut(BaseModel):
+    actor: ActorRef
+    topic: str
+    topic_title: str
+    stance_before: int
+    stance_after: int
+    changed_on: date = Field(description="The date of the later statement.")
+    summary: str = Field(description="'changed from +1 to +2 on 2 Sep 2024'.")
+    points: int = Field(description="How far the stance moved.")
+    before: StatementOut
+    after: StatementOut
+
+    @classmethod
+    def of(cls, change: PositionChange, before: StatementCard, after: StatementCard) -> ChangeOut:
+        """A change of position with both statements whole."""
+        return cls(
+            actor=ActorRef(name=after.actor.name, slug=after.actor.slug, url=f"/actors/{after.actor.slug}"),
+            topic=after.topic.slug,
+            topic_title=after.topic.title,
+            stance_before=change.stance_before,
+            stance_after=change.stance_after,
+            changed_on=change.changed_on,
+            summary=change.summary,
+            points=abs(change.stance_after - change.stance_before),
+            before=StatementOut.of(before),
+            after=StatementOut.of(after),
+        )

@@ -131,15 +131,43 @@ def test_the_country_page_shows_its_chart(
     page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
 ) -> None:
     page.goto(f"{live_server.url}/countries/PL")
-    chart = page.locator("figure.chart svg")
+    chart = page.locator("figure.chart svg.chart__svg--wide")
     expect(chart).to_be_visible()
+    expect(page.locator("figure.chart svg.chart__svg--narrow")).to_be_hidden()
     expect(chart.locator("a.chart__point-link")).to_have_count(6)
     box = chart.bounding_box()
     assert box is not None and box["width"] > 600 and box["height"] > 150
     page.screenshot(path=str(screenshot_dir("country.png")), full_page=True)
     chart.locator("a.chart__point-link").first.click()
     expect(page).to_have_url(re.compile(r"/statements/\d+$"))
-    expect(page.locator("h1")).to_contain_text("on intercepting over ukraine")
+    expect(page.locator("h1")).to_contain_text("on intercepting over Ukraine")
+
+
+def test_on_a_phone_the_chart_reads_at_its_own_size_with_same_day_statements_apart(
+    page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/countries/PL")
+    chart = page.locator("figure.chart svg.chart__svg--narrow")
+    expect(chart).to_be_visible()
+    expect(page.locator("figure.chart svg.chart__svg--wide")).to_be_hidden()
+    label_heights = chart.locator("text.chart__label").evaluate_all(
+        "(labels) => labels.map((label) => label.getBoundingClientRect().height)"
+    )
+    assert label_heights and min(label_heights) >= 11, label_heights  # was about 5 px
+    dots = chart.locator("a.chart__point-link").evaluate_all(
+        """(links) => links.map((link) => { const box = link.getBoundingClientRect();
+               return {label: link.getAttribute('aria-label'), href: link.getAttribute('href'),
+                       x: box.x + box.width / 2, y: box.y + box.height / 2,
+                       size: Math.min(box.width, box.height)}; })"""
+    )
+    assert min(dot["size"] for dot in dots) >= 24  # a finger's target, the ring around each dot included
+    same_day = [dot for dot in dots if "Sikorski, 2 Sep 2024" in dot["label"]]
+    assert len(same_day) == 2 and same_day[0]["href"] != same_day[1]["href"]
+    assert abs(same_day[0]["y"] - same_day[1]["y"]) >= 18  # two dots, not one
+    page.screenshot(path=str(screenshot_dir("country-phone-chart.png")), full_page=False)
+    chart.locator(f"a.chart__point-link[href='{same_day[1]['href']}']").click()
+    expect(page).to_have_url(re.compile(same_day[1]["href"] + "$"))
 
 
 def test_no_page_logs_a_console_error(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:

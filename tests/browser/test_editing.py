@@ -119,6 +119,25 @@ def test_add_with_a_mistake_correct_it_save_see_the_pages_change_then_edit(
     expect(page.locator("#history #version-1")).to_contain_text("Version 1: recorded")
 
 
+def test_every_refused_field_wears_the_red_border_whatever_its_type(
+    page: Page, site: Site, console: ConsoleWatch
+) -> None:
+    console.allow_status(422)
+    sign_in_page(page, site.url)
+    page.goto(f"{site.url}/statements/new")
+    page.fill("#f-said_on", "2031-10-20")
+    page.fill("#f-source-0-url", "not an address")
+    page.get_by_role("button", name="Save statement").click()
+    expect(page.locator("#form-errors")).to_contain_text("Nothing was saved")
+    borders = page.evaluate(
+        """() => [...document.querySelectorAll('[aria-invalid="true"]')].map((el) =>
+               [el.id, el.type || el.tagName, getComputedStyle(el).borderTopColor])"""
+    )
+    types = {kind for _, kind, _ in borders}
+    assert {"date", "url", "textarea"} <= types, borders  # the date, the URL and the empty quote are refused
+    assert [field for field, _, colour in borders if colour != "rgb(161, 0, 26)"] == []
+
+
 def test_without_javascript_sources_are_added_and_the_statement_saved(page_without_js: Page, site: Site) -> None:
     page = page_without_js
     sign_in_page(page, site.url)
