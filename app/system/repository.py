@@ -42,6 +42,11 @@ def data_stamp(session: Session) -> DataStamp:
     return DataStamp(version, _utc(changed_at))
 
 
+def data_version(session: Session) -> int:
+    """The data version alone, through SQLAlchemy's execute path (statement events see it: /healthz's test)."""
+    return session.execute(select(AppState.data_version).where(AppState.id == STATE_ID)).scalar_one()
+
+
 _BUMP = (
     update(AppState)
     .where(AppState.id == STATE_ID)
