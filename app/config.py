@@ -56,6 +56,14 @@ class Settings(BaseSettings):
             "believed (uvicorn's setting). Requests from anywhere else are judged by their own address."
         ),
     )
+    allowed_hosts: str = Field(
+        default="127.0.0.1,localhost",
+        description=(
+            "Comma-separated host names this site answers to: a request with any other Host header gets 400, "
+            "and a form posted from any other origin is refused. Set it to the public names in production. "
+            "`.example.org` allows the domain and its subdomains; `*` allows any host (not advised)."
+        ),
+    )
     session_max_age_days: int = Field(
         default=14, ge=1, le=365, description="How long an editor stays signed in without activity."
     )
