@@ -116,6 +116,21 @@ class Settings(BaseSettings):
         le=1024 * 1024,
         description=("The largest article upload `/statements/extract` and `/api/extract` accept, in KB. Larger: 413."),
     )
+    keep_alive_timeout: int = Field(
+        default=5,
+        ge=1,
+        le=600,
+        description="Seconds an idle keep-alive connection stays open after an answer (uvicorn's setting).",
+    )
+    header_timeout: int = Field(
+        default=10,
+        ge=1,
+        le=600,
+        description=(
+            "Seconds a client has to send a request's headers, from opening the connection or from the last "
+            "answer on it; a connection that sends nothing, or its headers too slowly, is then closed."
+        ),
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="uvicorn's log level for `intercept-watch serve`."
     )
