@@ -144,22 +144,15 @@ def serve(
     """Migrate, seed an empty database, then serve the app with uvicorn."""
     import uvicorn
 
+    from app.web.server import uvicorn_options
+
     settings = _settings()
     try:
         prepare_database(settings.database_url)
     except interchange.ImportRefused as error:
         _refused(error)
     out.print(f"Serving Intercept Watch at http://{host}:{port} ({settings.dialect})")
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_level=settings.log_level,
-    )
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, **uvicorn_options(settings))
 
 
 @db_app.command("upgrade")

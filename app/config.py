@@ -56,6 +56,14 @@ class Settings(BaseSettings):
             "believed (uvicorn's setting). Requests from anywhere else are judged by their own address."
         ),
     )
+    allowed_hosts: str = Field(
+        default="127.0.0.1,localhost",
+        description=(
+            "Comma-separated host names this site answers to: a request with any other Host header gets 400, "
+            "and a form posted from any other origin is refused. Set it to the public names in production. "
+            "`.example.org` allows the domain and its subdomains; `*` allows any host (not advised)."
+        ),
+    )
     session_max_age_days: int = Field(
         default=14, ge=1, le=365, description="How long an editor stays signed in without activity."
     )
@@ -107,6 +115,21 @@ class Settings(BaseSettings):
         ge=1,
         le=1024 * 1024,
         description=("The largest article upload `/statements/extract` and `/api/extract` accept, in KB. Larger: 413."),
+    )
+    keep_alive_timeout: int = Field(
+        default=5,
+        ge=1,
+        le=600,
+        description="Seconds an idle keep-alive connection stays open after an answer (uvicorn's setting).",
+    )
+    header_timeout: int = Field(
+        default=10,
+        ge=1,
+        le=600,
+        description=(
+            "Seconds a client has to send a request's headers, from opening the connection or from the last "
+            "answer on it; a connection that sends nothing, or its headers too slowly, is then closed."
+        ),
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="uvicorn's log level for `intercept-watch serve`."

@@ -35,6 +35,7 @@ from app.statements import checking, writing
 from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.statements.records import StatementRecord
+from app.web.server import uvicorn_options
 
 SCORE_COLUMNS = [column.name for column in StanceScore.__table__.columns]
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -364,9 +365,8 @@ class LiveServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-        )
+        options = uvicorn_options(settings) | {"log_level": "warning"}  # served as `intercept-watch serve` does
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, lifespan="on", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{self.port}"

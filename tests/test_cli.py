@@ -72,6 +72,33 @@ def test_serve_migrates_seeds_and_serves_an_empty_database(blank_url: str, tmp_p
         process.wait(timeout=20)
 
 
+@pytest.mark.slow
+def test_serve_closes_connections_that_send_no_request_in_every_worker(seeded_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": seeded_url, "IW_HEADER_TIMEOUT": "1"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # this checkout's code, whichever one the console script was installed from
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=paths.ROOT,
+        )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", process, log).status_code == 200
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+        started = time.monotonic()
+        for connection in idle:
+            connection.settimeout(10)
+            assert connection.recv(1) == b""  # closed by the server, having sent nothing
+            connection.close()
+        assert time.monotonic() - started < 5
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+
 def _run(runner: CliRunner, url: str, *args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["--database-url", url, *args], input=stdin, catch_exceptions=False)
 
