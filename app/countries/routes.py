@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -33,8 +33,18 @@ from app.web.pages import private_html
 
 router = APIRouter(tags=["countries"])
 
-TopicParam = Annotated[str | None, Query(description="Topic for the timeline (default: intercept-over-ukraine).")]
-AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date (default: today).")]
+TopicParam = Annotated[
+    str | None,
+    Query(description="Topic for the timeline (default: intercept-over-ukraine).", json_schema_extra=params.TOPICS),
+]
+AsOf = Annotated[
+    str | None,
+    Query(
+        description="YYYY-MM-DD, not in the future: positions as they stood on that date (default: today).",
+        json_schema_extra={"pattern": params.DAY_PATTERN},
+    ),
+]
+Code = Annotated[str, Path(description="The country's code: PL, NATO, UA ...", json_schema_extra=params.COUNTRY)]
 
 
 def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[str, Any]:
@@ -95,7 +105,7 @@ def _position_out(position: countries_service.TopicPosition) -> PositionOut:
     response_model=CountryOut,
     summary="A country's positions, timeline, officials and statements",
 )
-def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+def country_json(view: View, code: Code, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     return view.page_json(lambda: _country_out(view, _load(view, code, topic, as_of)))
 
 
@@ -142,7 +152,7 @@ def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
 
 
 @router.get("/countries/{code}", response_class=HTMLResponse, summary="A country's page (HTML)")
-def country_page(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+def country_page(view: View, code: Code, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     def build() -> dict[str, Any]:
         found = _load(view, code, topic, as_of)
         return {"nav": "matrix", "topics": [p.topic for p in found["positions"]], **found}
