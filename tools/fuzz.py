@@ -77,7 +77,10 @@ def breaks_a_rule_between_parameters(path: str, query: dict[str, Any], today: da
     as_of = _day(query.get("as_of"))
     if as_of is not None and as_of > today:
         return True
-    if path in ("/matrix", "/matrix.json"):
+    month = _month(query.get("month"))
+    if path.startswith("/matrix/cell") and as_of is not None and month is not None and as_of < month:
+        return True
+    if path in ("/matrix", "/matrix.json", "/matrix/cell"):
         this_month = today.replace(day=1)
         first, last = _month(query.get("from")), _month(query.get("to"))
         if last is not None and last > this_month:

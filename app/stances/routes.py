@@ -301,13 +301,13 @@ def cell_page(
         str | None, Query(description="'recent': for the narrow screen's table of recent months.")
     ] = None,
 ) -> Response:
+    query = _query(view, topic, first, last, order, as_of)  # the matrix it opens in, checked even without HTMX
     if not view.htmx:
         return view.page(
             "stances/cell.html", lambda: {"nav": "matrix", **_cell_params(view, topic, country, month, as_of)}
         )
     found = _cell_params(view, topic, country, month, as_of)
     evidence: stances_matrix.CellEvidence = found["open_cell"]
-    query = _query(view, topic, first, last, order, as_of)
     recent = layout == "recent"
     columns = min(len(query.months), grid.RECENT_MONTHS) + 1 if recent else len(query.months) + 1
     response = view.html("stances/_cell.html", columns=columns, prefix="recent-" if recent else "", **found)

@@ -179,11 +179,11 @@ class HistoryQuery(BaseModel):
     )
 
 
-class FeedQuery(HistoryQuery):
-    """The history's filters without pages: the feed holds the latest statements."""
+class UnpagedQuery(HistoryQuery):
+    """The history's filters without pages, for the CSV (every match) and the feed (the latest)."""
 
-    after: str | None = Field(None, description="Refused: the feed has no pages.", json_schema_extra={"maxLength": 0})
-    before: str | None = Field(None, description="Refused: the feed has no pages.", json_schema_extra={"maxLength": 0})
+    after: str | None = Field(None, description="Refused: no pages here.", json_schema_extra={"maxLength": 0})
+    before: str | None = Field(None, description="Refused: no pages here.", json_schema_extra={"maxLength": 0})
 
 
 # ---- The add and edit forms as they arrive (see app/statements/forms.py for what they become).

@@ -24,12 +24,12 @@ from app.statements.cards import StatementCard
 from app.statements.filters import HistoryFilters
 from app.statements.models import STANCE_MEANINGS
 from app.statements.schemas import (
-    FeedQuery,
     HistoryOut,
     HistoryQuery,
     RevisionSummaryOut,
     StatementOut,
     StatementPageOut,
+    UnpagedQuery,
 )
 from app.topics import repository as topics_repository
 from app.web.htmx import push_url
@@ -41,6 +41,7 @@ NO_SUCH_PAGE: dict[int | str, dict[str, Any]] = {
 }
 
 Query_ = Annotated[HistoryQuery, Query()]
+Unpaged = Annotated[UnpagedQuery, Query()]
 
 
 def _page_links(path: str, found: HistoryFilters, page: history.HistoryPage) -> dict[str, str | None]:
@@ -155,10 +156,11 @@ def _csv_rows(request: Request, found: HistoryFilters) -> Iterator[str]:
     "/statements.csv",
     summary="The filtered history as CSV (cells safe for spreadsheets)",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **NO_SUCH_PAGE},
+    responses={200: {"content": {"text/csv": {}}}},
 )
-def history_csv(view: View, query: Query_) -> Response:
+def history_csv(view: View, query: Unpaged) -> Response:
     found = filters.parse(view.session, query)
+    _no_pages(query, "the CSV holds every matching statement")
     return view.csv(_csv_rows(view.request, found), filename=f"intercept-watch-statements-v{view.stamp.version}.csv")
 
 
@@ -178,12 +180,15 @@ ATOM = "application/atom+xml; charset=utf-8"
     response_class=Response,
     responses={200: {"content": {"application/atom+xml": {}}, "description": "An Atom feed."}},
 )
-def history_feed(view: View, query: Annotated[FeedQuery, Query()]) -> Response:
+def history_feed(view: View, query: Unpaged) -> Response:
     found = filters.parse(view.session, query)
-    if query.after or query.before:
-        field = "after" if query.after else "before"
-        raise BadQuery(field, f"the feed has no pages: it holds the latest {history.FEED_SIZE} statements")
+    _no_pages(query, f"the feed holds the latest {history.FEED_SIZE} statements")
     return view.page("statements/index.atom", lambda: _feed(view, found), media_type=ATOM)
+
+
+def _no_pages(query: HistoryQuery, holds: str) -> None:
+    if query.after or query.before:
+        raise BadQuery("after" if query.after else "before", f"there are no pages here: {holds}")
 
 
 def _feed(view: View, found: HistoryFilters) -> dict[str, Any]:
