@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served from vendored files by app/system/routes.py, never from a CDN
         redoc_url=None,
+        openapi_url=None,  # served by app/system/routes.py, with the data's topics and codes (app/web/openapi.py)
         # Every route, including ones added later, refuses control characters in what it is sent (first),
         # and checks the CSRF token of state-changing requests.
         dependencies=[Depends(inputs.plain_text), Depends(deps.csrf_protect)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -36,8 +36,18 @@ router = APIRouter(tags=["countries"])
 CHANGES_SHOWN = 10  # the newest changes of position on the page; the rest are counted
 CHANGES_IN_JSON = 50
 
-TopicParam = Annotated[str | None, Query(description="Topic for the timeline (default: intercept-over-ukraine).")]
-AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date (default: today).")]
+TopicParam = Annotated[
+    str | None,
+    Query(description="Topic for the timeline (default: intercept-over-ukraine).", json_schema_extra=params.TOPICS),
+]
+AsOf = Annotated[
+    str | None,
+    Query(
+        description="YYYY-MM-DD, not in the future: positions as they stood on that date (default: today).",
+        json_schema_extra={"pattern": params.DAY_PATTERN},
+    ),
+]
+Code = Annotated[str, Path(description="The country's code: PL, NATO, UA ...", json_schema_extra=params.COUNTRY)]
 
 
 def _load(view: View, code: str, topic: str | None, as_of: str | None, changes_shown: int) -> dict[str, Any]:
@@ -101,7 +111,7 @@ def _position_out(position: countries_service.TopicPosition) -> PositionOut:
     response_model=CountryOut,
     summary="A country's positions, timeline, officials and statements",
 )
-def country_json(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+def country_json(view: View, code: Code, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     return view.page_json(lambda: _country_out(view, _load(view, code, topic, as_of, CHANGES_IN_JSON)))
 
 
@@ -150,7 +160,7 @@ def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
 
 
 @router.get("/countries/{code}", response_class=HTMLResponse, summary="A country's page (HTML)")
-def country_page(view: View, code: str, topic: TopicParam = None, as_of: AsOf = None) -> Response:
+def country_page(view: View, code: Code, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     def build() -> dict[str, Any]:
         found = _load(view, code, topic, as_of, CHANGES_SHOWN)
         return {"nav": "matrix", "topics": [p.topic for p in found["positions"]], **found}

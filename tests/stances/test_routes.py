@@ -278,6 +278,7 @@ def test_methodology_works_the_poland_example(shared_client: TestClient) -> None
         ("/matrix?cell=XX:2024-09", "cell"),
         ("/matrix/cell?country=XX&month=2024-09", "country"),
         ("/matrix/cell?country=PL", "month"),
+        ("/matrix/cell?country=DE&month=2024-11&as_of=1972-02-29", "as_of"),
     ],
 )
 def test_bad_matrix_parameters_get_a_422_that_names_them(shared_client: TestClient, path: str, field: str) -> None:

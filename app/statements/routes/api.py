@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.deps import ApiUser, RowId, WriteSession
-from app.errors import FieldError, Refused, VersionConflict
+from app.errors import FieldError, ProblemOut, Refused, VersionConflict
 from app.statements import checking, repository, rules, writing
 from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.statements.records import StatementRecord, statement_record
-from app.statements.schemas import ConflictOut, ProblemOut, StatementOut, StatementWritten
+from app.statements.schemas import ConflictOut, StatementOut, StatementWritten
 
 router = APIRouter(prefix="/api/statements", tags=["write API"])
 

@@ -117,7 +117,7 @@ BAD_HISTORY_INPUT = [
     ("stance=3", "stance"),
     ("actor=nobody-at-all", "actor"),
     ("after=2024-07-13.5.bogus", "after"),
-    ("q=%21%21%21", "q"),
+    ("q=" + "drone " * 34, "q"),
     ("conditional=maybe", "conditional"),
 ]
 
@@ -131,6 +131,13 @@ def test_bad_history_input_gets_a_422_naming_it(shared_client: TestClient, query
     assert body["status"] == 422 and body["errors"][0]["field"] == field
     fragment = shared_client.get(f"/statements?{query}", headers={"HX-Request": "true"})
     assert fragment.status_code == 422 and "<html" not in fragment.text and fragment.headers["HX-Reswap"] == "innerHTML"
+
+
+def test_punctuation_alone_searches_for_nothing_and_is_left_out(shared_client: TestClient) -> None:
+    body = shared_client.get("/statements.json?q=%21%21%21&country=PL").json()
+    assert body["filters"] == {"country": ["PL"]} and body["count"] > 0
+    page = shared_client.get("/statements?q=%21%21%21&country=PL", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/statements?country=PL"
 
 
 def _add_statements(database: Database, count: int) -> None:
