@@ -264,8 +264,9 @@ def check(database_url: str, writers: Writers, report: Report) -> None:
     try:
         with database.read_session() as session:
             query = select(Statement.id, Statement.quote, Statement.version)
-            stored = {quote: (statement_id, version) for statement_id, quote, version in session.execute(query)}
-            report.statements_stored = len(stored)
+            rows = session.execute(query).all()
+            stored = {quote: (statement_id, version) for statement_id, quote, version in rows}
+            report.statements_stored = len(rows)
             before = _score_rows(session)
             stances_refresh.rebuild_all(session=session)
             after = _score_rows(session)
