@@ -1,4 +1,4 @@
-"""The `intercept-watch` command: serve, migrate, seed, import, export, read articles, rebuild scores, manage users."""
+"""The `intercept-watch` command: serve, migrate, seed, import, export, back up, read articles, manage users."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from app.interchange import service as interchange
 from app.stances import refresh as stances_refresh
 from app.stances import repository as stances_repository
 from app.statements import repository as statements_repository
+from app.system import backup as backups
 from app.system import migrations
 from app.text import language_name
 
@@ -346,6 +347,43 @@ def _candidate_list(reading: extraction.Reading) -> None:
             out.print(f"   [yellow]May already be recorded:[/] {ids}", highlight=False, soft_wrap=True)
         out.print()
     err.print(f"{len(reading.found)} candidate statement(s); nothing was saved.")
+
+
+@app.command("backup")
+def backup_database(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="The file to write (replaced if it exists).")],
+) -> None:
+    """Copy the whole database to FILE, consistently, while the server keeps serving."""
+    database_url = _settings().database_url
+    err.print(f"Backing up the {escape(backups.describe(database_url))} to {escape(str(file))}.", highlight=False)
+    try:
+        with err.status("Copying…"):
+            copied = backups.backup(database_url=database_url, file=file)
+    except backups.BackupError as error:
+        err.print(f"[bold red]Failed[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(
+        f"Backed up the {copied.database} to {copied.file} ({copied.size:,} bytes).", highlight=False, markup=False
+    )
+
+
+@app.command("restore")
+def restore_database(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="A file written by `intercept-watch backup`.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a database that holds data (everything in it is lost).")
+    ] = False,
+) -> None:
+    """Put a backup back into an empty database (or any, with --replace), then migrate it to the newest schema."""
+    database_url = _settings().database_url
+    err.print(f"Restoring {escape(str(file))} into the {escape(backups.describe(database_url))}.", highlight=False)
+    try:
+        with err.status("Restoring…"):
+            copied = backups.restore(database_url=database_url, file=file, replace=replace)
+    except backups.BackupError as error:
+        err.print(f"[bold red]Refused[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(f"Restored the {copied.database} from {copied.file}.", highlight=False, markup=False)
 
 
 @scores_app.command("rebuild")

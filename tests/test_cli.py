@@ -352,3 +352,27 @@ def test_extract_refuses_a_binary_file(seeded_url: str, cli: CliRunner, tmp_path
     image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     result = _run(cli, seeded_url, "extract", str(image))
     assert result.exit_code == 1 and "Refused" in result.output and "not text" in result.output
+
+
+def test_backup_and_restore_name_the_database_and_refuse_to_overwrite_data(
+    seeded_url: str, empty_url: str, cli: CliRunner, tmp_path: Path
+) -> None:
+    file = tmp_path / "seeded.backup"
+    done = _run(cli, seeded_url, "backup", str(file))
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    named = "SQLite database " if seeded_url.startswith("sqlite") else "PostgreSQL database "
+    assert f"Backing up the {named}" in said and f"Backed up the {named}" in said and file.is_file()
+    restored = _run(cli, empty_url, "restore", str(file))
+    assert restored.exit_code == 0, restored.output
+    assert f"Restored the {named}" in " ".join(restored.output.split())
+    again = _run(cli, empty_url, "restore", str(file))
+    refused = " ".join(again.output.split())
+    assert again.exit_code == 1 and "Refused" in refused and "is not empty" in refused and "--replace" in refused
+    assert _run(cli, empty_url, "restore", "--replace", str(file)).exit_code == 0
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert _run(cli, seeded_url, "export", "-o", str(first)).exit_code == 0
+    assert _run(cli, empty_url, "export", "-o", str(second)).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+    missing = _run(cli, empty_url, "restore", str(tmp_path / "nothing.backup"))
+    assert missing.exit_code == 1 and "There is no backup file" in missing.output

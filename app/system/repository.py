@@ -1,12 +1,13 @@
-"""Queries on the app_state row."""
+"""Queries on the app_state row, and row counts."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.db import Base, utcnow
@@ -76,3 +77,8 @@ def count_rows(session: Session, *models: type[Base]) -> dict[str, int]:
     return {
         model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one() for model in models
     }
+
+
+def row_counts(connection: Connection, tables: Sequence[Table]) -> dict[str, int]:
+    """How many rows each table holds."""
+    return {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one() for table in tables}
