@@ -38,7 +38,8 @@ class Settings(BaseSettings):
         default=f"sqlite:///./{DEFAULT_SQLITE_PATH.as_posix()}",
         validation_alias=AliasChoices("DATABASE_URL", "IW_DATABASE_URL"),
         description=(
-            "Where the data lives. The default is a SQLite file in ./data/, created on first run. "
+            "Where the data lives. The default is a SQLite file in ./data/ under the folder the command runs in, "
+            "created on first run by `serve`, `seed`, `import` or `db upgrade`. "
             "A postgresql:// URL uses PostgreSQL through psycopg 3."
         ),
     )

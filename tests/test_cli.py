@@ -159,7 +159,9 @@ def test_seed_twice_and_rebuild(blank_url: str, cli: CliRunner) -> None:
     finally:
         database.dispose()
     assert scores > 100 and f"Rebuilt {scores} stored scores" in _run(cli, blank_url, "scores", "rebuild").output
-    assert _run(cli, blank_url, "db", "current").output.strip() == migrations.head_revision()
+    current = _run(cli, blank_url, "db", "current")
+    assert current.stdout.strip() == migrations.head_revision()  # the database it names goes to standard error
+    assert current.stderr.startswith("Database: ")
     assert _run(cli, blank_url, "db", "downgrade", "base").exit_code == 0
     assert "not migrated" in _run(cli, blank_url, "db", "current").output
 
@@ -376,3 +378,69 @@ def test_backup_and_restore_name_the_database_and_refuse_to_overwrite_data(
     assert second.read_bytes() == first.read_bytes()
     missing = _run(cli, empty_url, "restore", str(tmp_path / "nothing.backup"))
     assert missing.exit_code == 1 and "There is no backup file" in missing.output
+
+
+def _run_elsewhere(
+    folder: Path, *args: str, database_url: str | None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The command as a process started in another folder, as an admin on the server might run it."""
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "IW_DATABASE_URL")}
+    env["PYTHONPATH"] = str(paths.ROOT)  # this checkout's code, wherever the command runs
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=folder,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_user_add_from_another_folder_refuses_to_create_an_empty_database(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = _run_elsewhere(
+        elsewhere,
+        "user",
+        "add",
+        "admin@example.org",
+        "--role",
+        "admin",
+        "--password-stdin",
+        database_url=None,
+        stdin=PASSWORD,
+    )
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    expected = elsewhere / "data" / "intercept-watch.sqlite3"
+    assert f"Database: SQLite file {expected} (the default" in message  # it names the file it looked for
+    assert f"there is no database at {expected}, and nothing was created" in message
+    assert "DATABASE_URL" in message and "intercept-watch db upgrade" in message
+    assert list(elsewhere.iterdir()) == []  # no ./data/, no empty database
+
+
+def test_user_add_from_another_folder_names_the_database_it_wrote_to(seeded_url: str, tmp_path: Path) -> None:
+    result = _run_elsewhere(
+        tmp_path,
+        "user",
+        "add",
+        "admin@example.org",
+        "--role",
+        "admin",
+        "--password-stdin",
+        database_url=seeded_url,
+        stdin=PASSWORD,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Added admin@example.org (admin)."
+    named = " ".join(result.stderr.split())
+    if seeded_url.startswith("sqlite"):
+        assert f"Database: SQLite file {Path(seeded_url.removeprefix('sqlite:///')).resolve()}" in named
+    else:
+        assert named.startswith("Database: postgresql+psycopg://") and "(from DATABASE_URL" in named
+    listed = _run_elsewhere(tmp_path, "user", "list", database_url=seeded_url)
+    assert "admin@example.org" in listed.stdout and listed.stderr.startswith("Database: ")
+    assert list(tmp_path.glob("data")) == []

@@ -35,11 +35,11 @@ class Frame:
 WIDE = Frame(
     "wide",
     760,
-    280,
+    260,
     96,
     16,
-    26,
-    46,
+    14,
+    34,
     6,
     8,
     ((2, "+2 supports"), (1, "+1"), (0, "0 neutral"), (-1, signed(-1)), (-2, signed(-2) + " opposes")),
@@ -47,18 +47,19 @@ WIDE = Frame(
 NARROW = Frame(
     "narrow",
     340,
-    320,
+    300,
     30,
     12,
-    34,
-    54,
+    16,
+    38,
     9,
     3,
     tuple((value, signed(value)) for value in (2, 1, 0, -1, -2)),
 )
 FRAMES = (WIDE, NARROW)
 LANE_GAP = 1.25  # dots closer than this many diameters apart move to another lane of their stance
-LANES = (0, -1, 1)  # lane offsets, in diameters, tried in this order; a frame's margins hold one lane
+LANES = (0, -1, 1)  # lane offsets, in diameters, tried in this order
+EDGE_LANES = {2: (0, 1, 2), -2: (0, -1, -2)}  # at the plot's edges, lanes lie inside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Chart:
     plot_right: float
     plot_top: float
     plot_bottom: float
-    label_y: float  # baseline of the month labels, below the lowest lane
+    label_y: float  # baseline of the month labels
 
     @property
     def radius(self) -> float:
@@ -101,16 +102,16 @@ def _y(frame: Frame, score: float) -> float:
     return round(frame.top + (frame.height - frame.top - frame.bottom) * (2 - score) / 4, 1)
 
 
-def lanes(xs: Sequence[float], *, gap: float) -> list[int]:
-    """A lane offset (from LANES) for each dot of one stance, by x: dots closer than `gap` never share a lane.
+def lanes(xs: Sequence[float], *, gap: float, order: Sequence[int] = LANES) -> list[int]:
+    """A lane offset (from `order`) for each dot of one stance, by x: dots closer than `gap` never share a lane.
 
     When every lane is taken, the dot goes to the lane whose last dot lies furthest back.
     """
     last_x: dict[int, float] = {}
     chosen = []
     for x in xs:
-        free = [lane for lane in LANES if lane not in last_x or x - last_x[lane] >= gap]
-        lane = free[0] if free else min(LANES, key=lambda item: last_x[item])
+        free = [lane for lane in order if lane not in last_x or x - last_x[lane] >= gap]
+        lane = free[0] if free else min(order, key=lambda item: last_x[item])
         last_x[lane] = x
         chosen.append(lane)
     return chosen
@@ -123,8 +124,9 @@ def _points(frame: Frame, marks: Sequence[StatementMark], first: date, last: dat
     for stance in sorted({mark.stance for mark in shown}):
         same = [mark for mark in shown if mark.stance == stance]
         xs = [_x(frame, mark.said_on, first, last) for mark in same]
-        for mark, x, lane in zip(same, xs, lanes(xs, gap=diameter * LANE_GAP), strict=True):
-            y = round(_y(frame, stance) + lane * diameter * 1.05, 1)
+        order = EDGE_LANES.get(stance, LANES)
+        for mark, x, lane in zip(same, xs, lanes(xs, gap=diameter * LANE_GAP, order=order), strict=True):
+            y = round(_y(frame, stance) + lane * diameter * 1.05, 1)  # a positive lane lies lower down
             points.append(Point(x, y, f"/statements/{mark.statement_id}", mark.label, stance))
     return sorted(points, key=lambda point: (point.x, point.y))
 
@@ -173,5 +175,5 @@ def timeline(
         plot_right=frame.width - frame.right,
         plot_top=frame.top,
         plot_bottom=frame.height - frame.bottom,
-        label_y=frame.height - 8,
+        label_y=frame.height - frame.bottom + 22,
     )

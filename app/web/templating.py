@@ -12,7 +12,7 @@ from markupsafe import Markup
 from app import __version__, paths
 from app.stances import bands, scoring
 from app.statements.models import STANCE_MEANINGS
-from app.text import MONTH_ABBR, in_sentence, language_name, month_text, signed
+from app.text import LANGUAGE_NAMES, MONTH_ABBR, in_sentence, language_name, month_text, signed
 
 
 def day(value: date | datetime | None) -> str:
@@ -93,6 +93,7 @@ def make_environment(notice: str | None = None) -> Environment:
         app_version=__version__,
         rule_version=scoring.RULE_VERSION,
         stance_meanings=STANCE_MEANINGS,
+        language_names=LANGUAGE_NAMES,
         bands=bands.BANDS,
         band_looks=bands.BY_VALUE,
         site_notice=notice,  # not `notice`: pages use that name for their own messages

@@ -27,7 +27,7 @@ def test_sikorskis_move_from_plus_one_to_plus_two_is_shown_with_both_quotes(shar
     assert len(page.select("article.statement")) == 3 + 2  # his statements, and the change's two
     (change,) = page.select("#changes-title ~ .change")
     flag = change.select_one(".change__flag").get_text(" ", strip=True)  # type: ignore[union-attr]
-    assert flag == "on intercepting over Ukraine: changed from +1 to +2 on 2 Sep 2024"
+    assert flag == "On intercepting over Ukraine: changed from +1 to +2 on 2 Sep 2024"
     before, after = change.select(".change__pair > div")
     assert before.select_one(".eyebrow").get_text() == "Before: +1"  # type: ignore[union-attr]
     assert after.select_one(".eyebrow").get_text() == "After: +2"  # type: ignore[union-attr]

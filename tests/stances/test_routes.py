@@ -445,3 +445,19 @@ def test_a_divided_and_conditional_cell_says_both_in_two_sentences(shared_client
     assert "2 or more points apart). A condition is attached to the heaviest statement." in words
     method = " ".join(soup(shared_client.get("/methodology").text).get_text().split())
     assert "stand 2 or more points apart. The heaviest statement" in method
+
+
+def test_every_matrix_cell_has_a_name_and_a_tooltip(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix?from=2024-01&to=2024-12").text)
+    cells = page.select("table.matrix td.c, table.strip td.c")
+    names = {a.get_text() for a in page.select("tr[data-country] th a")}
+    assert len(cells) > 100 and "Poland" in names
+    for cell in cells:
+        named = cell.select_one("a[aria-label], span[role=img][aria-label]")
+        if named is None:  # a long run of empty months says so in words
+            assert cell.get_text() == "no statement on record", cell
+            continue
+        label = named["aria-label"]
+        assert any(label.startswith(name + ",") or label.startswith(name + ":") for name in names), label
+        # A link's name shows as a tooltip from its aria-label (static/app.css); a span carries a title.
+        assert named.name == "a" or named.get("title") == label, cell

@@ -473,7 +473,7 @@ def test_the_edit_form_is_filled_in_and_saving_writes_a_revision(client: TestCli
     assert "edited" in latest.select_one("h3").get_text() and "The source corrected it" in latest.get_text()  # type: ignore[union-attr]
     row = latest.select_one("table.diff tbody tr")
     assert row is not None and row.select_one("th").get_text() == "Stance"  # type: ignore[union-attr]
-    assert row.select_one("del").get_text() == "2" and row.select_one("ins").get_text() == "1"  # type: ignore[union-attr]
+    assert row.select_one("td").get_text() == "+2 \u2192 +1"  # type: ignore[union-attr]
     assert len(page.select("#history article.revision")) == 2  # the unchanged save wrote none
     assert_scores_match_rebuild(seeded_db)
 
@@ -546,7 +546,7 @@ def test_the_second_of_two_conflicting_edits_gets_409_and_overwrites_nothing(
     assert f"UTC, by Editor {first.id}" in conflict.get_text() and "first@example.org" not in conflict.get_text()
     changed = {row.select_one("th").get_text(): row for row in conflict.select("table.diff tbody tr")}  # type: ignore[union-attr]
     assert set(changed) == {"Stance", "Condition"}
-    assert changed["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
+    assert changed["Stance"].select_one("ins").get_text() == "\u22121"  # type: ignore[union-attr]
     assert changed["Condition"].select_one("ins").get_text() == "only over Poland"  # type: ignore[union-attr]
     kept = form_values(response.text)
     assert kept["quote"] == "My corrected quote, typed carefully." and kept["stance"] == "0" and kept["version"] == "2"
