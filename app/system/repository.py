@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -110,22 +111,25 @@ def begin_data_change(session: Session, *, scoped: bool = False) -> int:
     return version
 
 
+def _upsert(insert: Any) -> Any:
+    statement = insert(DataScope)
+    return statement.on_conflict_do_update(
+        index_elements=[DataScope.scope],
+        set_={"version": statement.excluded.version, "changed_at": statement.excluded.changed_at},
+    )
+
+
+# Built once: a save runs it every time, and building the statement costs more than running it.
+_MARK = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
+
+
 def mark_changed(session: Session, scopes: Iterable[str]) -> None:
     """Move these scopes' pages to the version this unit of work's write began (begin_data_change)."""
     version, now = session.info[WRITE_VERSION]
     rows = [{"scope": scope, "version": version, "changed_at": now} for scope in sorted(set(scopes))]
-    if not rows:
-        return
-    connection = session.connection()
-    insert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-    statement = insert(DataScope)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[DataScope.scope],
-            set_={"version": statement.excluded.version, "changed_at": statement.excluded.changed_at},
-        ),
-        rows,
-    )
+    if rows:
+        connection = session.connection()
+        connection.execute(_MARK[connection.dialect.name], rows)
 
 
 def ensure_secret(session: Session) -> str:
