@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Base, utcnow
 from app.perf.driver import DriverRead
-from app.perf.versioned import STAMPED_VERSION
+from app.perf.versioned import SCOPED_VERSION, STAMPED_VERSION
 from app.system.models import STATE_ID, AppState, DataScope
 
 
@@ -73,14 +73,18 @@ def data_stamp(session: Session, scope: str | None = None) -> DataStamp:
     if scope is None:
         [(version, changed_at)] = _STAMP.fetchall(session)
         session.info[STAMPED_VERSION] = version  # what per_data_version keys this transaction's reads by
+        session.info.pop(SCOPED_VERSION, None)
         return DataStamp(version, _utc(changed_at))
     [(version, changed_at, base, base_at, own, own_at)] = _SCOPED_STAMP.fetchall(session, {"scope": scope})
     session.info[STAMPED_VERSION] = version
     if own is not None and (base is None or own > base):
-        return DataStamp(own, _utc(own_at))
-    if base is not None:
-        return DataStamp(base, _utc(base_at))
-    return DataStamp(version, _utc(changed_at))  # a store migrated without its `*` row: every write counts
+        stamp = DataStamp(own, _utc(own_at))
+    elif base is not None:
+        stamp = DataStamp(base, _utc(base_at))
+    else:
+        stamp = DataStamp(version, _utc(changed_at))  # a store migrated without its `*` row: every write counts
+    session.info[SCOPED_VERSION] = (scope, stamp.version)  # what per_page_version keys this page's reads by
+    return stamp
 
 
 def data_version(session: Session) -> int:
