@@ -17,9 +17,9 @@ from app.system.schemas import Counts, Health, Stats
 __all__ = ["DataStamp", "data_stamp", "health", "stats"]
 
 
-def data_stamp(*, session: Session) -> DataStamp:
-    """The data version and when it last changed: what every page's ETag is made of."""
-    return repository.data_stamp(session)
+def data_stamp(*, session: Session, scope: str | None = None) -> DataStamp:
+    """The data version of the last write that changed what `scope`'s pages show (every write, unscoped)."""
+    return repository.data_stamp(session, scope)
 
 
 def health(*, session: Session) -> Health:
