@@ -7,7 +7,8 @@ routes answer, read from what each route depends on rather than listed route by 
   anywhere), and 404 for every operation with a path parameter (no such id, slug or code);
 - 304 for every GET (`If-None-Match` naming the current ETag: app/web/conditional.py);
 - 401 and 403 where a route needs an API token or a signed-in editor, with the bearer scheme;
-- 413 (and 400 for an unreadable Content-Length) for every operation that takes a body;
+- 413 (and 400 for an unreadable Content-Length or JSON nested too deep: app/web/limits.py) for every
+  operation that takes a body;
 
 each with the error body `ProblemOut`. Values that come from the data (topic slugs, country codes)
 are written in as enums, so the document is made per data version (`app.system.routes`).
@@ -32,7 +33,7 @@ _NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 _BLOCK_OF_TEXT = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"  # tab, LF and CR allowed
 STATUSES = {
     304: "Not modified: `If-None-Match` named the current ETag.",
-    400: "The Content-Length header can't be read.",
+    400: "The Content-Length header can't be read, or a JSON body is nested more than 32 levels deep.",
     401: "Nobody is signed in, or the API token is missing or revoked.",
     403: "Not allowed: a disabled user, an editor where an admin is needed, or a cross-site request.",
     404: "No such id, slug or code.",
