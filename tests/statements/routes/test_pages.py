@@ -49,6 +49,10 @@ def test_the_history_lists_every_published_statement_newest_first(shared_client:
     assert len(cards) == 24
     assert [c["date"] for c in cards] == sorted((c["date"] for c in cards), reverse=True)
     assert "24 statements match" in page.select_one(".results__count").get_text(" ", strip=True)  # type: ignore[union-attr]
+    filtered = _get(shared_client, "/statements?country=PL")
+    # The count is the start of its own sentence, in one element, the feed and downloads apart from it.
+    total = filtered.select_one(".results__count .results__total")
+    assert total is not None and total.get_text() == "6 statements match these filters."
 
 
 @pytest.mark.parametrize(
