@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bench.fixture import Fixture
-from bench.targets import BY_KEY, CHECKS, PAGES, SQLITE, TURNS_NOTE, Figures, Outcome, Results
+from bench.targets import BY_KEY, CHECKS, PAGES, POSTGRESQL, SQLITE, TURNS_NOTE, Figures, Outcome, Results
 
 FIXTURE = Fixture(
     statements=100,
@@ -132,3 +132,14 @@ def test_deep_page_mixed_load_growth_and_memory() -> None:
     )
     assert judged["Memory"](results, {"rss_mb": 120.0}).passed is True
     assert judged["Memory"](results, {"rss_mb": 300.0}).passed is False
+
+
+def test_postgresql_is_judged_on_pages_not_yardsticks() -> None:
+    judged = {check.what: check.judge for check in CHECKS}
+    results = _results(100)
+    for key, rps in (("bare", 10.0), ("search", 40.0), ("country", 60.0)):
+        results[(POSTGRESQL, key)] = Figures(key, POSTGRESQL, "/", "200", rps=rps)
+    outcome = judged["PostgreSQL beside SQLite"](results, {})
+    assert outcome.passed is False and outcome.measured.startswith("slowest: Full-text search, 2.50× slower")
+    results[(POSTGRESQL, "search")] = Figures("search", POSTGRESQL, "/", "200", rps=60.0)
+    assert judged["PostgreSQL beside SQLite"](results, {}).passed is True  # bare FastAPI's 10× is not a page
