@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 CPU_ARGS ?=
 CRASH_ARGS ?=
 
-.PHONY: run test lint bench bench-cpu crash screenshots install install-test lock clean
+.PHONY: run test lint fuzz bench bench-cpu crash screenshots install install-test lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## schemathesis (every check, EXAMPLES per operation, signed out and as an editor) on SQLite, and on PostgreSQL
+## when TEST_DATABASE_URL is set; then FORMS hypothesis-made posts of the statement form. Figures: build/fuzz.md.
+EXAMPLES ?= 100
+FORMS ?= 2000
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python -m tools.fuzz --examples $(EXAMPLES)
+	IW_FUZZ_FORMS=$(FORMS) $(BIN)/python -m pytest -p no:cacheprovider -q tests/statements/routes/test_editing.py -k fuzzed
 
 ## Benchmark at 1,000,000 statements (QUICK=1: 10,000; BENCH_ARGS for more options). See bench/README.md.
 bench: $(VENV)/.installed-test

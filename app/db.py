@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from app.perf.versioned import STAMPED_VERSION
+from app.perf.versioned import SCOPED_VERSION, STAMPED_VERSION
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -28,6 +28,9 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Every id and version column is INTEGER (migrations/versions/0001): 4 bytes on PostgreSQL, the smaller
+# of the two databases' limits, so a number past it names no row on either.
+MAX_INTEGER = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -212,3 +215,4 @@ def release(session: Session) -> None:
     """
     session.commit()  # nothing to commit; read sessions keep their objects (expire_on_commit=False)
     session.info.pop(STAMPED_VERSION, None)  # the next read may see a newer version
+    session.info.pop(SCOPED_VERSION, None)

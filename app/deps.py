@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -18,13 +18,17 @@ from app.accounts import service as accounts_service
 from app.accounts.activity import SessionTouch
 from app.accounts.cookies import SESSION_COOKIE
 from app.accounts.models import User
-from app.db import Database, release
+from app.db import MAX_INTEGER, Database, release
 from app.errors import Forbidden
 from app.web import csrf
 from app.web.errors import SignInRequired
 from app.web.pages import PageView
 
 T = TypeVar("T")
+
+# A row's id in a path: a number past the id columns' range names no row, so it is answered 404
+# (app/web/errors.py) before any query, the same on SQLite and PostgreSQL.
+RowId = Annotated[int, Path(ge=1, le=MAX_INTEGER, description="The row's id: a whole number from 1 to 2^31-1.")]
 DISABLED = "This account is disabled. Ask an admin if you need it back."
 SESSION_ENDED = "Your session has ended: you signed out, or it expired. Sign in again; nothing was saved."
 

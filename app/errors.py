@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
@@ -19,6 +21,20 @@ class FieldError:
 
     field: str
     message: str
+
+
+class FieldProblemOut(BaseModel):
+    field: str = Field(description="Where: 'said_on', 'sources[0].url', 'version', a query parameter's name ...")
+    message: str
+
+
+class ProblemOut(BaseModel):
+    """The JSON body of every error the app answers (app/web/errors.py writes it)."""
+
+    status: int
+    title: str
+    message: str
+    errors: list[FieldProblemOut] = Field(description="Every bad field, each with its message (may be empty).")
 
 
 class AppError(Exception):
@@ -43,7 +59,12 @@ class AppError(Exception):
 
 
 class BadQuery(AppError):
-    """A query parameter that can't be used: a bad date, an unknown code, a tampered page token."""
+    """A query parameter that can't be used: a bad date, an unknown code, a tampered page token.
+
+    422, as FastAPI answers a parameter of the wrong type: bad input gets one status everywhere.
+    """
+
+    status = 422
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(FieldError(field, message))

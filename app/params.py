@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from app.errors import BadQuery
@@ -14,17 +15,36 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 EARLIEST_YEAR = 1949  # the North Atlantic Treaty; anything earlier is a typo
 LATEST_YEAR = 2100
 
+# The same values as regular expressions, for the OpenAPI document (app/web/openapi.py): a value that
+# matches is never refused for itself, only with others (a 'from' after its 'to', a day in the future).
+_YEAR = "(19(49|[5-9][0-9])|20[0-9][0-9]|2100)"
+_MM = "(0[1-9]|1[0-2])"
+_LEAP_YEAR = "(19(5[26]|[68][048]|[79][26])|20([02468][048]|[13579][26]))"
+DAY = (
+    f"({_YEAR}-{_MM}-(0[1-9]|1[0-9]|2[0-8])|{_YEAR}-(0[13-9]|1[0-2])-(29|30)"
+    f"|{_YEAR}-(0[13578]|1[02])-31|{_LEAP_YEAR}-02-29)"
+)
+MONTH = f"({_YEAR}-{_MM}|{DAY})"  # a day is taken as its month
+DAY_PATTERN = f"^$|^{DAY}$"  # empty: the default
+MONTH_PATTERN = f"^$|^{MONTH}$"
+FLAG_VALUES = ("", "1", "true", "on", "yes", "0", "false", "off", "no")
+# Parameters whose values come from the data: the OpenAPI document lists the values on record.
+TOPICS: dict[str, Any] = {"x-values": "topics"}
+COUNTRIES: dict[str, Any] = {"x-values": "countries"}
+ACTORS: dict[str, Any] = {"x-values": "actors"}
+COUNTRY: dict[str, Any] = {"x-values": "countries", "x-blank": False}  # required: never empty
+CELLS: dict[str, Any] = {"x-values": "cells"}
+
 
 def blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
 
 def parse_day(value: str | None, field: str) -> date | None:
-    """A YYYY-MM-DD date, or None when absent."""
-    if blank(value):
+    """A YYYY-MM-DD date, or None when absent (or empty)."""
+    if not value:
         return None
-    assert value is not None
-    text = value.strip()
+    text = value
     if not _DAY.fullmatch(text):
         raise BadQuery(field, f"'{value}' is not a date written YYYY-MM-DD")
     try:
@@ -37,10 +57,9 @@ def parse_day(value: str | None, field: str) -> date | None:
 
 def parse_month(value: str | None, field: str) -> date | None:
     """A month written YYYY-MM (or a YYYY-MM-DD date, taken as its month), as its first day."""
-    if blank(value):
+    if not value:
         return None
-    assert value is not None
-    text = value.strip()
+    text = value
     if _MONTH.fullmatch(text):
         try:
             month = date(int(text[:4]), int(text[5:7]), 1)
@@ -68,15 +87,12 @@ def check_order(first: date | None, last: date | None, first_field: str = "from"
 
 
 def parse_flag(value: str | None, field: str) -> bool:
-    if blank(value):
-        return False
-    assert value is not None
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "on", "yes"):
-        return True
-    if lowered in ("0", "false", "off", "no"):
-        return False
-    raise BadQuery(field, f"'{value}' is not on or off")
+    """On or off, written one of FLAG_VALUES (empty: off)."""
+    if value is None or value not in FLAG_VALUES:
+        if value is None:
+            return False
+        raise BadQuery(field, f"'{value}' is not on or off: use 1 or 0")
+    return FLAG_VALUES.index(value) in range(1, 5)
 
 
 def query_string(params: Mapping[str, str | Iterable[str] | None]) -> str:

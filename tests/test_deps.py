@@ -22,7 +22,7 @@ from app.stances import matrix as stances_matrix
 from app.system import repository as system_repository
 from app.topics.models import Topic
 from tests.conftest import settings_for
-from tests.support import make_user, sign_in, snapshot_tables
+from tests.support import make_user, sign_in, snapshot_tables, soup
 
 
 @pytest.fixture
@@ -245,3 +245,52 @@ def test_a_write_route_that_succeeds_commits_once(
     answer = client.post("/api/probe/rename", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200 and _topic_title(seeded_db) == "Renamed once"
     assert commits == ["commit"]
+
+
+# ---- Ids in paths: a number no INTEGER column holds names no row, on either database (issue 24)
+
+PAST_THE_COLUMNS = (2**31, 2**63)
+
+
+@pytest.mark.parametrize("number", PAST_THE_COLUMNS)
+def test_an_id_past_the_columns_range_is_not_found_before_any_query(
+    client: TestClient, seeded_db: Database, number: int
+) -> None:
+    admin_id = make_user(seeded_db, "admin@example.org", role="admin")
+    anonymous = [client.get(f"/statements/{number}.json"), client.get(f"/statements/{number}")]
+    token = {"Authorization": f"Bearer {_token(seeded_db, admin_id)}"}
+    patched = client.patch(f"/api/statements/{number}", json={"version": 1, "stance": 1}, headers=token)
+    csrf = sign_in(client, "admin@example.org")
+    before = snapshot_tables(seeded_db, ignore=frozenset({"user_session.last_seen_at"}))
+    form = {"csrf_token": csrf, "version": "1", "reason": "a reason"}
+    signed_in = [
+        client.get(f"/statements/{number}/edit"),
+        client.post(f"/statements/{number}/edit", data=form),
+        client.post(f"/statements/{number}/retract", data=form),
+        client.post(f"/statements/{number}/restore", data=form | {"current_version": "1"}),
+        client.post(f"/account/tokens/{number}/revoke", data=form),
+        client.post(f"/admin/users/{number}/disable", data=form),
+    ]
+    for response in [*anonymous, patched, *signed_in]:
+        assert response.status_code == 404, (response.request.url, response.text[:300])
+    assert anonymous[0].json()["message"] == f"There is no page at /statements/{number}.json."
+    assert patched.json()["status"] == 404
+    heading = soup(signed_in[0].text).select_one("h1")
+    assert heading is not None and heading.get_text(strip=True) == "Not found"
+    assert snapshot_tables(seeded_db, ignore=frozenset({"user_session.last_seen_at"})) == before
+
+
+def test_the_largest_id_the_columns_hold_is_looked_up(client: TestClient) -> None:
+    response = client.get(f"/statements/{2**31 - 1}.json")
+    assert response.status_code == 404
+    assert response.json()["message"] == f"There is no statement {2**31 - 1}."
+
+
+def test_a_version_past_the_columns_range_is_a_damaged_form(client: TestClient, seeded_db: Database) -> None:
+    make_user(seeded_db, "admin@example.org", role="admin")
+    csrf = sign_in(client, "admin@example.org")
+    response = client.post(
+        "/statements/1/restore", data={"csrf_token": csrf, "version": str(2**31), "current_version": "1"}
+    )
+    assert response.status_code == 422
+    assert "this form is damaged" in soup(response.text).get_text(" ")

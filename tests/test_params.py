@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app import params
 from app.errors import BadQuery
@@ -12,7 +14,9 @@ from app.errors import BadQuery
 
 def test_days_and_months() -> None:
     assert params.parse_day("2024-07-13", "from") == date(2024, 7, 13)
-    assert params.parse_day("  ", "from") is None
+    assert params.parse_day("", "from") is None
+    with pytest.raises(BadQuery):  # only an empty value means 'not given', as the OpenAPI document says
+        params.parse_day("  ", "from")
     assert params.parse_month("2024-07", "to") == date(2024, 7, 1)
     assert params.parse_month("2024-07-31", "to") == date(2024, 7, 1)
 
@@ -56,3 +60,36 @@ def test_htmx_pushes_a_url_only_when_it_changes() -> None:
         push_url(request("http://x/statements"), Response(), "/statements?country=PL").headers["HX-Push-Url"]
         == "/statements?country=PL"
     )
+
+
+# The OpenAPI document's patterns (app/web/openapi.py) say exactly which values the parsers take.
+
+
+@given(st.from_regex(params.DAY_PATTERN, fullmatch=True))
+def test_every_day_the_pattern_allows_is_taken(value: str) -> None:
+    params.parse_day(value, "from")
+    params.parse_month(value, "to")
+
+
+@given(st.from_regex(params.MONTH_PATTERN, fullmatch=True))
+def test_every_month_the_pattern_allows_is_taken(value: str) -> None:
+    params.parse_month(value, "to")
+
+
+@given(st.text(alphabet="0123456789-: T/", max_size=12) | st.text(max_size=12))
+def test_a_value_the_patterns_refuse_is_refused(value: str) -> None:
+    import re
+
+    for pattern, parse in ((params.DAY_PATTERN, params.parse_day), (params.MONTH_PATTERN, params.parse_month)):
+        if re.fullmatch(pattern, value):
+            parse(value, "from")
+        else:
+            with pytest.raises(BadQuery):
+                parse(value, "from")
+
+
+@pytest.mark.parametrize("value", params.FLAG_VALUES)
+def test_every_flag_the_document_lists_is_taken(value: str) -> None:
+    assert params.parse_flag(value, "conditional") is (value in ("1", "true", "on", "yes"))
+    with pytest.raises(BadQuery):
+        params.parse_flag(value.upper() + "x", "conditional")

@@ -18,7 +18,7 @@ from app.accounts import cookies
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.accounts.schemas import ActionForm, DisplayNameForm, LoginForm, NewTokenForm, NewUserForm
-from app.deps import AdminUser, EditorUser, SessionDep, Viewer, Writer, WriteSession
+from app.deps import AdminUser, EditorUser, RowId, SessionDep, Viewer, Writer, WriteSession
 from app.web import csrf
 from app.web.htmx import is_htmx, redirect
 
@@ -226,7 +226,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    request: Request, user: EditorUser, token_id: int, form: Annotated[ActionForm, Form()], session: WriteSession
+    request: Request, user: EditorUser, token_id: RowId, form: Annotated[ActionForm, Form()], session: WriteSession
 ) -> Response:
     accounts_service.revoke_token(session=session, user=user, token_id=token_id)
     return redirect(request, "/account")
@@ -300,7 +300,7 @@ def add_user(
 
 @router.post("/admin/users/{user_id}/disable")
 def disable_user(
-    request: Request, admin: AdminUser, user_id: int, form: Annotated[ActionForm, Form()], session: WriteSession
+    request: Request, admin: AdminUser, user_id: RowId, form: Annotated[ActionForm, Form()], session: WriteSession
 ) -> Response:
     target = accounts_service.get_user(session=session, user_id=user_id)
     try:

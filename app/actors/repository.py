@@ -41,6 +41,11 @@ def all_with_offices(session: Session) -> list[Actor]:
     return list(session.execute(query.order_by(Actor.id)).scalars())
 
 
+def all_slugs(session: Session) -> list[str]:
+    """Every actor's slug, in order."""
+    return list(session.scalars(select(Actor.slug).order_by(Actor.slug)))
+
+
 def get_by_slug(session: Session, slug: str) -> Actor | None:
     query = (
         select(Actor)

@@ -18,6 +18,7 @@ from app.stances.headline import Headline, headline
 from app.statements import repository as statements_repository
 from app.statements.cards import StatementCard
 from app.statements.rules import latest_allowed_date
+from app.text import month_key
 from app.topics import repository as topics_repository
 from app.topics.models import DEFAULT_TOPIC
 from app.topics.repository import TopicChoice
@@ -236,6 +237,8 @@ def cell_evidence(
 ) -> CellEvidence:
     """The statements behind one matrix cell, with the weights the rule gave them."""
     cell_date = scoring.month_end(month)
+    if as_of is not None and as_of < month:  # the matrix ends its window at as_of's month: no such cell yet
+        raise BadQuery("as_of", f"'{as_of.isoformat()}' is before the cell's month ({month_key(month)})")
     if as_of is not None and as_of < cell_date:
         cell_date = as_of
     if cell_date < scoring.month_end(month):  # a part-month: recompute from the month's start

@@ -20,13 +20,49 @@ from app.web.htmx import push_url
 
 router = APIRouter(tags=["stances"])
 
-From = Annotated[str | None, Query(alias="from", description="First month, YYYY-MM (default: 23 months before 'to').")]
-To = Annotated[str | None, Query(alias="to", description="Last month, YYYY-MM (default: this month).")]
-TopicParam = Annotated[str | None, Query(description="Topic slug (default: intercept-over-ukraine).")]
-Order = Annotated[str | None, Query(description="'neighbours' (Ukraine's neighbours first; default) or 'stance'.")]
-AsOf = Annotated[str | None, Query(description="YYYY-MM-DD: positions as they stood on that date.")]
+From = Annotated[
+    str | None,
+    Query(
+        alias="from",
+        description="First month, YYYY-MM (default: 23 months before 'to'); at most 120 months before 'to'.",
+        json_schema_extra={"pattern": params.MONTH_PATTERN},
+    ),
+]
+To = Annotated[
+    str | None,
+    Query(
+        alias="to",
+        description="Last month, YYYY-MM, not after this month (default: this month).",
+        json_schema_extra={"pattern": params.MONTH_PATTERN},
+    ),
+]
+TopicParam = Annotated[
+    str | None, Query(description="Topic slug (default: intercept-over-ukraine).", json_schema_extra=params.TOPICS)
+]
+Order = Annotated[
+    str | None,
+    Query(
+        description="'neighbours' (Ukraine's neighbours first; default) or 'stance'.",
+        json_schema_extra={"enum": ["", *grid.ORDERS]},
+    ),
+]
+AsOf = Annotated[
+    str | None,
+    Query(
+        description="YYYY-MM-DD, not in the future: positions as they stood on that date.",
+        json_schema_extra={"pattern": params.DAY_PATTERN},
+    ),
+]
 HideEmpty = Annotated[
-    str | None, Query(description="1: leave out the rows with no statement on record (the headline still counts them).")
+    str | None,
+    Query(
+        description="1: leave out the rows with no statement on record (the headline still counts them).",
+        json_schema_extra={"enum": list(params.FLAG_VALUES)},
+    ),
+]
+CellCountry = Annotated[str, Query(description="The cell's country code.", json_schema_extra=params.COUNTRY)]
+CellMonth = Annotated[
+    str, Query(description="The cell's month, YYYY-MM.", json_schema_extra={"pattern": f"^{params.MONTH}$"})
 ]
 
 
@@ -149,7 +185,10 @@ def matrix_page(
     last: To = None,
     order: Order = None,
     as_of: AsOf = None,
-    cell: Annotated[str | None, Query(description="COUNTRY:YYYY-MM: open that cell's statements.")] = None,
+    cell: Annotated[
+        str | None,
+        Query(description="COUNTRY:YYYY-MM: open that cell's statements.", json_schema_extra=params.CELLS),
+    ] = None,
     hide_empty: HideEmpty = None,
 ) -> Response:
     query = _query(view, topic, first, last, order, as_of, cell, hide_empty)
@@ -215,7 +254,7 @@ def _cell_params(
 
 @router.get("/matrix/cell.json", response_model=schemas.CellOut, summary="The statements behind one matrix cell")
 def cell_json(
-    view: View, country: str | None = None, month: str | None = None, topic: TopicParam = None, as_of: AsOf = None
+    view: View, country: CellCountry, month: CellMonth, topic: TopicParam = None, as_of: AsOf = None
 ) -> Response:
     return view.page_json(lambda: _cell_out(_cell_params(view, topic, country, month, as_of)))
 
@@ -251,8 +290,8 @@ def _cell_out(found: dict[str, Any]) -> schemas.CellOut:
 @router.get("/matrix/cell", response_class=HTMLResponse, summary="The statements behind one matrix cell (HTML)")
 def cell_page(
     view: View,
-    country: str | None = None,
-    month: str | None = None,
+    country: CellCountry,
+    month: CellMonth,
     topic: TopicParam = None,
     as_of: AsOf = None,
     first: From = None,
@@ -262,13 +301,13 @@ def cell_page(
         str | None, Query(description="'recent': for the narrow screen's table of recent months.")
     ] = None,
 ) -> Response:
+    query = _query(view, topic, first, last, order, as_of)  # the matrix it opens in, checked even without HTMX
     if not view.htmx:
         return view.page(
             "stances/cell.html", lambda: {"nav": "matrix", **_cell_params(view, topic, country, month, as_of)}
         )
     found = _cell_params(view, topic, country, month, as_of)
     evidence: stances_matrix.CellEvidence = found["open_cell"]
-    query = _query(view, topic, first, last, order, as_of)
     recent = layout == "recent"
     columns = min(len(query.months), grid.RECENT_MONTHS) + 1 if recent else len(query.months) + 1
     response = view.html("stances/_cell.html", columns=columns, prefix="recent-" if recent else "", **found)

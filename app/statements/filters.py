@@ -15,12 +15,11 @@ from app.countries import repository as countries_repository
 from app.countries.models import Country
 from app.errors import BadQuery
 from app.statements.rules import check_stance
-from app.statements.schemas import HistoryQuery
+from app.statements.schemas import MAX_SEARCH_LENGTH, HistoryQuery
 from app.text import first_control_character, fold, signed
 from app.topics import repository as topics_repository
 from app.topics.models import Topic
 
-MAX_SEARCH_LENGTH = 200
 MAX_SEARCH_WORDS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -165,11 +164,10 @@ def _text(value: str | None) -> str | None:
     if params.blank(value):
         return None
     assert value is not None
+    if len(value) > MAX_SEARCH_LENGTH:
+        raise BadQuery("q", f"is {len(value)} characters long; searches are limited to {MAX_SEARCH_LENGTH}")
     text = " ".join(value.split())
     if first_control_character(text, allow_newlines=False) is not None:
         raise BadQuery("q", "contains a control character")
-    if len(text) > MAX_SEARCH_LENGTH:
-        raise BadQuery("q", f"is {len(text)} characters long; searches are limited to {MAX_SEARCH_LENGTH}")
-    if not search_words(text):
-        raise BadQuery("q", f"'{value}' has no words to search for")
-    return text
+    # Punctuation alone has nothing to search for, like an empty box: no filter (and none in the URL).
+    return text if search_words(text) else None

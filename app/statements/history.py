@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.errors import BadQuery
+from app.errors import BadQuery, NotFound
 from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.statements import paging, repository
@@ -35,10 +35,12 @@ class HistoryPage:
 
 
 def _cursor(token: str | None, *, secret: str, field: str) -> paging.Cursor | None:
-    if token is None or not token.strip():
+    if not token:
         return None
     try:
-        return paging.decode(token.strip(), secret=secret)
+        return paging.decode(token, secret=secret)
+    except paging.ForeignPageToken as error:  # well formed, so no schema can tell it apart: no such page
+        raise NotFound(f"There is no such page of the history: the '{field}' token {error}.") from None
     except paging.BadPageToken as error:
         raise BadQuery(field, str(error)) from None
 

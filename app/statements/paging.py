@@ -10,8 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import date
+
+from app import params
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -22,8 +25,18 @@ COUNT_BUDGET_INDEXED = 60_000
 COUNT_BUDGET_ROWS = 5_000
 
 
+# What every token this app makes looks like (its signature is 12 bytes, 16 characters of base64).
+PAGE_TOKEN = f"{params.DAY}\\.[1-9][0-9]{{0,9}}\\.[A-Za-z0-9_-]{{16}}"
+PAGE_TOKEN_PATTERN = f"^$|^{PAGE_TOKEN}$"
+_PAGE_TOKEN = re.compile(PAGE_TOKEN)
+
+
 class BadPageToken(ValueError):
     """A page token that was not made by this app (or not for this database)."""
+
+
+class ForeignPageToken(BadPageToken):
+    """A token written as this app writes them, that this app's secret did not sign: it names no page here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +58,11 @@ def encode(cursor: Cursor, *, secret: str) -> str:
 
 def decode(token: str, *, secret: str) -> Cursor:
     """The cursor in a token, or BadPageToken saying why it can't be used."""
-    parts = token.split(".")
-    if len(parts) != 3:
+    if not _PAGE_TOKEN.fullmatch(token):
         raise BadPageToken("is not a page token from this site; start again from the first page")
-    said_on, statement_id, signature = parts
+    said_on, statement_id, signature = token.split(".")
     if not hmac.compare_digest(signature, _signature(f"{said_on}.{statement_id}".encode(), secret)):
-        raise BadPageToken("has been changed or belongs to another database; start again from the first page")
+        raise ForeignPageToken("has been changed or belongs to another database; start again from the first page")
     try:
         return Cursor(date.fromisoformat(said_on), int(statement_id))
     except ValueError:

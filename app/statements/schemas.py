@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app import params
 from app.accounts.schemas import CsrfForm
+from app.actors.rules import PositionChange
+from app.errors import ProblemOut
 from app.statements.cards import StatementCard
 from app.statements.models import STANCE_MEANINGS, Statement
+from app.statements.paging import PAGE_TOKEN_PATTERN
 
 
 class SourceOut(BaseModel):
@@ -126,6 +130,9 @@ class StatementPageOut(BaseModel):
     revisions: list[RevisionSummaryOut]
 
 
+MAX_SEARCH_LENGTH = 200
+STANCE_VALUES = ["", "-2", "-1", "0", "1", "2"]
+
 # ---- The history's filters as the query string gives them: declared once, for the page, its JSON and
 # CSV twins, and the feed. app/statements/filters.py checks them against the store.
 
@@ -135,20 +142,51 @@ class HistoryQuery(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    country: list[str] = Field([], description="ISO 3166-1 alpha-2 codes (NATO, UA too); repeat for several.")
-    actor: str | None = Field(None, description="Actor slug (or a name or alias).")
-    topic: str | None = Field(None, description="Topic slug.")
-    stance: list[str] = Field([], description="Stances from -2 to 2; repeat for several.")
-    first: str | None = Field(None, alias="from", description="YYYY-MM-DD, inclusive.")
-    last: str | None = Field(None, alias="to", description="YYYY-MM-DD, inclusive.")
+    country: list[Annotated[str, Field(json_schema_extra=params.COUNTRIES)]] = Field(
+        [], description="ISO 3166-1 alpha-2 codes (NATO, UA too); repeat for several."
+    )
+    actor: str | None = Field(None, description="Actor slug (or a name or alias).", json_schema_extra=params.ACTORS)
+    topic: str | None = Field(None, description="Topic slug.", json_schema_extra=params.TOPICS)
+    stance: list[Annotated[str, Field(json_schema_extra={"enum": STANCE_VALUES})]] = Field(
+        [], description="Stances from -2 to 2; repeat for several."
+    )
+    first: str | None = Field(
+        None,
+        alias="from",
+        description="YYYY-MM-DD, inclusive (not after 'to').",
+        json_schema_extra={"pattern": params.DAY_PATTERN},
+    )
+    last: str | None = Field(
+        None, alias="to", description="YYYY-MM-DD, inclusive.", json_schema_extra={"pattern": params.DAY_PATTERN}
+    )
     q: str | None = Field(
         None,
         description="Words to find in quotes and translations, each in any form ('drone' finds 'drones'), "
-        "ignoring case and accents.",
+        "ignoring case and accents; punctuation alone searches for nothing and is ignored.",
+        json_schema_extra={"maxLength": MAX_SEARCH_LENGTH},
     )
-    conditional: str | None = Field(None, description="1: only statements with a condition attached.")
-    after: str | None = Field(None, description="Page token: the page after the row it names.")
-    before: str | None = Field(None, description="Page token: the page before the row it names.")
+    conditional: str | None = Field(
+        None,
+        description="1: only statements with a condition attached.",
+        json_schema_extra={"enum": list(params.FLAG_VALUES)},
+    )
+    after: str | None = Field(
+        None,
+        description="Page token: the page after the row it names (404 for a token this site did not make).",
+        json_schema_extra={"pattern": PAGE_TOKEN_PATTERN},
+    )
+    before: str | None = Field(
+        None,
+        description="Page token: the page before the row it names (not with 'after').",
+        json_schema_extra={"pattern": PAGE_TOKEN_PATTERN},
+    )
+
+
+class UnpagedQuery(HistoryQuery):
+    """The history's filters without pages, for the CSV (every match) and the feed (the latest)."""
+
+    after: str | None = Field(None, description="Refused: no pages here.", json_schema_extra={"maxLength": 0})
+    before: str | None = Field(None, description="Refused: no pages here.", json_schema_extra={"maxLength": 0})
 
 
 # ---- The add and edit forms as they arrive (see app/statements/forms.py for what they become).
@@ -233,22 +271,37 @@ class StatementWritten(BaseModel):
     )
 
 
-class FieldProblemOut(BaseModel):
-    field: str = Field(description="Where: 'said_on', 'sources[0].url', 'version', ...")
-    message: str
-
-
-class ProblemOut(BaseModel):
-    """Every refusal of the API has this shape."""
-
-    status: int
-    title: str
-    message: str
-    errors: list[FieldProblemOut] = Field(description="Every bad field, each with its message.")
-
-
 class ConflictOut(ProblemOut):
     current_version: int = Field(
         description="The statement's version now: send it as `version` to change that version."
     )
     current: dict[str, Any] | None = Field(None, description="The statement now, in the interchange format.")
+
+
+class ChangeOut(BaseModel):
+    actor: ActorRef
+    topic: str
+    topic_title: str
+    stance_before: int
+    stance_after: int
+    changed_on: date = Field(description="The date of the later statement.")
+    summary: str = Field(description="'changed from +1 to +2 on 2 Sep 2024'.")
+    points: int = Field(description="How far the stance moved.")
+    before: StatementOut
+    after: StatementOut
+
+    @classmethod
+    def of(cls, change: PositionChange, before: StatementCard, after: StatementCard) -> ChangeOut:
+        """A change of position with both statements whole."""
+        return cls(
+            actor=ActorRef(name=after.actor.name, slug=after.actor.slug, url=f"/actors/{after.actor.slug}"),
+            topic=after.topic.slug,
+            topic_title=after.topic.title,
+            stance_before=change.stance_before,
+            stance_after=change.stance_after,
+            changed_on=change.changed_on,
+            summary=change.summary,
+            points=abs(change.stance_after - change.stance_before),
+            before=StatementOut.of(before),
+            after=StatementOut.of(after),
+        )

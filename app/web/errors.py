@@ -151,9 +151,11 @@ def install(app: FastAPI) -> None:
                     ".".join(location) or "request", str(item.get("msg", "is not valid")).removeprefix("Value error, ")
                 )
             )
-        status = 404 if any(item.get("loc", ("",))[0] == "path" for item in exc.errors()) else 422
+        if any(item.get("loc", ("",))[0] == "path" for item in exc.errors()):
+            # A path that names no possible row (an id past the columns' range, a word for a number).
+            return await error_page(request, 404, f"There is no page at {request.url.path}.")
         message = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        return await error_page(request, status, message, errors)
+        return await error_page(request, 422, message, errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

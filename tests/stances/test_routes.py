@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -277,17 +278,18 @@ def test_methodology_works_the_poland_example(shared_client: TestClient) -> None
         ("/matrix?cell=XX:2024-09", "cell"),
         ("/matrix/cell?country=XX&month=2024-09", "country"),
         ("/matrix/cell?country=PL", "month"),
+        ("/matrix/cell?country=DE&month=2024-11&as_of=1972-02-29", "as_of"),
     ],
 )
-def test_bad_matrix_parameters_get_a_4xx_that_names_them(shared_client: TestClient, path: str, field: str) -> None:
+def test_bad_matrix_parameters_get_a_422_that_names_them(shared_client: TestClient, path: str, field: str) -> None:
     page = shared_client.get(path)
-    assert page.status_code == 400
+    assert page.status_code == 422
     errors = soup(page.text).select(".error-list li")
     assert errors and errors[0].find("strong").get_text() == field  # type: ignore[union-attr]
     json_path = path.replace("/matrix?", "/matrix.json?").replace("/matrix/cell?", "/matrix/cell.json?")
     if json_path != path and "cell=" not in json_path:
         body = shared_client.get(json_path).json()
-        assert body["status"] == 400 and body["errors"][0]["field"] == field and body["errors"][0]["message"]
+        assert body["status"] == 422 and body["errors"][0]["field"] == field and body["errors"][0]["message"]
 
 
 def test_a_cell_link_without_javascript_answers_with_its_history(shared_client: TestClient) -> None:
@@ -304,7 +306,7 @@ def test_a_cell_link_without_javascript_answers_with_its_history(shared_client: 
         ("/cell/PL/2024-09?topic=nope", "topic"),
     ):
         bad = shared_client.get(path, follow_redirects=False)
-        assert bad.status_code == 400 and soup(bad.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
+        assert bad.status_code == 422 and soup(bad.text).select_one(".error-list strong").get_text() == field  # type: ignore[union-attr]
 
 
 # ---- The headline, the map, the strip of recent months, hiding the silent
@@ -420,3 +422,42 @@ def test_an_opened_cell_shows_in_both_tables_with_distinct_ids(shared_client: Te
     assert page.select_one("table.strip #recent-detail-PL section.evidence") is not None
     ids = [tag["id"] for tag in page.select("[id]")]
     assert len(ids) == len(set(ids))
+
+
+GLUED = re.compile(r"[a-z][.)!?]{1,2}[A-Z][a-z]")  # 'apart).A condition': a sentence run into the next
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/matrix/cell?country=PL&month=2024-09", "/methodology", "/countries/PL?as_of=2024-09-30", "/matrix"],
+)
+def test_sentences_are_spaced_apart_whichever_conditions_show(shared_client: TestClient, path: str) -> None:
+    main = soup(shared_client.get(path).text).select_one("main")
+    assert main is not None
+    for table in main.select("table, svg"):  # cells and labels are apart by layout, not by spaces
+        table.decompose()
+    assert GLUED.findall(main.get_text()) == []
+
+
+def test_a_divided_and_conditional_cell_says_both_in_two_sentences(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix/cell?country=PL&month=2024-09").text)
+    words = " ".join(page.select_one("section.evidence > p").get_text().split())  # type: ignore[union-attr]
+    assert "2 or more points apart). A condition is attached to the heaviest statement." in words
+    method = " ".join(soup(shared_client.get("/methodology").text).get_text().split())
+    assert "stand 2 or more points apart. The heaviest statement" in method
+
+
+def test_every_matrix_cell_has_a_name_and_a_tooltip(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix?from=2024-01&to=2024-12").text)
+    cells = page.select("table.matrix td.c, table.strip td.c")
+    names = {a.get_text() for a in page.select("tr[data-country] th a")}
+    assert len(cells) > 100 and "Poland" in names
+    for cell in cells:
+        named = cell.select_one("a[aria-label], span[role=img][aria-label]")
+        if named is None:  # a long run of empty months says so in words
+            assert cell.get_text() == "no statement on record", cell
+            continue
+        label = named["aria-label"]
+        assert any(label.startswith(name + ",") or label.startswith(name + ":") for name in names), label
+        # A link's name shows as a tooltip from its aria-label (static/app.css); a span carries a title.
+        assert named.name == "a" or named.get("title") == label, cell

@@ -17,13 +17,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.deps import ApiUser, WriteSession
-from app.errors import FieldError, Refused, VersionConflict
+from app.deps import ApiUser, RowId, WriteSession
+from app.errors import FieldError, ProblemOut, Refused, VersionConflict
 from app.statements import checking, repository, rules, writing
 from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.statements.records import StatementRecord, statement_record
-from app.statements.schemas import ConflictOut, ProblemOut, StatementOut, StatementWritten
+from app.statements.schemas import ConflictOut, StatementOut, StatementWritten
 
 router = APIRouter(prefix="/api/statements", tags=["write API"])
 
@@ -211,7 +211,7 @@ def _patched(session: Session, statement_id: int, body: dict[str, Any]) -> tuple
     },
     openapi_extra=_body(_patch_schema()),
 )
-def edit_statement(user: ApiUser, statement_id: int, body: JsonObject, session: WriteSession) -> Response:
+def edit_statement(user: ApiUser, statement_id: RowId, body: JsonObject, session: WriteSession) -> Response:
     """Change the fields given, at the version given; the change is a new revision in the statement's history."""
     merged, version = _patched(session, statement_id, body)
     checked = checking.checked_or_refused(session=session, values=merged, exclude_id=statement_id)

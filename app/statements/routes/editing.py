@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.actors import service as actors_service
 from app.countries import repository as countries_repository
-from app.deps import AdminUser, EditorUser, SessionDep, WriteSession
+from app.db import MAX_INTEGER
+from app.deps import AdminUser, EditorUser, RowId, SessionDep, WriteSession
 from app.errors import FieldError, Refused, VersionConflict
 from app.revisions import diff
 from app.revisions import repository as revisions_repository
@@ -273,13 +274,13 @@ def _current(session: Session, statement_id: int) -> dict[str, Any]:
 
 
 def _version(raw: str) -> int:
-    if not raw.strip().isdigit():
+    if not raw.strip().isdigit() or int(raw) > MAX_INTEGER:
         raise Refused(FieldError("version", "this form is damaged (it has no version); reload the page"))
     return int(raw)
 
 
 @router.get("/statements/{statement_id}/edit")
-def edit_statement_page(request: Request, user: EditorUser, session: SessionDep, statement_id: int) -> HTMLResponse:
+def edit_statement_page(request: Request, user: EditorUser, session: SessionDep, statement_id: RowId) -> HTMLResponse:
     current = _current(session, statement_id)
     return _edit_page(request, session, statement_id, forms.from_record(current), version=current["version"])
 
@@ -299,7 +300,7 @@ def _conflict(session: Session, conflict: VersionConflict) -> dict[str, Any]:
 
 @router.post("/statements/{statement_id}/edit")
 def edit_statement(
-    request: Request, user: EditorUser, statement_id: int, form: Annotated[EditForm, Form()], session: WriteSession
+    request: Request, user: EditorUser, statement_id: RowId, form: Annotated[EditForm, Form()], session: WriteSession
 ) -> Response:
     current = _current(session, statement_id)
     version = _version(form.version)
@@ -359,7 +360,7 @@ def edit_statement(
 
 @router.post("/statements/{statement_id}/retract")
 def retract_statement(
-    request: Request, user: EditorUser, statement_id: int, form: Annotated[RetractForm, Form()], session: WriteSession
+    request: Request, user: EditorUser, statement_id: RowId, form: Annotated[RetractForm, Form()], session: WriteSession
 ) -> Response:
     current = _current(session, statement_id)
     version = _version(form.version)
@@ -401,7 +402,7 @@ def retract_statement(
 
 @router.post("/statements/{statement_id}/restore")
 def restore_version(
-    request: Request, admin: AdminUser, statement_id: int, form: Annotated[RestoreForm, Form()], session: WriteSession
+    request: Request, admin: AdminUser, statement_id: RowId, form: Annotated[RestoreForm, Form()], session: WriteSession
 ) -> Response:
     expected = _version(form.current_version)
     statement = writing.restore(

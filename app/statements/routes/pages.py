@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import params
-from app.deps import View
+from app.deps import RowId, View
 from app.errors import BadQuery, NotFound
 from app.interchange.codec import spreadsheet_safe
 from app.revisions import diff
@@ -23,13 +23,25 @@ from app.statements import filters, history, paging, repository
 from app.statements.cards import StatementCard
 from app.statements.filters import HistoryFilters
 from app.statements.models import STANCE_MEANINGS
-from app.statements.schemas import HistoryOut, HistoryQuery, RevisionSummaryOut, StatementOut, StatementPageOut
+from app.statements.schemas import (
+    HistoryOut,
+    HistoryQuery,
+    RevisionSummaryOut,
+    StatementOut,
+    StatementPageOut,
+    UnpagedQuery,
+)
 from app.topics import repository as topics_repository
 from app.web.htmx import push_url
 
 router = APIRouter(tags=["statements"])
+# A page token in the right form that this site did not sign names no page (app/statements/history.py).
+NO_SUCH_PAGE: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such page: the page token was changed, or belongs to another database."}
+}
 
 Query_ = Annotated[HistoryQuery, Query()]
+Unpaged = Annotated[UnpagedQuery, Query()]
 
 
 def _page_links(path: str, found: HistoryFilters, page: history.HistoryPage) -> dict[str, str | None]:
@@ -46,7 +58,12 @@ def _page(view: View, found: HistoryFilters, query: HistoryQuery) -> history.His
     return history.page(session=view.session, filters=found, after=query.after, before=query.before, secret=secret)
 
 
-@router.get("/statements.json", response_model=HistoryOut, summary="Published statements, newest first, filtered")
+@router.get(
+    "/statements.json",
+    response_model=HistoryOut,
+    summary="Published statements, newest first, filtered",
+    responses=NO_SUCH_PAGE,
+)
 def history_json(view: View, query: Query_) -> Response:
     found = filters.parse(view.session, query)
     return view.page_json(lambda: _history_out(view, found, query))
@@ -141,8 +158,9 @@ def _csv_rows(request: Request, found: HistoryFilters) -> Iterator[str]:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def history_csv(view: View, query: Query_) -> Response:
+def history_csv(view: View, query: Unpaged) -> Response:
     found = filters.parse(view.session, query)
+    _no_pages(query, "the CSV holds every matching statement")
     return view.csv(_csv_rows(view.request, found), filename=f"intercept-watch-statements-v{view.stamp.version}.csv")
 
 
@@ -162,12 +180,15 @@ ATOM = "application/atom+xml; charset=utf-8"
     response_class=Response,
     responses={200: {"content": {"application/atom+xml": {}}, "description": "An Atom feed."}},
 )
-def history_feed(view: View, query: Query_) -> Response:
+def history_feed(view: View, query: Unpaged) -> Response:
     found = filters.parse(view.session, query)
-    if query.after or query.before:
-        field = "after" if query.after else "before"
-        raise BadQuery(field, f"the feed has no pages: it holds the latest {history.FEED_SIZE} statements")
+    _no_pages(query, f"the feed holds the latest {history.FEED_SIZE} statements")
     return view.page("statements/index.atom", lambda: _feed(view, found), media_type=ATOM)
+
+
+def _no_pages(query: HistoryQuery, holds: str) -> None:
+    if query.after or query.before:
+        raise BadQuery("after" if query.after else "before", f"there are no pages here: {holds}")
 
 
 def _feed(view: View, found: HistoryFilters) -> dict[str, Any]:
@@ -183,7 +204,15 @@ def _feed(view: View, found: HistoryFilters) -> dict[str, Any]:
     }
 
 
-@router.get("/statements", response_class=HTMLResponse, summary="Published statements, newest first, filtered (HTML)")
+@router.get(
+    "/statements",
+    response_class=HTMLResponse,
+    summary="Published statements, newest first, filtered (HTML)",
+    responses={
+        303: {"description": "The same filters written canonically (empty ones left out): go there."},
+        **NO_SUCH_PAGE,
+    },
+)
 def history_page(view: View, query: Query_) -> Response:
     found = filters.parse(view.session, query)
     tokens: dict[str, str | list[str] | None] = {"after": query.after, "before": query.before}
@@ -230,7 +259,7 @@ def _statement(view: View, statement_id: int) -> StatementCard:
 
 
 @router.get("/statements/{statement_id:int}.json", response_model=StatementPageOut, summary="One statement, whole")
-def statement_json(view: View, statement_id: int) -> Response:
+def statement_json(view: View, statement_id: RowId) -> Response:
     def build() -> StatementPageOut:
         statement = _statement(view, statement_id)
         revisions = revisions_repository.for_statement_with_authors(view.session, statement_id)
@@ -279,7 +308,7 @@ Saved = Annotated[str | None, Query(include_in_schema=False)]
 
 
 @router.get("/statements/{statement_id:int}", response_class=HTMLResponse, summary="One statement, whole (HTML)")
-def statement_page(view: View, statement_id: int, saved: Saved = None) -> Response:
+def statement_page(view: View, statement_id: RowId, saved: Saved = None) -> Response:
     def build() -> dict[str, Any]:
         statement = _statement(view, statement_id)
         reused = repository.sources_cited_earlier(view.session, statement_id) if saved in ("new", "again") else set()

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import secrets
 import threading
+from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event, select, text
 
 from app.accounts import service as accounts_service
@@ -466,7 +473,7 @@ def test_the_edit_form_is_filled_in_and_saving_writes_a_revision(client: TestCli
     assert "edited" in latest.select_one("h3").get_text() and "The source corrected it" in latest.get_text()  # type: ignore[union-attr]
     row = latest.select_one("table.diff tbody tr")
     assert row is not None and row.select_one("th").get_text() == "Stance"  # type: ignore[union-attr]
-    assert row.select_one("del").get_text() == "2" and row.select_one("ins").get_text() == "1"  # type: ignore[union-attr]
+    assert row.select_one("td").get_text() == "+2 \u2192 +1"  # type: ignore[union-attr]
     assert len(page.select("#history article.revision")) == 2  # the unchanged save wrote none
     assert_scores_match_rebuild(seeded_db)
 
@@ -539,7 +546,7 @@ def test_the_second_of_two_conflicting_edits_gets_409_and_overwrites_nothing(
     assert f"UTC, by Editor {first.id}" in conflict.get_text() and "first@example.org" not in conflict.get_text()
     changed = {row.select_one("th").get_text(): row for row in conflict.select("table.diff tbody tr")}  # type: ignore[union-attr]
     assert set(changed) == {"Stance", "Condition"}
-    assert changed["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
+    assert changed["Stance"].select_one("ins").get_text() == "\u22121"  # type: ignore[union-attr]
     assert changed["Condition"].select_one("ins").get_text() == "only over Poland"  # type: ignore[union-attr]
     kept = form_values(response.text)
     assert kept["quote"] == "My corrected quote, typed carefully." and kept["stance"] == "0" and kept["version"] == "2"
@@ -749,3 +756,93 @@ def test_an_actor_with_offices_in_two_countries_speaks_for_the_one_held_that_day
     page = soup(client.get("/actors/mark-rutte").text)
     belongs = [tr.select("td")[1].get_text(strip=True) for tr in page.select("table.career tbody tr")]
     assert belongs == ["Netherlands", "NATO (the alliance's institutions)"]
+
+
+# ---- Fuzzed forms: whatever is typed, no 5xx, and what was saved reads back exactly (issue 24)
+
+FORM_EXAMPLES = int(os.environ.get("IW_FUZZ_FORMS", "200"))
+_TYPED = st.text(st.characters(exclude_categories=("Cs",)), max_size=80) | st.sampled_from(["", " ", "a\r\nb"])
+_URL_PATH = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=30)
+
+
+def _typed_as_saved(value: str) -> str:
+    """What the rules keep of a text field: line endings made \\n, and trimmed (app/text.py, clean_text)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+_LINE = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=60)
+_BLOCK = st.text(st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\n\r"), min_size=1, max_size=400)
+
+
+@st.composite
+def statement_forms(draw: st.DrawFn) -> dict[str, Any]:
+    """The add form's fields as an editor might type them: a sensible form, with now and then a field typed wrong."""
+    form: dict[str, Any] = {
+        "actor": draw(st.sampled_from(["Radosław Sikorski", "radosław sikorski"])),
+        "country": "PL",
+        "office": draw(st.sampled_from(["", "Minister of Foreign Affairs", "Deputy Prime Minister"])),
+        "topic": draw(st.sampled_from(["intercept-over-ukraine", "no-fly-zone", "air-defence-supply"])),
+        "said_on": draw(st.dates(date(2024, 1, 1), date(2025, 12, 31)).map(date.isoformat)),
+        "date_precision": draw(st.sampled_from(["day", "month"])),
+        "stance": draw(st.sampled_from(["-2", "-1", "0", "1", "2", "+1"])),
+        "quote": draw(_BLOCK),
+        "quote_is_verbatim": draw(st.sampled_from(["true", "false"])),
+        "language": "en",
+        "translation": draw(st.just("") | _BLOCK),
+        "condition": draw(st.just("") | _LINE),
+        "rationale": draw(st.just("") | _BLOCK),
+        "source_url": [draw(_URL_PATH.map(lambda path: f"https://example.org/{path}"))],
+        "source_key": [""],
+        "source_outlet": [draw(st.just("Example News") | _LINE)],
+        "source_title": [draw(st.just("A report") | _LINE)],
+        "source_published_on": [""],
+    }
+    for name in draw(st.lists(st.sampled_from(sorted(form)), max_size=2)):  # typed wrong
+        typed = draw(_TYPED | st.dates(date(2000, 1, 1), date(2030, 1, 1)).map(date.isoformat))
+        form[name] = [typed] if name.startswith("source_") else typed
+    return form
+
+
+@pytest.mark.slow
+def test_fuzzed_forms_never_fail_and_what_is_saved_reads_back_exactly(client: TestClient, seeded_db: Database) -> None:
+    token = _editor(client, seeded_db)
+    outcomes: Counter[int] = Counter()
+    serial = itertools.count()
+
+    @settings(max_examples=FORM_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(statement_forms())
+    def post(form: dict[str, Any]) -> None:
+        before = table_counts(seeded_db, "statement")
+        if form["source_url"][0].startswith("https://example.org/"):  # a new source each time: none reused
+            form["source_url"] = [f"{form['source_url'][0]}/{next(serial)}"]
+        data = form | {"csrf_token": token, "submission_key": secrets.token_urlsafe(12)}
+        response = client.post("/statements/new", data=data, follow_redirects=False)
+        outcomes[response.status_code] += 1
+        assert response.status_code in (200, 303, 422), response.text[:500]
+        if response.status_code == 422:  # every refusal lists its fields, and writes nothing
+            assert soup(response.text).select("#form-errors li, .error-list li"), response.text[:500]
+            assert table_counts(seeded_db, "statement") == before
+            return
+        if response.status_code == 200:  # a possible duplicate, shown before anything is saved
+            assert soup(response.text).select_one("button[name=confirm_duplicate]") is not None
+            assert table_counts(seeded_db, "statement") == before
+            return
+        saved = client.get(response.headers["location"].split("?")[0] + ".json").json()["statement"]
+        assert saved["quote"] == _typed_as_saved(form["quote"])
+        assert saved["stance"] == int(form["stance"])
+        assert saved["topic"] == form["topic"].strip()
+        assert saved["quote_is_verbatim"] is (form["quote_is_verbatim"] == "true")
+        for name in ("condition", "translation", "rationale"):
+            assert saved[name] == (_typed_as_saved(form[name]) or None), name
+        said_on = date.fromisoformat(form["said_on"].strip())
+        month = form["date_precision"] == "month"
+        assert saved["said_on"] == (said_on.replace(day=1) if month else said_on).isoformat()
+        [source] = saved["sources"]
+        assert (source["outlet"], source["title"]) == tuple(
+            _typed_as_saved(form[f"source_{part}"][0]) for part in ("outlet", "title")
+        )
+        assert source["url"] == form["source_url"][0].strip()
+
+    post()
+    assert outcomes[303] >= FORM_EXAMPLES // 10 and outcomes[422], outcomes  # both saved and refused forms were tried
+    assert_scores_match_rebuild(seeded_db)

@@ -92,7 +92,8 @@ def test_each_filter_narrows_the_history(shared_client: TestClient, query: str, 
 def test_filters_combine_and_the_form_shows_them(shared_client: TestClient) -> None:
     page = _get(shared_client, "/statements?country=PL&from=2024-09-01&q=NATO")
     assert [c["actor"] for c in _cards(page)] == ["Władysław Kosiniak-Kamysz", "Radosław Sikorski"]
-    assert page.select_one("#h-country option[selected]")["value"] == "PL"  # type: ignore[index]
+    assert [box["value"] for box in page.select("input[name=country][checked]")] == ["PL"]
+    assert page.select_one("details.country-picker[open] summary").get_text(" ", strip=True).startswith("Poland")  # type: ignore[union-attr]
     assert page.select_one("#h-from")["value"] == "2024-09-01" and page.select_one("#h-q")["value"] == "NATO"  # type: ignore[index]
 
 
@@ -117,20 +118,27 @@ BAD_HISTORY_INPUT = [
     ("stance=3", "stance"),
     ("actor=nobody-at-all", "actor"),
     ("after=2024-07-13.5.bogus", "after"),
-    ("q=%21%21%21", "q"),
+    ("q=" + "drone " * 34, "q"),
     ("conditional=maybe", "conditional"),
 ]
 
 
 @pytest.mark.parametrize(("query", "field"), BAD_HISTORY_INPUT)
-def test_bad_history_input_gets_a_4xx_naming_it(shared_client: TestClient, query: str, field: str) -> None:
+def test_bad_history_input_gets_a_422_naming_it(shared_client: TestClient, query: str, field: str) -> None:
     page = shared_client.get(f"/statements?{query}")
-    assert page.status_code == 400
+    assert page.status_code == 422
     assert soup(page.text).select_one(".error-list li strong").get_text() == field  # type: ignore[union-attr]
     body = shared_client.get(f"/statements.json?{query}").json()
-    assert body["status"] == 400 and body["errors"][0]["field"] == field
+    assert body["status"] == 422 and body["errors"][0]["field"] == field
     fragment = shared_client.get(f"/statements?{query}", headers={"HX-Request": "true"})
-    assert fragment.status_code == 400 and "<html" not in fragment.text and fragment.headers["HX-Reswap"] == "innerHTML"
+    assert fragment.status_code == 422 and "<html" not in fragment.text and fragment.headers["HX-Reswap"] == "innerHTML"
+
+
+def test_punctuation_alone_searches_for_nothing_and_is_left_out(shared_client: TestClient) -> None:
+    body = shared_client.get("/statements.json?q=%21%21%21&country=PL").json()
+    assert body["filters"] == {"country": ["PL"]} and body["count"] > 0
+    page = shared_client.get("/statements?q=%21%21%21&country=PL", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/statements?country=PL"
 
 
 def _add_statements(database: Database, count: int) -> None:
@@ -198,6 +206,9 @@ def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
     assert facts["Office that day"].startswith("Prime Minister of Poland") and "3" in facts["Office that day"]
     assert facts["Condition"] == "it would require NATO's involvement and approval"
     assert facts["Date"].startswith("8 Jul 2024") and "security agreement" in facts["Date"]
+    assert facts["Words"].startswith("Paraphrase, in English")  # the language's name, not its code
+    sources = page.select_one(".source-list").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert "· English ·" in sources and "· en ·" not in sources
     links = {a.get_text(strip=True): a["href"] for a in page.select(".links a")}
     assert (
         links["Its matrix cell (Poland, Jul 2024)"]
@@ -208,6 +219,15 @@ def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
     assert twin["statement"]["condition"] == facts["Condition"] and twin["revisions"][0]["action"] == "create"
     assert shared_client.get("/statements/99999").status_code == 404
     assert shared_client.get("/statements/99999.json").json()["status"] == 404
+
+
+def test_a_quote_not_in_english_names_its_language_on_its_card(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        add_statement(session, record(quote="Zestrzelimy je.", language="pl", translation="We will shoot them down."))
+    card = next(
+        c for c in _get(client, "/statements?country=PL").select("article.statement") if "Zestrzelimy" in c.text
+    )
+    assert "in Polish" in card.select_one(".statement__meta").get_text(" ", strip=True)  # type: ignore[union-attr]
 
 
 def test_a_retracted_statement_keeps_its_page_and_leaves_the_listings(client: TestClient, seeded_db: Database) -> None:
@@ -247,7 +267,7 @@ def test_the_statement_page_shows_its_history_with_differences(client: TestClien
     rows = {tr.select_one("th").get_text(): tr.select_one("td") for tr in versions[0].select("table.diff tbody tr")}
     assert set(rows) == {"Stance", "Quote"}
     assert rows["Quote"].select_one("ins").get_text() == " not"  # type: ignore[union-attr]
-    assert rows["Stance"].select_one("del").get_text() == "2" and rows["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
+    assert rows["Stance"].get_text() == "+2 \u2192 \u22121"  # the two numbers apart, each with its sign
 
 
 def test_a_search_finds_every_form_of_a_word(shared_client: TestClient) -> None:
@@ -354,9 +374,9 @@ def test_a_country_feed_holds_that_countrys_statements_and_a_search_the_matching
 
 
 @pytest.mark.parametrize(("query", "field"), [*BAD_HISTORY_INPUT, ("before=2024-07-13.5.x", "before")])
-def test_bad_feed_input_gets_a_4xx_naming_it(shared_client: TestClient, query: str, field: str) -> None:
+def test_bad_feed_input_gets_a_422_naming_it(shared_client: TestClient, query: str, field: str) -> None:
     response = shared_client.get(f"/statements.atom?{query}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert soup(response.text).select_one(".error-list li strong").get_text() == field  # type: ignore[union-attr]
 
 
