@@ -91,8 +91,16 @@ def holdings(*, database_url: str) -> dict[str, int]:
             counts = repository.row_counts(connection, tables)
     finally:
         engine.dispose()
-    counts.pop("app_state", None)  # made by the migrations themselves
-    return {table: count for table, count in counts.items() if count}
+    return {table: count for table, count in counts.items() if count and table not in _bookkeeping()}
+
+
+def _bookkeeping() -> set[str]:
+    """The system's own tables (data versions, the secret's row): the migrations fill them, so they hold no data."""
+    return {
+        mapper.local_table.name  # type: ignore[attr-defined]
+        for mapper in Base.registry.mappers
+        if mapper.class_.__module__ == "app.system.models"
+    }
 
 
 def restore(*, database_url: str, file: Path, replace: bool = False) -> Copied:
