@@ -66,6 +66,8 @@ def describe(database_url: str) -> str:
 def backup(*, database_url: str, file: Path) -> Copied:
     """Write a consistent copy of the whole database to `file` (replaced only once the copy is complete)."""
     url = make_url(database_url)
+    if not file.parent.is_dir():
+        raise BackupError(f"There is no folder {file.parent} to write the backup in.")
     partial = file.with_name(file.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -89,8 +91,16 @@ def holdings(*, database_url: str) -> dict[str, int]:
             counts = repository.row_counts(connection, tables)
     finally:
         engine.dispose()
-    counts.pop("app_state", None)  # made by the migrations themselves
-    return {table: count for table, count in counts.items() if count}
+    return {table: count for table, count in counts.items() if count and table not in _bookkeeping()}
+
+
+def _bookkeeping() -> set[str]:
+    """The system's own tables (data versions, the secret's row): the migrations fill them, so they hold no data."""
+    return {
+        mapper.local_table.name  # type: ignore[attr-defined]
+        for mapper in Base.registry.mappers
+        if mapper.class_.__module__ == "app.system.models"
+    }
 
 
 def restore(*, database_url: str, file: Path, replace: bool = False) -> Copied:
@@ -132,7 +142,10 @@ def _sqlite_backup(source: Path, target: Path) -> None:
 def _sqlite_restore(backup_file: Path, target: Path) -> None:
     source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
-        [(verdict,)] = source.execute("PRAGMA quick_check").fetchall()
+        try:
+            [(verdict,), *_] = source.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            verdict = str(error)
         if verdict != "ok":
             raise BackupError(f"{backup_file} is damaged ({verdict}); nothing was changed.")
         target.parent.mkdir(parents=True, exist_ok=True)

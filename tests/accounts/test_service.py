@@ -42,6 +42,26 @@ def test_a_new_user_goes_by_editor_and_their_id_until_they_choose_a_name(empty_d
 
 
 @pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Ana\x00Kowalska", "can't contain control characters"),
+        ("Ana\tKowalska", "can't contain control characters"),
+        (" \u00a0 ", "Enter a display name"),
+        ("é" * 81, "at most 80 characters"),
+        ("write to ana@example.org", "can't be an email address"),
+    ],
+)
+def test_a_display_name_is_checked_by_the_rules(empty_db: Database, typed: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        rules.clean_display_name(typed)
+    with empty_db.write() as session:
+        user = service.add_user(session=session, email="a@example.org", password=PASSWORD, role="editor")
+        with pytest.raises(service.AccountRefused) as refused:
+            service.rename_user(session=session, user=user, display_name=typed)
+    assert [error.field for error in refused.value.errors] == ["display_name"]
+
+
+@pytest.mark.parametrize(
     "password", [LONG_PASSWORD, "Zażółć gęślą jaźń", "日本語のパスワードです", "  spaces at both ends  "]
 )
 def test_long_and_non_ascii_passwords_round_trip(password: str) -> None:

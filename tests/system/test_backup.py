@@ -18,6 +18,7 @@ from app.interchange import service as interchange
 from app.statements import writing
 from app.system import backup as backups
 from app.system import repository as system_repository
+from tests.conftest import DatabaseFactory
 from tests.support import (
     assert_scores_match_rebuild,
     edit_statement,
@@ -187,3 +188,25 @@ def test_restore_refuses_a_file_that_is_not_a_backup_of_this_kind(empty_url: str
     junk.write_text("hello")
     with pytest.raises(backups.BackupError, match="is not a backup made by"):
         backups.restore(database_url=empty_url, file=junk)
+
+
+def test_a_backup_into_a_missing_folder_says_so(seeded_url: str, tmp_path: Path) -> None:
+    with pytest.raises(backups.BackupError, match="There is no folder"):
+        backups.backup(database_url=seeded_url, file=tmp_path / "absent" / "file.backup")
+    assert not (tmp_path / "absent").exists()
+
+
+def test_a_damaged_sqlite_backup_is_refused_before_anything_changes(
+    factories: dict[str, DatabaseFactory], make_database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    seeded_url, empty_url = factories["sqlite"].create("seeded"), factories["sqlite"].create("empty")
+    file = tmp_path / "seeded.backup"
+    backups.backup(database_url=seeded_url, file=file)
+    data = bytearray(file.read_bytes())
+    data[4096 : 4096 * 3] = b"\xff" * (4096 * 2)  # overwrite the pages after the header
+    file.write_bytes(bytes(data))
+    target = make_database(empty_url)
+    before = snapshot_tables(target)
+    with pytest.raises(backups.BackupError, match="is damaged"):
+        backups.restore(database_url=empty_url, file=file)
+    assert snapshot_tables(target) == before
