@@ -440,9 +440,8 @@ def test_a_retracted_statement_stays_in_the_feed_marked_with_its_reason(
 
 def test_the_feeds_addresses_are_the_host_it_was_asked_on(client: TestClient) -> None:
     ours = _feed(client, "country=PL")
-    theirs = _feed(
-        client, "country=PL", host="localhost"
-    )  # an allowed host (tests/conftest.py); the same data version: a cached body
+    # Another allowed host (tests/conftest.py) at the same data version: a cached body, its own addresses.
+    theirs = _feed(client, "country=PL", host="localhost")
     assert ours.etag == theirs.etag
     assert ours.feed.id == f"{SITE}/statements.atom?country=PL"
     assert theirs.feed.id == "http://localhost/statements.atom?country=PL"
