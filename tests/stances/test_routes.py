@@ -379,6 +379,9 @@ def test_the_map_links_every_member_in_its_band(shared_client: TestClient) -> No
         assert bands == {}
         caption = page.select_one("figure.glance__map figcaption")
         assert caption.select_one("a[href^='/countries/NATO']") is not None
+        legend = [item.get_text(" ", strip=True) for item in caption.select("ul.legend--map li")]
+        used = {band for band in _last_bands(body).values() if band} | {"no statement on record"}
+        assert all(any(entry.endswith(band) for entry in legend) for band in used), (legend, used)
 
 
 def test_hide_empty_leaves_out_the_silent_rows_and_stays_in_the_url(shared_client: TestClient) -> None:
