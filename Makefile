@@ -9,8 +9,9 @@ PYTEST_ARGS ?=
 QUICK ?=
 BENCH_ARGS ?=
 CPU_ARGS ?=
+CRASH_ARGS ?=
 
-.PHONY: run test lint fuzz bench bench-cpu screenshots install install-test lock clean
+.PHONY: run test lint fuzz bench bench-cpu crash screenshots install install-test lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,10 @@ bench: $(VENV)/.installed-test
 ## CPU time per request of plaintext, F and some pages, side by side (CPU_ARGS for more). See bench/README.md.
 bench-cpu: $(VENV)/.installed-test
 	$(BIN)/python -m bench.cpu $(if $(QUICK),--quick,) $(CPU_ARGS)
+
+## Kill -9 the server 50 times during API writes; check nothing acknowledged is lost (CRASH_ARGS: --kills N, --seed S).
+crash: $(VENV)/.installed-test
+	$(BIN)/python -m tools.crash $(CRASH_ARGS)
 
 ## Take the README's screenshots (docs/screenshots/) in Chromium, from the data `make run` serves.
 screenshots: $(VENV)/.installed-test

@@ -1,4 +1,4 @@
-"""The `intercept-watch` command: serve, migrate, seed, import, export, read articles, rebuild scores, manage users."""
+"""The `intercept-watch` command: serve, migrate, seed, import, export, back up, read articles, manage users."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from sqlalchemy.engine import make_url
 
 from app import paths
 from app.accounts import service as accounts_service
@@ -35,6 +36,7 @@ from app.interchange import service as interchange
 from app.stances import refresh as stances_refresh
 from app.stances import repository as stances_repository
 from app.statements import repository as statements_repository
+from app.system import backup as backups
 from app.system import migrations
 from app.text import language_name
 
@@ -70,7 +72,10 @@ def root(
     database_url: Annotated[
         str | None,
         typer.Option(
-            "--database-url", envvar="DATABASE_URL", help="Database to use (default: a SQLite file in ./data/)."
+            "--database-url",
+            envvar="DATABASE_URL",
+            help="Database to use (default: a SQLite file in ./data/ under the folder the command runs in). "
+            "Every command that touches it names it.",
         ),
     ] = None,
 ) -> None:
@@ -79,12 +84,54 @@ def root(
         os.environ["DATABASE_URL"] = database_url
 
 
+def sqlite_file(database_url: str) -> Path | None:
+    """The absolute path of a SQLite database's file (None for PostgreSQL or an in-memory database)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).resolve()
+
+
+def describe_database(database_url: str) -> str:
+    """The database as a person can find it: a SQLite file's absolute path, or a server URL without its password."""
+    file = sqlite_file(database_url)
+    if file is not None:
+        return f"SQLite file {file}"
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
+def _settings_naming_database() -> Settings:
+    """The settings, after saying on standard error which database the command uses and where that was chosen."""
+    settings = _settings()
+    chosen = (
+        "from DATABASE_URL or --database-url"
+        if os.environ.get("DATABASE_URL") or os.environ.get("IW_DATABASE_URL")
+        else "the default: ./data/ under the folder this runs in"
+    )
+    err.print(f"Database: {describe_database(settings.database_url)} ({chosen})", highlight=False, soft_wrap=True)
+    return settings
+
+
 def _database() -> Database:
-    """The configured database, refusing clearly if it has not been migrated."""
-    database = Database.from_url(_settings().database_url)
+    """The configured, existing and migrated database; a command that needs one never creates it."""
+    database_url = _settings_naming_database().database_url
+    file = sqlite_file(database_url)
+    if file is not None and not file.exists():
+        err.print(
+            f"[bold red]Refused[/]: there is no database at {escape(str(file))}, and nothing was created. "
+            "Point DATABASE_URL (or --database-url) at the server's database, or create this one with "
+            "`intercept-watch db upgrade`.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    database = Database.from_url(database_url)
     if migrations.current_revision(database.engine) != migrations.head_revision():
         database.dispose()
-        err.print("The database is not migrated to the newest schema; run `intercept-watch db upgrade` first.")
+        err.print(
+            "The database is not migrated to the newest schema; run `intercept-watch db upgrade` first.",
+            soft_wrap=True,
+        )
         raise typer.Exit(2)
     return database
 
@@ -144,35 +191,28 @@ def serve(
     """Migrate, seed an empty database, then serve the app with uvicorn."""
     import uvicorn
 
-    settings = _settings()
+    from app.web.server import uvicorn_options
+
+    settings = _settings_naming_database()
     try:
         prepare_database(settings.database_url)
     except interchange.ImportRefused as error:
         _refused(error)
     out.print(f"Serving Intercept Watch at http://{host}:{port} ({settings.dialect})")
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_level=settings.log_level,
-    )
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, **uvicorn_options(settings))
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Migrate the schema up (to the newest revision by default)."""
-    migrations.upgrade(_settings().database_url, revision)
+    migrations.upgrade(_settings_naming_database().database_url, revision)
     out.print(f"Database at {revision}.")
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision; 'base' removes every table.")]) -> None:
     """Migrate the schema down to a revision."""
-    migrations.downgrade(_settings().database_url, revision)
+    migrations.downgrade(_settings_naming_database().database_url, revision)
     out.print(f"Database at {revision}.")
 
 
@@ -193,7 +233,7 @@ def seed(
     ] = paths.SEEDS,
 ) -> None:
     """Load the seed data (reference data and the source articles' statements); loading twice changes nothing."""
-    settings = _settings()
+    settings = _settings_naming_database()
     migrations.upgrade(settings.database_url)
     database = Database.from_url(settings.database_url)
     try:
@@ -228,7 +268,7 @@ def import_file(
     except codec.DocumentError as error:
         _refused(interchange.ImportRefused([interchange.RecordError(file.name, 0, None, "file", str(error))]))
     records, errors = interchange.validate(raw=raw, file=file.name)
-    settings = _settings()
+    settings = _settings_naming_database()
     migrations.upgrade(settings.database_url)
     database = Database.from_url(settings.database_url)
     try:
@@ -355,6 +395,43 @@ def _candidate_list(reading: extraction.Reading) -> None:
     err.print(f"{len(reading.found)} candidate statement(s); nothing was saved.")
 
 
+@app.command("backup")
+def backup_database(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="The file to write (replaced if it exists).")],
+) -> None:
+    """Copy the whole database to FILE, consistently, while the server keeps serving."""
+    database_url = _settings().database_url
+    err.print(f"Backing up the {escape(backups.describe(database_url))} to {escape(str(file))}.", highlight=False)
+    try:
+        with err.status("Copying…"):
+            copied = backups.backup(database_url=database_url, file=file)
+    except backups.BackupError as error:
+        err.print(f"[bold red]Failed[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(
+        f"Backed up the {copied.database} to {copied.file} ({copied.size:,} bytes).", highlight=False, markup=False
+    )
+
+
+@app.command("restore")
+def restore_database(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="A file written by `intercept-watch backup`.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a database that holds data (everything in it is lost).")
+    ] = False,
+) -> None:
+    """Put a backup back into an empty database (or any, with --replace), then migrate it to the newest schema."""
+    database_url = _settings().database_url
+    err.print(f"Restoring {escape(str(file))} into the {escape(backups.describe(database_url))}.", highlight=False)
+    try:
+        with err.status("Restoring…"):
+            copied = backups.restore(database_url=database_url, file=file, replace=replace)
+    except backups.BackupError as error:
+        err.print(f"[bold red]Refused[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(f"Restored the {copied.database} from {copied.file}.", highlight=False, markup=False)
+
+
 @scores_app.command("rebuild")
 def scores_rebuild() -> None:
     """Recompute every stored score from the statements with the current rule."""
@@ -450,10 +527,12 @@ def user_list() -> None:
                     soft_wrap=True,
                 )
                 return
-            table = Table("Email", "Role", "Status", "Added", box=None, header_style="bold")
+            table = Table("Email", "Display name", "Role", "Status", "Added", box=None, header_style="bold")
             for user in users:
                 status = f"disabled {user.disabled_at:%Y-%m-%d}" if user.disabled_at else "active"
-                table.add_row(escape(user.email), user.role.value, status, f"{user.created_at:%Y-%m-%d}")
+                table.add_row(
+                    escape(user.email), escape(user.public_name), user.role.value, status, f"{user.created_at:%Y-%m-%d}"
+                )
     finally:
         database.dispose()
     out.print(table, highlight=False)

@@ -38,7 +38,8 @@ class Settings(BaseSettings):
         default=f"sqlite:///./{DEFAULT_SQLITE_PATH.as_posix()}",
         validation_alias=AliasChoices("DATABASE_URL", "IW_DATABASE_URL"),
         description=(
-            "Where the data lives. The default is a SQLite file in ./data/, created on first run. "
+            "Where the data lives. The default is a SQLite file in ./data/ under the folder the command runs in, "
+            "created on first run by `serve`, `seed`, `import` or `db upgrade`. "
             "A postgresql:// URL uses PostgreSQL through psycopg 3."
         ),
     )
@@ -54,6 +55,14 @@ class Settings(BaseSettings):
         description=(
             "Comma-separated proxy addresses whose X-Forwarded-For and X-Forwarded-Proto are "
             "believed (uvicorn's setting). Requests from anywhere else are judged by their own address."
+        ),
+    )
+    allowed_hosts: str = Field(
+        default="127.0.0.1,localhost",
+        description=(
+            "Comma-separated host names this site answers to: a request with any other Host header gets 400, "
+            "and a form posted from any other origin is refused. Set it to the public names in production. "
+            "`.example.org` allows the domain and its subdomains; `*` allows any host (not advised)."
         ),
     )
     session_max_age_days: int = Field(
@@ -85,6 +94,42 @@ class Settings(BaseSettings):
         description=(
             "Requests a worker works on at once; the rest wait their turn without holding a database "
             "connection. Unset: twice the threads. The connection pool holds two per request."
+        ),
+    )
+    json_body_kb: int = Field(
+        default=256,
+        ge=1,
+        le=1024 * 1024,
+        description=(
+            "The largest request body the JSON API (`/api/…`) accepts, in KB (1,024 bytes). Larger bodies "
+            "get 413 before they are read, counted as they arrive whatever their Content-Length says."
+        ),
+    )
+    form_body_kb: int = Field(
+        default=1024,
+        ge=1,
+        le=1024 * 1024,
+        description="The largest form a page accepts (adding a statement, signing in…), in KB. Larger: 413.",
+    )
+    upload_body_kb: int = Field(
+        default=1024,
+        ge=1,
+        le=1024 * 1024,
+        description=("The largest article upload `/statements/extract` and `/api/extract` accept, in KB. Larger: 413."),
+    )
+    keep_alive_timeout: int = Field(
+        default=5,
+        ge=1,
+        le=600,
+        description="Seconds an idle keep-alive connection stays open after an answer (uvicorn's setting).",
+    )
+    header_timeout: int = Field(
+        default=10,
+        ge=1,
+        le=600,
+        description=(
+            "Seconds a client has to send a request's headers, from opening the connection or from the last "
+            "answer on it; a connection that sends nothing, or its headers too slowly, is then closed."
         ),
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from app.perf.versioned import STAMPED_VERSION
+from app.perf.versioned import SCOPED_VERSION, STAMPED_VERSION
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -215,3 +215,4 @@ def release(session: Session) -> None:
     """
     session.commit()  # nothing to commit; read sessions keep their objects (expire_on_commit=False)
     session.info.pop(STAMPED_VERSION, None)  # the next read may see a newer version
+    session.info.pop(SCOPED_VERSION, None)

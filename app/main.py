@@ -31,7 +31,8 @@ from app.topics import routes as topics_routes
 from app.web import errors, inputs
 from app.web.conditional import NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
-from app.web.limits import BodyLimitMiddleware
+from app.web.hosts import AllowedHosts, AllowedHostsMiddleware
+from app.web.limits import KB, BodyLimitMiddleware, BodyLimits
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
 
@@ -76,18 +77,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.build = build_token(settings.notice)
     app.state.body_cache = BodyCache(settings.page_cache_mb * 1024 * 1024)
     errors.install(app)
-    # The last added runs first: admission, headers on every answer, early 304s, cross-site refusals, activity.
+    # The last added runs first: allowed hosts, admission, headers on every answer, early 304s, body limits,
+    # cross-site refusals, activity.
     app.add_middleware(ActivityMiddleware)
     # Pages such as the matrix are a few hundred kilobytes of HTML; browsers get them gzipped.
     # Cached pages keep their gzipped copy (perf.pagecache.encoded), which this passes through as it is.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
-    app.add_middleware(CrossSiteMiddleware)
-    app.add_middleware(BodyLimitMiddleware, larger=extraction_routes.BODY_LIMITS)
+    hosts = AllowedHosts.parse(settings.allowed_hosts)
+    app.add_middleware(CrossSiteMiddleware, hosts=hosts)
+    limits = BodyLimits(
+        json=settings.json_body_kb * KB, form=settings.form_body_kb * KB, upload=settings.upload_body_kb * KB
+    )
+    app.add_middleware(BodyLimitMiddleware, limits=limits, upload_paths=extraction_routes.UPLOAD_PATHS)
     # An anonymous reader's revalidation is answered here, before routing, with the headers added.
     app.add_middleware(NotModifiedMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
-    # Outermost of ours: only so many requests work at once, and the rest wait here holding nothing.
+    # Only so many requests work at once, and the rest wait here holding nothing.
     app.add_middleware(AdmissionMiddleware, limit=settings.in_flight_limit)
+    # Outermost: a request for a host name this site doesn't serve gets 400 before anything else.
+    app.add_middleware(AllowedHostsMiddleware, hosts=hosts)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
     app.include_router(stances_routes.router)
     app.include_router(countries_routes.router)

@@ -85,6 +85,17 @@ def ascii_html(text: str) -> str:
 MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: 'Intercepting over Ukraine' -> 'intercepting over Ukraine'; 'NATO air policing' stays.
+
+    Only the first letter is lowered, and not when the first word is an acronym: names keep their capitals.
+    """
+    first_word = title.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word[:2].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 def month_key(value: date) -> str:
     """'2024-09', as URLs and JSON write a month."""
     return f"{value.year:04d}-{value.month:02d}"

@@ -6,6 +6,8 @@
   Jinja2 template), the yardstick pages are measured against;
 - `/_bench/plaintext`: "Hello, World!" from an async FastAPI endpoint, the yardstick for F;
 - `/_bench/body-cache`: how often the app's body cache has hit, missed or been bypassed since the start;
+- `/_bare/plaintext` (`create_bench_server`): "Hello, World!" from a bare FastAPI app served by the same
+  uvicorn process but none of the app's middleware, dependencies or settings: the floor the stack itself has;
 - requests carrying `X-Bench-Fresh: 1` bypass the body cache, so "matrix rendered fresh" renders
   every time while the rest of the request (ETag, data stamp, session) runs as usual.
 """
@@ -154,3 +156,35 @@ def create_bench_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(_router(render))
     app.add_middleware(FreshMarker)
     return app
+
+
+BARE_PREFIX = "/_bare/"
+
+
+def create_bare_app() -> FastAPI:
+    """FastAPI with one async plaintext endpoint, nothing else: TechEmpower's plaintext, the yardstick."""
+    bare = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @bare.get("/_bare/plaintext", response_class=PlainTextResponse)
+    async def plaintext() -> PlainTextResponse:
+        return PlainTextResponse("Hello, World!")
+
+    return bare
+
+
+class BareBeside:
+    """One ASGI app for uvicorn: `/_bare/...` to the bare FastAPI app, everything else (lifespan too) to the app."""
+
+    def __init__(self, app: ASGIApp, bare: ASGIApp) -> None:
+        self.app, self.bare = app, bare
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(BARE_PREFIX):
+            await self.bare(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_bench_server() -> BareBeside:
+    """What the harness's uvicorn serves (--factory): the benchmarked app, and bare FastAPI beside it."""
+    return BareBeside(create_bench_app(), create_bare_app())

@@ -44,6 +44,9 @@ class Plan:
     mixed_connections: int
     cache_dir: Path
     output_dir: Path
+    cold_urls: int = 20_000  # distinct paths per cold page (bench/cold.py)
+    editor_rate: int = 20  # saves a second in the second mixed load, an editors' pace; 0 skips it
+    workers: bool = True  # measure the cold pages again with two workers on both cores
 
     @property
     def deep_rows(self) -> int:
@@ -114,6 +117,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-mixed", action="store_true", help="Skip the mixed read/write load.")
     p.add_argument("--mixed-rate", type=int, default=300, help="Form POSTs per second in the mixed load.")
     p.add_argument(
+        "--editor-rate",
+        type=int,
+        default=20,
+        help="Saves a second in the second mixed load, read from cold pages (0 skips it).",
+    )
+    p.add_argument(
+        "--cold-urls", type=int, default=20_000, help="Distinct URLs per cold page, each asked for about once."
+    )
+    p.add_argument("--no-workers", action="store_true", help="Skip the two-workers run.")
+    p.add_argument(
         "--mixed-connections",
         type=int,
         default=16,
@@ -162,4 +175,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         mixed_connections=args.mixed_connections,
         cache_dir=args.cache_dir.resolve(),
         output_dir=args.output_dir.resolve(),
+        cold_urls=args.cold_urls,
+        editor_rate=args.editor_rate,
+        workers=not args.no_workers,
     )

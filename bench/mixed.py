@@ -29,6 +29,7 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.db import Database
 from bench import wrk
+from bench.cold import PathCursor
 from bench.config import Plan
 from bench.synthetic.generator import QuoteMaker
 from bench.wrk import BenchError
@@ -187,8 +188,11 @@ def form_fields(posters: Posters, number: int, csrf_token: str, *, today: date) 
     }
 
 
-def write_bodies(path: Path, posters: Posters, session: EditorSession, count: int, *, today: date) -> None:
-    lines = (urlencode(form_fields(posters, number, session.csrf_token, today=today)) for number in range(count))
+def write_bodies(
+    path: Path, posters: Posters, session: EditorSession, count: int, *, today: date, first: int = 0
+) -> None:
+    numbers = range(first, first + count)
+    lines = (urlencode(form_fields(posters, number, session.csrf_token, today=today)) for number in numbers)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -219,6 +223,7 @@ class MixedFigures:
     posts_sent: int  # POSTs answered within the runs, over all repeats
     posts_saved: int  # statements the editor added meanwhile (a POST still in flight when a run ended counts
     #                   here and not above, so this can exceed posts_sent by up to the connections per run)
+    other_country_cached: bool | None = None  # a country nobody posted for still answered 304 (None: not asked)
 
     @property
     def read_loss(self) -> float:
@@ -237,36 +242,60 @@ def _check(run: wrk.WrkRun, what: str) -> wrk.WrkRun:
 
 
 def run_mixed(
-    plan: Plan, base_url: str, database_url: str, read_paths: Sequence[str], session: EditorSession, workdir: Path
+    plan: Plan,
+    base_url: str,
+    database_url: str,
+    read_paths: Sequence[str],
+    session: EditorSession,
+    workdir: Path,
+    *,
+    rate: int | None = None,
+    cold: PathCursor | None = None,
+    untouched_country: str | None = None,
 ) -> MixedFigures:
     """Reads alone, then the same reads while the form is POSTed; medians of the repeats.
 
-    The POSTs keep to plan.mixed_rate a second (bench/lua/form_post.lua), with at most
-    plan.mixed_connections in flight. Each repeat posts bodies no earlier repeat sent: a body sent
-    twice is an idempotent retry, not a save.
+    The POSTs keep to `rate` (plan.mixed_rate unless given) a second (bench/lua/form_post.lua), with
+    at most plan.mixed_connections in flight. Each repeat posts bodies no earlier repeat sent: a body
+    sent twice is an idempotent retry, not a save. With `cold`, the reads walk that cold page's paths,
+    a new one each request, instead of cycling `read_paths`. With `untouched_country`, nobody posts
+    for that country, and its page, cached before, must still answer 304 to its ETag afterwards.
     """
     if not read_paths:
         raise BenchError("the mixed load has no read page to load")
+    rate = rate or plan.mixed_rate
     today = datetime.now(UTC).date()
-    per_run = plan.mixed_rate * plan.duration * 2 + 100  # room for a catch-up after a stall
-    bodies = workdir / "form-bodies.txt"
-    write_bodies(bodies, pick_posters(database_url, today=today), session, per_run * plan.repeats, today=today)
-    reads_env = {"IW_BENCH_PATHS": "|".join(read_paths)}
-    interval = 1000 / plan.mixed_rate  # ms between POSTs, over all connections
+    per_run = rate * plan.duration * 2 + 100  # room for a catch-up after a stall
+    bodies = workdir / f"form-bodies-{rate}.txt"
+    posters = pick_posters(database_url, today=today)
+    if untouched_country is not None:
+        posters = Posters([s for s in posters.speakers if s.country != untouched_country], posters.topics)
+    first_body = 0 if rate == plan.mixed_rate else 10_000_000  # never a body the other mixed load sent
+    write_bodies(bodies, posters, session, per_run * plan.repeats, today=today, first=first_body)
+    interval = 1000 / rate  # ms between POSTs, over all connections
     saved_before = saved_count(database_url)
+    kept_page = f"{base_url}/countries/{untouched_country}" if untouched_country else None
+    kept_etag = httpx.get(kept_page, timeout=60).headers.get("etag") if kept_page else None
     alone, together, posts = [], [], []
 
     def reads() -> subprocess.Popen[str]:
+        env = cold.env() if cold is not None else {"IW_BENCH_PATHS": "|".join(read_paths)}
         return wrk.start(
             base_url + read_paths[0],
             core=plan.load_core,
             connections=plan.throughput_connections,
             duration=plan.duration,
-            env=reads_env,
+            env=env,
         )
 
+    def finished(process: subprocess.Popen[str], what: str) -> float:
+        run = _check(wrk.finish(process, url=read_paths[0], duration=plan.duration), what)
+        if cold is not None:
+            cold.advance(run.requests, plan.throughput_connections)
+        return run.rps
+
     for repeat in range(plan.repeats):
-        alone.append(_check(wrk.finish(reads(), url=read_paths[0], duration=plan.duration), "reads alone").rps)
+        alone.append(finished(reads(), "reads alone"))
         reader = reads()
         writer = wrk.start(
             base_url + FORM_PATH,
@@ -277,10 +306,11 @@ def run_mixed(
             script=wrk.FORM_SCRIPT,
             env=form_env(bodies, path=FORM_PATH, first_body=repeat * per_run, interval_ms=interval),
         )
-        together.append(
-            _check(wrk.finish(reader, url=read_paths[0], duration=plan.duration), "reads while posting").rps
-        )
+        together.append(finished(reader, "reads while posting"))
         posts.append(_check(wrk.finish(writer, url=FORM_PATH, duration=plan.duration), "form POSTs"))
+    kept = None
+    if kept_page is not None and kept_etag is not None:
+        kept = httpx.get(kept_page, headers={"If-None-Match": kept_etag}, timeout=60).status_code == 304
     return MixedFigures(
         reads_alone_rps=statistics.median(alone),
         reads_with_posts_rps=statistics.median(together),
@@ -288,4 +318,5 @@ def run_mixed(
         post_p99_ms=statistics.median(run.p99_ms for run in posts),
         posts_sent=sum(run.requests for run in posts),
         posts_saved=saved_count(database_url) - saved_before,
+        other_country_cached=kept,
     )

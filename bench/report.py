@@ -9,8 +9,10 @@ from datetime import datetime
 from bench.config import Plan
 from bench.machine import Machine
 from bench.targets import (
+    BARE,
     BY_KEY,
     CHECKS,
+    COLD,
     DATASETTE_FOR_KIND,
     FORTUNES,
     PAGES,
@@ -82,6 +84,49 @@ def _backend_table(record: RunRecord, backend: str) -> list[str]:
     return _table(header, rows)
 
 
+def _cached_and_cold(record: RunRecord, backend: str) -> list[str]:
+    """Each page twice: one URL asked again and again (cached), and a new URL on every request (cold)."""
+    results = record.results
+    fortunes, bare = results.get((backend, FORTUNES)), results.get((backend, BARE))
+    rows = []
+    for key in (BARE, "plaintext", FORTUNES, "healthz"):
+        figures = results.get((backend, key))
+        if figures is not None:
+            rows.append(
+                [BY_KEY[key].label, _number(figures.rps), _number(figures.p99_ms, 1), DASH, DASH, DASH]
+                + [_ratio(figures, fortunes), _ratio(figures, bare)]
+            )
+    for twin, cold_key in COLD.items():
+        cached, cold = results.get((backend, twin)), results.get((backend, cold_key))
+        if cached is None and cold is None:
+            continue
+        tally = record.extra.get("cold", {}).get(f"{backend}:{cold_key}", {})  # type: ignore[attr-defined]
+        misses = f"{tally.get('misses', 0):,} of {tally.get('requests', 0):,}" if tally else DASH
+        rows.append(
+            [
+                BY_KEY[cold_key].label.split(",")[0],
+                _number(cached.rps if cached else None),
+                _number(cached.p99_ms if cached else None, 1),
+                _number(cold.rps if cold else None),
+                _number(cold.p99_ms if cold else None, 1),
+                misses,
+                _ratio(cold, fortunes),
+                _ratio(cold, bare),
+            ]
+        )
+    header = [
+        "Page",
+        "Cached req/s",
+        "Cached p99 ms",
+        "Cold req/s",
+        "Cold p99 ms (1 connection)",
+        "Cold: page-cache misses of requests",
+        "Cold × F (yardsticks: × F)",
+        "× bare FastAPI",
+    ]
+    return _table(header, rows)
+
+
 def render(record: RunRecord) -> str:
     plan, machine = record.plan, record.machine
     title = f"# Intercept Watch benchmark: {plan.mode} mode, {plan.statements:,} statements"
@@ -148,6 +193,16 @@ def render(record: RunRecord) -> str:
         "",
     ]
     lines += _backend_table(record, SQLITE)
+    lines += [
+        "",
+        "## Cached and cold, side by side (SQLite)",
+        "",
+        "Cached: one URL, asked again and again (the page cache answers). Cold: a new URL on every request, "
+        f"from {plan.cold_urls:,} random ones per page (bench/cold.py), so each is asked for about once and the "
+        "page is rendered every time; the misses column shows it.",
+        "",
+    ]
+    lines += _cached_and_cold(record, SQLITE)
     if any(backend == POSTGRESQL for backend, _ in record.results):
         lines += [
             "",
@@ -157,6 +212,45 @@ def render(record: RunRecord) -> str:
             "",
         ]
         lines += _backend_table(record, POSTGRESQL)
+        lines += ["", "## Cached and cold, side by side (PostgreSQL)", ""]
+        lines += _cached_and_cold(record, POSTGRESQL)
+    lines += ["", f"## Readers at {plan.editor_rate} saves a second", ""]
+    editor = record.extra.get("mixed-editor")
+    if isinstance(editor, dict) and "read_loss" in editor:
+        lines += _table(
+            ["What", "Value"],
+            [
+                ["Readers", f"{editor['reader']} ({plan.throughput_connections} connections)"],
+                ["Statements added per second (aimed at)", f"{editor['saved_rps']:,.1f} ({plan.editor_rate})"],
+                ["Form POST p99", f"{editor['post_p99_ms']:.2f} ms"],
+                ["Cold reads alone", f"{editor['reads_alone_rps']:,.0f} req/s"],
+                ["Cold reads while saving", f"{editor['reads_with_posts_rps']:,.0f} req/s"],
+                ["Read throughput lost", f"{editor['read_loss']:.0%}"],
+                [
+                    f"/countries/{editor['untouched_country']} (nobody posted for it) still 304 to its old ETag",
+                    {True: "yes", False: "no", None: DASH}[editor.get("other_country_cached")],
+                ],
+            ],
+        )
+    else:
+        lines += ["Not run."]
+    workers = record.extra.get("workers")
+    lines += ["", "## Two workers against one (SQLite, cold pages)", ""]
+    if isinstance(workers, dict) and workers:
+        lines += [
+            "One worker pinned to the server core, as everywhere else in this report; then two workers allowed "
+            "on both cores, wrk still on the load core (so it shares a core with them).",
+            "",
+        ]
+        lines += _table(
+            ["Page", "1 worker req/s", "2 workers req/s", "Gain"],
+            [
+                [BY_KEY[key].label, f"{one:,.0f}", f"{two:,.0f}", f"{two / one:.2f}×" if one else DASH]
+                for key, (one, two) in workers.items()
+            ],
+        )
+    else:
+        lines += ["Not run."]
     lines += ["", "## Mixed load", ""]
     mixed = record.extra.get("mixed")
     if isinstance(mixed, dict) and "post_rps" in mixed:

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.config import normalise_database_url
 from app.system import migrations
+from bench import cold as cold_paths
 from bench import mixed, wrk
 from bench.app import FRESH_HEADER
 from bench.config import BENCH_SECRET, Plan, parser, plan_from
@@ -38,7 +39,7 @@ from bench.servers import Server, app_server, datasette_server
 from bench.synthetic import repository as synthetic_repository
 from bench.synthetic import service as synthetic_service
 from bench.synthetic.generator import GENERATOR_VERSION
-from bench.targets import BY_KEY, PAGES, POSTGRESQL, SQLITE, TURNS_NOTE, Figures, Target
+from bench.targets import BY_KEY, COLD, PAGES, POSTGRESQL, SQLITE, TURNS_NOTE, Figures, Target
 from bench.wrk import BenchError
 
 MIN_REQUESTS = 8  # a run should complete at least this many requests; slower pages get longer runs
@@ -138,12 +139,42 @@ class Bench:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.logs = plan.cache_dir / "run" / "logs"
+        self.cold: dict[str, cold_paths.PathCursor] = {}  # cold page key -> its paths, on the backend being run
+
+    def prepare_cold(self, backend: str, database_url: str) -> None:
+        """Each cold page's paths for this backend's database, written beside the logs."""
+        plan = self.plan
+        material = cold_paths.read_material(database_url, size=plan.cold_urls, seed=plan.seed)
+        self.cold = {}
+        for target in PAGES:
+            if target.cold and backend in target.backends:
+                paths = cold_paths.paths_for(target.cold, material, size=plan.cold_urls, seed=plan.seed)
+                if not paths:
+                    raise BenchError(f"{target.label}: the database gives no path to ask for")
+                self.cold[target.key] = cold_paths.write_paths(self.logs.parent / f"cold-{backend}", target.key, paths)
+
+    def path_of(self, target: Target, fixture: Fixture) -> str:
+        """The path a target asks for (a cold page: the first of its paths, which its probe asks for)."""
+        if target.cold:
+            return self.cold[target.key].file.read_text(encoding="utf-8").split("\n", 1)[0]
+        return target.path(fixture)
+
+    def _wrk(self, target: Target, url: str, *, connections: int, duration: int, headers: dict[str, str]) -> wrk.WrkRun:
+        """One wrk run of a target; a cold page's goes on through its paths where the last one stopped."""
+        cursor = self.cold.get(target.key) if target.cold else None
+        env = cursor.env() if cursor is not None else None
+        run = wrk.run(
+            url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers, env=env
+        )
+        if cursor is not None:
+            cursor.advance(run.requests, connections)
+        return run
 
     # Probing and measuring ---------------------------------------------------------------
 
     def probe(self, server: Server, target: Target, fixture: Fixture) -> dict[str, str]:
         """Check a target answers as expected before it is measured; the headers its runs send."""
-        path = target.path(fixture)
+        path = self.path_of(target, fixture)
         headers: dict[str, str] = {}
         if target.fresh:
             headers[FRESH_HEADER] = "1"
@@ -183,16 +214,16 @@ class Bench:
         duration: int,
     ) -> wrk.WrkRun:
         before = self._body_cache(server) if counts is not None else {}
-        run = wrk.run(url, core=self.plan.load_core, connections=connections, duration=duration, headers=headers)
+        run = self._wrk(target, url, connections=connections, duration=duration, headers=headers)
         if run.requests == 0 and duration < self.plan.max_duration:
-            run = wrk.run(
-                url, core=self.plan.load_core, connections=connections, duration=self.plan.max_duration, headers=headers
-            )
+            run = self._wrk(target, url, connections=connections, duration=self.plan.max_duration, headers=headers)
         check_run(target, url, run, self.plan.max_duration)
         if counts is not None:
             for name, value in self._body_cache(server).items():
                 counts[name] = counts.get(name, 0) + value - before.get(name, 0)
-            if target.fresh and counts.get("hits"):
+            counts["requests"] = counts.get("requests", 0) + run.requests
+            counts["runs"] = counts.get("runs", 0) + 1
+            if (target.fresh or target.cold) and counts.get("hits"):
                 raise BenchError(f"{target.label}: {counts['hits']} requests were served from the body cache")
         return run
 
@@ -222,12 +253,12 @@ class Bench:
         measured: dict[str, Figures] = {}
         for target in targets:
             headers = self.probe(server, target, fixture)
-            path = target.path(fixture)
+            path = self.path_of(target, fixture)
             durations[target.key], connections[target.key] = plan.duration, plan.throughput_connections
             if plan.warmup:
-                warm = wrk.run(
+                warm = self._wrk(
+                    target,
                     server.base_url + path,
-                    core=plan.load_core,
                     connections=plan.throughput_connections,
                     duration=plan.warmup,
                     headers=headers,
@@ -276,9 +307,8 @@ class Bench:
                 if latency and target.latency_run and p99_compared(target, backend):
                     compared.append((target, url, headers))
                 elif latency and target.latency_run:
-                    latencies[target.key].append(
-                        self._run(server, target, url, headers, plan.latency_connections, tracked, seconds)
-                    )
+                    at = target.latency_connections or plan.latency_connections
+                    latencies[target.key].append(self._run(server, target, url, headers, at, tracked, seconds))
                 say(f"{backend}: {target.key} run {repeat + 1}/{plan.repeats}: {run.rps:,.0f} req/s")
             if compared:
                 for (target, _, _), run in zip(
@@ -302,6 +332,28 @@ class Bench:
             )
             if target.key in turns:
                 notes = "; ".join(filter(None, [f"{TURNS_NOTE} {turns[target.key]}, in slices", notes]))
+            if target.cold:
+                cursor = self.cold[target.key]
+                tally = counts[target.key]
+                record.extra.setdefault("cold", {})[f"{backend}:{target.key}"] = {  # type: ignore[index]
+                    "requests": tally.get("requests", 0),
+                    "hits": tally.get("hits", 0),
+                    "misses": tally.get("misses", 0),
+                    "runs": tally.get("runs", 0),
+                    "paths": cursor.count,
+                    "wrapped": cursor.wrapped,
+                }
+                notes = "; ".join(
+                    filter(
+                        None,
+                        [
+                            f"{tally.get('requests', 0):,} requests measured over {cursor.count:,} distinct URLs"
+                            + (" (the list wrapped: some asked twice)" if cursor.wrapped else ""),
+                            f"latency at {target.latency_connections} connection" if target.latency_connections else "",
+                            notes,
+                        ],
+                    )
+                )
             measured[target.key] = Figures(
                 target.key,
                 backend,
@@ -362,6 +414,7 @@ class Bench:
         url = sqlite_url(work)
         fixture = read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET, datasette_db=work.stem)
         record.statements[SQLITE] = fixture.statements
+        self.prepare_cold(SQLITE, url)
         rss: dict[str, int] = {}
         with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-sqlite.log") as server:
             with self.baseline() as baseline:
@@ -380,6 +433,10 @@ class Bench:
                 rss["uvicorn on SQLite, after the mixed load"] = server.rss_bytes()
             else:
                 record.extra["mixed"] = {"reason": "skipped (--no-mixed)"}
+        if plan.workers:
+            self.workers_phase(record, url, fixture)
+        else:
+            record.notes.append("The two-workers run was skipped (--no-workers).")
         record.extra.setdefault("rss", {}).update(rss)  # type: ignore[union-attr]
         record.extra["rss_mb"] = max(value for name, value in rss.items() if name.startswith("uvicorn")) / 1e6
 
@@ -393,12 +450,46 @@ class Bench:
             and not t.fresh
             and not t.conditional
             and not t.gzip
+            and not t.cold
+            and t.key != "healthz"
             and (SQLITE, t.key) in record.results
         ]
         mixed.create_editor(url)
         session = mixed.login(server.base_url)
+        if plan.editor_rate:
+            reader = COLD["history-filtered"]
+            figures = mixed.run_mixed(
+                plan,
+                server.base_url,
+                url,
+                [self.path_of(BY_KEY[reader], fixture)],
+                session,
+                self.logs.parent,
+                rate=plan.editor_rate,
+                cold=self.cold[reader],
+                untouched_country=fixture.countries[1],
+            )
+            record.extra["mixed-editor"] = {
+                **asdict(figures),
+                "read_loss": figures.read_loss,
+                "saved_rps": figures.saved_rps,
+                "reader": BY_KEY[reader].label,
+                "untouched_country": fixture.countries[1],
+            }
         figures = mixed.run_mixed(plan, server.base_url, url, read_paths, session, self.logs.parent)
         record.extra["mixed"] = {**asdict(figures), "read_loss": figures.read_loss, "saved_rps": figures.saved_rps}
+
+    def workers_phase(self, record: RunRecord, url: str, fixture: Fixture) -> None:
+        """The cold pages again, served by two workers allowed on both cores (wrk shares the load core)."""
+        plan = self.plan
+        cold = {key for key in self.cold}
+        scratch = RunRecord(plan, record.machine, record.started_at)
+        cores = f"{plan.server_core},{plan.load_core}"
+        with app_server(url, core=cores, log=self.logs / "uvicorn-two-workers.log", workers=2) as server:
+            two = self.measure(scratch, SQLITE, server, fixture, "app", latency=False, only=cold)
+        record.extra["workers"] = {
+            key: (record.results[(SQLITE, key)].rps or 0.0, figures.rps or 0.0) for key, figures in two.items()
+        }
 
     def postgres_phase(self, record: RunRecord) -> None:
         plan = self.plan
@@ -410,6 +501,7 @@ class Bench:
             return
         fixture = read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET)
         record.statements[POSTGRESQL] = fixture.statements
+        self.prepare_cold(POSTGRESQL, url)
         with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-postgresql.log") as server:
             self.measure(record, POSTGRESQL, server, fixture, "app")
             record.extra.setdefault("rss", {})["uvicorn on PostgreSQL"] = server.rss_bytes()  # type: ignore[index]

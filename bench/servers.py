@@ -36,7 +36,7 @@ class Server:
         name: str,
         argv: list[str],
         *,
-        core: int,
+        core: int | str,
         port: int,
         ready_path: str,
         log: Path,
@@ -109,8 +109,8 @@ class Server:
         raise BenchError(f"no VmRSS for {self.name}")
 
 
-def app_server(database_url: str, *, core: int, log: Path) -> Server:
-    """uvicorn serving bench/app.py (the real app plus F and plaintext), one worker, no access log.
+def app_server(database_url: str, *, core: int | str, log: Path, workers: int = 1) -> Server:
+    """uvicorn serving bench/app.py (the real app plus F and plaintext), one worker unless told, no access log.
 
     It serves synthetic databases only, and every page says so (IW_NOTICE, from the database's marker).
     """
@@ -122,7 +122,7 @@ def app_server(database_url: str, *, core: int, log: Path) -> Server:
         sys.executable,
         "-m",
         "uvicorn",
-        "bench.app:create_bench_app",
+        "bench.app:create_bench_server",
         "--factory",
         "--host",
         "127.0.0.1",
@@ -131,6 +131,7 @@ def app_server(database_url: str, *, core: int, log: Path) -> Server:
         "--log-level",
         "warning",
         "--no-access-log",
+        *(["--workers", str(workers)] if workers > 1 else []),
     ]
     env = {"DATABASE_URL": database_url, "IW_SECRET_KEY": BENCH_SECRET, "IW_NOTICE": synthetic_service.notice(marker)}
     return Server("uvicorn", argv, core=core, port=port, ready_path="/healthz", log=log, env=env)

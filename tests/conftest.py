@@ -205,8 +205,13 @@ def empty_db(empty_url: str, make_database: Callable[[str], Database]) -> Databa
     return make_database(empty_url)
 
 
+# The in-process client calls itself "testserver"; live servers are reached on 127.0.0.1. Named here, so
+# the default (127.0.0.1 and localhost only) stays as production gets it.
+TEST_HOSTS = "testserver,127.0.0.1,localhost"
+
+
 def settings_for(url: str) -> Settings:
-    return Settings(database_url=url, secret_key=TEST_SECRET)
+    return Settings(database_url=url, secret_key=TEST_SECRET, allowed_hosts=TEST_HOSTS)
 
 
 @pytest.fixture

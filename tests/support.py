@@ -9,6 +9,8 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 from pathlib import Path
@@ -33,6 +35,7 @@ from app.statements import checking, writing
 from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.statements.records import StatementRecord
+from app.web.server import uvicorn_options
 
 SCORE_COLUMNS = [column.name for column in StanceScore.__table__.columns]
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -250,6 +253,17 @@ def make_user(database: Database, email: str, role: str = "editor", password: st
         return user.id
 
 
+def api_headers(database: Database, email: str) -> dict[str, str]:
+    """The Authorization header of a new editor's API token, as a script sends it."""
+    from app.accounts import service as accounts_service
+
+    user_id = make_user(database, email)
+    with database.write() as session:
+        user = accounts_service.get_user(session=session, user_id=user_id)
+        token = accounts_service.create_token(session=session, user=user, name="script").token
+    return {"Authorization": f"Bearer {token}"}
+
+
 def form_token(client: TestClient, path: str = "/login") -> str:
     """The CSRF token a page's forms carry (on /login: the signed double-submit token, setting its cookie)."""
     response = client.get(path)
@@ -351,9 +365,8 @@ class LiveServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-        )
+        options = uvicorn_options(settings) | {"log_level": "warning"}  # served as `intercept-watch serve` does
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, lifespan="on", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -370,6 +383,79 @@ class LiveServer:
     def __exit__(self, *_: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+
+
+@dataclass
+class RawExchange:
+    """What a server answered on one raw socket: each answer's status, and how long the first took."""
+
+    statuses: list[int]
+    first_seconds: float  # from the request's first byte sent to its answer's last byte read
+    closed: bool  # the server closed the connection
+
+
+def _answer_length(head: bytes) -> int:
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value.strip())
+    return 0
+
+
+def raw_exchange(
+    port: int, head: bytes, body: Iterable[bytes] = (), *, until_closed: bool = False, timeout: float = 10
+) -> RawExchange:
+    """Send a request's head, then its body from another thread, over a real socket; read what comes back.
+
+    The body keeps being sent while the answer is read, as a client does that sends more than a server
+    takes. With `until_closed`, everything is read until the server closes the connection.
+    """
+    connection = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+    def send_body() -> None:
+        try:
+            for piece in body:
+                connection.sendall(piece)
+        except OSError:
+            pass  # the server answered and closed: the rest is not wanted
+
+    received = b""
+    closed = False
+    try:
+        started = time.perf_counter()
+        connection.sendall(head)
+        sender = threading.Thread(target=send_body, daemon=True)
+        sender.start()
+        first_seconds = None
+        while True:
+            try:
+                chunk = connection.recv(65536)
+            except ConnectionResetError:
+                chunk = b""
+            if not chunk:
+                closed = True
+            received += chunk
+            answer_head, found, rest = received.partition(b"\r\n\r\n")
+            if first_seconds is None and found and len(rest) >= _answer_length(answer_head):
+                first_seconds = time.perf_counter() - started
+                if not until_closed:
+                    break
+            if closed:
+                break
+        sender.join(timeout)
+    finally:
+        connection.close()
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", received)]
+    assert first_seconds is not None, f"no whole answer came back: {received[:300]!r}"
+    return RawExchange(statuses, first_seconds, closed)
+
+
+def chunked(body: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
+    """A body in HTTP/1.1 chunked transfer coding."""
+    for start in range(0, len(body), size):
+        piece = body[start : start + size]
+        yield b"%x\r\n" % len(piece) + piece + b"\r\n"
+    yield b"0\r\n\r\n"
 
 
 def markdown_table(body: str) -> list[dict[str, str]]:

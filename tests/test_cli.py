@@ -17,12 +17,25 @@ import pytest
 from typer.testing import CliRunner
 
 from app import paths
+from app.accounts import service as accounts_service
 from app.cli import app
 from app.db import Database
 from app.system import migrations
-from tests.support import LONG_PASSWORD, PASSWORD, seed_counts, sign_in, snapshot_tables, table_counts
+from tests.support import (
+    LONG_PASSWORD,
+    PASSWORD,
+    make_user,
+    record_values,
+    seed_counts,
+    sign_in,
+    snapshot_tables,
+    soup,
+    table_counts,
+)
 
 COMMAND = str(Path(sys.executable).parent / "intercept-watch")
+# The command run from this checkout's code (the installed script may point at another checkout).
+SERVE = [sys.executable, "-m", "app.cli", "serve"]
 
 
 def free_port() -> int:
@@ -50,7 +63,7 @@ def test_serve_migrates_seeds_and_serves_an_empty_database(blank_url: str, tmp_p
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [COMMAND, "serve", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT
+            [*SERVE, "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT, cwd=paths.ROOT
         )
     try:
         response = wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
@@ -59,7 +72,7 @@ def test_serve_migrates_seeds_and_serves_an_empty_database(blank_url: str, tmp_p
         assert health["status"] == "ok" and health["migration_revision"] == health["migration_head"]
         assert health["dialect"] == blank_url.split(":")[0].split("+")[0]
         seeded = seed_counts()
-        assert health["counts"] == {
+        assert httpx.get(f"http://127.0.0.1:{port}/stats.json").json()["counts"] == {
             "countries": seeded["countries"],
             "actors": seeded["actors"],
             "statements": seeded["statements"],
@@ -70,6 +83,115 @@ def test_serve_migrates_seeds_and_serves_an_empty_database(blank_url: str, tmp_p
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_serve_closes_connections_that_send_no_request_in_every_worker(seeded_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": seeded_url, "IW_HEADER_TIMEOUT": "1"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # this checkout's code, whichever one the console script was installed from
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=paths.ROOT,
+        )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", process, log).status_code == 200
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+        started = time.monotonic()
+        for connection in idle:
+            connection.settimeout(10)
+            assert connection.recv(1) == b""  # closed by the server, having sent nothing
+            connection.close()
+        assert time.monotonic() - started < 5
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+
+class Served:
+    """`intercept-watch serve` on a database, in a process of its own, stopped at the end."""
+
+    def __init__(self, url: str, log: Path, *options: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [*SERVE, "--port", str(self.port), *options],
+                env={**os.environ, "DATABASE_URL": url, "IW_LOG_LEVEL": "warning"},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=paths.ROOT,
+            )
+        self.log = log
+
+    def __enter__(self) -> Served:
+        try:
+            wait_for(f"{self.base}/healthz", self.process, self.log)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def children(self) -> list[int]:
+        found = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in found]
+
+
+@pytest.mark.slow
+def test_serve_runs_the_workers_it_is_asked_for(seeded_url: str, tmp_path: Path) -> None:
+    with Served(seeded_url, tmp_path / "serve.log", "--workers", "2") as server:
+        assert len(server.children()) >= 2  # uvicorn's supervisor and its two worker processes
+        answers = {httpx.get(f"{server.base}/countries/PL").status_code for _ in range(6)}
+        assert answers == {200}
+
+
+def _api_token(url: str) -> str:
+    database = Database.from_url(url)
+    try:
+        make_user(database, "script@example.org")
+        with database.write() as session:
+            user = accounts_service.user_by_email(session=session, email="script@example.org")
+            return accounts_service.create_token(session=session, user=user, name="script").token
+    finally:
+        database.dispose()
+
+
+@pytest.mark.slow
+def test_two_servers_on_one_database_read_each_others_saves_at_once(seeded_url: str, tmp_path: Path) -> None:
+    token = _api_token(seeded_url)
+    with (
+        Served(seeded_url, tmp_path / "one.log") as one,
+        Served(seeded_url, tmp_path / "two.log") as two,
+    ):
+        # Each server renders and caches the pages before the save.
+        before = {path: httpx.get(f"{two.base}{path}").headers["etag"] for path in ("/countries/PL", "/countries/DE")}
+        assert (
+            httpx.get(f"{two.base}/countries/PL", headers={"If-None-Match": before["/countries/PL"]}).status_code == 304
+        )
+        saved = httpx.post(
+            f"{one.base}/api/statements",
+            json=record_values(quote="Said through one server, read through the other."),
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert saved.status_code == 201, saved.text
+        polish = httpx.get(f"{two.base}/countries/PL", headers={"If-None-Match": before["/countries/PL"]})
+        assert polish.status_code == 200 and polish.headers["etag"] != before["/countries/PL"]
+        assert "Said through one server, read through the other." in soup(polish.text).get_text()
+        assert polish.headers["etag"] == httpx.get(f"{one.base}/countries/PL").headers["etag"]  # one ETag for one page
+        german = httpx.get(f"{two.base}/countries/DE", headers={"If-None-Match": before["/countries/DE"]})
+        assert german.status_code == 304
 
 
 def _run(runner: CliRunner, url: str, *args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
@@ -132,7 +254,9 @@ def test_seed_twice_and_rebuild(blank_url: str, cli: CliRunner) -> None:
     finally:
         database.dispose()
     assert scores > 100 and f"Rebuilt {scores} stored scores" in _run(cli, blank_url, "scores", "rebuild").output
-    assert _run(cli, blank_url, "db", "current").output.strip() == migrations.head_revision()
+    current = _run(cli, blank_url, "db", "current")
+    assert current.stdout.strip() == migrations.head_revision()  # the database it names goes to standard error
+    assert current.stderr.startswith("Database: ")
     assert _run(cli, blank_url, "db", "downgrade", "base").exit_code == 0
     assert "not migrated" in _run(cli, blank_url, "db", "current").output
 
@@ -325,3 +449,93 @@ def test_extract_refuses_a_binary_file(seeded_url: str, cli: CliRunner, tmp_path
     image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     result = _run(cli, seeded_url, "extract", str(image))
     assert result.exit_code == 1 and "Refused" in result.output and "not text" in result.output
+
+
+def test_backup_and_restore_name_the_database_and_refuse_to_overwrite_data(
+    seeded_url: str, empty_url: str, cli: CliRunner, tmp_path: Path
+) -> None:
+    file = tmp_path / "seeded.backup"
+    done = _run(cli, seeded_url, "backup", str(file))
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    named = "SQLite database " if seeded_url.startswith("sqlite") else "PostgreSQL database "
+    assert f"Backing up the {named}" in said and f"Backed up the {named}" in said and file.is_file()
+    restored = _run(cli, empty_url, "restore", str(file))
+    assert restored.exit_code == 0, restored.output
+    assert f"Restored the {named}" in " ".join(restored.output.split())
+    again = _run(cli, empty_url, "restore", str(file))
+    refused = " ".join(again.output.split())
+    assert again.exit_code == 1 and "Refused" in refused and "is not empty" in refused and "--replace" in refused
+    assert _run(cli, empty_url, "restore", "--replace", str(file)).exit_code == 0
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert _run(cli, seeded_url, "export", "-o", str(first)).exit_code == 0
+    assert _run(cli, empty_url, "export", "-o", str(second)).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+    missing = _run(cli, empty_url, "restore", str(tmp_path / "nothing.backup"))
+    assert missing.exit_code == 1 and "There is no backup file" in missing.output
+
+
+def _run_elsewhere(
+    folder: Path, *args: str, database_url: str | None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The command as a process started in another folder, as an admin on the server might run it."""
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "IW_DATABASE_URL")}
+    env["PYTHONPATH"] = str(paths.ROOT)  # this checkout's code, wherever the command runs
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=folder,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_user_add_from_another_folder_refuses_to_create_an_empty_database(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = _run_elsewhere(
+        elsewhere,
+        "user",
+        "add",
+        "admin@example.org",
+        "--role",
+        "admin",
+        "--password-stdin",
+        database_url=None,
+        stdin=PASSWORD,
+    )
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    expected = elsewhere / "data" / "intercept-watch.sqlite3"
+    assert f"Database: SQLite file {expected} (the default" in message  # it names the file it looked for
+    assert f"there is no database at {expected}, and nothing was created" in message
+    assert "DATABASE_URL" in message and "intercept-watch db upgrade" in message
+    assert list(elsewhere.iterdir()) == []  # no ./data/, no empty database
+
+
+def test_user_add_from_another_folder_names_the_database_it_wrote_to(seeded_url: str, tmp_path: Path) -> None:
+    result = _run_elsewhere(
+        tmp_path,
+        "user",
+        "add",
+        "admin@example.org",
+        "--role",
+        "admin",
+        "--password-stdin",
+        database_url=seeded_url,
+        stdin=PASSWORD,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Added admin@example.org (admin)."
+    named = " ".join(result.stderr.split())
+    if seeded_url.startswith("sqlite"):
+        assert f"Database: SQLite file {Path(seeded_url.removeprefix('sqlite:///')).resolve()}" in named
+    else:
+        assert named.startswith("Database: postgresql+psycopg://") and "(from DATABASE_URL" in named
+    listed = _run_elsewhere(tmp_path, "user", "list", database_url=seeded_url)
+    assert "admin@example.org" in listed.stdout and listed.stderr.startswith("Database: ")
+    assert list(tmp_path.glob("data")) == []

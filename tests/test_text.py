@@ -1,9 +1,10 @@
-"""app/text.py: the month helpers (the name helpers are tested through the resolver and the seed)."""
+"""app/text.py: months and titles in sentences (the name helpers are tested through the resolver and the seed)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from app import text
 from app.text import MONTH_ABBR, month_key, month_text
 
 
@@ -18,3 +19,9 @@ def test_months_match_strftime_in_english() -> None:
     for month in range(1, 13):
         day = date(2023, month, 15)
         assert (month_text(day), month_key(day)) == (day.strftime("%b %Y"), day.strftime("%Y-%m"))
+
+
+def test_a_title_in_a_sentence_keeps_its_names_capitals() -> None:
+    assert text.in_sentence("Intercepting over Ukraine") == "intercepting over Ukraine"
+    assert text.in_sentence("No-fly zone") == "no-fly zone"
+    assert text.in_sentence("NATO air policing") == "NATO air policing"

@@ -144,6 +144,11 @@ def _create_token(world: World) -> Call:
     return Call("/account/tokens", data={"name": world.unique("access test")})
 
 
+@register("POST", "/account/name", allowed=EDITORS)
+def _rename(world: World) -> Call:
+    return Call("/account/name", data={"display_name": world.unique("Access Test")})
+
+
 @register("POST", "/account/tokens/{token_id}/revoke", allowed=EDITORS)
 def _revoke_token(world: World) -> Call:
     owner = world.caller.user_id or world.editor_id  # the caller's own token, or (anonymous) someone's

@@ -78,7 +78,13 @@ def main() -> None:
                     page.evaluate("window.scrollBy(0, -60)")
                     _take(page, "matrix-phone-cell.png", whole=False)
                 page.goto(f"{server.url}/countries/PL")
-                _take(page, f"country{suffix}.png", whole=not phone)
+                _take(page, f"country{suffix}.png", whole=False)  # positions and the chart; the page runs on
+                if phone:  # the chart at the phone's own size
+                    page.evaluate("document.querySelector('#timeline').scrollIntoView()")
+                    _take(page, "country-phone-chart.png", whole=False)
+                page.goto(f"{server.url}/actors/radoslaw-sikorski")
+                page.evaluate("document.querySelector('#changes-title').scrollIntoView()")
+                _take(page, f"actor{suffix}.png", whole=False)
                 _sign_in(page, server.url)
                 page.goto(f"{server.url}/statements/extract")
                 page.fill("#f-text", ARTICLE.read_text(encoding="utf-8"))

@@ -16,6 +16,11 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+def default_display_name(user_id: int) -> str:
+    """The name a user goes by until they choose one."""
+    return f"Editor {user_id}"
+
+
 class User(Base):
     """Someone who may write. Disabling keeps the row, so revisions still name their author."""
 
@@ -23,10 +28,18 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True, comment="stored lower-cased")
+    display_name: Mapped[str | None] = mapped_column(
+        String(80), comment="the name revisions show the public; unset reads as 'Editor <id>'"
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[datetime | None]
+
+    @property
+    def public_name(self) -> str:
+        """The name the public sees on the revisions this user made: never the email address."""
+        return self.display_name or default_display_name(self.id)
 
     @property
     def is_active(self) -> bool:

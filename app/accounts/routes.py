@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from app.accounts import cookies
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
-from app.accounts.schemas import ActionForm, LoginForm, NewTokenForm, NewUserForm
+from app.accounts.schemas import ActionForm, DisplayNameForm, LoginForm, NewTokenForm, NewUserForm
 from app.deps import AdminUser, EditorUser, RowId, SessionDep, Viewer, Writer, WriteSession
 from app.web import csrf
 from app.web.htmx import is_htmx, redirect
@@ -167,6 +167,8 @@ def _account_page(
     status: int = 200,
     new_token: str | None = None,
     name: str = "",
+    display_name: str | None = None,
+    notice: str | None = None,
     errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     return _page(
@@ -178,13 +180,34 @@ def _account_page(
         tokens=tokens,
         new_token=new_token,
         name=name,
+        display_name=user.public_name if display_name is None else display_name,
+        notice=notice,
         errors=errors or {},
     )
 
 
 @router.get("/account")
-def account_page(request: Request, user: EditorUser, session: SessionDep) -> HTMLResponse:
-    return _account_page(request, user, accounts_service.list_tokens(session=session, user=user))
+def account_page(request: Request, user: EditorUser, session: SessionDep, renamed: int | None = None) -> HTMLResponse:
+    notice = f"Saved: your changes now show as by {user.public_name}." if renamed else None
+    return _account_page(request, user, accounts_service.list_tokens(session=session, user=user), notice=notice)
+
+
+@router.post("/account/name")
+def rename(
+    request: Request, user: EditorUser, form: Annotated[DisplayNameForm, Form()], session: WriteSession
+) -> Response:
+    try:
+        accounts_service.rename_user(
+            session=session,
+            user=accounts_service.get_user(session=session, user_id=user.id),
+            display_name=form.display_name,
+        )
+    except accounts_service.AccountRefused as refused:
+        tokens = accounts_service.list_tokens(session=session, user=user)
+        return _account_page(
+            request, user, tokens, status=422, display_name=form.display_name, errors=_messages(refused)
+        )
+    return redirect(request, "/account?renamed=1")
 
 
 @router.post("/account/tokens")

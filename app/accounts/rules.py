@@ -18,6 +18,7 @@ PASSWORD_MIN_LENGTH = 8
 # Long enough for any passphrase or password manager; short enough that hashing stays cheap.
 PASSWORD_MAX_LENGTH = 4096
 TOKEN_NAME_MAX_LENGTH = 100
+DISPLAY_NAME_MAX_LENGTH = 80
 # Sliding a session's expiry writes at most once a minute per session, so page views stay reads.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -71,6 +72,20 @@ def clean_token_name(value: str) -> str:
         raise ValueError(f"Use at most {TOKEN_NAME_MAX_LENGTH} characters.")
     if first_control_character(name, allow_newlines=False):
         raise ValueError("A token name can't contain control characters.")
+    return name
+
+
+def clean_display_name(value: str) -> str:
+    """1 to 80 characters, no control characters, and not an email address: the public sees it."""
+    if first_control_character(value, allow_newlines=False):
+        raise ValueError("A display name can't contain control characters.")
+    name = " ".join(value.split())
+    if not name:
+        raise ValueError("Enter a display name; readers see it beside the changes you make.")
+    if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise ValueError(f"A display name has at most {DISPLAY_NAME_MAX_LENGTH} characters.")
+    if _EMAIL.search(name):
+        raise ValueError("A display name can't be an email address: everyone can read it.")
     return name
 
 

@@ -35,5 +35,9 @@ class NewTokenForm(CsrfForm):
     name: str = ""
 
 
+class DisplayNameForm(CsrfForm):
+    display_name: str = ""
+
+
 class ActionForm(CsrfForm):
     """A button that changes one thing (sign out, revoke, disable): nothing but the token."""

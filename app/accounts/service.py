@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts import passwords, repository, rules
-from app.accounts.models import ApiToken, LoginAttempt, Role, User, UserSession
+from app.accounts.models import ApiToken, LoginAttempt, Role, User, UserSession, default_display_name
 from app.db import utcnow
 from app.errors import FieldError, NotFound, Refused, Throttled
 
@@ -90,6 +90,19 @@ def add_user(
             session.add(user)
     except IntegrityError:  # added by someone else in the meantime
         raise AccountRefused([("email", f"There is already a user {clean['email']}.")]) from None
+    user.display_name = default_display_name(user.id)  # the id exists only once the row does
+    session.flush()
+    return user
+
+
+def rename_user(*, session: Session, user: User, display_name: str) -> User:
+    """Set the name the public sees on this user's revisions; AccountRefused names the field."""
+    try:
+        name = rules.clean_display_name(display_name)
+    except ValueError as error:
+        raise AccountRefused([("display_name", str(error))]) from None
+    user.display_name = name
+    session.flush()
     return user
 
 

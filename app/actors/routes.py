@@ -11,15 +11,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from app import params
 from app.actors import repository
+from app.actors import service as actors_service
 from app.actors.models import Actor, Office
-from app.actors.rules import describe_term, position_changes
-from app.actors.schemas import ActorOut, CareerOfficeOut, ChangeOut
+from app.actors.rules import describe_term
+from app.actors.schemas import ActorOut, CareerOfficeOut
 from app.deps import View
 from app.errors import NotFound
 from app.statements import history as statements_history
 from app.statements import repository as statements_repository
 from app.statements.filters import HistoryFilters
-from app.statements.schemas import StatementOut
+from app.statements.schemas import ChangeOut, StatementOut
 
 router = APIRouter(tags=["actors"])
 CHANGES_SHOWN = 10  # the newest changes of position on the page; the rest are counted
@@ -37,14 +38,11 @@ def _load(view: View, slug: str, changes_shown: int) -> dict[str, Any]:
         before=None,
         secret=view.request.app.state.secret,
     )
-    all_pairs = position_changes(statements_repository.stance_sequence(view.session, actor_id=actor.id))
-    pairs = all_pairs[::-1][:changes_shown]  # newest change first
-    loaded = {s.id: s for s in statements_repository.cards(view.session, sorted({i for pair in pairs for i in pair}))}
+    changes = actors_service.changes_of_position(session=view.session, actor_id=actor.id, limit=changes_shown)
     history_url = params.with_query("/statements", {"actor": actor.slug})
     return {
         "actor": actor,
-        "changes": [(loaded[before], loaded[after]) for before, after in pairs],
-        "changes_total": len(all_pairs),
+        "changes": changes,
         "latest": latest,
         "history_url": history_url,
         "feed_url": params.with_query("/statements.atom", {"actor": actor.slug}),
@@ -106,16 +104,8 @@ def _actor_out(found: dict[str, Any]) -> ActorOut:
             )
             for item in found["career"]
         ],
-        changes=[
-            ChangeOut(
-                topic=after.topic.slug,
-                before=StatementOut.of(before),
-                after=StatementOut.of(after),
-                points=abs(after.stance - before.stance),
-            )
-            for before, after in found["changes"]
-        ],
-        changes_total=found["changes_total"],
+        changes=[ChangeOut.of(shown.change, shown.before, shown.after) for shown in found["changes"].shown],
+        changes_total=found["changes"].total,
         latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
         all_statements=found["history_url"],
     )

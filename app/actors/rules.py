@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, TypeVar
 
 from app.actors.models import OfficeRank
-from app.text import fold
+from app.text import fold, month_text, signed
 
 _JUNIOR = re.compile(
     r"\b(deputy|vice|assistant|acting|former|spokes(man|woman|person)|press"
@@ -81,19 +82,53 @@ def find_office(offices: Sequence[T], title: str) -> T | None:
     return next((office for office in offices if fold(office.title) == key), None)
 
 
-POSITION_CHANGE = 2  # points between an actor's consecutive statements on one topic that flag a change
+@dataclass(frozen=True, slots=True)
+class StanceRecord:
+    """What a change of position is read from: one statement's actor, topic, date and stance."""
+
+    statement_id: int
+    actor_id: int
+    topic_id: int
+    said_on: date
+    stance: int
+    retracted: bool = False
 
 
-def position_changes(statements: Sequence[tuple[int, int, date, int]]) -> list[tuple[int, int]]:
-    """(earlier id, later id) wherever an actor moved 2 or more points from their previous statement on a topic.
+@dataclass(frozen=True, slots=True)
+class PositionChange:
+    """An actor's stance on a topic differs from their previous statement on it."""
 
-    `statements` are (id, topic_id, said_on, stance), in any order.
+    before_id: int
+    after_id: int
+    stance_before: int
+    stance_after: int
+    changed_on: date
+
+    @property
+    def summary(self) -> str:
+        """'changed from +1 to +2 on 2 Sep 2024'."""
+        return (
+            f"changed from {signed(self.stance_before)} to {signed(self.stance_after)}"
+            f" on {self.changed_on.day} {month_text(self.changed_on)}"
+        )
+
+
+def position_changes(records: Sequence[StanceRecord]) -> list[PositionChange]:
+    """Each change of an actor's stance on a topic from their previous statement on it, oldest first.
+
+    Statements are taken in date order (ties by id, the order they were recorded); retracted ones are skipped,
+    so a retraction neither makes nor hides a change. Two statements in a row at the same stance are no change.
     """
     changes = []
-    previous: dict[int, tuple[int, int]] = {}
-    for statement_id, topic_id, _, stance in sorted(statements, key=lambda item: (item[2], item[0])):
-        before = previous.get(topic_id)
-        if before is not None and abs(stance - before[1]) >= POSITION_CHANGE:
-            changes.append((before[0], statement_id))
-        previous[topic_id] = (statement_id, stance)
+    previous: dict[tuple[int, int], StanceRecord] = {}
+    for record in sorted(records, key=lambda item: (item.said_on, item.statement_id)):
+        if record.retracted:
+            continue
+        key = (record.actor_id, record.topic_id)
+        before = previous.get(key)
+        if before is not None and record.stance != before.stance:
+            changes.append(
+                PositionChange(before.statement_id, record.statement_id, before.stance, record.stance, record.said_on)
+            )
+        previous[key] = record
     return changes

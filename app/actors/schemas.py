@@ -5,20 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from app.countries.schemas import OfficeOut
-from app.statements.schemas import StatementOut
+from app.statements.schemas import ChangeOut, StatementOut
 
 
 class CareerOfficeOut(OfficeOut):
     country_name: str
     statements: int = Field(description="Published statements made in this office.")
     statements_url: str = Field(description="The history of those statements.")
-
-
-class ChangeOut(BaseModel):
-    topic: str
-    before: StatementOut
-    after: StatementOut
-    points: int = Field(description="How far the stance moved (2 or more).")
 
 
 class ActorOut(BaseModel):
@@ -29,8 +22,9 @@ class ActorOut(BaseModel):
     aliases: list[str]
     offices: list[CareerOfficeOut] = Field(description="The actor's career: each office, whom it belongs to, when.")
     changes: list[ChangeOut] = Field(
-        description="The newest 50 statements 2 or more points away from the actor's previous one on the same topic."
+        description="Changes of position, newest first (the newest 50): each statement whose stance differs from the "
+        "actor's previous one on the same topic, with both statements."
     )
-    changes_total: int = Field(description="How many such changes there are in all.")
+    changes_total: int = Field(description="How many changes of position there are in all.")
     latest_statements: list[StatementOut]
     all_statements: str

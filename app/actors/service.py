@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.actors import repository
 from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
-from app.actors.rules import infer_rank, name_words
+from app.actors.rules import PositionChange, StanceRecord, infer_rank, name_words, position_changes
+from app.statements import repository as statements_repository
+from app.statements.cards import StatementCard
 from app.text import fold, slugify, strip_diacritics
 
 
@@ -116,3 +118,38 @@ def suggest(*, session: Session, typed: str, limit: int = 8) -> list[Suggestion]
         own = all(any(word.startswith(part) for word in name_words(actor.name)) for part in wanted)
         found.append(Suggestion(actor, None if own else alias))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeShown:
+    """A change of position with its two statements as cards."""
+
+    change: PositionChange
+    before: StatementCard
+    after: StatementCard
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesOfPosition:
+    """The newest changes of position, newest first, and how many there are in all."""
+
+    shown: list[ChangeShown]
+    total: int
+
+
+def changes_of_position(
+    *,
+    session: Session,
+    actor_id: int | None = None,
+    country_id: int | None = None,
+    last: date | None = None,
+    limit: int,
+) -> ChangesOfPosition:
+    """Each change of an actor's stance on a topic, among an actor's or a country's statements: the newest `limit`."""
+    rows = statements_repository.stance_records(session, actor_id=actor_id, country_id=country_id, last=last)
+    every = position_changes([StanceRecord(*row) for row in rows])
+    newest = every[::-1][:limit]
+    ids = sorted({i for change in newest for i in (change.before_id, change.after_id)})
+    loaded = {card.id: card for card in statements_repository.cards(session, ids)}
+    shown = [ChangeShown(change, loaded[change.before_id], loaded[change.after_id]) for change in newest]
+    return ChangesOfPosition(shown, len(every))

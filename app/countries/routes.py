@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app import params
+from app.actors import service as actors_service
 from app.countries import repository
 from app.countries import service as countries_service
 from app.countries.models import Country, CountryKind
@@ -26,12 +27,14 @@ from app.stances import matrix as stances_matrix
 from app.stances import scoring
 from app.statements import history as statements_history
 from app.statements.filters import HistoryFilters
-from app.statements.schemas import StatementOut
+from app.statements.schemas import ChangeOut, StatementOut
 from app.text import month_key
 from app.web.htmx import redirect
 from app.web.pages import private_html
 
 router = APIRouter(tags=["countries"])
+CHANGES_SHOWN = 10  # the newest changes of position on the page; the rest are counted
+CHANGES_IN_JSON = 50
 
 TopicParam = Annotated[
     str | None,
@@ -47,7 +50,7 @@ AsOf = Annotated[
 Code = Annotated[str, Path(description="The country's code: PL, NATO, UA ...", json_schema_extra=params.COUNTRY)]
 
 
-def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[str, Any]:
+def _load(view: View, code: str, topic: str | None, as_of: str | None, changes_shown: int) -> dict[str, Any]:
     country = repository.get_by_code(view.session, code)
     if country is None:
         raise NotFound(f"There is no country with the code '{code}'.")
@@ -74,6 +77,9 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None) -> dict[s
         ),
         "timeline": countries_service.timeline(session=view.session, country=country, topic=chosen_topic, as_of=day),
         "speakers": countries_service.speakers(session=view.session, country=country),
+        "changes": actors_service.changes_of_position(
+            session=view.session, country_id=country.id, last=day, limit=changes_shown
+        ),
         "latest": latest,
         "history_url": params.with_query("/statements", {"country": country.code, "to": as_of}),
         "feed_url": params.with_query("/statements.atom", {"country": country.code}),
@@ -106,7 +112,7 @@ def _position_out(position: countries_service.TopicPosition) -> PositionOut:
     summary="A country's positions, timeline, officials and statements",
 )
 def country_json(view: View, code: Code, topic: TopicParam = None, as_of: AsOf = None) -> Response:
-    return view.page_json(lambda: _country_out(view, _load(view, code, topic, as_of)))
+    return view.page_json(lambda: _country_out(view, _load(view, code, topic, as_of, CHANGES_IN_JSON)))
 
 
 def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
@@ -146,6 +152,8 @@ def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
             )
             for a in found["speakers"]
         ],
+        changes=[ChangeOut.of(shown.change, shown.before, shown.after) for shown in found["changes"].shown],
+        changes_total=found["changes"].total,
         latest_statements=[StatementOut.of(s) for s in found["latest"].statements],
         all_statements=found["history_url"],
     )
@@ -154,7 +162,7 @@ def _country_out(view: View, found: dict[str, Any]) -> CountryOut:
 @router.get("/countries/{code}", response_class=HTMLResponse, summary="A country's page (HTML)")
 def country_page(view: View, code: Code, topic: TopicParam = None, as_of: AsOf = None) -> Response:
     def build() -> dict[str, Any]:
-        found = _load(view, code, topic, as_of)
+        found = _load(view, code, topic, as_of, CHANGES_SHOWN)
         return {"nav": "matrix", "topics": [p.topic for p in found["positions"]], **found}
 
     return view.page("countries/detail.html", build)

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from app.accounts.schemas import CsrfForm
-from app.statements.schemas import StatementOut
+from app.statements.schemas import ChangeOut, StatementOut
 
 
 class PositionOut(BaseModel):
@@ -60,6 +60,11 @@ class CountryOut(BaseModel):
     timeline_topic: str
     timeline: list[TimelineMonthOut]
     speakers: list[SpeakerOut]
+    changes: list[ChangeOut] = Field(
+        description="Changes of position by the country's officials up to as_of, newest first (the newest 50): each "
+        "statement whose stance differs from its speaker's previous one on the same topic, with both statements."
+    )
+    changes_total: int = Field(description="How many changes of position there are in all up to as_of.")
     latest_statements: list[StatementOut]
     all_statements: str = Field(description="URL of the full history for this country.")
 

@@ -12,6 +12,7 @@ from app.actors import repository as actors_repository
 from app.countries import repository as countries_repository
 from app.countries.models import Country, CountryKind
 from app.errors import FieldError, Refused
+from app.perf.versioned import per_page_version
 from app.stances import charts, scoring
 from app.stances import matrix as stances_matrix
 from app.stances import repository as stances_repository
@@ -72,7 +73,7 @@ class TopicPosition:
 @dataclass(frozen=True, slots=True)
 class CountryTimeline:
     topic: TopicChoice
-    chart: charts.Chart | None
+    drawings: list[charts.Chart]  # one per frame (wide, narrow); none without a statement
     months: list[date]
     scores: list[tuple[float | None, bool]]
     shown_points: int
@@ -135,7 +136,7 @@ def timeline(*, session: Session, country: Country, topic: TopicChoice, as_of: d
     last = scoring.month_start(as_of)
     rows = stances_repository.series_rows(session, topic_id=topic.id, country_id=country.id, last_month=last)
     if not rows:
-        return CountryTimeline(topic, None, [], [], 0, 0)
+        return CountryTimeline(topic, [], [], [], 0, 0)
     first = max(rows[0].month, scoring.months_before(last, CHART_MONTHS - 1))
     months = scoring.months_between(first, last)
     by_month = {row.month: row for row in rows}
@@ -149,13 +150,19 @@ def timeline(*, session: Session, country: Country, topic: TopicChoice, as_of: d
     marks = statements_repository.chart_marks(
         session, country_id=country.id, topic_id=topic.id, first=first, last=as_of, limit=CHART_POINTS
     )
-    chart = charts.timeline(months=months, scores=scores, marks=marks)
-    return CountryTimeline(topic, chart, months, scores, len(marks), rows[-1].total)
+    drawn = [charts.timeline(months=months, scores=scores, marks=marks, frame=frame) for frame in charts.FRAMES]
+    return CountryTimeline(topic, drawn, months, scores, len(marks), rows[-1].total)
 
 
 def speakers(*, session: Session, country: Country) -> list[actors_repository.Speaker]:
-    """The actors of the country with a published statement, with their offices."""
-    return actors_repository.who_spoke(session, country_id=country.id)
+    """The actors of the country with a published statement, with their offices (kept while its page's version is).
+
+    The same whatever the page's `as_of` or topic, and a third of a cold country page's time to read.
+    """
+    country_id = country.id
+    return per_page_version(
+        session, f"speakers:{country_id}", lambda: actors_repository.who_spoke(session, country_id=country_id)
+    )
 
 
 def today() -> date:

@@ -29,10 +29,10 @@ from app.web.pages import private_html
 
 router = APIRouter(tags=["assisted entry"])
 
-# A request may carry the article (at most service.MAX_ARTICLE_BYTES, refused beside its field when over)
-# with room for HTML's or JSON's escaping; app.web.limits refuses a larger body before it is read.
-BODY_LIMIT = 4 * service.MAX_ARTICLE_BYTES
-BODY_LIMITS = {"/statements/extract": BODY_LIMIT, "/api/extract": BODY_LIMIT}
+# These take an uploaded article (at most service.MAX_ARTICLE_BYTES, refused beside its field when over):
+# app.web.limits refuses a body over the upload limit (IW_UPLOAD_BODY_KB) before it is read.
+UPLOAD_PATHS = ("/statements/extract", "/api/extract")
+PART_LIMIT = 4 * service.MAX_ARTICLE_BYTES  # room for escaping; the body's own limit comes first
 
 
 def quote_parts(candidate: Candidate) -> list[tuple[str, bool]]:
@@ -93,7 +93,7 @@ def _read(session: Session, raw: bytes | str, filename: str | None, published_on
 @router.post(
     "/statements/extract",
     include_in_schema=False,
-    form_limits={"max_part_size": BODY_LIMIT, "max_files": 1, "max_fields": 20},
+    form_limits={"max_part_size": PART_LIMIT, "max_files": 1, "max_fields": 20},
 )
 async def extract_article(
     request: Request,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from app.statements import rules
 from app.statements.records import FORMAT_NAME, FORMAT_VERSION, StatementRecord
 
 FIELDS: tuple[str, ...] = tuple(StatementRecord.model_fields)
@@ -89,6 +90,8 @@ def _csv_value(field: str, text: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as error:
             return _Unreadable(f"is not a JSON list of sources ({error.msg})")
+    if field == "stance":
+        return rules.stance_from_text(text)  # a CSV cell is text; the record holds a number
     if field in NON_TEXT_FIELDS:
         return text
     return spreadsheet_unsafe(text)

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from app.text import language_name, signed
+
 # The record's fields in reading order, with the names a reader sees.
 FIELD_LABELS: dict[str, str] = {
     "actor": "Actor",
@@ -31,6 +33,8 @@ FIELD_LABELS: dict[str, str] = {
     "actor_kind": "Actor kind",
 }
 _TOKEN = re.compile(r"\s+|[^\s]+")
+# Text whose words are marked where they changed; any other field reads as 'before → after'.
+PROSE = frozenset({"quote", "translation", "condition", "rationale", "retraction_reason", "date_note"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,10 @@ def _text(field: str, value: Any) -> str:
         return "(none)"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if field == "stance":
+        return signed(value)
+    if field == "language":
+        return language_name(value)
     if field == "sources":
         return "; ".join(source.get("url") or f"{source.get('outlet')}: {source.get('title')}" for source in value)
     return str(value)
@@ -84,5 +92,9 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[FieldC
         if before is not None and old == new:
             continue
         old_text, new_text = ("" if before is None else _text(field, old)), _text(field, new)
-        found.append(FieldChange(field, label, old_text, new_text, word_diff(old_text, new_text)))
+        if field in PROSE or before is None:
+            pieces = word_diff(old_text, new_text)
+        else:
+            pieces = [Piece("del", old_text), Piece("same", " \u2192 "), Piece("ins", new_text)]
+        found.append(FieldChange(field, label, old_text, new_text, pieces))
     return found

@@ -27,10 +27,10 @@ def get(session: Session, *, statement_id: int, version: int) -> Revision | None
     return session.execute(query).scalar_one_or_none()
 
 
-def for_statement_with_authors(session: Session, statement_id: int) -> list[tuple[Revision, str | None]]:
-    """A statement's revisions, oldest first, each with its author's email (None for seed, import or CLI)."""
+def for_statement_with_authors(session: Session, statement_id: int) -> list[tuple[Revision, User | None]]:
+    """A statement's revisions, oldest first, each with its author (None for seed, import or CLI)."""
     query = (
-        select(Revision, User.email)
+        select(Revision, User)
         .outerjoin(User, User.id == Revision.user_id)
         .where(Revision.statement_id == statement_id)
         .order_by(Revision.version)

@@ -1,4 +1,8 @@
-"""A country's score over time as SVG geometry, drawn on the server. Pure: numbers in, shapes out."""
+"""A country's score over time as SVG geometry, drawn on the server. Pure: numbers in, shapes out.
+
+Two frames are drawn from the same numbers: a wide one, and a narrow one whose units are the phone's own pixels,
+so its labels stay readable and its dots big enough to tap.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,51 @@ from app.stances.bands import BANDS
 from app.statements.cards import StatementMark
 from app.text import month_text, signed
 
-WIDTH, HEIGHT = 760, 260
-LEFT, RIGHT, TOP, BOTTOM = 96, 16, 14, 34
-Y_TICKS = ((2, "+2 supports"), (1, "+1"), (0, "0 neutral"), (-1, signed(-1)), (-2, signed(-2) + " opposes"))
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A chart's size, margins, dot size, how many month labels fit, and the labels of the stance axis."""
+
+    name: str
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    radius: float  # a statement's dot
+    x_labels: int  # at most this many month labels
+    y_labels: tuple[tuple[int, str], ...]
+
+
+WIDE = Frame(
+    "wide",
+    760,
+    260,
+    96,
+    16,
+    14,
+    34,
+    6,
+    8,
+    ((2, "+2 supports"), (1, "+1"), (0, "0 neutral"), (-1, signed(-1)), (-2, signed(-2) + " opposes")),
+)
+NARROW = Frame(
+    "narrow",
+    340,
+    300,
+    30,
+    12,
+    16,
+    38,
+    9,
+    3,
+    tuple((value, signed(value)) for value in (2, 1, 0, -1, -2)),
+)
+FRAMES = (WIDE, NARROW)
+LANE_GAP = 1.25  # dots closer than this many diameters apart move to another lane of their stance
+LANES = (0, -1, 1)  # lane offsets, in diameters, tried in this order
+EDGE_LANES = {2: (0, 1, 2), -2: (0, -1, -2)}  # at the plot's edges, lanes lie inside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +73,7 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
+    frame: Frame
     width: int
     height: int
     stripes: list[tuple[float, float, str]]  # (y, height, band slug)
@@ -39,23 +86,63 @@ class Chart:
     plot_right: float
     plot_top: float
     plot_bottom: float
+    label_y: float  # baseline of the month labels
+
+    @property
+    def radius(self) -> float:
+        return self.frame.radius
 
 
-def _x(day: date, first: date, last: date) -> float:
+def _x(frame: Frame, day: date, first: date, last: date) -> float:
     span = max((last - first).days, 1)
-    return round(LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span, 1)
+    return round(frame.left + (frame.width - frame.left - frame.right) * (day - first).days / span, 1)
 
 
-def _y(score: float) -> float:
-    return round(TOP + (HEIGHT - TOP - BOTTOM) * (2 - score) / 4, 1)
+def _y(frame: Frame, score: float) -> float:
+    return round(frame.top + (frame.height - frame.top - frame.bottom) * (2 - score) / 4, 1)
+
+
+def lanes(xs: Sequence[float], *, gap: float, order: Sequence[int] = LANES) -> list[int]:
+    """A lane offset (from `order`) for each dot of one stance, by x: dots closer than `gap` never share a lane.
+
+    When every lane is taken, the dot goes to the lane whose last dot lies furthest back.
+    """
+    last_x: dict[int, float] = {}
+    chosen = []
+    for x in xs:
+        free = [lane for lane in order if lane not in last_x or x - last_x[lane] >= gap]
+        lane = free[0] if free else min(order, key=lambda item: last_x[item])
+        last_x[lane] = x
+        chosen.append(lane)
+    return chosen
+
+
+def _points(frame: Frame, marks: Sequence[StatementMark], first: date, last: date) -> list[Point]:
+    shown = sorted((mark for mark in marks if first <= mark.said_on <= last), key=lambda m: (m.said_on, m.statement_id))
+    diameter = 2 * frame.radius
+    points = []
+    for stance in sorted({mark.stance for mark in shown}):
+        same = [mark for mark in shown if mark.stance == stance]
+        xs = [_x(frame, mark.said_on, first, last) for mark in same]
+        order = EDGE_LANES.get(stance, LANES)
+        for mark, x, lane in zip(same, xs, lanes(xs, gap=diameter * LANE_GAP, order=order), strict=True):
+            y = round(_y(frame, stance) + lane * diameter * 1.05, 1)  # a positive lane lies lower down
+            points.append(Point(x, y, f"/statements/{mark.statement_id}", mark.label, stance))
+    return sorted(points, key=lambda point: (point.x, point.y))
 
 
 def timeline(
-    *, months: Sequence[date], scores: Sequence[tuple[float | None, bool]], marks: Sequence[StatementMark]
+    *,
+    months: Sequence[date],
+    scores: Sequence[tuple[float | None, bool]],
+    marks: Sequence[StatementMark],
+    frame: Frame = WIDE,
 ) -> Chart:
     """The chart for consecutive months: each month's (score or None, carried?), and statements as points."""
     first, last = months[0], scoring.month_end(months[-1])
-    stripes = [(_y(look.top), round(_y(look.bottom) - _y(look.top), 1), look.slug) for look in BANDS]
+    stripes = [
+        (_y(frame, look.top), round(_y(frame, look.bottom) - _y(frame, look.top), 1), look.slug) for look in BANDS
+    ]
     path: list[str] = []
     line_points = []
     previous: float | None = None
@@ -63,32 +150,30 @@ def timeline(
         if score is None:
             previous = None
             continue
-        x_start, x_end, y = _x(month, first, last), _x(scoring.month_end(month), first, last), _y(score)
+        x_start, x_end = _x(frame, month, first, last), _x(frame, scoring.month_end(month), first, last)
+        y = _y(frame, score)
         path.append(("M" if previous is None else "L") + f"{x_start},{y}")
         path.append(f"L{x_end},{y}")
         if not carried:
             line_points.append((x_end, y, f"{month_text(month)}: score {score:+.2f}"))
         previous = score
-    points = [
-        Point(
-            _x(mark.said_on, first, last), _y(mark.stance), f"/statements/{mark.statement_id}", mark.label, mark.stance
-        )
-        for mark in marks
-        if first <= mark.said_on <= last
+    step = max(1, -(-len(months) // frame.x_labels))
+    x_ticks = [
+        (_x(frame, month, first, last), month_text(month)) for index, month in enumerate(months) if index % step == 0
     ]
-    step = max(1, len(months) // 8)
-    x_ticks = [(_x(month, first, last), month_text(month)) for index, month in enumerate(months) if index % step == 0]
     return Chart(
-        width=WIDTH,
-        height=HEIGHT,
+        frame=frame,
+        width=frame.width,
+        height=frame.height,
         stripes=stripes,
         line=" ".join(path),
         line_points=line_points,
-        points=points,
+        points=_points(frame, marks, first, last),
         x_ticks=x_ticks,
-        y_ticks=[(_y(value), label) for value, label in Y_TICKS],
-        plot_left=LEFT,
-        plot_right=WIDTH - RIGHT,
-        plot_top=TOP,
-        plot_bottom=HEIGHT - BOTTOM,
+        y_ticks=[(_y(frame, value), label) for value, label in frame.y_labels],
+        plot_left=frame.left,
+        plot_right=frame.width - frame.right,
+        plot_top=frame.top,
+        plot_bottom=frame.height - frame.bottom,
+        label_y=frame.height - frame.bottom + 22,
     )

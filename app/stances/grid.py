@@ -241,8 +241,8 @@ def _cells_html(
     for month, found in zip(months, line, strict=True):
         if found is None:
             parts.append(
-                f'<td class="c n"><span role="img" aria-label="{name}, {month.text}: {NO_STATEMENT}.">'
-                "&#183;</span></td>"
+                f'<td class="c n"><span role="img" aria-label="{name}, {month.text}: {NO_STATEMENT}."'
+                f' title="{name}, {month.text}: {NO_STATEMENT}.">&#183;</span></td>'
             )
             continue
         if type(found) is Carried:

@@ -16,6 +16,7 @@ from typing import Any
 from app.actors.models import OfficeRank
 from app.actors.rules import infer_rank
 from app.errors import FieldError
+from app.statements import rules
 from app.statements.records import MAX_SOURCES
 from app.statements.schemas import StatementForm
 
@@ -183,6 +184,8 @@ def to_record(state: FormState, *, keep: Mapping[str, Any] | None = None) -> tup
             raw[name] = _flag(value) if name == "date_is_report_date" else _flag(value or "true")
         elif name in ("country", "office", "office_rank", "actor_kind"):
             raw[name] = value.strip() or None
+        elif name == "stance":
+            raw[name] = rules.stance_from_text(value)  # a form sends text; the record holds a number
         else:
             raw[name] = value
     said_on = _ISO_DAY.fullmatch(raw.get("said_on", "").strip())

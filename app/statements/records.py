@@ -122,7 +122,7 @@ class StatementRecord(BaseModel):
     said_on: Annotated[IsoDate, AfterValidator(rules.check_said_on)]
     date_precision: Literal["day", "month"] = "day"
     date_is_report_date: StrictBool = False
-    stance: Annotated[int, BeforeValidator(rules.check_stance)]
+    stance: Annotated[int, BeforeValidator(rules.check_stance_number)]  # strict: JSON's "2" is text, refused
     condition: OptionalLine = None
     quote: Annotated[str, _block(rules.QUOTE_MAX_LENGTH)]
     quote_is_verbatim: StrictBool = True

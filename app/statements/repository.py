@@ -40,7 +40,7 @@ from app.statements.cards import (
 from app.statements.filters import HistoryFilters
 from app.statements.models import PUBLISHED, RETRACTED, Statement, StatementSource, StatementStatus
 from app.statements.paging import Cursor
-from app.text import MONTH_ABBR
+from app.text import MONTH_ABBR, signed
 from app.topics.models import Topic
 
 _CHUNK = 500
@@ -397,16 +397,24 @@ def chart_marks(
     marks = []
     for statement_id, said_on, stance, quote, name in rows:
         excerpt = quote if len(quote) <= 120 else quote[:117].rstrip() + "…"
-        said = f"{said_on.day:02d} {MONTH_ABBR[said_on.month]} {said_on.year}"
-        marks.append(StatementMark(statement_id, said_on, stance, f"{name}, {said}: {stance:+d}. {excerpt}"))
+        said = f"{said_on.day} {MONTH_ABBR[said_on.month]} {said_on.year}"
+        marks.append(StatementMark(statement_id, said_on, stance, f"{name}, {said}: {signed(stance)}. {excerpt}"))
     return marks
 
 
-def stance_sequence(session: Session, *, actor_id: int) -> list[tuple[int, int, date, int]]:
-    """(id, topic_id, said_on, stance) of an actor's published statements: what position changes are read from."""
-    query = select(Statement.id, Statement.topic_id, Statement.said_on, Statement.stance).where(
-        Statement.actor_id == actor_id, PUBLISHED
+def stance_records(
+    session: Session, *, actor_id: int | None = None, country_id: int | None = None, last: date | None = None
+) -> list[tuple[int, int, int, date, int]]:
+    """(id, actor_id, topic_id, said_on, stance) of an actor's or a country's published statements up to `last`."""
+    query = select(Statement.id, Statement.actor_id, Statement.topic_id, Statement.said_on, Statement.stance).where(
+        PUBLISHED
     )
+    if actor_id is not None:
+        query = query.where(Statement.actor_id == actor_id)
+    if country_id is not None:
+        query = query.where(Statement.country_id == country_id)
+    if last is not None:
+        query = query.where(Statement.said_on <= last)
     return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
 
 

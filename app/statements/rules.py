@@ -65,6 +65,21 @@ def check_stance(value: object) -> int:
     return value
 
 
+def check_stance_number(value: object) -> int:
+    """A stance as the interchange format holds it: a number, never text such as "2" (forms and CSV convert theirs)."""
+    if isinstance(value, str):
+        if re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            raise ValueError(f"must be a number from -2 to +2, not the text {value!r}: write it without quotes")
+        raise ValueError(f"must be a whole number from -2 to +2, not {value!r}")
+    return check_stance(value)
+
+
+def stance_from_text(value: str) -> int | str:
+    """A stance typed as text ('+1', '-2') as its number; any other text unchanged, for the record to refuse."""
+    text = value.strip()
+    return int(text) if re.fullmatch(r"[+-]?\d{1,12}", text) else value
+
+
 def check_language(value: str) -> str:
     """An ISO 639 language code such as 'en', 'pl' or 'uk', with an optional region ('pt-BR')."""
     code = value.strip()

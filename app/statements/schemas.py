@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app import params
 from app.accounts.schemas import CsrfForm
+from app.actors.rules import PositionChange
 from app.errors import ProblemOut
 from app.statements.cards import StatementCard
 from app.statements.models import STANCE_MEANINGS, Statement
@@ -119,6 +120,8 @@ class RevisionSummaryOut(BaseModel):
     at: datetime
     via: str
     note: str | None
+    by: str | None = Field(description="The display name of the user who made it (null for seed, import or CLI).")
+    by_email: str | None = Field(default=None, description="That user's email address: for admins only, else null.")
 
 
 class StatementPageOut(BaseModel):
@@ -273,3 +276,32 @@ class ConflictOut(ProblemOut):
         description="The statement's version now: send it as `version` to change that version."
     )
     current: dict[str, Any] | None = Field(None, description="The statement now, in the interchange format.")
+
+
+class ChangeOut(BaseModel):
+    actor: ActorRef
+    topic: str
+    topic_title: str
+    stance_before: int
+    stance_after: int
+    changed_on: date = Field(description="The date of the later statement.")
+    summary: str = Field(description="'changed from +1 to +2 on 2 Sep 2024'.")
+    points: int = Field(description="How far the stance moved.")
+    before: StatementOut
+    after: StatementOut
+
+    @classmethod
+    def of(cls, change: PositionChange, before: StatementCard, after: StatementCard) -> ChangeOut:
+        """A change of position with both statements whole."""
+        return cls(
+            actor=ActorRef(name=after.actor.name, slug=after.actor.slug, url=f"/actors/{after.actor.slug}"),
+            topic=after.topic.slug,
+            topic_title=after.topic.title,
+            stance_before=change.stance_before,
+            stance_after=change.stance_after,
+            changed_on=change.changed_on,
+            summary=change.summary,
+            points=abs(change.stance_after - change.stance_before),
+            before=StatementOut.of(before),
+            after=StatementOut.of(after),
+        )

@@ -31,6 +31,7 @@ from app.statements.models import DatePrecision, Statement, StatementStatus
 from app.statements.records import statement_record
 from app.statements.resolver import NewSource, RecordResolver, Resolved, stored_id
 from app.system import repository as system_repository
+from app.system import scopes
 from app.text import clean_text
 
 _WRITE_BATCH = 1000
@@ -232,7 +233,7 @@ def create(
     note: str | None = None,
 ) -> StatementCard:
     """Add one statement checked in this unit of work (`check`)."""
-    system_repository.begin_data_change(session)
+    system_repository.begin_data_change(session, scoped=True)
     write_pending(session=session, resolver=prepared.resolver)
     (statement_id,) = insert_resolved(
         session=session,
@@ -242,7 +243,21 @@ def create(
         note=note,
         submission_key=submission_key,
     )
-    return repository.cards(session, [statement_id])[0]
+    card = repository.cards(session, [statement_id])[0]
+    system_repository.mark_changed(session, _scopes(card))
+    return card
+
+
+def _scopes(statement: Statement | StatementCard) -> list[str]:
+    """The pages a statement shows on (app/system/scopes.py)."""
+    return list(
+        scopes.of_statement(
+            statement_id=statement.id,
+            country_code=statement.country.code,
+            topic_slug=statement.topic.slug,
+            actor_slug=statement.actor.slug,
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +324,7 @@ def _record_change(
     *,
     before: str,
     old_series: tuple[int, int, date],
+    old_scopes: list[str],
     action: RevisionAction,
     via: str,
     user_id: int | None,
@@ -343,6 +359,7 @@ def _record_change(
         changes=changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on
     )
     stances_refresh.refresh(session=session, changes=changes)
+    system_repository.mark_changed(session, [*old_scopes, *_scopes(statement)])
     return statement
 
 
@@ -361,7 +378,8 @@ def edit(
     statement = load_for_change(session=session, statement_id=statement_id, expected_version=expected_version)
     before = _snapshot(statement)
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
-    system_repository.begin_data_change(session)
+    old_scopes = _scopes(statement)
+    system_repository.begin_data_change(session, scoped=True)
     write_pending(session=session, resolver=prepared.resolver)
     for name, value in _fields(prepared.resolved).items():
         setattr(statement, name, value)
@@ -374,6 +392,7 @@ def edit(
         statement,
         before=before,
         old_series=old_series,
+        old_scopes=old_scopes,
         action=action,
         via=via,
         user_id=user_id,
@@ -400,7 +419,8 @@ def retract(
         raise Refused(FieldError("reason", str(error))) from None
     before = _snapshot(statement)
     old_series = (statement.country_id, statement.topic_id, statement.said_on)
-    system_repository.begin_data_change(session)
+    old_scopes = _scopes(statement)
+    system_repository.begin_data_change(session, scoped=True)
     statement.status = StatementStatus.RETRACTED
     statement.retraction_reason = reason
     return _record_change(
@@ -408,6 +428,7 @@ def retract(
         statement,
         before=before,
         old_series=old_series,
+        old_scopes=old_scopes,
         action=RevisionAction.RETRACT,
         via=via,
         user_id=user_id,

@@ -6,9 +6,10 @@ import functools
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from app import paths
 
@@ -46,4 +47,17 @@ def head_revision() -> str | None:
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None before the first migration."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return revision_on(connection)
+
+
+def revision_on(connection: Connection) -> str | None:
+    """The revision the database is at, read on `connection` from alembic_version's one row alone.
+
+    Alembic's own reader looks the table up in the catalog first; here a missing table is a failed
+    read inside a savepoint, so the rest of the transaction goes on.
+    """
+    try:
+        with connection.begin_nested():
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None

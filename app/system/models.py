@@ -21,3 +21,13 @@ class AppState(Base):
     data_version: Mapped[int] = mapped_column(BigInteger, default=1)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     secret: Mapped[str | None] = mapped_column(String(128))
+
+
+class DataScope(Base):
+    """The data version of the last write that changed what pages of one scope show (`*`: every page)."""
+
+    __tablename__ = "data_scope"
+
+    scope: Mapped[str] = mapped_column(String(120), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

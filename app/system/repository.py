@@ -1,33 +1,62 @@
-"""Queries on the app_state row."""
+"""Queries on the app_state row, and row counts."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.db import Base, utcnow
 from app.perf.driver import DriverRead
-from app.perf.versioned import STAMPED_VERSION
-from app.system.models import STATE_ID, AppState
+from app.perf.versioned import SCOPED_VERSION, STAMPED_VERSION
+from app.system.models import STATE_ID, AppState, DataScope
 
 
 @dataclass(frozen=True, slots=True)
 class DataStamp:
-    """What the whole store's freshness is judged by."""
+    """What a page's freshness is judged by: the data version of the last write that changed what it shows."""
 
     version: int
     changed_at: datetime
 
+
+# The scope every write touches that changes what every page shows (a topic added, an import).
+EVERY_PAGE = "*"
+# session.info key: the data version this unit of work's write set (begin_data_change).
+WRITE_VERSION = "iw_write_version"
+
+_base = DataScope.__table__.alias("base_scope")
+_page = DataScope.__table__.alias("page_scope")
 
 # Every page reads this first, so it goes to the driver's cursor, in the session's transaction
 # (app.db.DriverRead): SQLAlchemy's execute path costs more than the query. The one value a type
 # would convert is the timestamp, done here as UTCDateTime would (SQLite keeps it as text,
 # PostgreSQL returns it timezone-aware).
 _STAMP = DriverRead(select(AppState.data_version, AppState.changed_at).where(AppState.id == STATE_ID))
+# A scoped page's stamp: the global version (for per_data_version) and the newer of its scope's and `*`'s.
+_SCOPED_STAMP = DriverRead(
+    select(
+        AppState.data_version,
+        AppState.changed_at,
+        _base.c.version,
+        _base.c.changed_at,
+        _page.c.version,
+        _page.c.changed_at,
+    )
+    .select_from(
+        AppState.__table__.outerjoin(_base, _base.c.scope == EVERY_PAGE).outerjoin(
+            _page, _page.c.scope == bindparam("scope")
+        )
+    )
+    .where(AppState.id == STATE_ID)
+)
 
 
 def _utc(value: datetime | str) -> datetime:
@@ -35,11 +64,32 @@ def _utc(value: datetime | str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def data_stamp(session: Session) -> DataStamp:
-    """The data version and when it last changed: what ETag and Last-Modified are made of."""
-    [(version, changed_at)] = _STAMP.fetchall(session)
-    session.info[STAMPED_VERSION] = version  # what per_data_version keys this transaction's reads by
-    return DataStamp(version, _utc(changed_at))
+def data_stamp(session: Session, scope: str | None = None) -> DataStamp:
+    """The data version and when it last changed, of every page or of one scope's pages: what ETags are made of.
+
+    Unscoped, any write moves it. A scope (`country:PL`, `topic:<slug>`, ...) moves only with the
+    writes that touch it and those that touch every page (`*`).
+    """
+    if scope is None:
+        [(version, changed_at)] = _STAMP.fetchall(session)
+        session.info[STAMPED_VERSION] = version  # what per_data_version keys this transaction's reads by
+        session.info.pop(SCOPED_VERSION, None)
+        return DataStamp(version, _utc(changed_at))
+    [(version, changed_at, base, base_at, own, own_at)] = _SCOPED_STAMP.fetchall(session, {"scope": scope})
+    session.info[STAMPED_VERSION] = version
+    if own is not None and (base is None or own > base):
+        stamp = DataStamp(own, _utc(own_at))
+    elif base is not None:
+        stamp = DataStamp(base, _utc(base_at))
+    else:
+        stamp = DataStamp(version, _utc(changed_at))  # a store migrated without its `*` row: every write counts
+    session.info[SCOPED_VERSION] = (scope, stamp.version)  # what per_page_version keys this page's reads by
+    return stamp
+
+
+def data_version(session: Session) -> int:
+    """The data version alone, through SQLAlchemy's execute path (statement events see it: /healthz's test)."""
+    return session.execute(select(AppState.data_version).where(AppState.id == STATE_ID)).scalar_one()
 
 
 _BUMP = (
@@ -50,10 +100,40 @@ _BUMP = (
 )
 
 
-def begin_data_change(session: Session) -> int:
-    """Bump the data version in a unit of work that changes what pages show (writers already take turns)."""
+def begin_data_change(session: Session, *, scoped: bool = False) -> int:
+    """Bump the data version in a unit of work that changes what pages show (writers already take turns).
+
+    Unless `scoped`, every page's version moves with it; a scoped writer names what it changed
+    afterwards, in the same unit of work (`mark_changed`).
+    """
     # A Core statement on the session's connection: the ORM-enabled form costs several times more.
-    return session.connection().execute(_BUMP, {"changed_at": utcnow()}).scalar_one()
+    now = utcnow()
+    version: int = session.connection().execute(_BUMP, {"changed_at": now}).scalar_one()
+    session.info[WRITE_VERSION] = (version, now)
+    if not scoped:
+        mark_changed(session, [EVERY_PAGE])
+    return version
+
+
+def _upsert(insert: Any) -> Any:
+    statement = insert(DataScope)
+    return statement.on_conflict_do_update(
+        index_elements=[DataScope.scope],
+        set_={"version": statement.excluded.version, "changed_at": statement.excluded.changed_at},
+    )
+
+
+# Built once: a save runs it every time, and building the statement costs more than running it.
+_MARK = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
+
+
+def mark_changed(session: Session, scopes: Iterable[str]) -> None:
+    """Move these scopes' pages to the version this unit of work's write began (begin_data_change)."""
+    version, now = session.info[WRITE_VERSION]
+    rows = [{"scope": scope, "version": version, "changed_at": now} for scope in sorted(set(scopes))]
+    if rows:
+        connection = session.connection()
+        connection.execute(_MARK[connection.dialect.name], rows)
 
 
 def ensure_secret(session: Session) -> str:
@@ -71,3 +151,8 @@ def count_rows(session: Session, *models: type[Base]) -> dict[str, int]:
     return {
         model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar_one() for model in models
     }
+
+
+def row_counts(connection: Connection, tables: Sequence[Table]) -> dict[str, int]:
+    """How many rows each table holds."""
+    return {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one() for table in tables}

@@ -1,4 +1,4 @@
-"""System routes: /healthz, the OpenAPI document and the API reference."""
+"""System routes: /healthz, /stats.json, the OpenAPI document and the API reference."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.actors import repository as actors_repository
 from app.countries import repository as countries_repository
 from app.deps import SessionDep, View
 from app.system import service
-from app.system.schemas import Health
+from app.system.schemas import Health, Stats
 from app.topics import repository as topics_repository
 from app.web import openapi
 
@@ -23,13 +23,19 @@ router = APIRouter(tags=["system"])
 @router.get(
     "/healthz",
     response_model=Health,
-    summary="The store's health and contents",
+    summary="Is the store reachable and migrated",
     responses={503: {"model": Health, "description": "The store is not ready: see `status` and its checks."}},
 )
 def healthz(session: SessionDep) -> JSONResponse:
+    """Two one-row reads, whatever the store holds: cheap enough for a load balancer to poll."""
     report = service.health(session=session)
     status = 200 if report.status == "ok" else 503
     return JSONResponse(report.model_dump(mode="json"), status_code=status, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/stats.json", response_model=Stats, summary="What the store holds, counted")
+def stats(view: View) -> Response:
+    return view.page_json(lambda: service.stats(session=view.session))
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)

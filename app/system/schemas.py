@@ -21,4 +21,8 @@ class Health(BaseModel):
     migration_head: str | None
     rule_version: int
     data_version: int
+
+
+class Stats(BaseModel):
+    data_version: int
     counts: Counts

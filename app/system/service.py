@@ -1,4 +1,4 @@
-"""The store's health: can it be read, is it migrated, what does it hold."""
+"""The store's health (can it be read, is it migrated) and what it holds."""
 
 from __future__ import annotations
 
@@ -12,34 +12,40 @@ from app.statements import repository as statements_repository
 from app.statements.models import StatementStatus
 from app.system import migrations, repository
 from app.system.repository import DataStamp
-from app.system.schemas import Counts, Health
+from app.system.schemas import Counts, Health, Stats
 
-__all__ = ["DataStamp", "data_stamp", "health"]
+__all__ = ["DataStamp", "data_stamp", "health", "stats"]
 
 
-def data_stamp(*, session: Session) -> DataStamp:
-    """The data version and when it last changed: what every page's ETag is made of."""
-    return repository.data_stamp(session)
+def data_stamp(*, session: Session, scope: str | None = None) -> DataStamp:
+    """The data version of the last write that changed what `scope`'s pages show (every write, unscoped)."""
+    return repository.data_stamp(session, scope)
 
 
 def health(*, session: Session) -> Health:
-    """A report on the store; status 'ok' only when migrated to the code's newest revision."""
-    bind = session.get_bind()
-    revision = migrations.current_revision(bind)  # type: ignore[arg-type]
+    """Two one-row reads (the migration revision, the data version); status 'ok' only when migrated to head."""
+    connection = session.connection()
+    revision = migrations.revision_on(connection)
     head = migrations.head_revision()
-    stamp = repository.data_stamp(session)
+    return Health(
+        status="ok" if revision == head else "needs migration",
+        version=__version__,
+        dialect=connection.dialect.name,
+        migration_revision=revision,
+        migration_head=head,
+        rule_version=scoring.RULE_VERSION,
+        data_version=repository.data_version(session),
+    )
+
+
+def stats(*, session: Session) -> Stats:
+    """What the store holds, counted (the statements from their index): for /stats.json, kept per data version."""
     rows = repository.count_rows(session, Country, Actor)
     by_status = statements_repository.count_by_status(session)
     published = by_status.get(StatementStatus.PUBLISHED, 0)
     retracted = by_status.get(StatementStatus.RETRACTED, 0)
-    return Health(
-        status="ok" if revision == head else "needs migration",
-        version=__version__,
-        dialect=session.get_bind().dialect.name,
-        migration_revision=revision,
-        migration_head=head,
-        rule_version=scoring.RULE_VERSION,
-        data_version=stamp.version,
+    return Stats(
+        data_version=repository.data_stamp(session).version,
         counts=Counts(
             countries=rows["country"],
             actors=rows["actor"],

@@ -1,7 +1,8 @@
 """Conditional GETs: ETag and Last-Modified from the data version, and 304 on a match.
 
-Every write that changes statements bumps app_state.data_version (see system/repository.py), so a
-page's ETag changes exactly when its data may have. The ETag also carries the rule version, a
+Every write that changes statements bumps the data version of the scopes it touches (a topic's
+matrix, a country, an actor, a statement, the history; app/system/scopes.py), so a page's ETag
+changes exactly when its data may have. The ETag also carries the rule version, a
 token of the deployed code and templates, whether the response is an HTMX fragment, and who is
 signed in (their pages differ), so no two different bodies ever share one.
 """
@@ -19,6 +20,7 @@ from app.accounts.cookies import SESSION_COOKIE
 from app.db import Database
 from app.perf.pagecache import VARY, CachedBody
 from app.stances import scoring
+from app.system import scopes
 from app.system import service as system_service
 from app.system.service import DataStamp
 from app.web.htmx import is_htmx
@@ -95,7 +97,7 @@ class NotModifiedMiddleware:
         if not any(candidate.strip().endswith(suffix) for candidate in if_none_match.split(",")):
             await self.app(scope, receive, send)  # `*`, or no anonymous page of this build
             return
-        stamp = await run_in_threadpool(_read_stamp, state.db)
+        stamp = await run_in_threadpool(_read_stamp, state.db, scopes.of_page(scope["path"], connection.query_params))
         etag = etag_for(stamp.version, state.build, variant, "anon")
         if not matches(if_none_match, etag):
             await self.app(scope, receive, send)
@@ -111,6 +113,6 @@ class NotModifiedMiddleware:
         await send({"type": "http.response.body", "body": b""})
 
 
-def _read_stamp(database: Database) -> DataStamp:
+def _read_stamp(database: Database, scope: str | None) -> DataStamp:
     with database.read_session() as session:
-        return system_service.data_stamp(session=session)
+        return system_service.data_stamp(session=session, scope=scope)

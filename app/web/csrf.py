@@ -1,8 +1,10 @@
 """Cross-site request forgery: refused twice over, by where a request comes from and by a token.
 
 1. `CrossSiteMiddleware` (pure ASGI, reads headers only) refuses any state-changing request that a
-   browser marks `Sec-Fetch-Site: cross-site`, or whose `Origin` is not this site's own scheme,
-   host and port, or can't be read at all. It runs before routing, so it covers every route.
+   browser marks `Sec-Fetch-Site: cross-site`, or whose `Origin` is not one of this site's own: one
+   of the allowed hosts (IW_ALLOWED_HOSTS, never the request's own Host, which its sender writes)
+   on the request's scheme and port. An Origin that can't be read at all is refused too. It runs
+   before routing, so it covers every route.
 2. Forms and HTMX requests from a signed-in browser also carry a token (form field `csrf_token`
    or header `X-CSRF-Token`) that must equal their session's; `app.deps.csrf_protect` checks it
    for every route. Before signing in there is no session, so the sign-in form uses a signed
@@ -24,6 +26,7 @@ from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.web.errors import error_page
+from app.web.hosts import AllowedHosts
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM_FIELD = "csrf_token"
@@ -93,7 +96,7 @@ def own_origin(scope: Scope) -> Origin | None:
         return None
 
 
-def cross_site_refusal(scope: Scope) -> str | None:
+def cross_site_refusal(scope: Scope, hosts: AllowedHosts) -> str | None:
     """Why a state-changing request must be refused for where it came from, or None to let it through."""
     origin = None
     fetch_site = None
@@ -113,7 +116,9 @@ def cross_site_refusal(scope: Scope) -> str | None:
     except BadOrigin:
         return UNREADABLE_ORIGIN
     ours = own_origin(scope)
-    if ours is None or theirs != ours:
+    if ours is None or theirs[0] != ours[0] or theirs[2] != ours[2]:
+        return CROSS_SITE
+    if not hosts.allows(theirs[1]) or (hosts.any and theirs[1] != ours[1]):
         return CROSS_SITE
     return None
 
@@ -121,12 +126,13 @@ def cross_site_refusal(scope: Scope) -> str | None:
 class CrossSiteMiddleware:
     """Refuses cross-site state-changing requests with 403 before any route runs (no body is read)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hosts: AllowedHosts) -> None:
         self.app = app
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
-            reason = cross_site_refusal(scope)
+            reason = cross_site_refusal(scope, self.hosts)
             if reason is not None:
                 response = await error_page(Request(scope), 403, reason, headers={"Cache-Control": "no-store"})
                 await response(scope, receive, send)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.perf import pagecache
+from app.system import scopes
 from app.system import service as system_service
 from app.system.service import DataStamp
 from app.web import conditional
@@ -24,7 +25,9 @@ class PageView:
         """`in_place`: made on the event loop, so it may not wait on anything (see `app.deps.page_view`)."""
         self.request = request
         self.session = session
-        self.stamp: DataStamp = system_service.data_stamp(session=session)
+        self.stamp: DataStamp = system_service.data_stamp(
+            session=session, scope=scopes.of_page(request.url.path, request.query_params)
+        )
         self.htmx = is_htmx(request)
         self.etag = conditional.make_etag(request, self.stamp, request.app.state.build)
         self.headers = conditional.cache_headers(

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from app import __version__, paths
 from app.stances import bands, scoring
 from app.statements.models import STANCE_MEANINGS
-from app.text import MONTH_ABBR, month_text, signed
+from app.text import LANGUAGE_NAMES, MONTH_ABBR, in_sentence, language_name, month_text, signed
 
 
 def day(value: date | datetime | None) -> str:
@@ -84,6 +84,8 @@ def make_environment(notice: str | None = None) -> Environment:
     env.filters["ascii_refs"] = lambda markup: Markup(str(markup).encode("ascii", "xmlcharrefreplace").decode())
     env.filters["stance_slug"] = lambda stance: bands.for_stance(stance).slug
     env.filters["rfc3339"] = rfc3339
+    env.filters["in_sentence"] = in_sentence
+    env.filters["language_name"] = language_name
     env.globals.update(date_span=date_span)
     env.filters["zip"] = lambda left, right: zip(left, right, strict=True)
     env.globals.update(
@@ -91,6 +93,7 @@ def make_environment(notice: str | None = None) -> Environment:
         app_version=__version__,
         rule_version=scoring.RULE_VERSION,
         stance_meanings=STANCE_MEANINGS,
+        language_names=LANGUAGE_NAMES,
         bands=bands.BANDS,
         band_looks=bands.BY_VALUE,
         site_notice=notice,  # not `notice`: pages use that name for their own messages

@@ -1,15 +1,24 @@
 -- wrk script for every read run: prints wrk's figures as one JSON line the harness parses,
--- and, when IW_BENCH_PATHS holds several paths separated by "|", cycles through them.
+-- and cycles through paths: those in IW_BENCH_PATHS, separated by "|", or one a line in the file
+-- IW_BENCH_PATH_FILE from line IW_BENCH_FIRST_PATH on (0-based), so that a cold page's runs go on
+-- where the last one stopped and each path is asked for once.
 local paths = {}
 local spec = os.getenv("IW_BENCH_PATHS")
-if spec and spec ~= "" then
+local file = os.getenv("IW_BENCH_PATH_FILE")
+if file and file ~= "" then
+  for line in io.lines(file) do
+    if line ~= "" then
+      paths[#paths + 1] = line
+    end
+  end
+elseif spec and spec ~= "" then
   for path in string.gmatch(spec, "[^|]+") do
     paths[#paths + 1] = path
   end
 end
 
 if #paths > 0 then
-  local counter = 0
+  local counter = tonumber(os.getenv("IW_BENCH_FIRST_PATH") or "0")
   request = function()
     counter = counter + 1
     return wrk.format(nil, paths[(counter - 1) % #paths + 1])

@@ -18,8 +18,10 @@ from tests.conftest import settings_for
 from tests.support import (
     LONG_PASSWORD,
     PASSWORD,
+    add_statement,
     form_token,
     make_user,
+    record_values,
     sign_in,
     snapshot_tables,
     soup,
@@ -399,6 +401,52 @@ def test_a_token_name_error_is_shown_beside_the_field(client: TestClient, seeded
     field = soup(response.text).select_one("input#token-name")
     assert field is not None and field["aria-invalid"] == "true"
     assert "Give the token a name" in soup(response.text).select_one("#token-name-error").get_text()  # type: ignore[union-attr]
+    assert snapshot_tables(seeded_db) == before
+
+
+def test_an_editor_chooses_the_display_name_the_public_sees(
+    client: TestClient, seeded_db: Database, make_client: Callable[[str], TestClient], seeded_url: str
+) -> None:
+    user_id = make_user(seeded_db, "editor@example.org")
+    csrf = sign_in(client, "editor@example.org")
+    field = soup(client.get("/account").text).select_one("input#display-name")
+    assert field is not None and field["value"] == f"Editor {user_id}"
+    response = client.post(
+        "/account/name", data={"display_name": "  Ana   Kowalska ", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/account?renamed=1"
+    page = soup(client.get("/account?renamed=1").text)
+    assert page.select_one("p.notice").get_text() == "Saved: your changes now show as by Ana Kowalska."  # type: ignore[union-attr]
+    assert page.select_one("input#display-name")["value"] == "Ana Kowalska"  # type: ignore[index]
+    with seeded_db.write() as session:
+        statement, _ = add_statement(session, record_values(), user_id=user_id)
+    reader = make_client(seeded_url)
+    title = soup(reader.get(f"/statements/{statement.id}").text).select_one(".revision__title .muted")
+    assert title is not None and title.get_text(" ", strip=True).endswith(", by Ana Kowalska")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("   ", "Enter a display name"),
+        ("x" * 81, "at most 80 characters"),
+        ("Ana\x00Kowalska", "can't contain control characters"),
+        ("Ana\x1bKowalska", "can't contain control characters"),
+        ("ana.kowalska@example.org", "can't be an email address"),
+        ("Ana <ana@example.org>", "can't be an email address"),
+    ],
+)
+def test_a_bad_display_name_is_refused_beside_the_field(
+    client: TestClient, seeded_db: Database, typed: str, message: str
+) -> None:
+    make_user(seeded_db, "editor@example.org")
+    csrf = sign_in(client, "editor@example.org")
+    before = snapshot_tables(seeded_db)
+    response = client.post("/account/name", data={"display_name": typed, "csrf_token": csrf})
+    assert response.status_code == 422
+    page = soup(response.text)
+    assert message in page.select_one("#display-name-error").get_text()  # type: ignore[union-attr]
+    assert page.select_one("input#display-name")["aria-invalid"] == "true"  # type: ignore[index]
     assert snapshot_tables(seeded_db) == before
 
 

@@ -31,6 +31,16 @@ def test_a_user_is_stored_lower_cased_with_an_argon2id_hash(empty_db: Database) 
     assert not passwords.verify_password(PASSWORD + " ", stored.password_hash)[0]
 
 
+def test_a_new_user_goes_by_editor_and_their_id_until_they_choose_a_name(empty_db: Database) -> None:
+    with empty_db.write() as session:
+        first = service.add_user(session=session, email="a@example.org", password=PASSWORD, role="editor")
+        second = service.add_user(session=session, email="b@example.org", password=PASSWORD, role="admin")
+        service.rename_user(session=session, user=second, display_name="Olena Shevchenko")
+    with empty_db.read_session() as session:
+        stored = {user.id: user.display_name for user in session.execute(select(User)).scalars()}
+    assert stored == {first.id: f"Editor {first.id}", second.id: "Olena Shevchenko"}
+
+
 @pytest.mark.parametrize(
     "password", [LONG_PASSWORD, "Zażółć gęślą jaźń", "日本語のパスワードです", "  spaces at both ends  "]
 )

@@ -1,4 +1,4 @@
-"""An actor's page: offices over time, statements, and flagged changes of position."""
+"""An actor's page: offices over time, statements, and changes of position."""
 
 from __future__ import annotations
 
@@ -22,19 +22,31 @@ def test_offices_over_time_are_shown(shared_client: TestClient) -> None:
     ]
 
 
-def test_every_statement_and_no_false_change_flags(shared_client: TestClient) -> None:
+def test_sikorskis_move_from_plus_one_to_plus_two_is_shown_with_both_quotes(shared_client: TestClient) -> None:
     page = soup(shared_client.get("/actors/radoslaw-sikorski").text)
-    assert len(page.select("article.statement")) == 3
-    assert page.select(".change") == []  # +1 then +2: one point, not a change
+    assert len(page.select("article.statement")) == 3 + 2  # his statements, and the change's two
+    (change,) = page.select("#changes-title ~ .change")
+    flag = change.select_one(".change__flag").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert flag == "On intercepting over Ukraine: changed from +1 to +2 on 2 Sep 2024"
+    before, after = change.select(".change__pair > div")
+    assert before.select_one(".eyebrow").get_text() == "Before: +1"  # type: ignore[union-attr]
+    assert after.select_one(".eyebrow").get_text() == "After: +2"  # type: ignore[union-attr]
+    body = shared_client.get("/actors/radoslaw-sikorski.json").json()
+    (out,) = body["changes"]
+    assert out["summary"] == "changed from +1 to +2 on 2 Sep 2024" and body["changes_total"] == 1
+    assert (out["stance_before"], out["stance_after"], out["changed_on"]) == (1, 2, "2024-09-02")
+    assert (out["before"]["said_on"], out["after"]["said_on"]) == ("2024-07-13", "2024-09-02")
+    quotes = [b.get_text().strip("\u201c\u201d") for b in change.select("blockquote")]
+    assert quotes == [out["before"]["quote"], out["after"]["quote"]]
 
 
-def test_a_two_point_move_is_flagged_with_both_quotes_side_by_side(client: TestClient, seeded_db: Database) -> None:
+def test_a_move_is_flagged_against_the_latest_statement_before_it(client: TestClient, seeded_db: Database) -> None:
     with seeded_db.write() as session:
         add_statement(session, record(stance=-1, quote="Poland will not act over Ukraine."))
     page = soup(client.get("/actors/radoslaw-sikorski").text)
-    (change,) = page.select(".change")
-    assert "+2 \u2192 \u22121" in change.select_one(".change__flag").get_text()  # type: ignore[union-attr]
-    quotes = [b.get_text() for b in change.select("blockquote")]
+    newest = page.select("#changes-title ~ .change")[0]
+    assert "changed from +2 to \u22121" in newest.select_one(".change__flag").get_text()  # type: ignore[union-attr]
+    quotes = [b.get_text() for b in newest.select("blockquote")]
     body = client.get("/actors/radoslaw-sikorski.json").json()
     assert quotes == [
         f"\u201c{body['changes'][0]['before']['quote']}\u201d",
@@ -59,11 +71,11 @@ def test_a_long_record_shows_the_newest_changes_and_counts_the_rest(client: Test
             )
     page = soup(client.get("/actors/radoslaw-sikorski").text)
     assert len(page.select(".change")) == routes.CHANGES_SHOWN
-    # His last seeded statement is +2, so the first new +2 is no change: 13 changes.
-    assert f"the newest {routes.CHANGES_SHOWN} of 13" in page.select_one("#changes-title + p").get_text(" ", strip=True)  # type: ignore[union-attr]
+    # His last seeded statement is +2, so the first new +2 is no change: 13 changes, and his +1 to +2 of 2024.
+    assert f"the newest {routes.CHANGES_SHOWN} of 14" in page.select_one("#changes-title + p").get_text(" ", strip=True)  # type: ignore[union-attr]
     assert "Swing 14." in page.select(".change")[0].select("blockquote")[1].get_text()
     body = client.get("/actors/radoslaw-sikorski.json").json()
-    assert body["changes_total"] == 13 and len(body["changes"]) == 13
+    assert body["changes_total"] == 14 and len(body["changes"]) == 14
 
 
 def test_an_actor_page_links_its_feed(shared_client: TestClient) -> None:

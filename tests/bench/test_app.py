@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.deps import View
-from bench.app import FORTUNE_ROWS, FRESH_HEADER, create_bench_app
+from bench.app import FORTUNE_ROWS, FRESH_HEADER, BareBeside, create_bare_app, create_bench_app
 from tests.conftest import settings_for
 from tests.support import soup
 
@@ -56,3 +56,14 @@ def test_fresh_requests_bypass_the_body_cache_and_others_are_counted(bench_clien
 def test_the_production_app_has_no_benchmark_routes(shared_client: TestClient) -> None:
     for path in ("/_bench/fortunes", "/_bench/plaintext", "/_bench/body-cache"):
         assert shared_client.get(path).status_code == 404
+
+
+def test_bare_fastapi_answers_beside_the_app_without_its_middleware(seeded_url: str) -> None:
+    server = BareBeside(create_bench_app(settings_for(seeded_url)), create_bare_app())
+    with TestClient(server) as client:
+        bare = client.get("/_bare/plaintext")
+        assert bare.status_code == 200 and bare.text == "Hello, World!"
+        assert "content-security-policy" not in bare.headers  # none of the app's middleware ran
+        assert client.get("/_bare/nothing").status_code == 404
+        page = client.get("/healthz")  # everything else, lifespan included, is the app's
+        assert page.status_code == 200 and "content-security-policy" in page.headers

@@ -27,7 +27,7 @@ from bench.machine import describe
 from bench.report import RunRecord, render
 from bench.servers import app_server
 from bench.synthetic import service
-from bench.targets import BY_KEY, CHECKS, PAGES, POSTGRESQL, SQLITE, Target
+from bench.targets import BY_KEY, CHECKS, COLD, PAGES, POSTGRESQL, SQLITE, Target
 from bench.wrk import BenchError, WrkRun
 from tests.support import markdown_table, need_bench_tools
 
@@ -108,6 +108,29 @@ def test_quick_bench_measures_every_page_and_writes_the_report(
         fortunes = rows[PAGES[0].label]
         assert _number(fortunes["× F"]) == 1.0
 
+        # Cold pages: every request a URL not asked before, so the page cache missed on each one.
+        backend = section.split(" ")[0]
+        side_by_side = {
+            row["Page"]: row for row in markdown_table(report[f"Cached and cold, side by side ({backend})"])
+        }
+        cold_rows = [row for row in side_by_side.values() if row["Cold req/s"] != "—"]
+        assert len(cold_rows) == len(COLD), side_by_side
+        for row in cold_rows:
+            misses, requests = (_number(part) for part in row["Cold: page-cache misses of requests"].split(" of "))
+            assert requests > 0 and misses >= requests, row
+            runs = 3 * 2 + 1  # throughput and latency runs, and the warm-up's requests still in flight
+            assert misses - requests <= runs * 8, row  # the rest: requests in flight when a run stopped
+        for key in COLD.values():
+            cold_notes = rows[BY_KEY[key].label]["Notes"]
+            assert "0 hits" in cold_notes and "the list wrapped" not in cold_notes, cold_notes
+
+    editor = {row["What"]: row["Value"] for row in markdown_table(report["Readers at 20 saves a second"])}
+    assert _number(editor["Cold reads alone"].split()[0]) > 0
+    assert _number(editor["Cold reads while saving"].split()[0]) > 0
+    [untouched] = [value for what, value in editor.items() if what.startswith("/countries/")]
+    assert untouched == "yes"  # a country nobody posted for kept its ETag through the saves
+    workers = markdown_table(report["Two workers against one (SQLite, cold pages)"])
+    assert {row["Page"] for row in workers} == {BY_KEY[key].label for key in COLD.values()}
     memory = markdown_table(report["Memory"])
     assert any(row["Server"].startswith("uvicorn on SQLite") and row["RSS at end"].endswith("MB") for row in memory)
     mixed = {row["What"]: row["Value"] for row in markdown_table(report["Mixed load"])}
@@ -121,6 +144,9 @@ def test_quick_bench_measures_every_page_and_writes_the_report(
     assert set(targets) == {check.what for check in CHECKS}
     assert all(row["Result"] in ("pass", "miss", "not available") for row in targets.values())
     assert targets["F itself"]["Result"] in ("pass", "miss") and targets["Memory"]["Result"] in ("pass", "miss")
+    for what in ("F", "App plaintext", "/healthz", "Cold search", "Cold matrix (as_of)", "Two workers on 2 cores"):
+        assert targets[what]["Result"] in ("pass", "miss"), targets[what]
+        assert re.search(r"(met|missed) by \d+%", targets[what]["Measured"]), targets[what]
 
 
 def test_a_page_that_does_not_answer_as_expected_stops_the_run(tmp_path: Path) -> None:

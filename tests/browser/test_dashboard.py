@@ -71,10 +71,18 @@ def test_clicking_a_poland_cell_opens_its_statements_in_place(page: Page, live_s
     expect(page.locator("tr#detail-PL h2")).to_contain_text("Poland, Jul 2024")
 
 
+def _choose_country(page: Page, code: str) -> None:
+    """Ticks a country in the history's picker, opening it first if it is closed."""
+    picker = page.locator("details.country-picker")
+    if picker.get_attribute("open") is None:
+        picker.locator("summary").click()
+    page.check(f"#h-country-{code}")
+
+
 def test_history_filters_update_in_place_and_back_restores_them(page: Page, live_server: LiveServer) -> None:
     page.goto(f"{live_server.url}/statements")
     expect(page.locator("#results article.statement")).to_have_count(24)
-    page.select_option("#h-country", "PL")
+    _choose_country(page, "PL")
     expect(page).to_have_url(re.compile(r"/statements\?country=PL$"))
     expect(page.locator("#results article.statement")).to_have_count(6)
     page.fill("#h-from", "2024-09-01")  # fill fires input and change, as a person typing would
@@ -85,11 +93,28 @@ def test_history_filters_update_in_place_and_back_restores_them(page: Page, live
     expect(page).to_have_url(re.compile(r"/statements\?country=PL$"))
     expect(page.locator("#results article.statement")).to_have_count(6)
     expect(page.locator("#h-from")).to_have_value("")
-    expect(page.locator("#h-country option[value=PL]")).to_have_js_property("selected", True)
+    expect(page.locator("#h-country-PL")).to_be_checked()
 
     page.fill("#h-q", "airspace")
     expect(page.locator("#results article.statement")).to_have_count(2)
     expect(page).to_have_url(re.compile(r"q=airspace"))
+
+
+def test_on_a_phone_several_countries_are_ticked_and_the_address_keeps_only_what_is_set(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/statements")
+    page.locator("details.country-picker summary").click()
+    page.locator("label:has(#h-country-PL)").click()  # a label is a finger's target, not only the box
+    expect(page).to_have_url(re.compile(r"/statements\?country=PL$"))  # no 'actor=&topic=&…'
+    page.locator("label:has(#h-country-LT)").click()
+    expect(page).to_have_url(re.compile(r"/statements\?country=LT&country=PL$|/statements\?country=PL&country=LT$"))
+    countries = page.locator("#results .statement__who a[href^='/countries/']").all_inner_texts()
+    assert countries and set(countries) <= {"Poland", "Lithuania"}
+    box = page.locator("label:has(#h-country-PL)").bounding_box()
+    assert box is not None and box["height"] >= 24 and box["x"] + box["width"] <= 390
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
 def test_the_history_feed_link_follows_the_filters_in_place_and_fits_a_phone(
@@ -100,7 +125,7 @@ def test_the_history_feed_link_follows_the_filters_in_place_and_fits_a_phone(
     feed = page.locator("head link[rel=alternate][type='application/atom+xml']")
     follow = page.locator("#results a.feed-link")
     expect(feed).to_have_attribute("href", "/statements.atom")
-    page.select_option("#h-country", "PL")
+    _choose_country(page, "PL")
     page.fill("#h-q", "drone")
     expect(page).to_have_url(re.compile(r"/statements\?country=PL&q=drone$"))
     expect(feed).to_have_count(1)  # the fragment's link replaced the page's own
@@ -131,15 +156,43 @@ def test_the_country_page_shows_its_chart(
     page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
 ) -> None:
     page.goto(f"{live_server.url}/countries/PL")
-    chart = page.locator("figure.chart svg")
+    chart = page.locator("figure.chart svg.chart__svg--wide")
     expect(chart).to_be_visible()
+    expect(page.locator("figure.chart svg.chart__svg--narrow")).to_be_hidden()
     expect(chart.locator("a.chart__point-link")).to_have_count(6)
     box = chart.bounding_box()
     assert box is not None and box["width"] > 600 and box["height"] > 150
     page.screenshot(path=str(screenshot_dir("country.png")), full_page=True)
     chart.locator("a.chart__point-link").first.click()
     expect(page).to_have_url(re.compile(r"/statements/\d+$"))
-    expect(page.locator("h1")).to_contain_text("on intercepting over ukraine")
+    expect(page.locator("h1")).to_contain_text("on intercepting over Ukraine")
+
+
+def test_on_a_phone_the_chart_reads_at_its_own_size_with_same_day_statements_apart(
+    page: Page, live_server: LiveServer, screenshot_dir: Callable[[str], Path]
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/countries/PL")
+    chart = page.locator("figure.chart svg.chart__svg--narrow")
+    expect(chart).to_be_visible()
+    expect(page.locator("figure.chart svg.chart__svg--wide")).to_be_hidden()
+    label_heights = chart.locator("text.chart__label").evaluate_all(
+        "(labels) => labels.map((label) => label.getBoundingClientRect().height)"
+    )
+    assert label_heights and min(label_heights) >= 11, label_heights  # was about 5 px
+    dots = chart.locator("a.chart__point-link").evaluate_all(
+        """(links) => links.map((link) => { const box = link.getBoundingClientRect();
+               return {label: link.getAttribute('aria-label'), href: link.getAttribute('href'),
+                       x: box.x + box.width / 2, y: box.y + box.height / 2,
+                       size: Math.min(box.width, box.height)}; })"""
+    )
+    assert min(dot["size"] for dot in dots) >= 24  # a finger's target, the ring around each dot included
+    same_day = [dot for dot in dots if "Sikorski, 2 Sep 2024" in dot["label"]]
+    assert len(same_day) == 2 and same_day[0]["href"] != same_day[1]["href"]
+    assert abs(same_day[0]["y"] - same_day[1]["y"]) >= 18  # two dots, not one
+    page.screenshot(path=str(screenshot_dir("country-phone-chart.png")), full_page=False)
+    chart.locator(f"a.chart__point-link[href='{same_day[1]['href']}']").click()
+    expect(page).to_have_url(re.compile(same_day[1]["href"] + "$"))
 
 
 def test_no_page_logs_a_console_error(page: Page, live_server: LiveServer, console: ConsoleWatch) -> None:
@@ -197,7 +250,7 @@ def test_without_javascript_the_same_information_is_reached_by_links(
     expect(page.locator("#matrix-caption")).to_have_text("No-fly zone")
 
     page.goto(f"{live_server.url}/statements")
-    page.select_option("#h-country", "PL")
+    _choose_country(page, "PL")
     page.fill("#h-from", "2024-09-01")
     page.click("#history-filters button[type=submit]")
     expect(page).to_have_url(re.compile(r"/statements\?country=PL&from=2024-09-01$"))
@@ -208,4 +261,4 @@ def test_without_javascript_the_same_information_is_reached_by_links(
     page.goto(f"{live_server.url}/matrix/cell?country=PL&month=2024-09")
     expect(page.locator(".statement__who > a:first-child")).to_have_count(3)
     page.goto(f"{live_server.url}/countries/PL")
-    expect(page.locator("figure.chart svg a.chart__point-link")).to_have_count(6)
+    expect(page.locator("figure.chart svg.chart__svg--wide a.chart__point-link")).to_have_count(6)

@@ -112,11 +112,31 @@ def test_add_with_a_mistake_correct_it_save_see_the_pages_change_then_edit(
     expect(page).to_have_url(re.compile(r"/statements/\d+\?saved=edited$"))
     version = page.locator("#history #version-2")
     expect(version).to_contain_text("Version 2: edited")
-    expect(version).to_contain_text("by editor@example.org; The minister was firmer than first reported")
+    # An editor reads who by display name: email addresses are for admins.
+    expect(version).to_contain_text(re.compile(r"by Editor \d+; The minister was firmer than first reported"))
+    expect(version).not_to_contain_text("editor@example.org")
     expect(version.locator("table.diff tbody tr th")).to_have_text(["Stance"])
-    expect(version.locator("del")).to_have_text("-1")
-    expect(version.locator("ins")).to_have_text("-2")
+    expect(version.locator("table.diff tbody td")).to_have_text("\u22121 \u2192 \u22122")
     expect(page.locator("#history #version-1")).to_contain_text("Version 1: recorded")
+
+
+def test_every_refused_field_wears_the_red_border_whatever_its_type(
+    page: Page, site: Site, console: ConsoleWatch
+) -> None:
+    console.allow_status(422)
+    sign_in_page(page, site.url)
+    page.goto(f"{site.url}/statements/new")
+    page.fill("#f-said_on", "2031-10-20")
+    page.fill("#f-source-0-url", "not an address")
+    page.get_by_role("button", name="Save statement").click()
+    expect(page.locator("#form-errors")).to_contain_text("Nothing was saved")
+    borders = page.evaluate(
+        """() => [...document.querySelectorAll('[aria-invalid="true"]')].map((el) =>
+               [el.id, el.type || el.tagName, getComputedStyle(el).borderTopColor])"""
+    )
+    types = {kind for _, kind, _ in borders}
+    assert {"date", "url", "textarea"} <= types, borders  # the date, the URL and the empty quote are refused
+    assert [field for field, _, colour in borders if colour != "rgb(161, 0, 26)"] == []
 
 
 def test_without_javascript_sources_are_added_and_the_statement_saved(page_without_js: Page, site: Site) -> None:

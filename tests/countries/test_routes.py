@@ -24,19 +24,23 @@ def test_poland_shows_each_topic_with_its_evidence(shared_client: TestClient) ->
     assert "no statement on record" in positions["No-fly zone"]
     speakers = [a.get_text() for a in page.select(".speakers a")]
     assert speakers == ["Donald Tusk", "Radosław Sikorski", "Władysław Kosiniak-Kamysz"]
-    dates = [t["datetime"] for t in page.select("article.statement time")]
+    dates = [t["datetime"] for t in page.select("section[aria-labelledby=statements-title] article.statement time")]
     assert len(dates) == 6 and dates == sorted(dates, reverse=True)
 
 
 def test_the_timeline_chart_has_a_point_per_statement(shared_client: TestClient) -> None:
     page = soup(shared_client.get("/countries/PL?topic=intercept-over-ukraine").text)
-    svg = page.select_one("figure.chart svg")
-    assert svg is not None and svg["role"] == "img" and svg.select_one("title").get_text().startswith("Poland")  # type: ignore[union-attr]
-    points = svg.select("a.chart__point-link")
-    assert len(points) == 6
-    assert {a["href"] for a in points} == {a["href"] for a in page.select("article.statement .statement__meta a")}
-    assert all(a.select_one("circle title").get_text() for a in points)  # type: ignore[union-attr]
-    assert svg.select_one("path.chart__line")["d"].startswith("M")  # type: ignore[index]
+    drawings = page.select("figure.chart svg")
+    assert [svg["class"][-1] for svg in drawings] == ["chart__svg--wide", "chart__svg--narrow"]  # CSS shows one
+    for svg in drawings:
+        # A group, not an image: an image's content is hidden from assistive technology, its links with it.
+        assert svg["role"] == "group" and svg.select_one("title").get_text().startswith("Poland")  # type: ignore[union-attr]
+        points = svg.select("a.chart__point-link")
+        assert len(points) == 6
+        cards = page.select("article.statement .statement__meta a")
+        assert {a["href"] for a in points} == {a["href"] for a in cards}
+        assert all(a["aria-label"] == a.select_one("circle title").get_text() for a in points)  # type: ignore[union-attr]
+        assert svg.select_one("path.chart__line")["d"].startswith("M")  # type: ignore[index]
     table = page.select("details.chart-data tbody tr")
     assert table and table[0].get_text(" ", strip=True).startswith("Jul 2024")
 
@@ -50,13 +54,28 @@ def test_each_chart_point_is_labelled_with_who_when_the_stance_and_the_words(sha
         card = cards[point["href"]]
         said_on = date.fromisoformat(card.select_one("time")["datetime"])
         who = card.select_one(".statement__who a").get_text()
-        stance = card.select_one(".statement__stance .stance").get_text().replace("\u2212", "-")
+        stance = card.select_one(".statement__stance .stance").get_text()
         quote = card.select_one(".statement__quote").get_text().strip("\u201c\u201d")
         label = point.select_one("circle title").get_text()
-        head = f"{who}, {said_on.day:02d} {said_on:%b} {said_on.year}: {int(stance):+d}. "
+        head = f"{who}, {said_on.day} {said_on:%b} {said_on.year}: {stance}. "
         assert label.startswith(head), (label, head)
         words = label.removeprefix(head)
         assert (words == quote) if len(quote) <= 120 else (words.endswith("\u2026") and quote.startswith(words[:-1]))
+
+
+def test_changes_of_position_by_the_countrys_officials_with_both_quotes(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/countries/PL").text)
+    (change,) = page.select("section[aria-labelledby=changes-title] .change")
+    flag = change.select_one(".change__flag").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert flag == "Radosław Sikorski on intercepting over Ukraine: changed from +1 to +2 on 2 Sep 2024"
+    assert [t["datetime"] for t in change.select("article.statement time")] == ["2024-07-13", "2024-09-02"]
+    body = shared_client.get("/countries/PL.json").json()
+    assert [c["summary"] for c in body["changes"]] == ["changed from +1 to +2 on 2 Sep 2024"]
+    assert body["changes"][0]["actor"]["slug"] == "radoslaw-sikorski" and body["changes_total"] == 1
+    # As it stood before the change: none yet.
+    earlier = soup(shared_client.get("/countries/PL?as_of=2024-08-01").text)
+    assert earlier.select("section[aria-labelledby=changes-title]") == []
+    assert shared_client.get("/countries/PL.json?as_of=2024-08-01").json()["changes"] == []
 
 
 def test_a_country_with_no_statement_says_so(shared_client: TestClient) -> None:

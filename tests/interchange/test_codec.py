@@ -33,7 +33,7 @@ def test_csv_cells_are_typed_on_read() -> None:
     (row,) = codec.read_csv(text)
     assert row.values == {
         "actor": "A",
-        "stance": "-1",
+        "stance": -1,
         "quote_is_verbatim": False,
         "sources": [{"url": "https://x.org"}],
         "condition": "=x",

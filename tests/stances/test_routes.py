@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -421,3 +422,42 @@ def test_an_opened_cell_shows_in_both_tables_with_distinct_ids(shared_client: Te
     assert page.select_one("table.strip #recent-detail-PL section.evidence") is not None
     ids = [tag["id"] for tag in page.select("[id]")]
     assert len(ids) == len(set(ids))
+
+
+GLUED = re.compile(r"[a-z][.)!?]{1,2}[A-Z][a-z]")  # 'apart).A condition': a sentence run into the next
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/matrix/cell?country=PL&month=2024-09", "/methodology", "/countries/PL?as_of=2024-09-30", "/matrix"],
+)
+def test_sentences_are_spaced_apart_whichever_conditions_show(shared_client: TestClient, path: str) -> None:
+    main = soup(shared_client.get(path).text).select_one("main")
+    assert main is not None
+    for table in main.select("table, svg"):  # cells and labels are apart by layout, not by spaces
+        table.decompose()
+    assert GLUED.findall(main.get_text()) == []
+
+
+def test_a_divided_and_conditional_cell_says_both_in_two_sentences(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix/cell?country=PL&month=2024-09").text)
+    words = " ".join(page.select_one("section.evidence > p").get_text().split())  # type: ignore[union-attr]
+    assert "2 or more points apart). A condition is attached to the heaviest statement." in words
+    method = " ".join(soup(shared_client.get("/methodology").text).get_text().split())
+    assert "stand 2 or more points apart. The heaviest statement" in method
+
+
+def test_every_matrix_cell_has_a_name_and_a_tooltip(shared_client: TestClient) -> None:
+    page = soup(shared_client.get("/matrix?from=2024-01&to=2024-12").text)
+    cells = page.select("table.matrix td.c, table.strip td.c")
+    names = {a.get_text() for a in page.select("tr[data-country] th a")}
+    assert len(cells) > 100 and "Poland" in names
+    for cell in cells:
+        named = cell.select_one("a[aria-label], span[role=img][aria-label]")
+        if named is None:  # a long run of empty months says so in words
+            assert cell.get_text() == "no statement on record", cell
+            continue
+        label = named["aria-label"]
+        assert any(label.startswith(name + ",") or label.startswith(name + ":") for name in names), label
+        # A link's name shows as a tooltip from its aria-label (static/app.css); a span carries a title.
+        assert named.name == "a" or named.get("title") == label, cell

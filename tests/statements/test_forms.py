@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from app.errors import FieldError
 from app.statements import forms
 from app.statements.records import problems
@@ -19,10 +21,19 @@ def test_a_filled_form_makes_the_record_it_shows() -> None:
     values = record_values()
     raw, rows = forms.to_record(_state())
     assert problems(raw) == []
-    assert {name: raw[name] for name in ("actor", "topic", "said_on", "stance", "quote")} == {
-        name: str(values[name]) for name in ("actor", "topic", "said_on", "stance", "quote")
+    assert {name: raw[name] for name in ("actor", "topic", "said_on", "quote")} == {
+        name: str(values[name]) for name in ("actor", "topic", "said_on", "quote")
     }
+    assert raw["stance"] == values["stance"]  # typed as text, held as the number the record wants
     assert rows == [0] and raw["sources"][0]["url"] == values["sources"][0]["url"]
+
+
+@pytest.mark.parametrize(("typed", "held"), [("2", 2), (" +1 ", 1), ("-2", -2), ("1.5", "1.5"), ("two", "two")])
+def test_a_typed_stance_becomes_a_number_and_anything_else_stays_for_the_record_to_refuse(
+    typed: str, held: int | str
+) -> None:
+    raw, _ = forms.to_record(_state(stance=typed))
+    assert raw["stance"] == held
 
 
 def test_blank_required_fields_are_left_out_so_the_record_says_they_are_required() -> None:

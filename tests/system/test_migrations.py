@@ -139,3 +139,33 @@ def test_word_forms_go_down_to_whole_words_and_up_again(seeded_url: str) -> None
                 assert mine.id in [row[0] for row in statements_repository.history_ids(session, found, limit=60)]
     finally:
         database.dispose()
+
+
+def test_existing_users_are_named_editor_and_their_id(empty_url: str) -> None:
+    """0014 gives every user already there the name new users get, and going down drops only the name."""
+    database = Database.from_url(empty_url)
+    try:
+        database.engine.dispose()
+        migrations.downgrade(empty_url, "0013")
+        database.engine.dispose()
+        with database.write() as session:
+            for email in ("a@example.org", "b@example.org"):
+                session.execute(
+                    text(
+                        "INSERT INTO app_user (email, password_hash, role, created_at) "
+                        "VALUES (:email, 'x', 'editor', CURRENT_TIMESTAMP)"
+                    ),
+                    {"email": email},
+                )
+        migrations.upgrade(empty_url)
+        database.engine.dispose()
+        rows = _rows(database, "SELECT id, email, display_name FROM app_user ORDER BY id")
+        assert [(email, name) for _, email, name in rows] == [
+            ("a@example.org", f"Editor {rows[0][0]}"),
+            ("b@example.org", f"Editor {rows[1][0]}"),
+        ]
+        migrations.downgrade(empty_url, "0013")
+        database.engine.dispose()
+        assert _rows(database, "SELECT email FROM app_user ORDER BY id") == [("a@example.org",), ("b@example.org",)]
+    finally:
+        database.dispose()

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from app.db import Database
 from app.perf import pagecache
 from app.perf.pagecache import BodyCache, CachedBody
-from app.statements import history
+from app.statements import history, writing
 from app.web.conditional import matches
 from tests.support import add_statement, make_user, record, sign_in
 
@@ -203,7 +203,7 @@ def test_an_anonymous_revalidation_is_answered_before_routing(
     )
     assert routed == ["/matrix"]
     with seeded_db.write() as session:
-        add_statement(session, record(quote="A new statement changes every ETag."))
+        add_statement(session, record(topic="no-fly-zone", quote="A new statement on the topic changes its ETag."))
     changed = client.get("/matrix?topic=no-fly-zone", headers={"If-None-Match": page.headers["etag"]})
     assert changed.status_code == 200 and changed.headers["etag"] != page.headers["etag"]
 
@@ -219,3 +219,65 @@ def test_a_signed_in_revalidation_and_a_wildcard_go_to_the_route(client: TestCli
     assert own.headers["etag"] != anonymous and "private" in own.headers["cache-control"]
     assert client.get("/statements", headers={"If-None-Match": anonymous}).status_code == 200
     assert client.get("/statements", headers={"If-None-Match": own.headers["etag"]}).status_code == 304
+
+
+def _etags(client: TestClient, paths: list[str]) -> dict[str, str]:
+    return {path: client.get(path).headers["etag"] for path in paths}
+
+
+def _revalidated(client: TestClient, etags: dict[str, str]) -> dict[str, int]:
+    return {path: client.get(path, headers={"If-None-Match": etag}).status_code for path, etag in etags.items()}
+
+
+def _statement_of(client: TestClient, country: str, topic: str) -> tuple[int, int]:
+    found = client.get("/statements.json", params={"country": country, "topic": topic}).json()["statements"][0]
+    return found["id"], found["version"]
+
+
+def test_a_save_makes_stale_only_the_pages_that_show_it(client: TestClient, seeded_db: Database) -> None:
+    ukrainian, _ = _statement_of(client, "UA", "intercept-over-ukraine")
+    polish, _ = _statement_of(client, "PL", "intercept-over-ukraine")
+    untouched = [
+        "/countries/DE",
+        "/countries/DE.json",
+        "/matrix?topic=no-fly-zone",
+        "/matrix.json?topic=no-fly-zone",
+        "/countries/UA",
+        f"/statements/{ukrainian}",
+        f"/statements/{polish}.json",  # another statement of the same country and topic
+    ]
+    touched = [
+        "/countries/PL",
+        "/countries/PL.json",
+        "/",
+        "/matrix?topic=intercept-over-ukraine",
+        "/matrix/cell.json?country=PL&month=2024-10",
+        "/statements",
+        "/statements.json?country=DE",  # every listing: a new statement may belong to any of them
+        "/actors/radoslaw-sikorski",
+        "/methodology",  # a page with no scope moves with every save
+    ]
+    before = _etags(client, untouched + touched)
+    assert _revalidated(client, before) == dict.fromkeys(before, 304)
+    with seeded_db.write() as session:
+        add_statement(session, record(country="PL", topic="intercept-over-ukraine"))
+    assert _revalidated(client, {path: before[path] for path in untouched}) == dict.fromkeys(untouched, 304)
+    assert _revalidated(client, {path: before[path] for path in touched}) == dict.fromkeys(touched, 200)
+    after = _etags(client, touched)
+    assert all(after[path] != before[path] for path in touched)
+    # The Polish page shows the new statement: what the new ETag stands for.
+    assert "A test quote that the seed data does not contain." in client.get("/countries/PL.json").text
+
+
+def test_a_retraction_makes_stale_its_country_and_its_own_page_not_others(
+    client: TestClient, seeded_db: Database
+) -> None:
+    ukrainian, version = _statement_of(client, "UA", "air-defence-supply")
+    paths = ["/countries/UA", f"/statements/{ukrainian}", "/matrix?topic=air-defence-supply"]
+    others = ["/countries/PL", "/countries/DE", "/matrix?topic=no-fly-zone", "/matrix"]
+    etags = _etags(client, paths + others)
+    with seeded_db.write() as session:
+        writing.retract(
+            session=session, statement_id=ukrainian, reason="Misattributed", expected_version=version, via="test"
+        )
+    assert _revalidated(client, etags) == dict.fromkeys(paths, 200) | dict.fromkeys(others, 304)

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.web import csrf
+from app.web.hosts import AllowedHosts
 from tests.conftest import TEST_SECRET
 from tests.support import (
     PASSWORD,
@@ -63,6 +64,9 @@ def test_malformed_origins_are_refused_as_such(value: str) -> None:
         csrf.parse_origin(value)
 
 
+TESTSERVER = AllowedHosts.parse("testserver")
+
+
 def _scope(headers: dict[str, str], scheme: str = "http", host: str = "testserver") -> dict[str, object]:
     pairs = [(b"host", host.encode())] + [(k.lower().encode(), v.encode("latin-1")) for k, v in headers.items()]
     return {"type": "http", "method": "POST", "scheme": scheme, "headers": pairs, "server": ("testserver", 80)}
@@ -88,11 +92,26 @@ def _scope(headers: dict[str, str], scheme: str = "http", host: str = "testserve
     ],
 )
 def test_where_a_request_comes_from(headers: dict[str, str], scheme: str, refused: str | None) -> None:
-    assert csrf.cross_site_refusal(_scope(headers, scheme)) == refused  # type: ignore[arg-type]
+    assert csrf.cross_site_refusal(_scope(headers, scheme), TESTSERVER) == refused  # type: ignore[arg-type]
 
 
 def test_a_request_with_an_unreadable_host_and_an_origin_is_refused() -> None:
-    assert csrf.cross_site_refusal(_scope({"Origin": "http://testserver"}, host="bad host")) == csrf.CROSS_SITE  # type: ignore[arg-type]
+    scope = _scope({"Origin": "http://testserver"}, host="bad host")
+    assert csrf.cross_site_refusal(scope, TESTSERVER) == csrf.CROSS_SITE  # type: ignore[arg-type]
+
+
+def test_the_origin_is_compared_with_the_allowed_hosts_not_the_requests_own_host() -> None:
+    # Before IW_ALLOWED_HOSTS, a request that named evil.example as its own Host passed as same-origin.
+    scope = _scope({"Origin": "http://evil.example"}, host="evil.example")
+    assert csrf.cross_site_refusal(scope, AllowedHosts.parse("127.0.0.1,localhost")) == csrf.CROSS_SITE  # type: ignore[arg-type]
+    # Every allowed name is this site's own, whichever the request named.
+    both = AllowedHosts.parse("watch.example.org,www.watch.example.org")
+    scope = _scope({"Origin": "https://www.watch.example.org"}, scheme="https", host="watch.example.org")
+    assert csrf.cross_site_refusal(scope, both) is None  # type: ignore[arg-type]
+    # With '*' any Host is served, so the Origin must be the request's own.
+    anything = AllowedHosts.parse("*")
+    assert csrf.cross_site_refusal(_scope({"Origin": "http://testserver"}), anything) is None  # type: ignore[arg-type]
+    assert csrf.cross_site_refusal(_scope({"Origin": "http://evil.example"}), anything) == csrf.CROSS_SITE  # type: ignore[arg-type]
 
 
 def test_anonymous_tokens_are_signed_with_the_secret() -> None:

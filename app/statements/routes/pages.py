@@ -263,13 +263,23 @@ def _statement(view: View, statement_id: int) -> StatementCard:
 def statement_json(view: View, statement_id: RowId) -> Response:
     def build() -> StatementPageOut:
         statement = _statement(view, statement_id)
-        revisions = revisions_repository.for_statement(view.session, statement_id)
+        revisions = revisions_repository.for_statement_with_authors(view.session, statement_id)
+        viewer = getattr(view.request.state, "viewer", None)
+        admin = viewer is not None and viewer.is_admin
         return StatementPageOut(
             statement=StatementOut.of(statement),
             matrix_cell=_cell_url(statement),
             revisions=[
-                RevisionSummaryOut(version=r.version, action=r.action.value, at=r.created_at, via=r.via, note=r.note)
-                for r in revisions
+                RevisionSummaryOut(
+                    version=r.version,
+                    action=r.action.value,
+                    at=r.created_at,
+                    via=r.via,
+                    note=r.note,
+                    by=author.public_name if author else None,
+                    by_email=author.email if author and admin else None,
+                )
+                for r, author in revisions
             ],
         )
 

@@ -160,8 +160,10 @@ def test_the_database_is_marked_in_its_own_table_and_the_app_serves_it_as_any_ot
             "changed_at",
             "secret",
         }
-    health = make_client(synthetic_url).get("/healthz").json()
-    assert health["status"] == "ok" and health["counts"]["statements"] == SIZE and "synthetic" not in health
+    client = make_client(synthetic_url)
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and "synthetic" not in health
+    assert client.get("/stats.json").json()["counts"]["statements"] == SIZE
 
 
 def test_a_database_without_the_marker_is_real(empty_url: str, make_database: Callable[[str], Database]) -> None:

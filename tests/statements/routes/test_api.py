@@ -176,6 +176,38 @@ def test_patch_refusals_name_every_bad_field_and_write_nothing(
     assert snapshot_tables(seeded_db) == before
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"stance": "2"}, "stance", "not the text '2': write it without quotes"),
+        ({"stance": 2.0}, "stance", "must be a whole number from -2 to +2"),
+        ({"stance": True}, "stance", "must be a whole number from -2 to +2"),
+        ({"said_on": 20241015}, "said_on", "is not a date written YYYY-MM-DD"),
+        ({"said_on": "15/10/2024"}, "said_on", "is not a date written YYYY-MM-DD"),
+        (
+            {"sources": [{"url": "https://example.org/a", "outlet": "O", "title": "T", "published_on": 2024}]},
+            "sources[0].published_on",
+            "is not a date written YYYY-MM-DD",
+        ),
+        ({"date_is_report_date": "true"}, "date_is_report_date", "must be true or false"),
+        ({"quote": 12345}, "quote", "string"),
+    ],
+)
+def test_json_types_are_strict_and_the_error_names_the_field(
+    client: TestClient, seeded_db: Database, auth: dict[str, str], overrides: dict[str, Any], field: str, words: str
+) -> None:
+    statement_id = _create(client, auth)["statement"]["id"]
+    before = snapshot_tables(seeded_db)
+    posted = client.post("/api/statements", json=record_values(**overrides), headers=auth)
+    patched = client.patch(f"/api/statements/{statement_id}", json={"version": 1, **overrides}, headers=auth)
+    for response in (posted, patched):
+        assert response.status_code == 422, response.text
+        errors = response.json()["errors"]
+        assert [error["field"] for error in errors] == [field], errors
+        assert words in errors[0]["message"], errors
+    assert snapshot_tables(seeded_db) == before
+
+
 def test_the_api_needs_a_token_and_refuses_cross_site_browsers(
     client: TestClient, seeded_db: Database, auth: dict[str, str]
 ) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -14,9 +16,11 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
+from app.accounts import service as accounts_service
 from app.db import Database
+from app.interchange import service as interchange
 from app.statements import history, paging, writing
-from tests.support import add_statement, edit_statement, record, soup
+from tests.support import add_statement, edit_statement, make_user, record, record_values, sign_in, soup
 
 
 def _cards(page: BeautifulSoup) -> list[dict[str, str]]:
@@ -88,7 +92,8 @@ def test_each_filter_narrows_the_history(shared_client: TestClient, query: str, 
 def test_filters_combine_and_the_form_shows_them(shared_client: TestClient) -> None:
     page = _get(shared_client, "/statements?country=PL&from=2024-09-01&q=NATO")
     assert [c["actor"] for c in _cards(page)] == ["Władysław Kosiniak-Kamysz", "Radosław Sikorski"]
-    assert page.select_one("#h-country option[selected]")["value"] == "PL"  # type: ignore[index]
+    assert [box["value"] for box in page.select("input[name=country][checked]")] == ["PL"]
+    assert page.select_one("details.country-picker[open] summary").get_text(" ", strip=True).startswith("Poland")  # type: ignore[union-attr]
     assert page.select_one("#h-from")["value"] == "2024-09-01" and page.select_one("#h-q")["value"] == "NATO"  # type: ignore[index]
 
 
@@ -202,6 +207,9 @@ def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
     assert facts["Office that day"].startswith("Prime Minister of Poland") and "3" in facts["Office that day"]
     assert facts["Condition"] == "it would require NATO's involvement and approval"
     assert facts["Date"].startswith("8 Jul 2024") and "security agreement" in facts["Date"]
+    assert facts["Words"].startswith("Paraphrase, in English")  # the language's name, not its code
+    sources = page.select_one(".source-list").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert "· English ·" in sources and "· en ·" not in sources
     links = {a.get_text(strip=True): a["href"] for a in page.select(".links a")}
     assert (
         links["Its matrix cell (Poland, Jul 2024)"]
@@ -212,6 +220,15 @@ def test_the_statement_page_shows_everything(shared_client: TestClient) -> None:
     assert twin["statement"]["condition"] == facts["Condition"] and twin["revisions"][0]["action"] == "create"
     assert shared_client.get("/statements/99999").status_code == 404
     assert shared_client.get("/statements/99999.json").json()["status"] == 404
+
+
+def test_a_quote_not_in_english_names_its_language_on_its_card(client: TestClient, seeded_db: Database) -> None:
+    with seeded_db.write() as session:
+        add_statement(session, record(quote="Zestrzelimy je.", language="pl", translation="We will shoot them down."))
+    card = next(
+        c for c in _get(client, "/statements?country=PL").select("article.statement") if "Zestrzelimy" in c.text
+    )
+    assert "in Polish" in card.select_one(".statement__meta").get_text(" ", strip=True)  # type: ignore[union-attr]
 
 
 def test_a_retracted_statement_keeps_its_page_and_leaves_the_listings(client: TestClient, seeded_db: Database) -> None:
@@ -251,7 +268,7 @@ def test_the_statement_page_shows_its_history_with_differences(client: TestClien
     rows = {tr.select_one("th").get_text(): tr.select_one("td") for tr in versions[0].select("table.diff tbody tr")}
     assert set(rows) == {"Stance", "Quote"}
     assert rows["Quote"].select_one("ins").get_text() == " not"  # type: ignore[union-attr]
-    assert rows["Stance"].select_one("del").get_text() == "2" and rows["Stance"].select_one("ins").get_text() == "-1"  # type: ignore[union-attr]
+    assert rows["Stance"].get_text() == "+2 \u2192 \u22121"  # the two numbers apart, each with its sign
 
 
 def test_a_search_finds_every_form_of_a_word(shared_client: TestClient) -> None:
@@ -455,3 +472,129 @@ def test_the_feed_is_described_in_the_api_reference(shared_client: TestClient) -
     operation = shared_client.get("/openapi.json").json()["paths"]["/statements.atom"]["get"]
     assert "application/atom+xml" in operation["responses"]["200"]["content"]
     assert {parameter["name"] for parameter in operation["parameters"]} >= {"country", "actor", "q", "from", "to"}
+
+
+# ---- Editors' privacy: the public sees display names, never email addresses
+
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON document, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _readable(response: Any) -> list[str]:
+    """What a reader or a program can read of an answer: its text and attributes, its JSON strings, its CSV cells."""
+    kind = response.headers["content-type"]
+    if kind.startswith("application/json"):
+        return list(_strings(response.json()))
+    if kind.startswith("text/csv"):
+        return [cell for row in csv.reader(io.StringIO(response.text)) for cell in row]
+    parsed = BeautifulSoup(response.text, "xml" if "xml" in kind else "html.parser")
+    attributes = [str(value) for tag in parsed.find_all(True) for value in tag.attrs.values()]
+    return [parsed.get_text(" "), *attributes]
+
+
+def _emails(client: TestClient, path: str) -> set[str]:
+    response = client.get(path)
+    assert response.status_code == 200, f"{path}: {response.status_code} {response.text[:300]}"
+    return {found for text in _readable(response) for found in EMAIL_ADDRESS.findall(text)}
+
+
+def test_no_email_address_reaches_the_public_after_editors_write(
+    seeded_url: str, seeded_db: Database, make_client: Callable[[str], TestClient]
+) -> None:
+    editor_email, admin_email = "editor.private@example.org", "admin.private@example.org"
+    editor_id = make_user(seeded_db, editor_email)
+    make_user(seeded_db, admin_email, "admin")
+    with seeded_db.write() as session:
+        editor = accounts_service.get_user(session=session, user_id=editor_id)
+        token = accounts_service.create_token(session=session, user=editor, name="crawl").token
+    api = {"Authorization": f"Bearer {token}"}
+    writer = make_client(seeded_url)
+    created = writer.post("/api/statements", json=record_values(quote="Created, then edited."), headers=api)
+    assert created.status_code == 201, created.text
+    edited_id = created.json()["statement"]["id"]
+    edited = writer.patch(f"/api/statements/{edited_id}", json={"version": 1, "stance": 1}, headers=api)
+    assert edited.status_code == 200, edited.text
+    retracted = writer.post(
+        "/api/statements", json=record_values(quote="Created, then retracted.", said_on="2024-10-16"), headers=api
+    )
+    assert retracted.status_code == 201, retracted.text
+    retracted_id = retracted.json()["statement"]["id"]
+    editor_browser = make_client(seeded_url)
+    csrf_token = sign_in(editor_browser, editor_email)
+    done = editor_browser.post(
+        f"/statements/{retracted_id}/retract",
+        data={"csrf_token": csrf_token, "version": "1", "reason": "Misattributed."},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+
+    reader = make_client(seeded_url)
+    statement = reader.get(f"/statements/{edited_id}.json").json()
+    actor, country = statement["statement"]["actor"]["slug"], statement["statement"]["country"]
+    cell = f"country={country}&month=2024-10&topic=intercept-over-ukraine"
+    pages = [
+        "/",
+        "/matrix",
+        "/matrix.json",
+        f"/matrix/cell?{cell}",
+        f"/matrix/cell.json?{cell}",
+        f"/cell/{country}/2024-10",
+        "/statements",
+        "/statements.json",
+        "/statements.csv",
+        "/statements.atom",
+        f"/statements.atom?actor={actor}",
+        f"/countries/{country}",
+        f"/countries/{country}.json",
+        f"/actors/{actor}",
+        f"/actors/{actor}.json",
+        "/methodology",
+        "/methodology.json",
+    ]
+    for statement_id in (edited_id, retracted_id):
+        pages += [f"/statements/{statement_id}", f"/statements/{statement_id}.json"]
+    leaked = {path: found for path in pages if (found := _emails(reader, path))}
+    assert leaked == {}
+
+    # The public reads the editor's display name on each revision instead.
+    history = soup(reader.get(f"/statements/{edited_id}").text).select(".revision__title .muted")
+    assert [item.get_text(" ", strip=True).split(", by ")[1] for item in history] == [f"Editor {editor_id}"] * 2
+    revisions = reader.get(f"/statements/{retracted_id}.json").json()["revisions"]
+    assert [(r["action"], r["by"], r["by_email"]) for r in revisions] == [
+        ("create", f"Editor {editor_id}", None),
+        ("retract", f"Editor {editor_id}", None),
+    ]
+    # The full export holds no account either.
+    with seeded_db.read_session() as session:
+        for fmt in ("json", "csv"):
+            exported = io.StringIO()
+            interchange.export(session=session, out=exported, fmt=fmt)
+            assert EMAIL_ADDRESS.findall(exported.getvalue()) == []
+
+    # An admin sees who it was.
+    admin = make_client(seeded_url)
+    sign_in(admin, admin_email)
+    history = soup(admin.get(f"/statements/{edited_id}").text).select(".revision__title .muted")
+    assert [item.get_text(" ", strip=True).split(", by ")[1] for item in history] == [
+        f"Editor {editor_id} ({editor_email})"
+    ] * 2
+    revisions = admin.get(f"/statements/{retracted_id}.json").json()["revisions"]
+    assert [r["by_email"] for r in revisions] == [editor_email, editor_email]
+    # Another editor sees the name, not the address.
+    other = make_client(seeded_url)
+    make_user(seeded_db, "colleague@example.org")
+    sign_in(other, "colleague@example.org")
+    history = soup(other.get(f"/statements/{edited_id}").text).select(".revision__title .muted")
+    assert [item.get_text(" ", strip=True).split(", by ")[1] for item in history] == [f"Editor {editor_id}"] * 2
