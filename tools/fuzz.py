@@ -198,7 +198,7 @@ def fuzz(base_url: str, *, token: str | None, examples: int, workdir: Path, seed
     if token is not None:
         command += ["--header", f"Authorization: Bearer {token}"]
     environment = {**os.environ, "SCHEMATHESIS_HOOKS": "tools.fuzz", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=workdir, env=environment, capture_output=True, text=True, check=False)
     [report] = reports.glob("*.ndjson")
     figures = read_report(report)
     figures.exit_code = done.returncode
