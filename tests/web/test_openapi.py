@@ -37,6 +37,7 @@ def test_every_operation_documents_every_status_it_can_answer_with_the_error_bod
     for method, path, operation in _operations(spec):
         responses = operation["responses"]
         assert responses["422"]["content"]["application/json"]["schema"] == problem, (method, path)
+        assert responses["400"]["content"]["application/json"]["schema"] == problem, (method, path)  # Host
         if "{" in path:
             assert responses["404"]["content"]["application/json"]["schema"] == problem, (method, path)
         if method == "get":
