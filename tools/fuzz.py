@@ -118,6 +118,17 @@ def fresh_database(server_url: str | None, workdir: Path, label: str) -> str:
     return server.set(database=name).render_as_string(hide_password=False)
 
 
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database `fresh_database` made (a SQLite file goes with its folder)."""
+    if not url.startswith("postgresql"):
+        return
+    database = make_url(url)
+    admin = create_engine(database.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def prepare(url: str) -> str:
     """Migrate and seed the database, add an editor; the editor's API token."""
     migrations.upgrade(url)
@@ -241,11 +252,17 @@ def main() -> int:
         for database, server in servers.items():
             for who in WHO:
                 url = fresh_database(server, workdir, f"{database.lower()}_{WHO.index(who)}")
-                token = prepare(url)
-                with LiveServer(settings_for(url)) as live:
-                    figures = fuzz(
-                        live.url, token=token if who == "editor" else None, examples=options.examples, workdir=workdir
-                    )
+                try:
+                    token = prepare(url)
+                    with LiveServer(settings_for(url)) as live:
+                        figures = fuzz(
+                            live.url,
+                            token=token if who == "editor" else None,
+                            examples=options.examples,
+                            workdir=workdir,
+                        )
+                finally:
+                    drop_database(url)
                 results[(database, who)] = figures
                 print(
                     f"{database}, {who}: {sum(figures.cases.values())} cases, "
