@@ -77,8 +77,9 @@ def breaks_a_rule_between_parameters(path: str, query: dict[str, Any], today: da
     as_of = _day(query.get("as_of"))
     if as_of is not None and as_of > today:
         return True
-    month = _month(query.get("month"))
-    if path.startswith("/matrix/cell") and as_of is not None and month is not None and as_of < month:
+    cell = query.get("cell")
+    month = _month(query.get("month") or (cell.partition(":")[2] if isinstance(cell, str) else None))
+    if path.startswith("/matrix") and as_of is not None and month is not None and as_of < month:
         return True
     if path in ("/matrix", "/matrix.json", "/matrix/cell"):
         this_month = today.replace(day=1)

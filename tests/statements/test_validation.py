@@ -209,3 +209,11 @@ def test_the_api_refuses_bodies_that_are_not_one_record(
         response = script.post("/api/statements", content=body, headers=headers)
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "body", body
     assert snapshot_tables(database) == before
+
+
+def test_a_month_precision_without_a_date_is_refused_naming_the_date() -> None:
+    from app.statements.records import problems
+
+    values = record_values(date_precision="month")
+    del values["said_on"]
+    assert [field for field, _ in problems(values)] == ["said_on"]  # found by make fuzz: it answered 500

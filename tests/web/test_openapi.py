@@ -117,6 +117,7 @@ def test_the_fuzzer_leaves_out_only_what_breaks_a_rule_between_parameters() -> N
     assert rules("/matrix", {"from": "2026-01", "as_of": "2025-06-01"}, today)  # as_of ends the window first
     assert not rules("/matrix", {"from": "2024-01", "to": "2025-06-30"}, today)
     assert rules("/matrix/cell.json", {"month": "2024-11", "as_of": "2024-10-31"}, today)
+    assert rules("/matrix", {"cell": "AL:2020-10", "as_of": "1956-12-31"}, today)
 
 
 @pytest.mark.slow
