@@ -22,6 +22,7 @@ from tests.support import LiveServer, make_user, sign_in
 from tools import fuzz
 
 CI_EXAMPLES = int(os.environ.get("IW_FUZZ_EXAMPLES", "5"))
+# A fixed seed in the suite, so a run is repeatable; `make fuzz` draws a new one each time.
 
 
 def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -128,6 +129,8 @@ def test_schemathesis_finds_nothing_signed_out_or_as_an_editor(
     url = factories[dialect].create_blank()
     token = fuzz.prepare(url)
     with LiveServer(settings_for(url)) as live:
-        figures = fuzz.fuzz(live.url, token=token if who == "editor" else None, examples=CI_EXAMPLES, workdir=tmp_path)
+        figures = fuzz.fuzz(
+            live.url, token=token if who == "editor" else None, examples=CI_EXAMPLES, workdir=tmp_path, seed_value=24
+        )
     assert len(figures.cases) >= 20 and min(figures.cases.values()) >= CI_EXAMPLES
     assert not figures.failures and figures.exit_code == 0, "\n".join(figures.messages)[-8000:]
