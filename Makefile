@@ -50,7 +50,7 @@ EXAMPLES ?= 100
 FORMS ?= 2000
 fuzz: $(VENV)/.installed-test
 	$(BIN)/python -m tools.fuzz --examples $(EXAMPLES)
-	IW_FUZZ_FORMS=$(FORMS) $(BIN)/python -m pytest -p no:cacheprovider -q tests/statements/routes/test_editing.py -k fuzzed
+	IW_FUZZ_FORMS=$(FORMS) $(BIN)/python -m pytest -p no:cacheprovider -q -s tests/statements/routes/test_editing.py -k fuzzed
 
 ## Benchmark at 1,000,000 statements (QUICK=1: 10,000; BENCH_ARGS for more options). See bench/README.md.
 bench: $(VENV)/.installed-test

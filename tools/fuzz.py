@@ -77,8 +77,9 @@ def breaks_a_rule_between_parameters(path: str, query: dict[str, Any], today: da
     as_of = _day(query.get("as_of"))
     if as_of is not None and as_of > today:
         return True
-    month = _month(query.get("month"))
-    if path.startswith("/matrix/cell") and as_of is not None and month is not None and as_of < month:
+    cell = query.get("cell")
+    month = _month(query.get("month") or (cell.partition(":")[2] if isinstance(cell, str) else None))
+    if path.startswith("/matrix") and as_of is not None and month is not None and as_of < month:
         return True
     if path in ("/matrix", "/matrix.json", "/matrix/cell"):
         this_month = today.replace(day=1)
@@ -116,6 +117,17 @@ def fresh_database(server_url: str | None, workdir: Path, label: str) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return server.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database `fresh_database` made (a SQLite file goes with its folder)."""
+    if not url.startswith("postgresql"):
+        return
+    database = make_url(url)
+    admin = create_engine(database.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def prepare(url: str) -> str:
@@ -198,7 +210,7 @@ def fuzz(base_url: str, *, token: str | None, examples: int, workdir: Path, seed
     if token is not None:
         command += ["--header", f"Authorization: Bearer {token}"]
     environment = {**os.environ, "SCHEMATHESIS_HOOKS": "tools.fuzz", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=workdir, env=environment, capture_output=True, text=True, check=False)
     [report] = reports.glob("*.ndjson")
     figures = read_report(report)
     figures.exit_code = done.returncode
@@ -241,11 +253,17 @@ def main() -> int:
         for database, server in servers.items():
             for who in WHO:
                 url = fresh_database(server, workdir, f"{database.lower()}_{WHO.index(who)}")
-                token = prepare(url)
-                with LiveServer(settings_for(url)) as live:
-                    figures = fuzz(
-                        live.url, token=token if who == "editor" else None, examples=options.examples, workdir=workdir
-                    )
+                try:
+                    token = prepare(url)
+                    with LiveServer(settings_for(url)) as live:
+                        figures = fuzz(
+                            live.url,
+                            token=token if who == "editor" else None,
+                            examples=options.examples,
+                            workdir=workdir,
+                        )
+                finally:
+                    drop_database(url)
                 results[(database, who)] = figures
                 print(
                     f"{database}, {who}: {sum(figures.cases.values())} cases, "

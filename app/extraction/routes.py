@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +22,7 @@ from app.deps import ApiUser, EditorUser, SessionDep
 from app.errors import FieldError, Refused
 from app.extraction import service
 from app.extraction.candidates import Candidate
+from app.statements.records import IsoDate
 from app.statements.rules import latest_allowed_date
 from app.text import language_name
 from app.topics import repository as topics_repository
@@ -146,8 +147,11 @@ class ExtractRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(description="The article: plain text, or a web page's HTML.")
-    html: bool = Field(False, description="True when `text` is a web page's HTML (found by its markup otherwise).")
-    published_on: date | None = Field(
+    # JSON's own types, never coerced: `"true"` is not true, and a number is not a date (found by make fuzz).
+    html: StrictBool = Field(
+        False, description="True when `text` is a web page's HTML (found by its markup otherwise)."
+    )
+    published_on: IsoDate | None = Field(
         None, description="The article's date, YYYY-MM-DD: days it names are read from it."
     )
     url: str | None = Field(None, description="The article's address, for reference only: it is never fetched.")

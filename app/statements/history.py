@@ -45,6 +45,15 @@ def _cursor(token: str | None, *, secret: str, field: str) -> paging.Cursor | No
         raise BadQuery(field, str(error)) from None
 
 
+def cursors(*, after: str | None, before: str | None, secret: str) -> tuple[paging.Cursor | None, paging.Cursor | None]:
+    """Where the pages around the one asked for begin: BadQuery (or NotFound) for a token that names none."""
+    after_cursor = _cursor(after, secret=secret, field="after")
+    before_cursor = _cursor(before, secret=secret, field="before")
+    if after_cursor and before_cursor:
+        raise BadQuery("before", "give 'after' or 'before', not both")
+    return after_cursor, before_cursor
+
+
 def page(
     *,
     session: Session,
@@ -55,10 +64,7 @@ def page(
     page_size: int = paging.PAGE_SIZE,
 ) -> HistoryPage:
     """One page of published statements, newest first, with tokens for the pages around it."""
-    after_cursor = _cursor(after, secret=secret, field="after")
-    before_cursor = _cursor(before, secret=secret, field="before")
-    if after_cursor and before_cursor:
-        raise BadQuery("before", "give 'after' or 'before', not both")
+    after_cursor, before_cursor = cursors(after=after, before=before, secret=secret)
     rows = repository.history_ids(session, filters, after=after_cursor, before=before_cursor, limit=page_size + 1)
     more = len(rows) > page_size
     if before_cursor is None:

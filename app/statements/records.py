@@ -200,14 +200,13 @@ def problems(values: Any) -> list[tuple[str, str]]:
         return found
     valid: dict[str, Any] = {}
     for name in _ACROSS_FIELDS:
-        field = StatementRecord.model_fields[name]
-        if name not in values and field.is_required():
-            continue  # missing: already reported, and no rule across fields can read it
+        if name not in values and StatementRecord.model_fields[name].is_required():
+            continue  # missing, and already reported: no rule across fields can read it (found by make fuzz)
         try:
             valid[name] = (
                 _field_adapter(name).validate_python(values[name])
                 if name in values
-                else field.get_default(call_default_factory=True)
+                else StatementRecord.model_fields[name].get_default(call_default_factory=True)
             )
         except ValidationError:
             continue

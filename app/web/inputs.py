@@ -30,7 +30,7 @@ def control_character(value: str, *, multiline: bool) -> str | None:
         if multiline and ch in _LINE_BREAKS:
             continue
         if unicodedata.category(ch) == "Cc":
-            allowed = " other than line breaks and tabs" if multiline else ""
+            allowed = " other than line breaks" if multiline else ""  # the field's own rule refuses tabs
             return f"contains a control character{allowed} (U+{ord(ch):04X} at position {index + 1})"
     return None
 

@@ -4,7 +4,8 @@ FastAPI writes each operation's parameters and its success; this adds what the l
 routes answer, read from what each route depends on rather than listed route by route:
 
 - 422 for every operation (a parameter, form or JSON field refused, naming it; control characters
-  anywhere), and 404 for every operation with a path parameter (no such id, slug or code);
+  anywhere), 400 (a Host not allowed: app/web/hosts.py), and 404 for every operation with a path
+  parameter (no such id, slug or code);
 - 304 for every GET (`If-None-Match` naming the current ETag: app/web/conditional.py);
 - 401 and 403 where a route needs an API token or a signed-in editor, with the bearer scheme;
 - 413 (and 400 for an unreadable Content-Length or JSON nested too deep: app/web/limits.py) for every
@@ -33,7 +34,7 @@ _NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 _BLOCK_OF_TEXT = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"  # tab, LF and CR allowed
 STATUSES = {
     304: "Not modified: `If-None-Match` named the current ETag.",
-    400: "The Content-Length header can't be read, or a JSON body is nested more than 32 levels deep.",
+    400: "A Host not in IW_ALLOWED_HOSTS; with a body, an unreadable Content-Length or JSON nested too deep.",
     401: "Nobody is signed in, or the API token is missing or revoked.",
     403: "Not allowed: a disabled user, an editor where an admin is needed, or a cross-site request.",
     404: "No such id, slug or code.",
@@ -54,14 +55,14 @@ def route_statuses(
 ) -> tuple[set[int], str | None]:
     """The statuses the layers around this route may answer, and the security scheme it needs (or None)."""
     calls = set(_calls(route.dependant))
-    statuses = {422}
+    statuses = {400, 422}
     if route.dependant.path_params:
         statuses.add(404)
     methods = route.methods or set()
     if "GET" in methods:
         statuses.add(304)
     if route.body_field is not None or route.dependant.body_params or route.openapi_extra:
-        statuses |= {400, 413}
+        statuses.add(413)
     scheme = None
     if token in calls:
         statuses |= {401, 403}

@@ -270,6 +270,9 @@ def test_the_api_reads_html_and_dates_from_the_article(client: TestClient, token
         ({"text": TUSK, "stance": 2}, 422, "stance"),
         ({"text": TUSK, "published_on": "yesterday"}, 422, "published_on"),
         ({"text": 7}, 422, "text"),
+        ({"text": TUSK, "published_on": -5e-324}, 422, "published_on"),
+        ({"text": TUSK, "published_on": 1720569600}, 422, "published_on"),
+        ({"text": TUSK, "html": "true"}, 422, "html"),
     ],
 )
 def test_the_api_refuses_bad_input_naming_the_field(

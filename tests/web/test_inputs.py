@@ -119,7 +119,7 @@ def test_line_breaks_and_tabs_pass_only_in_blocks_of_text() -> None:
     assert control_character("one\ntwo\tthree\r", multiline=True) is None
     assert control_character("one\ntwo", multiline=False) == "contains a control character (U+000A at position 4)"
     assert control_character("a\x00", multiline=True) == (
-        "contains a control character other than line breaks and tabs (U+0000 at position 2)"
+        "contains a control character other than line breaks (U+0000 at position 2)"
     )
     assert control_character("DEL\x7f and C1\x85", multiline=False) is not None
     assert control_character("Radosław Sikorski — «ok»", multiline=False) is None

@@ -215,6 +215,7 @@ def _feed(view: View, found: HistoryFilters) -> dict[str, Any]:
 )
 def history_page(view: View, query: Query_) -> Response:
     found = filters.parse(view.session, query)
+    history.cursors(after=query.after, before=query.before, secret=view.request.app.state.secret)  # before any redirect
     tokens: dict[str, str | list[str] | None] = {"after": query.after, "before": query.before}
     canonical = params.with_query("/statements", {**found.params, **tokens})
     if not view.htmx and not _same_query(canonical, view.request):

@@ -122,6 +122,7 @@ BAD_HISTORY_INPUT = [
     ("stance=3", "stance"),
     ("actor=nobody-at-all", "actor"),
     ("after=2024-07-13.5.bogus", "after"),
+    ("after=false&q=", "after"),  # refused before the redirect to the canonical address
     ("q=" + "drone " * 34, "q"),
     ("conditional=maybe", "conditional"),
 ]
