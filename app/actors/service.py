@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.actors import repository
 from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
 from app.actors.rules import PositionChange, StanceRecord, infer_rank, name_words, position_changes
+from app.perf.versioned import per_page_version
 from app.statements import repository as statements_repository
 from app.statements.cards import StatementCard
 from app.text import fold, slugify, strip_diacritics
@@ -145,9 +146,20 @@ def changes_of_position(
     last: date | None = None,
     limit: int,
 ) -> ChangesOfPosition:
-    """Each change of an actor's stance on a topic, among an actor's or a country's statements: the newest `limit`."""
-    rows = statements_repository.stance_records(session, actor_id=actor_id, country_id=country_id, last=last)
-    every = position_changes([StanceRecord(*row) for row in rows])
+    """Each change of an actor's stance on a topic, among an actor's or a country's statements: the newest `limit`.
+
+    The changes up to `last` are those of all the statements that fall on or before it (a change depends
+    only on the statements before it), so all of them are found once per the page's version and the ones
+    after `last` dropped: a country's page at any `as_of` reads its statements once, not per request.
+    """
+
+    def every_change() -> list[PositionChange]:
+        rows = statements_repository.stance_records(session, actor_id=actor_id, country_id=country_id)
+        return position_changes([StanceRecord(*row) for row in rows])
+
+    every = per_page_version(session, f"changes:{actor_id}:{country_id}", every_change)
+    if last is not None:
+        every = [change for change in every if change.changed_on <= last]
     newest = every[::-1][:limit]
     ids = sorted({i for change in newest for i in (change.before_id, change.after_id)})
     loaded = {card.id: card for card in statements_repository.cards(session, ids)}

@@ -403,9 +403,9 @@ def chart_marks(
 
 
 def stance_records(
-    session: Session, *, actor_id: int | None = None, country_id: int | None = None, last: date | None = None
+    session: Session, *, actor_id: int | None = None, country_id: int | None = None
 ) -> list[tuple[int, int, int, date, int]]:
-    """(id, actor_id, topic_id, said_on, stance) of an actor's or a country's published statements up to `last`."""
+    """(id, actor_id, topic_id, said_on, stance) of an actor's or a country's published statements."""
     query = select(Statement.id, Statement.actor_id, Statement.topic_id, Statement.said_on, Statement.stance).where(
         PUBLISHED
     )
@@ -413,8 +413,6 @@ def stance_records(
         query = query.where(Statement.actor_id == actor_id)
     if country_id is not None:
         query = query.where(Statement.country_id == country_id)
-    if last is not None:
-        query = query.where(Statement.said_on <= last)
     return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
 
 

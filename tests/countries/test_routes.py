@@ -7,7 +7,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from app.db import Database
-from tests.support import form_values, make_user, sign_in, soup, table_counts
+from tests.support import add_statement, form_values, make_user, record, sign_in, soup, table_counts
 
 
 def _positions(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -145,3 +145,17 @@ def test_a_country_page_links_its_feed(shared_client: TestClient) -> None:
     assert follow is not None and follow["href"] == link["href"] and follow.get_text() == "Follow (Atom feed)"
     feed = shared_client.get(str(link["href"]))
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+
+
+def test_a_new_change_of_position_shows_at_once_and_not_before_its_day(client: TestClient, seeded_db: Database) -> None:
+    assert len(client.get("/countries/PL.json").json()["changes"]) == 1  # read once, and kept for the page's version
+    with seeded_db.write() as session:
+        add_statement(session, record(said_on="2024-10-15", stance=-1))
+    body = client.get("/countries/PL.json").json()
+    assert [c["summary"] for c in body["changes"]] == [
+        "changed from +2 to \u22121 on 15 Oct 2024",
+        "changed from +1 to +2 on 2 Sep 2024",
+    ]
+    assert body["changes_total"] == 2
+    before = client.get("/countries/PL.json?as_of=2024-10-14").json()
+    assert [c["summary"] for c in before["changes"]] == ["changed from +1 to +2 on 2 Sep 2024"]
