@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
 from app.statements.models import PUBLISHED, Statement
@@ -96,9 +96,13 @@ def who_spoke(session: Session, *, country_id: int) -> list[Speaker]:
     """Actors with a published statement counted for a country, by name, with their offices there in order held.
 
     One joined query of plain rows: a large country has a hundred speakers, and loading them as ORM
-    objects with their offices was a fifth of its page's render.
+    objects with their offices was a fifth of its page's render. A statement counts for its office's
+    country, so the speakers are found from the country's offices (a few dozen, each asked whether it
+    has a published statement by the office index), not by asking every actor (1.4 s at 1M statements).
     """
-    spoke = exists().where(Statement.actor_id == Actor.id, Statement.country_id == country_id, PUBLISHED)
+    held = aliased(Office)
+    with_statement = exists().where(Statement.office_id == held.id, Statement.country_id == country_id, PUBLISHED)
+    spoke = Actor.id.in_(select(held.actor_id).where(held.country_id == country_id, with_statement))
     query = (
         select(
             Actor.id, Actor.name, Actor.slug, Actor.kind, Office.title, Office.rank, Office.started_on, Office.ended_on
