@@ -10,7 +10,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from datetime import date
 from functools import cache
 from itertools import groupby
 from pathlib import Path
@@ -25,13 +26,16 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app import paths
+from app.actors.rules import StanceRecord, position_changes
 from app.config import Settings
+from app.countries.models import Country
 from app.db import Database
 from app.main import create_app
 from app.stances import repository as stances_repository
 from app.stances import scoring
-from app.stances.models import StanceScore
+from app.stances.models import PositionChangeRow, StanceScore
 from app.statements import checking, writing
+from app.statements import repository as statements_repository
 from app.statements.cards import StatementCard
 from app.statements.models import Statement
 from app.statements.records import StatementRecord
@@ -97,12 +101,37 @@ def rebuilt_score_rows(session: Session) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (row["topic_id"], row["country_id"], row["month"]))
 
 
+def stored_change_rows(session: Session) -> list[tuple[int, int, int, int, date]]:
+    """Every stored change of position: (before_id, after_id, stance_before, stance_after, changed_on), by after_id."""
+    query = select(
+        PositionChangeRow.before_id,
+        PositionChangeRow.after_id,
+        PositionChangeRow.stance_before,
+        PositionChangeRow.stance_after,
+        PositionChangeRow.changed_on,
+    ).order_by(PositionChangeRow.after_id)
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def ruled_change_rows(session: Session) -> list[tuple[int, int, int, int, date]]:
+    """What the pure rule finds among each country's published statements, read straight from the statements."""
+    found = []
+    for country_id in session.execute(select(Country.id)).scalars():
+        records = [StanceRecord(*row) for row in statements_repository.stance_records(session, country_id=country_id)]
+        found.extend(astuple(change) for change in position_changes(records))
+    return sorted(found, key=lambda row: row[1])
+
+
 def assert_scores_match_rebuild(database: Database) -> None:
+    """The stored aggregates (scores, changes of position) equal the rules applied to the statements now."""
     with database.read_session() as session:
         stored = stored_score_rows(session)
         rebuilt = rebuilt_score_rows(session)
+        stored_changes = stored_change_rows(session)
+        ruled_changes = ruled_change_rows(session)
     assert stored == rebuilt
     assert stored, "expected some stored scores"
+    assert stored_changes == ruled_changes
 
 
 def table_counts(database: Database, *tables: str) -> dict[str, int]:

@@ -11,6 +11,7 @@ from app.actors import repository
 from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
 from app.actors.rules import PositionChange, StanceRecord, infer_rank, name_words, position_changes
 from app.perf.versioned import per_page_version
+from app.stances import repository as stances_repository
 from app.statements import repository as statements_repository
 from app.statements.cards import StatementCard
 from app.text import fold, slugify, strip_diacritics
@@ -148,10 +149,17 @@ def changes_of_position(
 ) -> ChangesOfPosition:
     """Each change of an actor's stance on a topic, among an actor's or a country's statements: the newest `limit`.
 
-    The changes up to `last` are those of all the statements that fall on or before it (a change depends
-    only on the statements before it), so all of them are found once per the page's version and the ones
-    after `last` dropped: a country's page at any `as_of` reads its statements once, not per request.
+    A country's are stored (stances/refresh.py keeps them with every write): its page at any `as_of`
+    reads the newest and their count from an index. An actor's few hundred statements are read once per
+    the page's version and the changes after `last` dropped (a change depends only on the statements
+    before it).
     """
+    if country_id is not None and actor_id is None:
+        until = last or date.max
+        stored = stances_repository.country_changes(session, country_id=country_id, last=until, limit=limit)
+        newest = [PositionChange(*row) for row in stored]
+        total = stances_repository.count_country_changes(session, country_id=country_id, last=until)
+        return _shown(session, newest, total)
 
     def every_change() -> list[PositionChange]:
         rows = statements_repository.stance_records(session, actor_id=actor_id, country_id=country_id)
@@ -160,8 +168,11 @@ def changes_of_position(
     every = per_page_version(session, f"changes:{actor_id}:{country_id}", every_change)
     if last is not None:
         every = [change for change in every if change.changed_on <= last]
-    newest = every[::-1][:limit]
+    return _shown(session, every[::-1][:limit], len(every))
+
+
+def _shown(session: Session, newest: list[PositionChange], total: int) -> ChangesOfPosition:
     ids = sorted({i for change in newest for i in (change.before_id, change.after_id)})
     loaded = {card.id: card for card in statements_repository.cards(session, ids)}
     shown = [ChangeShown(change, loaded[change.before_id], loaded[change.after_id]) for change in newest]
-    return ChangesOfPosition(shown, len(every))
+    return ChangesOfPosition(shown, total)

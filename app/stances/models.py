@@ -52,3 +52,28 @@ class StanceScore(Base):
     last_on: Mapped[date] = mapped_column(comment="the latest statement's date up to this month")
     evidence: Mapped[str] = mapped_column(Text, comment="JSON: the counted statements and weights")
     rule_version: Mapped[int]
+
+
+class PositionChangeRow(Base):
+    """A stored change of position: an actor's stance on a topic, among one country's statements, moved.
+
+    Kept equal to `actors.rules.position_changes` over each (actor, topic, country) chain of published
+    statements by the writer's unit of work (stances/refresh.py), so a country's page at any `as_of`
+    reads its newest changes and their count from an index, not every statement the country made.
+    The row is keyed by the statement that made the change: each statement follows at most one other.
+    """
+
+    __tablename__ = "position_change"
+    __table_args__ = (
+        Index("ix_position_change_country_changed_on", "country_id", "changed_on", "after_id"),
+        Index("ix_position_change_chain", "actor_id", "topic_id", "country_id", "changed_on"),
+    )
+
+    after_id: Mapped[int] = mapped_column(ForeignKey("statement.id"), primary_key=True, autoincrement=False)
+    before_id: Mapped[int] = mapped_column(ForeignKey("statement.id"))
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
+    stance_before: Mapped[int]
+    stance_after: Mapped[int]
+    changed_on: Mapped[date] = mapped_column(comment="the date of the statement that made the change")

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.actors.rules import StanceRecord, position_changes
 from app.stances import repository, scoring
+from app.stances.repository import ChainKey, ChainRecord
 from app.system import repository as system_repository
 
 SeriesKey = tuple[int, int]  # (country_id, topic_id)
@@ -64,7 +66,7 @@ def note_change(*, changes: dict[SeriesKey, date], country_id: int, topic_id: in
 
 
 def rebuild_all(*, session: Session, on_statement: Callable[[int], Any] | None = None) -> int:
-    """Delete every stored score and recompute them all from the statements; returns the row count."""
+    """Delete every stored score and change of position and recompute them; returns the scores' row count."""
     system_repository.begin_data_change(session)
     repository.delete_all(session)
     rows: list[dict[str, Any]] = []
@@ -80,4 +82,57 @@ def rebuild_all(*, session: Session, on_statement: Callable[[int], Any] | None =
             written += len(rows)
             rows = []
     repository.insert_rows(session, rows)
+    rebuild_changes(session=session)
+    return written + len(rows)
+
+
+# ---- Changes of position, stored per (actor, topic, country) chain (models.PositionChangeRow).
+
+
+def note_chain(*, chains: dict[ChainKey, date], actor_id: int, topic_id: int, country_id: int, said_on: date) -> None:
+    """Record that a chain changed from `said_on`, keeping the earliest date per chain."""
+    key = (actor_id, topic_id, country_id)
+    chains[key] = min(said_on, chains.get(key, said_on))
+
+
+def _change_rows(key: ChainKey, records: list[ChainRecord]) -> list[dict[str, Any]]:
+    actor_id, topic_id, country_id = key
+    return [
+        {
+            "after_id": change.after_id,
+            "before_id": change.before_id,
+            "country_id": country_id,
+            "actor_id": actor_id,
+            "topic_id": topic_id,
+            "stance_before": change.stance_before,
+            "stance_after": change.stance_after,
+            "changed_on": change.changed_on,
+        }
+        for change in position_changes([StanceRecord(*record) for record in records])
+    ]
+
+
+def refresh_chains(*, session: Session, chains: Mapping[ChainKey, date]) -> None:
+    """Recompute the stored changes of every chain a write touched, each from its earliest changed date.
+
+    A change made on or after that date reads only the statements from it on and the one before it;
+    the changes before it are the statements' before it, which the write didn't move.
+    """
+    for key, since in sorted(chains.items()):
+        repository.delete_changes_from(session, key=key, since=since)
+        repository.insert_changes(session, _change_rows(key, repository.chain_from(session, key=key, since=since)))
+
+
+def rebuild_changes(*, session: Session) -> int:
+    """Delete every stored change of position and find them all again; returns the row count."""
+    repository.delete_all_changes(session)
+    rows: list[dict[str, Any]] = []
+    written = 0
+    for key, group in groupby(repository.all_chains(session), key=lambda item: item[0]):
+        rows.extend(_change_rows(key, [record for _, record in group]))
+        if len(rows) >= _BATCH:
+            repository.insert_changes(session, rows)
+            written += len(rows)
+            rows = []
+    repository.insert_changes(session, rows)
     return written + len(rows)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.actors.models import Office
 from app.perf.driver import DriverRead
 from app.stances import grid, scoring
-from app.stances.models import StanceScore
+from app.stances.models import PositionChangeRow, StanceScore
 from app.statements.models import PUBLISHED, Statement
 
 _EVIDENCE_COLUMNS = (
@@ -355,3 +355,96 @@ def _cell(row: SeriesRow) -> scoring.CellScore:
     found = scoring.position(decode_evidence(row.evidence), scoring.month_end(row.month))
     assert found is not None
     return scoring.CellScore(row.month, found, row.new, row.total, row.first_on, row.last_on)
+
+
+# ---- Stored changes of position (refresh.py keeps them; the country page reads them).
+
+ChainKey = tuple[int, int, int]  # (actor_id, topic_id, country_id)
+# (id, actor_id, topic_id, said_on, stance): what actors.rules.StanceRecord is made from.
+ChainRecord = tuple[int, int, int, date, int]
+_CHAIN_COLUMNS = (Statement.id, Statement.actor_id, Statement.topic_id, Statement.said_on, Statement.stance)
+
+
+def _in_chain(key: ChainKey) -> Any:
+    actor_id, topic_id, country_id = key
+    return (Statement.actor_id == actor_id) & (Statement.topic_id == topic_id) & (Statement.country_id == country_id)
+
+
+def chain_from(session: Session, *, key: ChainKey, since: date) -> list[ChainRecord]:
+    """A chain's published statements from `since` on, after the last one before it (if any), in date order."""
+    before = (
+        select(*_CHAIN_COLUMNS)
+        .where(_in_chain(key), Statement.said_on < since, PUBLISHED)
+        .order_by(Statement.said_on.desc(), Statement.id.desc())
+        .limit(1)
+    )
+    since_on = select(*_CHAIN_COLUMNS).where(_in_chain(key), Statement.said_on >= since, PUBLISHED)
+    connection = session.connection()
+    rows = [*connection.execute(before), *connection.execute(since_on.order_by(Statement.said_on, Statement.id))]
+    return [tuple(row) for row in rows]
+
+
+def all_chains(session: Session) -> Iterator[tuple[ChainKey, ChainRecord]]:
+    """Every published statement, chain by chain, in date order."""
+    query = (
+        select(Statement.country_id, *_CHAIN_COLUMNS)
+        .where(PUBLISHED)
+        .order_by(Statement.actor_id, Statement.topic_id, Statement.country_id, Statement.said_on, Statement.id)
+        .execution_options(yield_per=5000)
+    )
+    for row in session.execute(query):
+        country_id, *record = row
+        yield (row.actor_id, row.topic_id, country_id), tuple(record)  # type: ignore[misc]
+
+
+def delete_changes_from(session: Session, *, key: ChainKey, since: date) -> None:
+    actor_id, topic_id, country_id = key
+    session.connection().execute(
+        delete(PositionChangeRow).where(
+            PositionChangeRow.actor_id == actor_id,
+            PositionChangeRow.topic_id == topic_id,
+            PositionChangeRow.country_id == country_id,
+            PositionChangeRow.changed_on >= since,
+        )
+    )
+
+
+def delete_all_changes(session: Session) -> None:
+    session.execute(delete(PositionChangeRow))
+
+
+def insert_changes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(insert(PositionChangeRow), list(rows))
+
+
+_COUNTRY_CHANGES = DriverRead(
+    select(
+        PositionChangeRow.before_id,
+        PositionChangeRow.after_id,
+        PositionChangeRow.stance_before,
+        PositionChangeRow.stance_after,
+        PositionChangeRow.changed_on,
+    )
+    .where(PositionChangeRow.country_id == bindparam("country_id"), PositionChangeRow.changed_on <= bindparam("last"))
+    .order_by(PositionChangeRow.changed_on.desc(), PositionChangeRow.after_id.desc())
+    .limit(bindparam("limit"))
+)
+_COUNTRY_CHANGE_COUNT = DriverRead(
+    select(func.count()).where(
+        PositionChangeRow.country_id == bindparam("country_id"), PositionChangeRow.changed_on <= bindparam("last")
+    )
+)
+
+
+ChangeRow = tuple[int, int, int, int, date]  # (before_id, after_id, stance_before, stance_after, changed_on)
+
+
+def country_changes(session: Session, *, country_id: int, last: date, limit: int) -> list[ChangeRow]:
+    """(before_id, after_id, stance_before, stance_after, changed_on) of a country's newest changes up to `last`."""
+    rows = _COUNTRY_CHANGES.fetchall(session, {"country_id": country_id, "last": last, "limit": limit})
+    return [(b, a, sb, sa, on if isinstance(on, date) else date.fromisoformat(on)) for b, a, sb, sa, on in rows]
+
+
+def count_country_changes(session: Session, *, country_id: int, last: date) -> int:
+    return int(_COUNTRY_CHANGE_COUNT.fetchall(session, {"country_id": country_id, "last": last})[0][0])

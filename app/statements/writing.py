@@ -149,6 +149,7 @@ def insert_resolved(
 ) -> list[int]:
     """Insert resolved statements (pending entities already written), with revisions and scores."""
     changes: dict[tuple[int, int], date] = {}
+    chains: dict[tuple[int, int, int], date] = {}
     all_ids: list[int] = []
     for start in range(0, len(resolved), _WRITE_BATCH):
         batch = resolved[start : start + _WRITE_BATCH]
@@ -167,6 +168,13 @@ def insert_resolved(
             if row["status"] == StatementStatus.PUBLISHED:
                 stances_refresh.note_change(
                     changes=changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"]
+                )
+                stances_refresh.note_chain(
+                    chains=chains,
+                    actor_id=row["actor_id"],
+                    topic_id=row["topic_id"],
+                    country_id=row["country_id"],
+                    said_on=row["said_on"],
                 )
         ids = repository.insert_many(session, rows)
         if len(resolved) == 1 and rows[0]["status"] == StatementStatus.PUBLISHED:
@@ -212,6 +220,7 @@ def insert_resolved(
         if progress:
             progress(len(batch))
     stances_refresh.refresh(session=session, changes=changes)
+    stances_refresh.refresh_chains(session=session, chains=chains)
     return all_ids
 
 
@@ -323,7 +332,7 @@ def _record_change(
     statement: Statement,
     *,
     before: str,
-    old_series: tuple[int, int, date],
+    old_series: tuple[int, int, date, int],  # (country, topic, said_on, actor) before the change
     old_scopes: list[str],
     action: RevisionAction,
     via: str,
@@ -353,12 +362,24 @@ def _record_change(
         ],
     )
     changes: dict[tuple[int, int], date] = {}
-    old_country, old_topic, old_said_on = old_series
+    chains: dict[tuple[int, int, int], date] = {}
+    old_country, old_topic, old_said_on, old_actor = old_series
     stances_refresh.note_change(changes=changes, country_id=old_country, topic_id=old_topic, said_on=old_said_on)
     stances_refresh.note_change(
         changes=changes, country_id=statement.country_id, topic_id=statement.topic_id, said_on=statement.said_on
     )
+    stances_refresh.note_chain(
+        chains=chains, actor_id=old_actor, topic_id=old_topic, country_id=old_country, said_on=old_said_on
+    )
+    stances_refresh.note_chain(
+        chains=chains,
+        actor_id=statement.actor_id,
+        topic_id=statement.topic_id,
+        country_id=statement.country_id,
+        said_on=statement.said_on,
+    )
     stances_refresh.refresh(session=session, changes=changes)
+    stances_refresh.refresh_chains(session=session, chains=chains)
     system_repository.mark_changed(session, [*old_scopes, *_scopes(statement)])
     return statement
 
@@ -377,7 +398,7 @@ def edit(
     """Replace a statement's content with a checked record; VersionConflict if someone saved first."""
     statement = load_for_change(session=session, statement_id=statement_id, expected_version=expected_version)
     before = _snapshot(statement)
-    old_series = (statement.country_id, statement.topic_id, statement.said_on)
+    old_series = (statement.country_id, statement.topic_id, statement.said_on, statement.actor_id)
     old_scopes = _scopes(statement)
     system_repository.begin_data_change(session, scoped=True)
     write_pending(session=session, resolver=prepared.resolver)
@@ -418,7 +439,7 @@ def retract(
     except ValueError as error:
         raise Refused(FieldError("reason", str(error))) from None
     before = _snapshot(statement)
-    old_series = (statement.country_id, statement.topic_id, statement.said_on)
+    old_series = (statement.country_id, statement.topic_id, statement.said_on, statement.actor_id)
     old_scopes = _scopes(statement)
     system_repository.begin_data_change(session, scoped=True)
     statement.status = StatementStatus.RETRACTED

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from app.db import Database
 from app.statements import filters as history_filters
 from app.statements import repository as statements_repository
+from app.statements import writing
 from app.statements.schemas import HistoryQuery
 from app.system import migrations
 from tests.support import add_statement, assert_scores_match_rebuild, record
@@ -167,5 +168,33 @@ def test_existing_users_are_named_editor_and_their_id(empty_url: str) -> None:
         migrations.downgrade(empty_url, "0013")
         database.engine.dispose()
         assert _rows(database, "SELECT email FROM app_user ORDER BY id") == [("a@example.org",), ("b@example.org",)]
+    finally:
+        database.dispose()
+
+
+def test_0016_fills_the_stored_changes_of_position_as_the_rule_finds_them(seeded_url: str) -> None:
+    """The window-function fill finds every change the pure rule finds, among published statements only."""
+    database = Database.from_url(seeded_url)
+    try:
+        with database.write() as session:
+            # A chain of three by one actor on one topic: +2, then -1 (a change), then -1 (none), and a
+            # retracted +2 between them that neither makes nor hides one.
+            for day, stance in (("2024-11-04", 2), ("2024-11-05", -1), ("2024-11-07", -1)):
+                add_statement(session, record(said_on=day, stance=stance, quote=f"Chain test on {day}."))
+        with database.write() as session:
+            retracted, _ = add_statement(session, record(said_on="2024-11-06", stance=2, quote="Chain test, out."))
+        with database.write() as session:
+            writing.retract(
+                session=session, statement_id=retracted.id, reason="test", expected_version=retracted.version, via="t"
+            )
+        database.engine.dispose()
+        migrations.downgrade(seeded_url, "0015")
+        database.engine.dispose()
+        assert "position_change" not in inspect(database.engine).get_table_names()
+        migrations.upgrade(seeded_url)
+        database.engine.dispose()
+        filled = _rows(database, "SELECT count(*) FROM position_change")
+        assert filled[0][0] >= 1
+        assert_scores_match_rebuild(database)  # scores and changes alike, each against its rule
     finally:
         database.dispose()
