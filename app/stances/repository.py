@@ -37,24 +37,47 @@ def _evidence(row: Any) -> scoring.Evidence:
     )
 
 
+# A series' evidence and a topic's evidence over some days, on the driver's cursor (app.perf.driver): the
+# matrix and the country page as of a day inside a month read a few hundred of these on every request.
+_SERIES_EVIDENCE = DriverRead(
+    select(*_EVIDENCE_COLUMNS)
+    .join(Office, Office.id == Statement.office_id)
+    .where(
+        Statement.country_id == bindparam("country_id"),
+        Statement.topic_id == bindparam("topic_id"),
+        Statement.said_on >= bindparam("since"),
+        Statement.said_on <= bindparam("until"),
+        PUBLISHED,
+    )
+    .order_by(Statement.said_on, Statement.id)
+)
+_TOPIC_EVIDENCE = DriverRead(
+    select(Statement.country_id, *_EVIDENCE_COLUMNS)
+    .join(Office, Office.id == Statement.office_id)
+    .where(
+        Statement.topic_id == bindparam("topic_id"),
+        Statement.said_on >= bindparam("first"),
+        Statement.said_on <= bindparam("last"),
+        PUBLISHED,
+    )
+    .order_by(Statement.said_on, Statement.id)
+)
+
+
+def _driver_evidence(
+    statement_id: int, actor_id: int, said_on: Any, stance: int, rank: str, conditional: Any
+) -> scoring.Evidence:
+    """Evidence from a driver's row: SQLite gives the date as ISO text and the flag as 0/1."""
+    day = said_on if isinstance(said_on, date) else date.fromisoformat(said_on)
+    return scoring.Evidence(statement_id, actor_id, day, stance, scoring.office_weight(rank), bool(conditional))
+
+
 def published_evidence(
     session: Session, *, country_id: int, topic_id: int, since: date, until: date | None = None
 ) -> list[scoring.Evidence]:
     """One series' published statements from `since` (to `until`), in the order the rule folds them."""
-    query = (
-        select(*_EVIDENCE_COLUMNS)
-        .join(Office, Office.id == Statement.office_id)
-        .where(
-            Statement.country_id == country_id,
-            Statement.topic_id == topic_id,
-            Statement.said_on >= since,
-            PUBLISHED,
-        )
-        .order_by(Statement.said_on, Statement.id)
-    )
-    if until is not None:
-        query = query.where(Statement.said_on <= until)
-    return [_evidence(row) for row in session.execute(query)]
+    params = {"country_id": country_id, "topic_id": topic_id, "since": since, "until": until or date.max}
+    return [_driver_evidence(*row) for row in _SERIES_EVIDENCE.fetchall(session, params)]
 
 
 def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring.Evidence]]:
@@ -310,18 +333,8 @@ def series_rows(session: Session, *, topic_id: int, country_id: int, last_month:
 
 def evidence_between(session: Session, *, topic_id: int, first: date, last: date) -> list[tuple[int, scoring.Evidence]]:
     """(country_id, evidence) of published statements on a topic between two dates, in fold order."""
-    query = (
-        select(Statement.country_id, *_EVIDENCE_COLUMNS)
-        .join(Office, Office.id == Statement.office_id)
-        .where(
-            Statement.topic_id == topic_id,
-            Statement.said_on >= first,
-            Statement.said_on <= last,
-            PUBLISHED,
-        )
-        .order_by(Statement.said_on, Statement.id)
-    )
-    return [(row.country_id, _evidence(row)) for row in session.execute(query)]
+    rows = _TOPIC_EVIDENCE.fetchall(session, {"topic_id": topic_id, "first": first, "last": last})
+    return [(country_id, _driver_evidence(*rest)) for country_id, *rest in rows]
 
 
 def richest_recent_row(session: Session, *, topic_id: int) -> StanceScore | None:
