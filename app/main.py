@@ -33,6 +33,7 @@ from app.web.conditional import NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
 from app.web.hosts import AllowedHosts, AllowedHostsMiddleware
 from app.web.limits import KB, BodyLimitMiddleware, BodyLimits
+from app.web.routing import include_flat
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
 
@@ -97,14 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost: a request for a host name this site doesn't serve gets 400 before anything else.
     app.add_middleware(AllowedHostsMiddleware, hosts=hosts)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
-    app.include_router(stances_routes.router)
-    app.include_router(countries_routes.router)
-    app.include_router(actors_routes.router)
-    app.include_router(extraction_routes.router)  # before /statements/{id}: /statements/extract is its own page
-    app.include_router(statements_editing.router)
-    app.include_router(statements_api.router)
-    app.include_router(statements_pages.router)
-    app.include_router(system_routes.router)
-    app.include_router(accounts_routes.router)
-    app.include_router(topics_routes.router)
+    include_flat(app, stances_routes.router)
+    include_flat(app, countries_routes.router)
+    include_flat(app, actors_routes.router)
+    include_flat(app, extraction_routes.router)  # before /statements/{id}: /statements/extract is its own page
+    include_flat(app, statements_editing.router)
+    include_flat(app, statements_api.router)
+    include_flat(app, statements_pages.router)
+    include_flat(app, system_routes.router)
+    include_flat(app, accounts_routes.router)
+    include_flat(app, topics_routes.router)
     return app

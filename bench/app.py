@@ -34,6 +34,7 @@ from app.main import create_app
 from app.perf.driver import DriverRead
 from app.perf.pagecache import BodyCache
 from app.statements.models import Statement
+from app.web.routing import include_flat
 from app.web.templating import make_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -153,7 +154,7 @@ def create_bench_app(settings: Settings | None = None) -> FastAPI:
         context: dict[str, Any] = {"rows": rows}
         return template.render(context)
 
-    app.include_router(_router(render))
+    include_flat(app, _router(render))
     app.add_middleware(FreshMarker)
     return app
 
