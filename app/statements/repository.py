@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor, Office
 from app.countries.models import Country
+from app.perf.driver import DriverRead
 from app.sources.models import Source
 from app.statements import search
 from app.statements.cards import (
@@ -156,24 +157,34 @@ def quotes_near(session: Session, *, actor_slug: str, said_on: date, days: int) 
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
+_LATEST_BETWEEN = DriverRead(
+    select(Statement.id, Statement.said_on, Actor.name)
+    .join(Actor, Actor.id == Statement.actor_id)
+    .where(
+        Statement.country_id == bindparam("country_id"),
+        Statement.topic_id == bindparam("topic_id"),
+        Statement.said_on >= bindparam("first"),
+        Statement.said_on <= bindparam("last"),
+        PUBLISHED,
+    )
+    .order_by(Statement.said_on.desc(), Statement.id.desc())
+    .limit(1)
+)
+
+
 def latest_between(
     session: Session, *, country_id: int, topic_id: int, first: date, last: date
 ) -> tuple[int, date, str] | None:
-    """(id, day, actor's name) of a country's latest published statement on a topic between two days, if any."""
-    query = (
-        select(Statement.id, Statement.said_on, Actor.name)
-        .join(Actor, Actor.id == Statement.actor_id)
-        .where(
-            Statement.country_id == country_id,
-            Statement.topic_id == topic_id,
-            Statement.said_on.between(first, last),
-            PUBLISHED,
-        )
-        .order_by(Statement.said_on.desc(), Statement.id.desc())
-        .limit(1)
-    )
-    row = session.execute(query).first()
-    return None if row is None else (row[0], row[1], row[2])
+    """(id, day, actor's name) of a country's latest published statement on a topic between two days, if any.
+
+    On the driver's cursor: the matrix asks it for every country that moved in its month.
+    """
+    params = {"country_id": country_id, "topic_id": topic_id, "first": first, "last": last}
+    rows = _LATEST_BETWEEN.fetchall(session, params)
+    if not rows:
+        return None
+    statement_id, said_on, name = rows[0]
+    return statement_id, said_on if isinstance(said_on, date) else date.fromisoformat(said_on), name
 
 
 def latest_on_topic(session: Session, *, topic_id: int, until: date, limit: int) -> list[int]:
