@@ -33,6 +33,7 @@ def get_by_url(session: Session, url: str) -> Source | None:
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    # Core, as statements are inserted: the ORM's bulk insert adds only its cost.
-    result = session.connection().execute(insert(Source).returning(Source.id, sort_by_parameter_order=True), list(rows))
-    return list(result.scalars())
+    return list(session.connection().execute(_INSERT, list(rows)).scalars())
+
+
+_INSERT = insert(Source).returning(Source.id, sort_by_parameter_order=True)  # Core, built once, as statements'

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.errors import FieldError, Refused
@@ -55,10 +56,10 @@ def check(
 
     `looked_up_sources`: sources the caller has already looked up (RecordResolver's `looked_up`).
     """
-    found = problems(values)
-    if found:
-        return Checked([FieldError(path, message) for path, message in found])
-    record = StatementRecord.model_validate(values)
+    try:
+        record = StatementRecord.model_validate(values)
+    except ValidationError:  # every problem, across fields too, not only the first pass's
+        return Checked([FieldError(path, message) for path, message in problems(values)])
     resolver = RecordResolver(session, [(1, record)], file="record", looked_up=looked_up_sources)
     resolved = resolver.resolve(1, record)
     if resolved is None:

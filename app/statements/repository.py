@@ -67,19 +67,21 @@ def existing_fingerprints(session: Session, fingerprints: Iterable[str]) -> set[
     return found
 
 
+# Core, built once: the ORM's bulk insert adds nothing here but its cost.
+_INSERT = insert(Statement).returning(Statement.id, sort_by_parameter_order=True)
+_LINK = insert(StatementSource)
+
+
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert statements in one round trip per batch; their ids, in the order given."""
     if not rows:
         return []
-    result = session.connection().execute(  # Core: the ORM's bulk insert adds nothing here but its cost
-        insert(Statement).returning(Statement.id, sort_by_parameter_order=True), list(rows)
-    )
-    return list(result.scalars())
+    return list(session.connection().execute(_INSERT, list(rows)).scalars())
 
 
 def link_sources(session: Session, links: Sequence[dict[str, Any]]) -> None:
     if links:
-        session.connection().execute(insert(StatementSource), list(links))  # Core, as insert_many
+        session.connection().execute(_LINK, list(links))
 
 
 def load_full(session: Session, ids: Sequence[int]) -> list[Statement]:
