@@ -195,17 +195,9 @@ def encode_evidence(counted: Sequence[scoring.Evidence]) -> str:
 
 
 def decode_evidence(text: str) -> tuple[scoring.Evidence, ...]:
-    return tuple(
-        scoring.Evidence(
-            statement_id=item[0],
-            actor_id=item[1],
-            said_on=date.fromisoformat(item[2]),
-            stance=item[3],
-            office_weight=item[4],
-            conditional=bool(item[5]),
-        )
-        for item in json.loads(text)
-    )
+    # Positional, in encode_evidence's order: a save decodes its month's counted statements.
+    evidence, day = scoring.Evidence, date.fromisoformat
+    return tuple([evidence(a, b, day(c), d, e, bool(f)) for a, b, c, d, e, f in json.loads(text)])
 
 
 def state_from_row(row: StanceScore | SeriesRow | None) -> scoring.SeriesState:
