@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
@@ -30,14 +30,24 @@ def list_users(session: Session) -> Sequence[User]:
 # Sessions
 
 
+# Built once: every signed-in request reads it, and building it cost more than running it.
+_LIVE_SESSION = (
+    select(UserSession)
+    .options(joinedload(UserSession.user))
+    .where(
+        UserSession.id == bindparam("session_id"),
+        UserSession.revoked_at.is_(None),
+        UserSession.expires_at > bindparam("now"),
+    )
+)
+
+
 def live_session(session: Session, session_id: str, now: datetime) -> UserSession | None:
     """A session that is neither revoked nor expired, with its user loaded."""
-    query = (
-        select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None), UserSession.expires_at > now)
-    )
-    return session.execute(query).scalar_one_or_none()
+    found: UserSession | None = session.execute(
+        _LIVE_SESSION, {"session_id": session_id, "now": now}
+    ).scalar_one_or_none()
+    return found
 
 
 def touch_session(

@@ -7,22 +7,37 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
 from app.statements.models import PUBLISHED, Statement
 
+# Built once (every save resolves its actor): a statement built per call costs more than it runs.
+_ALIASES = select(ActorAlias.key, ActorAlias.actor_id)
+_ALIASES_OF = _ALIASES.where(ActorAlias.key.in_(bindparam("keys", expanding=True)))
+_WITH_OFFICES = (
+    select(Actor)
+    .where(Actor.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Actor.offices).joinedload(Office.country))
+)
+
 
 def alias_index(session: Session, keys: Iterable[str] | None = None) -> dict[str, set[int]]:
     """Folded name -> the ids of the actors that go by it (for `keys` only, when given)."""
     index: dict[str, set[int]] = defaultdict(set)
-    query = select(ActorAlias.key, ActorAlias.actor_id)
-    wanted = None if keys is None else list(set(keys))
-    chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
-    for chunk in chunks:
-        for key, actor_id in session.execute(query if chunk is None else query.where(ActorAlias.key.in_(chunk))):
-            index[key].add(actor_id)
+    connection = session.connection()
+    if keys is None:
+        found = connection.execute(_ALIASES).all()
+    else:
+        wanted = list(set(keys))
+        found = [
+            row
+            for start in range(0, len(wanted), 500)
+            for row in connection.execute(_ALIASES_OF, {"keys": wanted[start : start + 500]})
+        ]
+    for key, actor_id in found:
+        index[key].add(actor_id)
     return index
 
 
@@ -31,8 +46,7 @@ def with_offices(session: Session, actor_ids: Iterable[int]) -> dict[int, Actor]
     ids = list(set(actor_ids))
     if not ids:
         return {}
-    query = select(Actor).where(Actor.id.in_(ids)).options(joinedload(Actor.offices).joinedload(Office.country))
-    return {actor.id: actor for actor in session.execute(query).unique().scalars()}
+    return {actor.id: actor for actor in session.execute(_WITH_OFFICES, {"ids": ids}).unique().scalars()}
 
 
 def all_with_offices(session: Session) -> list[Actor]:

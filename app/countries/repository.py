@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, String, select, type_coerce
+from sqlalchemy import Row, String, bindparam, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.countries.models import Country
@@ -32,9 +32,10 @@ def with_codes(session: Session, codes: Iterable[str]) -> dict[str, Country]:
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    return {
-        country.code: country for country in session.execute(select(Country).where(Country.code.in_(wanted))).scalars()
-    }
+    return {country.code: country for country in session.execute(_WITH_CODES, {"codes": wanted}).scalars()}
+
+
+_WITH_CODES = select(Country).where(Country.code.in_(bindparam("codes", expanding=True)))  # built once: every save asks
 
 
 def add(session: Session, country: Country) -> Country:

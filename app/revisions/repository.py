@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.revisions.models import Revision, RevisionAction
 
+_INSERT = insert(Revision)  # Core, built once: the ORM's bulk insert adds only its cost
+
 
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(Revision), list(rows))  # Core: the ORM's bulk insert adds only its cost
+        session.connection().execute(_INSERT, list(rows))
 
 
 def for_statement(session: Session, statement_id: int) -> list[Revision]:

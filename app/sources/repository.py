@@ -5,21 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from app.sources.models import Source
 
 _CHUNK = 500
+# Built once (every save looks its sources up): a statement built per call costs more than it runs.
+_BY_URLS = select(Source).where(Source.url.in_(bindparam("values", expanding=True)))
+_BY_KEYS = select(Source).where(Source.key.in_(bindparam("values", expanding=True)))
 
 
 def find_existing(session: Session, *, urls: Iterable[str], keys: Iterable[str]) -> dict[tuple[str, str], Source]:
     """Stored sources by ('url', normalised url) or ('key', key)."""
     found: dict[tuple[str, str], Source] = {}
-    for column, kind, values in ((Source.url, "url", list(set(urls))), (Source.key, "key", list(set(keys)))):
+    for query, kind, values in ((_BY_URLS, "url", list(set(urls))), (_BY_KEYS, "key", list(set(keys)))):
         for start in range(0, len(values), _CHUNK):
-            query = select(Source).where(column.in_(values[start : start + _CHUNK]))
-            for source in session.execute(query).scalars():
+            for source in session.execute(query, {"values": values[start : start + _CHUNK]}).scalars():
                 found[(kind, getattr(source, kind))] = source
     return found
 
@@ -31,6 +33,7 @@ def get_by_url(session: Session, url: str) -> Source | None:
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    # Core, as statements are inserted: the ORM's bulk insert adds only its cost.
-    result = session.connection().execute(insert(Source).returning(Source.id, sort_by_parameter_order=True), list(rows))
-    return list(result.scalars())
+    return list(session.connection().execute(_INSERT, list(rows)).scalars())
+
+
+_INSERT = insert(Source).returning(Source.id, sort_by_parameter_order=True)  # Core, built once, as statements'

@@ -35,18 +35,24 @@ def refresh_series(*, session: Session, country_id: int, topic_id: int, since: d
 def add_statement(*, session: Session, country_id: int, topic_id: int, evidence: scoring.Evidence) -> None:
     """Fold one new published statement into its series' stored rows.
 
-    Saving what was said this week is the common case, and touches one row. A statement dated in
+    Saving what was said this week is the common case, and updates one row. A statement dated in
     an earlier month rewrites the rows from its month on, each from its own counted statements
     (`scoring.add_earlier_statement`), without reading the statements made since.
     """
     month = scoring.month_start(evidence.said_on)
     latest = repository.latest_row(session, topic_id=topic_id, country_id=country_id)
     if latest is None or month >= latest.month:
-        cells = [scoring.add_statement(repository.cell_from_row(latest), evidence)]
-    else:
-        before = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
-        later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
-        cells = scoring.add_earlier_statement(repository.cell_from_row(before), later, evidence)
+        state = repository.state_from_row(latest)
+        cell = scoring.extend_series(state, latest and latest.month, latest.new if latest else 0, evidence)
+        row = repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell)
+        if latest is not None and latest.month == month:
+            repository.replace_cell(session, row)  # the series' latest month: its one row, overwritten
+        else:
+            repository.insert_rows(session, [row])  # a month after every stored one: nothing to delete
+        return
+    before = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
+    later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
+    cells = scoring.add_earlier_statement(repository.cell_from_row(before), later, evidence)
     repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cells[0].month)
     repository.insert_rows(
         session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells]

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.actors.models import Office
@@ -109,33 +109,62 @@ _SERIES_COLUMNS = (
 SeriesRow = Row[date, int, int, date, date, str]
 
 
+# The columns a cell's row holds besides its key (topic, country, month): what `replace_cell` overwrites.
+_CELL_VALUES = (
+    "score",
+    "band",
+    "counted",
+    "new",
+    "total",
+    "divided",
+    "conditional",
+    "first_on",
+    "last_on",
+    "evidence",
+    "rule_version",
+)
+
+
+# Built once, with bound parameters: a save runs several of these, and building a statement per call
+# costs more than running it (docs/performance.md, "A save").
+_IN_SERIES = (StanceScore.topic_id == bindparam("topic_id"), StanceScore.country_id == bindparam("country_id"))
+_LATEST = select(*_SERIES_COLUMNS).where(*_IN_SERIES).order_by(StanceScore.month.desc()).limit(1)
+_LAST_BEFORE_MONTH = (
+    select(*_SERIES_COLUMNS)
+    .where(*_IN_SERIES, StanceScore.month < bindparam("month"))
+    .order_by(StanceScore.month.desc())
+    .limit(1)
+)
+_FROM_MONTH = (
+    select(*_SERIES_COLUMNS).where(*_IN_SERIES, StanceScore.month >= bindparam("month")).order_by(StanceScore.month)
+)
+_DELETE_FROM_MONTH = delete(StanceScore).where(*_IN_SERIES, StanceScore.month >= bindparam("month"))
+_INSERT = insert(StanceScore)
+_REPLACE_CELL = (
+    update(StanceScore).where(
+        StanceScore.topic_id == bindparam("b_topic_id"),
+        StanceScore.country_id == bindparam("b_country_id"),
+        StanceScore.month == bindparam("b_month"),
+    )
+    # No values(): the SET clause is the parameters given, the _CELL_VALUES columns.
+)
+
+
 def last_row_before(session: Session, *, topic_id: int, country_id: int, month: date) -> SeriesRow | None:
     """The series' stored row for the latest month before `month`."""
-    query = (
-        select(*_SERIES_COLUMNS)
-        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month < month)
-        .order_by(StanceScore.month.desc())
-        .limit(1)
-    )
-    return session.connection().execute(query).one_or_none()
+    params = {"topic_id": topic_id, "country_id": country_id, "month": month}
+    found: SeriesRow | None = session.connection().execute(_LAST_BEFORE_MONTH, params).one_or_none()
+    return found
 
 
 def cells_from(session: Session, *, topic_id: int, country_id: int, month: date) -> list[scoring.CellScore]:
     """The series' stored cells from `month` on, oldest first."""
-    query = (
-        select(*_SERIES_COLUMNS)
-        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month)
-        .order_by(StanceScore.month)
-    )
-    return [_cell(row) for row in session.connection().execute(query)]
+    params = {"topic_id": topic_id, "country_id": country_id, "month": month}
+    return [_cell(row) for row in session.connection().execute(_FROM_MONTH, params)]
 
 
 def delete_series_from(session: Session, *, topic_id: int, country_id: int, month: date) -> None:
-    session.connection().execute(
-        delete(StanceScore).where(
-            StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month
-        )
-    )
+    session.connection().execute(_DELETE_FROM_MONTH, {"topic_id": topic_id, "country_id": country_id, "month": month})
 
 
 def delete_all(session: Session) -> None:
@@ -144,7 +173,14 @@ def delete_all(session: Session) -> None:
 
 def insert_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(StanceScore), list(rows))
+        session.connection().execute(_INSERT, list(rows))
+
+
+def replace_cell(session: Session, row: dict[str, Any]) -> None:
+    """Overwrite the stored row of the row's own series and month (which must exist) with `row`."""
+    params = {name: row[name] for name in _CELL_VALUES}
+    params |= {"b_topic_id": row["topic_id"], "b_country_id": row["country_id"], "b_month": row["month"]}
+    session.connection().execute(_REPLACE_CELL, params)
 
 
 def stale_rule_versions(session: Session) -> list[int]:
@@ -182,17 +218,9 @@ def encode_evidence(counted: Sequence[scoring.Evidence]) -> str:
 
 
 def decode_evidence(text: str) -> tuple[scoring.Evidence, ...]:
-    return tuple(
-        scoring.Evidence(
-            statement_id=item[0],
-            actor_id=item[1],
-            said_on=date.fromisoformat(item[2]),
-            stance=item[3],
-            office_weight=item[4],
-            conditional=bool(item[5]),
-        )
-        for item in json.loads(text)
-    )
+    # Positional, in encode_evidence's order: a save decodes its month's counted statements.
+    evidence, day = scoring.Evidence, date.fromisoformat
+    return tuple([evidence(a, b, day(c), d, e, bool(f)) for a, b, c, d, e, f in json.loads(text)])
 
 
 def state_from_row(row: StanceScore | SeriesRow | None) -> scoring.SeriesState:
@@ -350,13 +378,10 @@ def richest_recent_row(session: Session, *, topic_id: int) -> StanceScore | None
 
 def latest_row(session: Session, *, topic_id: int, country_id: int) -> SeriesRow | None:
     """The series' newest stored row."""
-    query = (
-        select(*_SERIES_COLUMNS)
-        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id)
-        .order_by(StanceScore.month.desc())
-        .limit(1)
+    found: SeriesRow | None = (
+        session.connection().execute(_LATEST, {"topic_id": topic_id, "country_id": country_id}).one_or_none()
     )
-    return session.connection().execute(query).one_or_none()
+    return found
 
 
 def cell_from_row(row: SeriesRow | None) -> scoring.CellScore | None:

@@ -172,10 +172,12 @@ def position(counted: Sequence[Evidence], as_of: date) -> Position | None:
     """The position that counted statements give on `as_of`, or None when there are none."""
     if not counted:
         return None
-    weighed = weigh(counted, as_of)
-    total_weight = sum(item.weight for item in weighed)
-    score = sum(item.weight * item.evidence.stance for item in weighed) / total_weight
-    heaviest = max(weighed, key=lambda item: (item.weight, item.evidence.order_key)).evidence
+    # Each statement's weight as `weigh` gives it (Weighed.weight), without an object per statement:
+    # a save refolds its month's counted statements, and a cold page many cells'.
+    weights = [item.office_weight * age_weight(item.said_on, as_of) for item in counted]
+    total_weight = sum(weights)
+    score = sum(weight * item.stance for weight, item in zip(weights, counted, strict=True)) / total_weight
+    heaviest = max(zip(weights, counted, strict=True), key=lambda pair: (pair[0], pair[1].order_key))[1]
     return Position(
         score=round(score, SCORE_DECIMALS),
         band=band_for(score),
@@ -295,13 +297,21 @@ def add_statement(latest: CellScore | None, item: Evidence) -> CellScore:
     Equal to folding every statement again (see the tests), at the cost of one month's counted
     statements instead of all of that month's statements. Earlier statements need a fold.
     """
+    if latest is None:
+        return extend_series(SeriesState(), None, 0, item)
+    return extend_series(SeriesState.from_cell(latest), latest.month, latest.new, item)
+
+
+def extend_series(state: SeriesState, latest_month: date | None, latest_new: int, item: Evidence) -> CellScore:
+    """`add_statement` from where the series stood at the end of its latest month, and that month's
+    count of new statements: a stored row gives these without scoring its month again."""
     month = month_start(item.said_on)
-    if latest is not None and month < latest.month:
-        raise ValueError(f"a statement of {item.said_on} is earlier than the series' latest month {latest.month}")
-    state = _advance(SeriesState.from_cell(latest), [item])
+    if latest_month is not None and month < latest_month:
+        raise ValueError(f"a statement of {item.said_on} is earlier than the series' latest month {latest_month}")
+    state = _advance(state, [item])
     found = position(state.counted, month_end(month))
     assert found is not None and state.first_on is not None and state.last_on is not None
-    new = latest.new + 1 if latest is not None and latest.month == month else 1
+    new = latest_new + 1 if latest_month == month else 1
     return CellScore(month, found, new, state.total, state.first_on, state.last_on)
 
 

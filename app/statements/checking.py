@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.errors import FieldError, Refused
@@ -49,13 +50,17 @@ def check(
     exclude_id: int | None = None,
     exclude_submission_key: str | None = None,
     look_for_duplicates: bool = True,
+    looked_up_sources: Mapping[tuple[str, str], Source | None] | None = None,
 ) -> Checked:
-    """Check a raw record with the format's rules, then against the store, then for possible duplicates."""
-    found = problems(values)
-    if found:
-        return Checked([FieldError(path, message) for path, message in found])
-    record = StatementRecord.model_validate(values)
-    resolver = RecordResolver(session, [(1, record)], file="record")
+    """Check a raw record with the format's rules, then against the store, then for possible duplicates.
+
+    `looked_up_sources`: sources the caller has already looked up (RecordResolver's `looked_up`).
+    """
+    try:
+        record = StatementRecord.model_validate(values)
+    except ValidationError:  # every problem, across fields too, not only the first pass's
+        return Checked([FieldError(path, message) for path, message in problems(values)])
+    resolver = RecordResolver(session, [(1, record)], file="record", looked_up=looked_up_sources)
     resolved = resolver.resolve(1, record)
     if resolved is None:
         return Checked([FieldError(error.field, error.message) for error in resolver.errors], record)

@@ -17,8 +17,19 @@ from app.statements.forms import FormState
 from app.text import fold
 
 
-def known_sources(*, session: Session, state: FormState) -> dict[int, Source]:
-    """Rows whose URL is already recorded, by row; blank outlet, title and date filled in from the record."""
+@dataclass(frozen=True, slots=True)
+class KnownSources:
+    """The form's sources looked up: the rows already recorded, and every identity asked for (None: not stored)."""
+
+    by_row: dict[int, Source]
+    looked_up: dict[tuple[str, str], Source | None]
+
+
+def known_sources(*, session: Session, state: FormState) -> KnownSources:
+    """Rows whose URL is already recorded, by row; blank outlet, title and date filled in from the record.
+
+    What was asked for goes on to the check (`looked_up`), so that it doesn't ask again.
+    """
     urls: dict[int, str] = {}
     for index, row in enumerate(state.sources):
         try:
@@ -27,6 +38,9 @@ def known_sources(*, session: Session, state: FormState) -> dict[int, Source]:
             continue
     keys = {index: row.key.strip() for index, row in enumerate(state.sources) if row.key.strip() and index not in urls}
     stored = sources_repository.find_existing(session, urls=urls.values(), keys=keys.values())
+    looked_up: dict[tuple[str, str], Source | None] = {("url", url): None for url in urls.values()}
+    looked_up |= {("key", key): None for key in keys.values()}
+    looked_up |= stored
     found: dict[int, Source] = {}
     for index in range(len(state.sources)):
         source = stored.get(("url", urls[index])) if index in urls else stored.get(("key", keys.get(index, "")))
@@ -38,7 +52,7 @@ def known_sources(*, session: Session, state: FormState) -> dict[int, Source]:
         row.title = row.title if row.title.strip() else source.title
         if not row.published_on.strip() and source.published_on:
             row.published_on = source.published_on.isoformat()
-    return found
+    return KnownSources(found, looked_up)
 
 
 @dataclass(frozen=True, slots=True)

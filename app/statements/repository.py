@@ -68,19 +68,21 @@ def existing_fingerprints(session: Session, fingerprints: Iterable[str]) -> set[
     return found
 
 
+# Core, built once: the ORM's bulk insert adds nothing here but its cost.
+_INSERT = insert(Statement).returning(Statement.id, sort_by_parameter_order=True)
+_LINK = insert(StatementSource)
+
+
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert statements in one round trip per batch; their ids, in the order given."""
     if not rows:
         return []
-    result = session.connection().execute(  # Core: the ORM's bulk insert adds nothing here but its cost
-        insert(Statement).returning(Statement.id, sort_by_parameter_order=True), list(rows)
-    )
-    return list(result.scalars())
+    return list(session.connection().execute(_INSERT, list(rows)).scalars())
 
 
 def link_sources(session: Session, links: Sequence[dict[str, Any]]) -> None:
     if links:
-        session.connection().execute(insert(StatementSource), list(links))  # Core, as insert_many
+        session.connection().execute(_LINK, list(links))
 
 
 def load_full(session: Session, ids: Sequence[int]) -> list[Statement]:
@@ -122,9 +124,25 @@ def get_full(session: Session, statement_id: int, *, refresh: bool = False) -> S
     return session.execute(query).unique().scalar_one_or_none()
 
 
+# A save's reads, built once: on the connection, a prebuilt statement costs a fraction of one built
+# per call and run through the ORM (docs/performance.md, "A save").
+_BY_SUBMISSION_KEY = select(Statement.id).where(Statement.submission_key == bindparam("key"))
+_SAME_DAY = (
+    select(Statement.id, Statement.quote, Statement.submission_key)
+    .where(
+        Statement.actor_id == bindparam("actor_id"),
+        Statement.topic_id == bindparam("topic_id"),
+        Statement.said_on == bindparam("said_on"),
+        PUBLISHED,
+    )
+    .order_by(Statement.id)
+)
+
+
 def id_by_submission_key(session: Session, key: str) -> int | None:
     """The statement a submission key created, if any."""
-    return session.execute(select(Statement.id).where(Statement.submission_key == key)).scalar_one_or_none()
+    found: int | None = session.connection().execute(_BY_SUBMISSION_KEY, {"key": key}).scalar_one_or_none()
+    return found
 
 
 def by_submission_key(session: Session, key: str) -> Statement | None:
@@ -134,12 +152,8 @@ def by_submission_key(session: Session, key: str) -> Statement | None:
 
 def same_day(session: Session, *, actor_id: int, topic_id: int, said_on: date) -> list[tuple[int, str, str | None]]:
     """(id, quote, submission key) of an actor's published statements on a topic on one day."""
-    query = (
-        select(Statement.id, Statement.quote, Statement.submission_key)
-        .where(Statement.actor_id == actor_id, Statement.topic_id == topic_id, Statement.said_on == said_on, PUBLISHED)
-        .order_by(Statement.id)
-    )
-    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+    rows = session.connection().execute(_SAME_DAY, {"actor_id": actor_id, "topic_id": topic_id, "said_on": said_on})
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def quotes_near(session: Session, *, actor_slug: str, said_on: date, days: int) -> list[tuple[int, str]]:

@@ -7,7 +7,7 @@ gets a pending new source. `statements.service` writes the pending entities, the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -111,9 +111,19 @@ def stored_id(entity: Any) -> int:
 
 
 class RecordResolver:
-    """Resolves records against the store, collecting every refusal in `errors`."""
+    """Resolves records against the store, collecting every refusal in `errors`.
 
-    def __init__(self, session: Session, records: Sequence[tuple[int, StatementRecord]], file: str) -> None:
+    `looked_up`: sources already looked up in this unit of work, by ('url', url) or ('key', key), each the
+    stored source or None when none is stored; only the others are asked for.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        records: Sequence[tuple[int, StatementRecord]],
+        file: str,
+        looked_up: Mapping[tuple[str, str], Source | None] | None = None,
+    ) -> None:
         self.session = session
         self.file = file
         self.errors: list[RecordError] = []
@@ -126,11 +136,14 @@ class RecordResolver:
         self.new_actors: dict[str, NewActor] = {}
         # Offices added to actors already stored, kept apart from the ORM collections.
         self.new_offices: dict[int, list[NewOffice]] = {}
-        urls = [s.url for _, r in records for s in r.sources if s.url]
-        keys = [s.key for _, r in records for s in r.sources if s.key and not s.url]
-        self.sources: dict[tuple[str, str], Source | NewSource] = dict(
-            sources_repository.find_existing(session, urls=urls, keys=keys)
-        )
+        known = looked_up or {}
+        urls = [s.url for _, r in records for s in r.sources if s.url and ("url", s.url) not in known]
+        keys = [s.key for _, r in records for s in r.sources if s.key and not s.url and ("key", s.key) not in known]
+        self.sources: dict[tuple[str, str], Source | NewSource] = {
+            identity: source for identity, source in known.items() if source is not None
+        }
+        if urls or keys:
+            self.sources |= sources_repository.find_existing(session, urls=urls, keys=keys)
         self.reused_source_ids: set[int] = set()
 
     def _error(self, number: int, record: StatementRecord, name: str, message: str) -> None:

@@ -146,8 +146,12 @@ def insert_resolved(
     note: str | None = None,
     submission_key: str | None = None,
     progress: Progress | None = None,
+    written: list[StatementCard] | None = None,
 ) -> list[int]:
-    """Insert resolved statements (pending entities already written), with revisions and scores."""
+    """Insert resolved statements (pending entities already written), with revisions and scores.
+
+    `written`, when given, receives the statements as cards (read once, for their revisions).
+    """
     changes: dict[tuple[int, int], date] = {}
     chains: dict[tuple[int, int, int], date] = {}
     all_ids: list[int] = []
@@ -199,6 +203,7 @@ def insert_resolved(
                 for link in _source_links(statement_id, item.sources)
             ],
         )
+        cards = repository.cards(session, ids)
         revisions_repository.insert_many(
             session,
             [
@@ -213,9 +218,11 @@ def insert_resolved(
                     "before": None,
                     "after": _snapshot(statement),
                 }
-                for statement in repository.cards(session, ids)
+                for statement in cards
             ],
         )
+        if written is not None:
+            written.extend(cards)
         all_ids.extend(ids)
         if progress:
             progress(len(batch))
@@ -244,15 +251,17 @@ def create(
     """Add one statement checked in this unit of work (`check`)."""
     system_repository.begin_data_change(session, scoped=True)
     write_pending(session=session, resolver=prepared.resolver)
-    (statement_id,) = insert_resolved(
+    written: list[StatementCard] = []
+    insert_resolved(
         session=session,
         resolved=[prepared.resolved],
         via=via,
         user_id=user_id,
         note=note,
         submission_key=submission_key,
+        written=written,
     )
-    card = repository.cards(session, [statement_id])[0]
+    (card,) = written
     system_repository.mark_changed(session, _scopes(card))
     return card
 

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from app.perf.versioned import per_data_version
 from app.topics.models import Topic
 
+_ALL = select(Topic).order_by(Topic.position, Topic.slug)  # built once: every save and form asks
+
 
 def all_topics(session: Session) -> list[Topic]:
-    return list(session.execute(select(Topic).order_by(Topic.position, Topic.slug)).scalars())
+    return list(session.execute(_ALL).scalars())
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,7 @@ def _review(
     look_for_duplicates: bool = True,
 ) -> Review:
     """The form as a record, checked by the same rules as the import and the API."""
-    reused = lookups.known_sources(session=session, state=state)
+    known = lookups.known_sources(session=session, state=state)
     raw, rows = forms.to_record(state, keep=keep)
     checked = checking.check(
         session=session,
@@ -79,8 +79,9 @@ def _review(
         exclude_id=exclude_id,
         exclude_submission_key=submission_key,
         look_for_duplicates=look_for_duplicates,
+        looked_up_sources=known.looked_up,
     )
-    return Review(state, forms.messages(checked.errors, rows), checked, reused)
+    return Review(state, forms.messages(checked.errors, rows), checked, known.by_row)
 
 
 # ---- Rendering the form
