@@ -403,23 +403,36 @@ ChainRecord = tuple[int, int, int, date, int]
 _CHAIN_COLUMNS = (Statement.id, Statement.actor_id, Statement.topic_id, Statement.said_on, Statement.stance)
 
 
-def _in_chain(key: ChainKey) -> Any:
-    actor_id, topic_id, country_id = key
-    return (Statement.actor_id == actor_id) & (Statement.topic_id == topic_id) & (Statement.country_id == country_id)
+def _chain_read(*, before: bool) -> DriverRead:
+    """A chain's published statements before a date (the newest one) or from it on (all), built once."""
+    in_chain = (
+        (Statement.actor_id == bindparam("actor_id"))
+        & (Statement.topic_id == bindparam("topic_id"))
+        & (Statement.country_id == bindparam("country_id"))
+    )
+    query = select(*_CHAIN_COLUMNS).where(in_chain, PUBLISHED)
+    if before:
+        query = query.where(Statement.said_on < bindparam("since"))
+        return DriverRead(query.order_by(Statement.said_on.desc(), Statement.id.desc()).limit(1))
+    return DriverRead(query.where(Statement.said_on >= bindparam("since")).order_by(Statement.said_on, Statement.id))
+
+
+_CHAIN_BEFORE = _chain_read(before=True)
+_CHAIN_SINCE = _chain_read(before=False)
 
 
 def chain_from(session: Session, *, key: ChainKey, since: date) -> list[ChainRecord]:
-    """A chain's published statements from `since` on, after the last one before it (if any), in date order."""
-    before = (
-        select(*_CHAIN_COLUMNS)
-        .where(_in_chain(key), Statement.said_on < since, PUBLISHED)
-        .order_by(Statement.said_on.desc(), Statement.id.desc())
-        .limit(1)
-    )
-    since_on = select(*_CHAIN_COLUMNS).where(_in_chain(key), Statement.said_on >= since, PUBLISHED)
-    connection = session.connection()
-    rows = [*connection.execute(before), *connection.execute(since_on.order_by(Statement.said_on, Statement.id))]
-    return [tuple(row) for row in rows]
+    """A chain's published statements from `since` on, after the last one before it (if any), in date order.
+
+    On the driver's cursor, as every save reads the chains it touched.
+    """
+    actor_id, topic_id, country_id = key
+    params = {"actor_id": actor_id, "topic_id": topic_id, "country_id": country_id, "since": since}
+    rows = [*_CHAIN_BEFORE.fetchall(session, params), *_CHAIN_SINCE.fetchall(session, params)]
+    return [
+        (id_, actor, topic, said_on if isinstance(said_on, date) else date.fromisoformat(said_on), stance)
+        for id_, actor, topic, said_on, stance in rows
+    ]
 
 
 def all_chains(session: Session) -> Iterator[tuple[ChainKey, ChainRecord]]:
@@ -435,16 +448,19 @@ def all_chains(session: Session) -> Iterator[tuple[ChainKey, ChainRecord]]:
         yield (row.actor_id, row.topic_id, country_id), tuple(record)  # type: ignore[misc]
 
 
+_DELETE_CHANGES_FROM = delete(PositionChangeRow).where(
+    PositionChangeRow.actor_id == bindparam("actor_id"),
+    PositionChangeRow.topic_id == bindparam("topic_id"),
+    PositionChangeRow.country_id == bindparam("country_id"),
+    PositionChangeRow.changed_on >= bindparam("since"),
+)
+_INSERT_CHANGES = insert(PositionChangeRow)
+
+
 def delete_changes_from(session: Session, *, key: ChainKey, since: date) -> None:
     actor_id, topic_id, country_id = key
-    session.connection().execute(
-        delete(PositionChangeRow).where(
-            PositionChangeRow.actor_id == actor_id,
-            PositionChangeRow.topic_id == topic_id,
-            PositionChangeRow.country_id == country_id,
-            PositionChangeRow.changed_on >= since,
-        )
-    )
+    params = {"actor_id": actor_id, "topic_id": topic_id, "country_id": country_id, "since": since}
+    session.connection().execute(_DELETE_CHANGES_FROM, params)
 
 
 def delete_all_changes(session: Session) -> None:
@@ -453,7 +469,7 @@ def delete_all_changes(session: Session) -> None:
 
 def insert_changes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(PositionChangeRow), list(rows))
+        session.connection().execute(_INSERT_CHANGES, list(rows))
 
 
 _COUNTRY_CHANGES = DriverRead(
