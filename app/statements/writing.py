@@ -147,8 +147,12 @@ def insert_resolved(
     submission_key: str | None = None,
     progress: Progress | None = None,
 ) -> list[int]:
-    """Insert resolved statements (pending entities already written), with revisions and scores."""
-    changes: dict[tuple[int, int], date] = {}
+    """Insert resolved statements (pending entities already written), with revisions and scores.
+
+    Each series' stored scores are brought up to date once, with all its new published statements
+    (`stances_refresh.add_statements`), after every batch is written.
+    """
+    added: dict[tuple[int, int], list[scoring.Evidence]] = {}
     all_ids: list[int] = []
     for start in range(0, len(resolved), _WRITE_BATCH):
         batch = resolved[start : start + _WRITE_BATCH]
@@ -164,25 +168,18 @@ def insert_resolved(
                 "submission_key": submission_key,
             }
             rows.append(row)
-            if row["status"] == StatementStatus.PUBLISHED:
-                stances_refresh.note_change(
-                    changes=changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"]
-                )
         ids = repository.insert_many(session, rows)
-        if len(resolved) == 1 and rows[0]["status"] == StatementStatus.PUBLISHED:
-            row, item = rows[0], resolved[0]
-            evidence = scoring.Evidence(
-                ids[0],
-                row["actor_id"],
-                row["said_on"],
-                row["stance"],
-                scoring.office_weight(item.office.rank.value),
-                row["condition"] is not None,
-            )
-            stances_refresh.add_statement(
-                session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence
-            )
-            changes.clear()  # folded in place; nothing left to refresh
+        for statement_id, row, item in zip(ids, rows, batch, strict=True):
+            if row["status"] == StatementStatus.PUBLISHED:
+                evidence = scoring.Evidence(
+                    statement_id,
+                    row["actor_id"],
+                    row["said_on"],
+                    row["stance"],
+                    scoring.office_weight(item.office.rank.value),
+                    row["condition"] is not None,
+                )
+                added.setdefault((row["country_id"], row["topic_id"]), []).append(evidence)
         repository.link_sources(
             session,
             [
@@ -211,7 +208,11 @@ def insert_resolved(
         all_ids.extend(ids)
         if progress:
             progress(len(batch))
-    stances_refresh.refresh(session=session, changes=changes)
+    for (country_id, topic_id), series in sorted(added.items()):
+        if len(series) == 1:  # a save: its statement is usually this month's, which touches one row
+            stances_refresh.add_statement(session=session, country_id=country_id, topic_id=topic_id, evidence=series[0])
+        else:
+            stances_refresh.add_statements(session=session, country_id=country_id, topic_id=topic_id, evidence=series)
     return all_ids
 
 
