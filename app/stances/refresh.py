@@ -56,13 +56,13 @@ def add_statements(*, session: Session, country_id: int, topic_id: int, evidence
 
     The rows from the earliest one's month on are rewritten from their own counted statements and the
     new ones (`scoring.add_statements`): the statements already stored are not read, so a series
-    costs its months, not its million statements.
+    costs its months, not its statements.
     """
     items = sorted(evidence, key=lambda item: item.order_key)
     month = scoring.month_start(items[0].said_on)
     before = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
-    later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
-    cells = scoring.add_statements(repository.cell_from_row(before), later, items)
+    later = repository.stored_months_from(session, topic_id=topic_id, country_id=country_id, month=month)
+    cells = scoring.add_statements(repository.state_from_row(before), later, items)
     repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=month)
     repository.insert_rows(
         session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells]

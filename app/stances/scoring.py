@@ -335,24 +335,33 @@ def add_earlier_statement(before: CellScore | None, later: Sequence[CellScore], 
     return cells
 
 
-def add_statements(before: CellScore | None, later: Sequence[CellScore], items: Sequence[Evidence]) -> list[CellScore]:
+@dataclass(frozen=True, slots=True)
+class StoredMonth:
+    """A month with a stored cell, as a write that adds to the series reads it: no position computed."""
+
+    month: date
+    new: int
+    state: SeriesState  # where the series stands at the month's end
+
+
+def add_statements(before: SeriesState, later: Sequence[StoredMonth], items: Sequence[Evidence]) -> list[CellScore]:
     """The series' cells from the earliest new statement's month on, after many new statements at once.
 
-    `items` are the new statements, sorted by (said_on, statement_id); `before` is the cell of the
-    latest month before the first one's (None when there is none) and `later` the cells from that
-    month on, in order. Equal to folding every statement again from that month (see the tests), at
-    the cost of those months' counted statements: a month with a cell keeps it, its counted
-    statements joined by the new ones said by its end (the latest per actor of both, as in
-    `add_earlier_statement`); a month that only the new statements bring opens from the cell before
-    it, as a fold would. An import adds thousands of statements to a series this way without
-    reading the statements already stored.
+    `items` are the new statements, sorted by (said_on, statement_id); `before` is where the series
+    stood at the end of the latest stored month before the first one's (empty when there is none),
+    and `later` the stored months from that month on, in order. Equal to folding every statement
+    again from that month (see the tests), at the cost of those months' counted statements: a
+    stored month keeps its own, joined by the new ones said by its end (the latest per actor of
+    both, as in `add_earlier_statement`); a month that only the new statements bring opens from
+    the month before it, as a fold would. An import adds thousands of statements to a series this
+    way without reading the statements already stored.
     """
     if not items:
         raise ValueError("no statements to add")
     first = month_start(items[0].said_on)
-    if (later and later[0].month < first) or (before is not None and before.month >= first):
-        raise ValueError(f"the cells given don't start at or after {first} with the month before it")
-    stored = {cell.month: cell for cell in later}
+    if (later and later[0].month < first) or (before.last_on is not None and before.last_on >= first):
+        raise ValueError(f"the months given don't start at or after {first} with the state before it")
+    stored = {stored.month: stored for stored in later}
     by_month: dict[date, list[Evidence]] = {}
     for item in items:
         by_month.setdefault(month_start(item.said_on), []).append(item)
@@ -360,7 +369,7 @@ def add_statements(before: CellScore | None, later: Sequence[CellScore], items: 
     added = 0
     first_on, last_on = items[0].said_on, items[0].said_on
     cells: list[CellScore] = []
-    previous = before
+    state = before
     for month in sorted(stored.keys() | by_month.keys()):
         fresh = by_month.get(month, [])
         for item in fresh:
@@ -369,19 +378,20 @@ def add_statements(before: CellScore | None, later: Sequence[CellScore], items: 
                 newest[item.actor_id] = item
             first_on, last_on = min(first_on, item.said_on), max(last_on, item.said_on)
         added += len(fresh)
-        cell = stored.get(month)
-        if cell is None:
-            previous = _close_month(SeriesState.from_cell(previous), month, fresh)[1]
+        kept = stored.get(month)
+        if kept is None:
+            state, cell = _close_month(state, month, fresh)
         else:
-            found = position(latest_per_actor([*cell.position.counted, *newest.values()]), month_end(month))
-            assert found is not None
-            previous = CellScore(
-                month,
-                found,
-                cell.new + len(fresh),
-                cell.total + added,
-                min(cell.first_on, first_on),
-                max(cell.last_on, last_on),
+            own = kept.state
+            assert own.first_on is not None and own.last_on is not None
+            state = SeriesState(
+                tuple(latest_per_actor([*own.counted, *newest.values()])),
+                own.total + added,
+                min(own.first_on, first_on),
+                max(own.last_on, last_on),
             )
-        cells.append(previous)
+            found = position(state.counted, month_end(month))
+            assert found is not None and state.first_on is not None and state.last_on is not None
+            cell = CellScore(month, found, kept.new + len(fresh), state.total, state.first_on, state.last_on)
+        cells.append(cell)
     return cells

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.stances import scoring
-from app.stances.scoring import Band, Evidence, SeriesState
+from app.stances.scoring import Band, Evidence, SeriesState, StoredMonth
 
 CELL = date(2024, 9, 30)
 
@@ -274,21 +274,23 @@ def test_adding_many_statements_at_once_equals_folding_them_all_again() -> None:
         month = scoring.month_start(new[0].said_on)
         before = [cell for cell in cells if cell.month < month]
         at_or_after = [cell for cell in cells if cell.month >= month]
-        added = scoring.add_statements(before[-1] if before else None, at_or_after, new)
+        stored_months = [StoredMonth(cell.month, cell.new, SeriesState.from_cell(cell)) for cell in at_or_after]
+        added = scoring.add_statements(SeriesState.from_cell(before[-1] if before else None), stored_months, new)
         everything = sorted(statements, key=lambda item: item.order_key)
         assert before + added == list(scoring.fold_months(SeriesState(), everything)), round_
         checked += 1
     assert checked > 250
 
 
-def test_many_statements_need_the_cells_around_their_first_month() -> None:
+def test_many_statements_need_the_months_around_their_first_month() -> None:
     cell = scoring.add_statement(None, ev(1, 1, date(2024, 5, 10), 1))
+    state, stored = SeriesState.from_cell(cell), [StoredMonth(cell.month, cell.new, SeriesState.from_cell(cell))]
     with pytest.raises(ValueError):
-        scoring.add_statements(None, [cell], [])  # nothing to add
+        scoring.add_statements(SeriesState(), stored, [])  # nothing to add
     with pytest.raises(ValueError):
-        scoring.add_statements(cell, [cell], [ev(2, 2, date(2024, 5, 1), 1)])  # "before" is not before
+        scoring.add_statements(state, stored, [ev(2, 2, date(2024, 5, 1), 1)])  # "before" is not before
     with pytest.raises(ValueError):
-        scoring.add_statements(None, [cell], [ev(2, 2, date(2024, 6, 1), 1)])  # later than the cells
+        scoring.add_statements(SeriesState(), stored, [ev(2, 2, date(2024, 6, 1), 1)])  # later than the months
 
 
 def test_an_earlier_statement_needs_the_cells_around_its_month() -> None:
