@@ -10,7 +10,7 @@ from markupsafe import escape
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'")
-_SPACE = re.compile(r"\s+")
+_DASHES_AND_QUOTES = _DASHES | _QUOTES
 # Letters with no Unicode decomposition that NFKD cannot strip to ASCII.
 _LETTERS = str.maketrans(
     {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE", "ı": "i"}
@@ -25,8 +25,13 @@ def strip_diacritics(text: str) -> str:
 
 def fold(text: str) -> str:
     """A matching key: no diacritics, case-folded, one kind of dash and apostrophe, single spaces."""
-    text = strip_diacritics(text).translate(_DASHES).translate(_QUOTES).casefold()
-    return _SPACE.sub(" ", text).strip()
+    # An import folds every quote: ASCII text (most of them) has no diacritic and one foldable
+    # apostrophe, and str.split() splits at what \s matches. 60 µs -> 8 µs a quote.
+    if text.isascii():
+        text = text.replace("`", "'").casefold()
+    else:
+        text = strip_diacritics(text).translate(_DASHES_AND_QUOTES).casefold()
+    return " ".join(text.split())
 
 
 def slugify(text: str) -> str:
@@ -35,14 +40,15 @@ def slugify(text: str) -> str:
     return slug.strip("-") or "actor"
 
 
+# Unicode's control characters (category Cc) are these 65, and will stay so (its stability policy).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def first_control_character(text: str, *, allow_newlines: bool) -> tuple[int, str] | None:
     """The position and character of the first forbidden control character, if any."""
-    for index, ch in enumerate(text):
-        if ch == "\n" and allow_newlines:
-            continue
-        if unicodedata.category(ch) == "Cc":
-            return index, ch
-    return None
+    found = (_CONTROL_BUT_NEWLINE if allow_newlines else _CONTROL).search(text)
+    return None if found is None else (found.start(), found.group())
 
 
 def clean_text(value: str, *, max_length: int, multiline: bool, min_length: int = 1) -> str:

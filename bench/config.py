@@ -17,6 +17,8 @@ BENCH = ROOT / "bench"
 FULL_STATEMENTS = 1_000_000
 QUICK_STATEMENTS = 10_000
 DEEP_ROWS = 500_000
+FULL_IMPORT = 20_000  # statements imported into a copy of the database
+QUICK_IMPORT = 1_000
 BENCH_SECRET = "bench-secret-" + "0" * 40  # IW_SECRET_KEY for the benchmarked servers: page tokens are computable
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -47,6 +49,7 @@ class Plan:
     cold_urls: int = 20_000  # distinct paths per cold page (bench/cold.py)
     editor_rate: int = 20  # saves a second in the second mixed load, an editors' pace; 0 skips it
     workers: bool = True  # measure the cold pages again with two workers on both cores
+    import_statements: int = 20_000  # new statements `intercept-watch import` adds to a copy; 0 skips it
 
     @property
     def deep_rows(self) -> int:
@@ -127,6 +130,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-workers", action="store_true", help="Skip the two-workers run.")
     p.add_argument(
+        "--import-statements",
+        type=int,
+        help=f"New statements imported into a copy of the database (default {FULL_IMPORT:,}; quick "
+        f"{QUICK_IMPORT:,}; 0 skips the import).",
+    )
+    p.add_argument(
         "--mixed-connections",
         type=int,
         default=16,
@@ -178,4 +187,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         cold_urls=args.cold_urls,
         editor_rate=args.editor_rate,
         workers=not args.no_workers,
+        import_statements=(QUICK_IMPORT if quick else FULL_IMPORT)
+        if args.import_statements is None
+        else args.import_statements,
     )

@@ -15,6 +15,7 @@ from bench.targets import (
     COLD,
     DATASETTE_FOR_KIND,
     FORTUNES,
+    IMPORT_RATE,
     PAGES,
     POSTGRESQL,
     SQLITE,
@@ -125,6 +126,31 @@ def _cached_and_cold(record: RunRecord, backend: str) -> list[str]:
         "× bare FastAPI",
     ]
     return _table(header, rows)
+
+
+def _import(record: RunRecord) -> list[str]:
+    """`intercept-watch import` on each backend: the command's own seconds, from start to exit."""
+    measured = record.extra.get("import")
+    if not isinstance(measured, dict) or not measured:
+        return ["Not run."]
+    lines = [
+        "`intercept-watch --database-url URL import FILE`, run and timed as a person runs it (its own process, from "
+        "start to exit), into a copy of the benchmarked database. The file holds statements made from stored ones "
+        "(bench/importing.py): the same actors, offices and topics, a quote no stored statement has, a first "
+        "source at a new address; every one is new, none skipped.",
+        "",
+    ]
+    rows = [
+        [
+            BACKEND_NAMES[backend],
+            f"{figures['added']:,} statements into a {figures['before']:,}-statement database",
+            f"{figures['seconds']:.1f}",
+            f"{figures['added'] / figures['seconds']:,.0f}",
+            f"≥ {IMPORT_RATE:,}",
+        ]
+        for backend, figures in measured.items()
+    ]
+    return lines + _table(["Database", "Import", "Seconds", "Statements/s", "Target"], rows)
 
 
 def render(record: RunRecord) -> str:
@@ -272,6 +298,8 @@ def render(record: RunRecord) -> str:
     else:
         reason = mixed.get("reason", "not run") if isinstance(mixed, dict) else "not run"
         lines += [f"Not available: {reason}."]
+    lines += ["", "## Import", ""]
+    lines += _import(record)
     growth = record.extra.get("growth")
     if isinstance(growth, dict) and growth:
         rps: dict[str, tuple[float, float]] = record.extra["growth_rps"]  # type: ignore[assignment]

@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 from app.config import normalise_database_url
 from app.system import migrations
 from bench import cold as cold_paths
-from bench import mixed, wrk
+from bench import importing, mixed, wrk
 from bench.app import FRESH_HEADER
 from bench.config import BENCH_SECRET, Plan, parser, plan_from
 from bench.fixture import Fixture, read_fixture
@@ -99,13 +99,13 @@ def sqlite_database(plan: Plan, statements: int) -> Path:
     return path
 
 
-def working_copy(plan: Plan, source: Path) -> Path:
+def working_copy(plan: Plan, source: Path, *, prefix: str = "") -> Path:
     """A copy of the cached file for this run, so the mixed load's writes never touch the cache."""
     engine = create_engine(sqlite_url(source))
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
-    target = plan.cache_dir / "run" / source.name
+    target = plan.cache_dir / "run" / f"{prefix}{source.name}"
     target.parent.mkdir(parents=True, exist_ok=True)
     synthetic_repository.remove_sqlite_file(sqlite_url(target))
     shutil.copyfile(source, target)
@@ -437,6 +437,14 @@ class Bench:
             self.workers_phase(record, url, fixture)
         else:
             record.notes.append("The two-workers run was skipped (--no-workers).")
+        if plan.import_statements:  # into a copy of its own: the working copy has the mixed load's statements
+            copy = working_copy(plan, sqlite_database(plan, plan.statements), prefix="import-")
+            try:
+                self.import_phase(record, SQLITE, sqlite_url(copy))
+            finally:
+                synthetic_repository.remove_sqlite_file(sqlite_url(copy))
+        else:
+            record.notes.append("The import was skipped (--import-statements 0).")
         record.extra.setdefault("rss", {}).update(rss)  # type: ignore[union-attr]
         record.extra["rss_mb"] = max(value for name, value in rss.items() if name.startswith("uvicorn")) / 1e6
 
@@ -491,6 +499,39 @@ class Bench:
             key: (record.results[(SQLITE, key)].rps or 0.0, figures.rps or 0.0) for key, figures in two.items()
         }
 
+    def import_phase(self, record: RunRecord, backend: str, url: str) -> None:
+        """`intercept-watch import` of new statements made from the database, into that database (a copy)."""
+        plan = self.plan
+        file = self.logs.parent / f"import-{backend}.json"
+        say(f"import: {plan.import_statements:,} new statements into {backend}...")
+        before = importing.make_import_file(url, file, count=plan.import_statements, seed=plan.seed)
+        try:
+            figures = importing.run_import(url, file, statements=plan.import_statements, before=before)
+        except importing.ImportFailed as error:
+            raise BenchError(f"import into {backend}: {error}") from None
+        say(f"import: {figures.added:,} statements in {figures.seconds:.1f}s, {figures.rate:,.0f} a second")
+        record.extra.setdefault("import", {})[backend] = asdict(figures)  # type: ignore[index]
+
+    def postgres_import(self, record: RunRecord, url: str) -> None:
+        """The import on PostgreSQL, into a copy of the benchmark's database (kept as it is for the next run)."""
+        if not self.plan.import_statements:
+            return
+        server = make_url(url)
+        copy = f"{self.plan.postgres_db}_import"
+        admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+                say(f"import: copying {self.plan.postgres_db} to {copy}...")
+                connection.exec_driver_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{self.plan.postgres_db}"')
+            try:
+                self.import_phase(record, POSTGRESQL, server.set(database=copy).render_as_string(hide_password=False))
+            finally:
+                with admin.connect() as connection:
+                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        finally:
+            admin.dispose()
+
     def postgres_phase(self, record: RunRecord) -> None:
         plan = self.plan
         try:
@@ -505,6 +546,7 @@ class Bench:
         with app_server(url, core=plan.server_core, log=self.logs / "uvicorn-postgresql.log") as server:
             self.measure(record, POSTGRESQL, server, fixture, "app")
             record.extra.setdefault("rss", {})["uvicorn on PostgreSQL"] = server.rss_bytes()  # type: ignore[index]
+        self.postgres_import(record, url)
 
     @contextmanager
     def baseline(self) -> Iterator[Baseline | None]:

@@ -25,3 +25,12 @@ def test_a_title_in_a_sentence_keeps_its_names_capitals() -> None:
     assert text.in_sentence("Intercepting over Ukraine") == "intercepting over Ukraine"
     assert text.in_sentence("No-fly zone") == "no-fly zone"
     assert text.in_sentence("NATO air policing") == "NATO air policing"
+
+
+def test_fold_makes_one_matching_key_of_case_diacritics_dashes_apostrophes_and_spaces() -> None:
+    assert text.fold("  Radosław\tSIKORSKI ") == "radoslaw sikorski"
+    assert text.fold("Kosiniak\u2013Kamysz") == text.fold("kosiniak-kamysz") == "kosiniak-kamysz"
+    assert text.fold("Europe\u2019s `sky`") == text.fold("europe's 'sky'") == "europe's 'sky'"
+    assert text.fold("Straße\u00a0Øresund\u3000ﬁnal") == "strasse oresund final"
+    assert text.fold("a\n\n b\x1fc") == "a b c"  # every space Python knows, as a regex's \s
+    assert text.fold("") == ""

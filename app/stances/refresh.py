@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from itertools import groupby
 from typing import Any
@@ -54,6 +54,24 @@ def add_statement(*, session: Session, country_id: int, topic_id: int, evidence:
     later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
     cells = scoring.add_earlier_statement(repository.cell_from_row(before), later, evidence)
     repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cells[0].month)
+    repository.insert_rows(
+        session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells]
+    )
+
+
+def add_statements(*, session: Session, country_id: int, topic_id: int, evidence: Sequence[scoring.Evidence]) -> None:
+    """Fold many new published statements into their series' stored rows at once, as an import adds them.
+
+    The rows from the earliest one's month on are rewritten from their own counted statements and the
+    new ones (`scoring.add_statements`): the statements already stored are not read, so a series
+    costs its months, not its statements.
+    """
+    items = sorted(evidence, key=lambda item: item.order_key)
+    month = scoring.month_start(items[0].said_on)
+    before = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
+    later = repository.stored_months_from(session, topic_id=topic_id, country_id=country_id, month=month)
+    cells = scoring.add_statements(repository.state_from_row(before), later, items)
+    repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=month)
     repository.insert_rows(
         session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells]
     )

@@ -163,6 +163,16 @@ def cells_from(session: Session, *, topic_id: int, country_id: int, month: date)
     return [_cell(row) for row in session.connection().execute(_FROM_MONTH, params)]
 
 
+def stored_months_from(session: Session, *, topic_id: int, country_id: int, month: date) -> list[scoring.StoredMonth]:
+    """The series' stored months from `month` on, oldest first, as a write that adds to them reads them."""
+    query = (
+        select(*_SERIES_COLUMNS)
+        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month)
+        .order_by(StanceScore.month)
+    )
+    return [scoring.StoredMonth(row.month, row.new, state_from_row(row)) for row in session.connection().execute(query)]
+
+
 def delete_series_from(session: Session, *, topic_id: int, country_id: int, month: date) -> None:
     session.connection().execute(_DELETE_FROM_MONTH, {"topic_id": topic_id, "country_id": country_id, "month": month})
 

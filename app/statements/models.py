@@ -112,8 +112,11 @@ class Statement(Base):
     )
     retraction_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
-    # Folded (actor, topic, date, quote): how a re-import or a resubmission is recognised.
-    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    # Folded (actor, topic, date, quote): how a re-import or a resubmission is recognised. Unique among
+    # the rows of one insert (repeats are skipped first), so it is also SQLAlchemy's insert sentinel:
+    # it keeps a batched INSERT's RETURNING ids in the rows' order on SQLite, which has no other way
+    # to, and would otherwise be sent one INSERT a row (repository.insert_many).
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True, insert_sentinel=True)
     # The form's or API client's idempotency key: a repeated submission finds its first statement.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

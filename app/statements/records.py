@@ -139,7 +139,7 @@ class StatementRecord(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> StatementRecord:
-        for field, message in _across_fields(self.model_dump(include=set(_ACROSS_FIELDS))):
+        for field, message in _across_fields({name: getattr(self, name) for name in _ACROSS_FIELDS}):
             raise _field_error(field, message)
         return self
 

@@ -150,13 +150,21 @@ def insert_resolved(
 ) -> list[int]:
     """Insert resolved statements (pending entities already written), with revisions and scores.
 
-    `written`, when given, receives the statements as cards (read once, for their revisions).
+    Each series' stored scores are brought up to date once, with all its new published statements
+    (`stances_refresh.add_statements`), after every batch is written, and so is each chain's stored
+    changes of position. `written`, when given, receives the statements as cards (read once, for
+    their revisions), in the order they were written.
     """
-    changes: dict[tuple[int, int], date] = {}
+    # Written in date order. SQLite's full-text index keys a published statement by its date, then its
+    # id (app/statements/search.py), and FTS5 writes its pending terms out as a new segment whenever a
+    # key comes lower than the one before: rows in a file's order did so on nearly every insert.
+    order = sorted(range(len(resolved)), key=lambda index: resolved[index].record.said_on)
+    in_date_order = [resolved[index] for index in order]
+    added: dict[tuple[int, int], list[scoring.Evidence]] = {}
     chains: dict[tuple[int, int, int], date] = {}
     all_ids: list[int] = []
-    for start in range(0, len(resolved), _WRITE_BATCH):
-        batch = resolved[start : start + _WRITE_BATCH]
+    for start in range(0, len(in_date_order), _WRITE_BATCH):
+        batch = in_date_order[start : start + _WRITE_BATCH]
         now = utcnow()
         rows = []
         for item in batch:
@@ -169,10 +177,18 @@ def insert_resolved(
                 "submission_key": submission_key,
             }
             rows.append(row)
+        ids = repository.insert_many(session, rows)
+        for statement_id, row, item in zip(ids, rows, batch, strict=True):
             if row["status"] == StatementStatus.PUBLISHED:
-                stances_refresh.note_change(
-                    changes=changes, country_id=row["country_id"], topic_id=row["topic_id"], said_on=row["said_on"]
+                evidence = scoring.Evidence(
+                    statement_id,
+                    row["actor_id"],
+                    row["said_on"],
+                    row["stance"],
+                    scoring.office_weight(item.office.rank.value),
+                    row["condition"] is not None,
                 )
+                added.setdefault((row["country_id"], row["topic_id"]), []).append(evidence)
                 stances_refresh.note_chain(
                     chains=chains,
                     actor_id=row["actor_id"],
@@ -180,21 +196,6 @@ def insert_resolved(
                     country_id=row["country_id"],
                     said_on=row["said_on"],
                 )
-        ids = repository.insert_many(session, rows)
-        if len(resolved) == 1 and rows[0]["status"] == StatementStatus.PUBLISHED:
-            row, item = rows[0], resolved[0]
-            evidence = scoring.Evidence(
-                ids[0],
-                row["actor_id"],
-                row["said_on"],
-                row["stance"],
-                scoring.office_weight(item.office.rank.value),
-                row["condition"] is not None,
-            )
-            stances_refresh.add_statement(
-                session=session, country_id=row["country_id"], topic_id=row["topic_id"], evidence=evidence
-            )
-            changes.clear()  # folded in place; nothing left to refresh
         repository.link_sources(
             session,
             [
@@ -226,9 +227,14 @@ def insert_resolved(
         all_ids.extend(ids)
         if progress:
             progress(len(batch))
-    stances_refresh.refresh(session=session, changes=changes)
+    for (country_id, topic_id), series in sorted(added.items()):
+        if len(series) == 1:  # a save: its statement is usually this month's, which touches one row
+            stances_refresh.add_statement(session=session, country_id=country_id, topic_id=topic_id, evidence=series[0])
+        else:
+            stances_refresh.add_statements(session=session, country_id=country_id, topic_id=topic_id, evidence=series)
     stances_refresh.refresh_chains(session=session, chains=chains)
-    return all_ids
+    given_order = dict(zip(order, all_ids, strict=True))
+    return [given_order[index] for index in range(len(resolved))]
 
 
 def earlier_submission(*, session: Session, submission_key: str | None) -> StatementCard | None:

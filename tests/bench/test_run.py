@@ -140,8 +140,16 @@ def test_quick_bench_measures_every_page_and_writes_the_report(
     sent, saved = (_number(part) for part in answered_and_added.split(", "))
     assert sent > 0 and saved >= 0.95 * sent, mixed  # the posts are new statements, not forms shown again
     assert _number(mixed["Reads alone"].split()[0]) > 0 and _number(mixed["Reads while posting"].split()[0]) > 0
+    # The import: 1,000 new statements into a copy of each database, all added, none skipped.
+    imports = {row["Database"]: row for row in markdown_table(report["Import"])}
+    assert set(imports) == {"SQLite", *(["PostgreSQL"] if postgres else [])}
+    for row in imports.values():
+        assert row["Import"] == "1,000 statements into a 10,000-statement database", row
+        assert _number(row["Seconds"]) > 0 and _number(row["Statements/s"]) > 0 and row["Target"] == "≥ 5,000"
     targets = {row["What"]: row for row in markdown_table(report["Targets"])}
     assert set(targets) == {check.what for check in CHECKS}
+    assert targets["intercept-watch import"]["Result"] in ("pass", "miss"), targets["intercept-watch import"]
+    assert "statements/s: 1,000 into 10,000" in targets["intercept-watch import"]["Measured"]
     assert all(row["Result"] in ("pass", "miss", "not available") for row in targets.values())
     assert targets["F itself"]["Result"] in ("pass", "miss") and targets["Memory"]["Result"] in ("pass", "miss")
     for what in ("F", "App plaintext", "/healthz", "Cold search", "Cold matrix (as_of)", "Two workers on 2 cores"):

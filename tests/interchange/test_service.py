@@ -186,3 +186,80 @@ def test_a_file_that_is_not_the_format_is_refused_whole() -> None:
         codec.read(b"{not json", "x.json")
     with pytest.raises(codec.DocumentError, match="not fields of the format"):
         codec.read(b"actor,colour\nx,y\n", "x.csv")
+
+
+def _many_new_records(database: Database, at_least: int) -> list[dict[str, Any]]:
+    """The stored statements' records again, as often as it takes, each with a quote and a first source of its own."""
+    stored = json.loads(_export(database, "json"))["statements"]
+    records = []
+    for copy in range(-(-at_least // len(stored))):
+        for number, item in enumerate(stored):
+            item = json.loads(json.dumps(item))
+            item["quote"] = f"{item['quote']} (again, {copy}-{number})"
+            url = f"https://example.org/again/{copy}/{number}"
+            item["sources"][0] = {**item["sources"][0], "url": url, "key": None}
+            records.append(item)
+    records.reverse()  # newest first: not the date order the rows are written in
+    return records
+
+
+def test_a_bulk_import_keeps_scores_search_and_revisions_right(seeded_db: Database) -> None:
+    """Thousands of statements, in batches and out of date order: each stored row is its record, with its revision."""
+    from sqlalchemy import select
+
+    from app.revisions.models import Revision
+    from app.statements import repository
+    from app.statements.filters import HistoryFilters, search_words
+    from app.statements.records import statement_record
+
+    records = _many_new_records(seeded_db, at_least=2100)  # three write batches
+    before = table_counts(seeded_db, "statement", "revision")
+    report = _import(seeded_db, _document(*records))
+    assert (report.added, report.skipped) == (len(records), 0)
+    assert table_counts(seeded_db, "statement", "revision") == {
+        "statement": before["statement"] + len(records),
+        "revision": before["revision"] + len(records),
+    }
+    assert_scores_match_rebuild(seeded_db)
+    by_quote = {record["quote"]: record for record in records}
+    with seeded_db.read_session() as session:
+        revisions = session.execute(select(Revision).where(Revision.via == "import")).scalars().all()
+        assert len(revisions) == len(records)
+        cards = {card.id: card for card in repository.cards(session, [revision.statement_id for revision in revisions])}
+        for revision in revisions:
+            stored = statement_record(cards[revision.statement_id])
+            assert json.loads(revision.after) == stored  # the revision belongs to its own statement
+            wanted = by_quote[stored["quote"]]
+            assert {key: stored[key] for key in ("actor", "topic", "said_on", "stance", "sources")} == {
+                key: wanted[key] for key in ("actor", "topic", "said_on", "stance", "sources")
+            }
+        # The full-text index has each under its own id and date: searching finds every published one.
+        filters = HistoryFilters(text="again", words=search_words("again"))
+        found = dict(repository.history_ids(session, filters, limit=len(records) * 2))
+        published = {card.id: card.said_on for card in cards.values() if card.status.value == "published"}
+        assert published and all(found.get(statement_id) == said_on for statement_id, said_on in published.items())
+    again = _import(seeded_db, _document(*records))
+    assert (again.added, again.skipped) == (0, len(records))
+
+
+def test_a_bulk_import_that_fails_while_writing_writes_nothing(
+    seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.revisions import repository as revisions_repository
+
+    records = _many_new_records(seeded_db, at_least=1500)
+    writes = {"batches": 0}
+    insert_many = revisions_repository.insert_many
+
+    def fail_on_the_second_batch(*args: Any, **kwargs: Any) -> None:
+        writes["batches"] += 1
+        if writes["batches"] == 2:
+            raise RuntimeError("the disk is full")
+        insert_many(*args, **kwargs)
+
+    monkeypatch.setattr(revisions_repository, "insert_many", fail_on_the_second_batch)
+    before = snapshot_tables(seeded_db)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        _import(seeded_db, _document(*records))
+    assert writes["batches"] == 2
+    assert snapshot_tables(seeded_db) == before

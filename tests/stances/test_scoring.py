@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.stances import scoring
-from app.stances.scoring import Band, Evidence, SeriesState
+from app.stances.scoring import Band, Evidence, SeriesState, StoredMonth
 
 CELL = date(2024, 9, 30)
 
@@ -245,6 +245,52 @@ def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
             so_far = sorted(statements[:count], key=lambda evidence: evidence.order_key)
             assert cells == list(scoring.fold_months(SeriesState(), so_far)), (round_, count)
         assert earlier > 0 or len(statements) < 3
+
+
+def test_adding_many_statements_at_once_equals_folding_them_all_again() -> None:
+    """Stored cells of some statements, then the rest added in one go, give the cells of one fold of all."""
+    import random
+
+    picker = random.Random(13)
+    checked = 0
+    for round_ in range(300):
+        statements = [
+            ev(
+                i,
+                picker.randint(1, 6),
+                date(picker.choice([2023, 2024]), picker.randint(1, 12), picker.randint(1, 28)),
+                picker.randint(-2, 2),
+                picker.choice([1, 2, 3]),
+                picker.random() < 0.3,
+            )
+            for i in range(1, picker.randint(2, 60))
+        ]
+        share = picker.choice([0.0, 0.3, 0.7, 0.95])
+        stored = sorted((item for item in statements if picker.random() < share), key=lambda item: item.order_key)
+        new = sorted((item for item in statements if item not in stored), key=lambda item: item.order_key)
+        if not new:
+            continue
+        cells = list(scoring.fold_months(SeriesState(), stored))
+        month = scoring.month_start(new[0].said_on)
+        before = [cell for cell in cells if cell.month < month]
+        at_or_after = [cell for cell in cells if cell.month >= month]
+        stored_months = [StoredMonth(cell.month, cell.new, SeriesState.from_cell(cell)) for cell in at_or_after]
+        added = scoring.add_statements(SeriesState.from_cell(before[-1] if before else None), stored_months, new)
+        everything = sorted(statements, key=lambda item: item.order_key)
+        assert before + added == list(scoring.fold_months(SeriesState(), everything)), round_
+        checked += 1
+    assert checked > 250
+
+
+def test_many_statements_need_the_months_around_their_first_month() -> None:
+    cell = scoring.add_statement(None, ev(1, 1, date(2024, 5, 10), 1))
+    state, stored = SeriesState.from_cell(cell), [StoredMonth(cell.month, cell.new, SeriesState.from_cell(cell))]
+    with pytest.raises(ValueError):
+        scoring.add_statements(SeriesState(), stored, [])  # nothing to add
+    with pytest.raises(ValueError):
+        scoring.add_statements(state, stored, [ev(2, 2, date(2024, 5, 1), 1)])  # "before" is not before
+    with pytest.raises(ValueError):
+        scoring.add_statements(SeriesState(), stored, [ev(2, 2, date(2024, 6, 1), 1)])  # later than the months
 
 
 def test_an_earlier_statement_needs_the_cells_around_its_month() -> None:
