@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    Integer,
+    String,
     and_,
+    any_,
     bindparam,
     case,
     delete,
@@ -24,8 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.actors.models import Actor, Office
+from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
+from app.perf.driver import DriverRead
 from app.sources.models import Source
 from app.statements import search
 from app.statements.cards import (
@@ -38,7 +44,14 @@ from app.statements.cards import (
     TopicCard,
 )
 from app.statements.filters import HistoryFilters
-from app.statements.models import PUBLISHED, RETRACTED, Statement, StatementSource, StatementStatus
+from app.statements.models import (
+    PUBLISHED,
+    RETRACTED,
+    DatePrecision,
+    Statement,
+    StatementSource,
+    StatementStatus,
+)
 from app.statements.paging import Cursor
 from app.text import MONTH_ABBR, signed
 from app.topics.models import Topic
@@ -426,77 +439,156 @@ def count_by_office(session: Session, *, actor_id: int) -> dict[int, int]:
     return {office_id: count for office_id, count in session.execute(query)}
 
 
-_CARD_SOURCES = (
-    select(
-        StatementSource.statement_id,
-        Source.url,
-        Source.key,
-        Source.outlet,
-        Source.title,
-        Source.published_on,
-        Source.language,
-    )
-    .join(Source, Source.id == StatementSource.source_id)
-    .where(StatementSource.statement_id.in_(bindparam("ids", expanding=True)))
-    .order_by(StatementSource.statement_id, StatementSource.position)
+# A card's columns: the statement's, its actor's, country's, office's and topic's, then one source's.
+_CARD_COLUMNS = (
+    Statement.id,
+    Actor.name,
+    Actor.slug,
+    Actor.kind,
+    Country.code,
+    Country.name,
+    Office.title,
+    Office.rank,
+    Topic.slug,
+    Topic.title,
+    Topic.is_context,
+    Statement.said_on,
+    Statement.date_precision,
+    Statement.date_is_report_date,
+    Statement.date_note,
+    Statement.quote,
+    Statement.quote_is_verbatim,
+    Statement.language,
+    Statement.translation,
+    Statement.stance,
+    Statement.condition,
+    Statement.rationale,
+    Statement.status,
+    Statement.retraction_reason,
+    Statement.version,
+    Statement.created_at,
+    Statement.updated_at,
+    Source.url,
+    Source.key,
+    Source.outlet,
+    Source.title,
+    Source.published_on,
+    Source.language,
+    StatementSource.position,
 )
-_CARDS = (
-    select(
-        Statement.id,
-        Actor.name,
-        Actor.slug,
-        Actor.kind,
-        Country.code,
-        Country.name,
-        Office.title,
-        Office.rank,
-        Topic.slug,
-        Topic.title,
-        Topic.is_context,
-        Statement.said_on,
-        Statement.date_precision,
-        Statement.date_is_report_date,
-        Statement.date_note,
-        Statement.quote,
-        Statement.quote_is_verbatim,
-        Statement.language,
-        Statement.translation,
-        Statement.stance,
-        Statement.condition,
-        Statement.rationale,
-        Statement.status,
-        Statement.retraction_reason,
-        Statement.version,
-        Statement.created_at,
-        Statement.updated_at,
-    )
-    .join(Actor, Actor.id == Statement.actor_id)
-    .join(Country, Country.id == Statement.country_id)
-    .join(Office, Office.id == Statement.office_id)
-    .join(Topic, Topic.id == Statement.topic_id)
-    .where(Statement.id.in_(bindparam("ids", expanding=True)))
-)
+
+
+def _cards_read(wanted: ColumnElement[bool]) -> DriverRead:
+    """Cards with their sources in one query: a row per source (one row for a statement without any)."""
+    return DriverRead(
+        select(*_CARD_COLUMNS)
+        .join(Actor, Actor.id == Statement.actor_id)
+        .join(Country, Country.id == Statement.country_id)
+        .join(Office, Office.id == Statement.office_id)
+        .join(Topic, Topic.id == Statement.topic_id)
+        .outerjoin(StatementSource, StatementSource.statement_id == Statement.id)
+        .outerjoin(Source, Source.id == StatementSource.source_id)
+        .where(wanted)
+    )  # unordered: sorting the rows would copy every quote; a card's sources are put in order below
+
+
+# The ids as one parameter, so the SQL is compiled once (DriverRead): a JSON array on SQLite, an array on PostgreSQL.
+_CARDS = {
+    "sqlite": _cards_read(
+        Statement.id.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids", type_=String))))
+    ),
+    "postgresql": _cards_read(Statement.id == any_(bindparam("ids", type_=ARRAY(Integer)))),
+}
+_ACTOR_KINDS = {kind.value: kind for kind in ActorKind}
+_OFFICE_RANKS = {rank.value: rank for rank in OfficeRank}
+_PRECISIONS = {precision.value: precision for precision in DatePrecision}
+_STATUSES = {status.value: status for status in StatementStatus}
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date as the driver gives it: ISO text on SQLite."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A timestamp as UTCDateTime reads it: on SQLite stored as UTC text without an offset."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _first(pair: tuple[int, SourceCard]) -> int:
+    return pair[0]
 
 
 def cards(session: Session, ids: Sequence[int]) -> list[StatementCard]:
-    """Statements as read-only cards, in the order given: one joined query, one for their sources."""
+    """Statements as read-only cards with their sources, in the order given: one query on the driver's cursor.
+
+    Listings show 50 at a time; SQLAlchemy's execute path and result types cost more than the query
+    (docs/performance.md, "Light reads").
+    """
     if not ids:
         return []
     connection = session.connection()
-    wanted = {"ids": list(ids)}
-    sources: dict[int, list[SourceCard]] = {}
-    for row in connection.execute(_CARD_SOURCES, wanted):
-        sources.setdefault(row[0], []).append(SourceCard(*row[1:]))
-    found = {}
-    for card in connection.execute(_CARDS, wanted):
-        columns: tuple[Any, ...] = tuple(card[11:])  # the statement's own columns, in the card's field order
-        found[card[0]] = StatementCard(
-            card[0],
-            ActorCard(card[1], card[2], card[3]),
-            CountryCard(card[4], card[5]),
-            OfficeCard(card[6], card[7]),
-            TopicCard(card[8], card[9], card[10]),
-            *columns,
-            sources=tuple(sources.get(card[0], ())),  # type: ignore[misc]  # columns stop before sources
+    dialect = connection.dialect.name
+    wanted = json.dumps(list(ids)) if dialect == "sqlite" else list(ids)
+    rows = _CARDS[dialect].fetchall(connection, {"ids": wanted})
+    first_rows: dict[int, Any] = {}
+    sources: dict[int, list[tuple[int, SourceCard]]] = {}
+    for row in rows:
+        first_rows.setdefault(row[0], row)
+        if row[29] is not None:  # the source's outlet, which every source has: this row carries one
+            url, key, outlet, title, published_on, language, position = row[27:]
+            source = SourceCard(url, key, outlet, title, _day(published_on), language)
+            sources.setdefault(row[0], []).append((position, source))
+    # Actors, countries, offices and topics recur on a page: each is made once.
+    actors: dict[tuple[Any, ...], ActorCard] = {}
+    countries: dict[tuple[Any, ...], CountryCard] = {}
+    offices: dict[tuple[Any, ...], OfficeCard] = {}
+    topics: dict[tuple[Any, ...], TopicCard] = {}
+    found = []
+    for statement_id in ids:
+        row = first_rows.get(statement_id)
+        if row is None:
+            continue
+        actor = actors.get(row[1:4])
+        if actor is None:
+            actor = actors[row[1:4]] = ActorCard(row[1], row[2], _ACTOR_KINDS[row[3]])
+        country = countries.get(row[4:6])
+        if country is None:
+            country = countries[row[4:6]] = CountryCard(row[4], row[5])
+        office = offices.get(row[6:8])
+        if office is None:
+            office = offices[row[6:8]] = OfficeCard(row[6], _OFFICE_RANKS[row[7]])
+        topic = topics.get(row[8:11])
+        if topic is None:
+            topic = topics[row[8:11]] = TopicCard(row[8], row[9], bool(row[10]))
+        found.append(
+            StatementCard(
+                statement_id,
+                actor,
+                country,
+                office,
+                topic,
+                _day(row[11]),  # type: ignore[arg-type]  # never null
+                _PRECISIONS[row[12]],
+                bool(row[13]),
+                row[14],
+                row[15],
+                bool(row[16]),
+                row[17],
+                row[18],
+                row[19],
+                row[20],
+                row[21],
+                _STATUSES[row[22]],
+                row[23],
+                row[24],
+                _utc(row[25]),
+                _utc(row[26]),
+                tuple(source for _, source in sorted(sources[statement_id], key=_first))
+                if statement_id in sources
+                else (),
+            )
         )
-    return [found[statement_id] for statement_id in ids if statement_id in found]
+    return found
