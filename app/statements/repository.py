@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -27,7 +28,10 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.selectable import Alias
+from sqlalchemy.sql.util import ClauseAdapter
 
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
@@ -260,8 +264,73 @@ def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> l
     return _indexed(filters, by_country=by_country) + _residual(filters, dialect)
 
 
+# The listing indexes (migration 0004) by the filters they start with. Each holds said_on, id and the
+# stance of every published statement, so a search whose other filters one of them answers checks
+# each match in that index, never reading the statement's row.
+_LISTING_INDEXES = {
+    ("country", "topic"): "ix_statement_country_topic_said_on",
+    ("country",): "ix_statement_country_said_on",
+    ("topic",): "ix_statement_topic_said_on",
+    ("actor",): "ix_statement_actor_said_on",
+    (): "ix_statement_said_on",
+}
+
+
+def _listing_index(filters: HistoryFilters) -> str | None:
+    """The listing index that answers every filter but the words, if one does."""
+    if filters.conditional:
+        return None
+    named = (
+        ("country", bool(filters.countries)),
+        ("topic", filters.topic is not None),
+        ("actor", filters.actor is not None),
+    )
+    return _LISTING_INDEXES.get(tuple(name for name, given in named if given))
+
+
+class _IndexedBy(Alias):
+    """The statement table read through one index (SQLite's INDEXED BY); elsewhere a plain alias."""
+
+    inherit_cache = True
+
+
+@compiles(_IndexedBy, "sqlite")
+def _indexed_by(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
+    sql: str = compiler.visit_alias(element, **kw)
+    return f"{sql} INDEXED BY {element.name}" if kw.get("asfrom") and not kw.get("ashint") else sql
+
+
+def _through_index(filters: HistoryFilters) -> tuple[Any, list[ColumnElement[bool]]] | None:
+    """The statement table through the listing index that answers these filters, and the conditions joining a
+    match to its entry there: for SQLite's searches, whose matches would otherwise each read a row.
+
+    The entry is found by (filters, said_on, id), all of which the match's rowid gives (search.SEARCH_KEY_SQL).
+    SQLite would look the id up in the table (its rowid) rather than in the index, so the index is named.
+    """
+    index = _listing_index(filters)
+    if index is None:
+        return None
+    listed = _IndexedBy._construct(Statement.__table__, name=index)
+    adapt = ClauseAdapter(listed).traverse
+    found = [
+        listed.c.id == search.statement_id(_FTS_KEY),
+        listed.c.said_on == literal_column(search.sqlite_key_day("statement_fts.rowid")),
+        *[adapt(condition) for condition in _conditions(filters, "sqlite", by_country=True)],
+    ]
+    return listed, found
+
+
 def _sqlite_search(filters: HistoryFilters) -> Any:
     """Matches read from the FTS index in history order, joined to their rows for the other filters."""
+    through = _through_index(filters)
+    if through is not None:
+        listed, joined = through
+        return (
+            select(listed.c.id, listed.c.said_on)
+            .select_from(table("statement_fts"))
+            .join(listed, and_(*joined))
+            .where(_fts_match(filters.words))
+        )
     return (
         select(Statement.id, Statement.said_on)
         .select_from(table("statement_fts"))
@@ -359,13 +428,23 @@ def count_matches(
         return MatchCount(session.execute(select(func.count()).select_from(inner.subquery())).scalar_one(), False)
     budget = row_budget
     if filters.words and dialect == "sqlite":
-        hit = and_(*_conditions(filters, dialect, by_country=True))
-        candidates: Any = (
-            select(case((hit, 1), else_=0).label("hit"))
-            .select_from(table("statement_fts"))
-            .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
-            .where(_fts_match(filters.words))
-        )
+        through = _through_index(filters)
+        if through is not None:  # each match looked up in a listing index
+            listed, joined = through
+            found = exists(select(literal(1)).select_from(listed).where(*joined))
+            candidates: Any = (
+                select(case((found, 1), else_=0).label("hit"))
+                .select_from(table("statement_fts"))
+                .where(_fts_match(filters.words))
+            )
+        else:
+            hit = and_(*_conditions(filters, dialect, by_country=True))
+            candidates = (
+                select(case((hit, 1), else_=0).label("hit"))
+                .select_from(table("statement_fts"))
+                .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
+                .where(_fts_match(filters.words))
+            )
     else:
         residual = _residual(filters, dialect)
         indexed = _indexed(filters, by_country=True)
