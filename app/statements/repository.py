@@ -230,29 +230,45 @@ def _fts_match(words: Sequence[str], index: str = "statement_fts") -> ColumnElem
     return literal_column(index).op("MATCH")(bindparam(f"{index}_match", search.sqlite_match(words)))
 
 
+def _as_is(name: str, value: Any) -> Any:
+    """A value written into the query (SQLAlchemy binds it)."""
+    return value
+
+
+class _Named:
+    """A query's values as named parameters, gathered here: for a read compiled once per shape of filters."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+
+    def __call__(self, name: str, value: Any) -> Any:
+        self.params[name] = value
+        return bindparam(name, value, required=True)  # typed by its value, given at every run
+
+
 def _indexed(
-    filters: HistoryFilters, *, by_country: bool, status: ColumnElement[bool] = PUBLISHED
+    filters: HistoryFilters, *, by_country: bool, status: ColumnElement[bool] = PUBLISHED, value: Any = _as_is
 ) -> list[ColumnElement[bool]]:
     """Conditions the listing indexes answer (for published statements; the retracted index has the dates)."""
     found: list[ColumnElement[bool]] = [status]
     if by_country and filters.countries:
-        found.append(Statement.country_id.in_([country.id for country in filters.countries]))
+        found.append(Statement.country_id.in_([value(f"country_{n}", c.id) for n, c in enumerate(filters.countries)]))
     if filters.actor is not None:
-        found.append(Statement.actor_id == filters.actor.id)
+        found.append(Statement.actor_id == value("actor_id", filters.actor.id))
     if filters.topic is not None:
-        found.append(Statement.topic_id == filters.topic.id)
+        found.append(Statement.topic_id == value("topic_id", filters.topic.id))
     if filters.first is not None:
-        found.append(Statement.said_on >= filters.first)
+        found.append(Statement.said_on >= value("first", filters.first))
     if filters.last is not None:
-        found.append(Statement.said_on <= filters.last)
+        found.append(Statement.said_on <= value("last", filters.last))
     return found
 
 
-def _residual(filters: HistoryFilters, dialect: str) -> list[ColumnElement[bool]]:
+def _residual(filters: HistoryFilters, dialect: str, value: Any = _as_is) -> list[ColumnElement[bool]]:
     """Conditions no listing index answers: checked row by row (on SQLite, words use the FTS index instead)."""
     found: list[ColumnElement[bool]] = []
     if filters.stances:
-        found.append(Statement.stance.in_(filters.stances))
+        found.append(Statement.stance.in_([value(f"stance_{n}", stance) for n, stance in enumerate(filters.stances)]))
     if filters.conditional:
         found.append(Statement.condition.is_not(None))
     if filters.words and dialect != "sqlite":
@@ -260,8 +276,27 @@ def _residual(filters: HistoryFilters, dialect: str) -> list[ColumnElement[bool]
     return found
 
 
-def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> list[ColumnElement[bool]]:
-    return _indexed(filters, by_country=by_country) + _residual(filters, dialect)
+def _conditions(
+    filters: HistoryFilters, dialect: str, *, by_country: bool, value: Any = _as_is
+) -> list[ColumnElement[bool]]:
+    return _indexed(filters, by_country=by_country, value=value) + _residual(filters, dialect, value)
+
+
+# Listing reads without words, compiled once per shape of filters (which filters, how many countries and
+# stances) and run on the driver's cursor: SQLAlchemy's execute path cost three times SQLite's answer
+# for a filtered page's ids and count (docs/performance.md, "DriverRead"). Shapes are few; past
+# _SHAPES_KEPT, a new one is run without being kept.
+_SHAPED: dict[tuple[Any, ...], DriverRead] = {}
+_SHAPES_KEPT = 2_000
+
+
+def _shaped(shape: tuple[Any, ...], build: Any) -> DriverRead:
+    found = _SHAPED.get(shape)
+    if found is None:
+        found = DriverRead(build())
+        if len(_SHAPED) < _SHAPES_KEPT:
+            found = _SHAPED.setdefault(shape, found)
+    return found
 
 
 # The listing indexes (migration 0004) by the filters they start with. Each holds said_on, id and the
@@ -355,27 +390,46 @@ def history_ids(
         rows = [(row[0], row[1]) for row in session.execute(query)]
         return rows if newer_first else rows[::-1]
 
+    if filters.words:  # PostgreSQL's word match is a constant the planner folds: it stays in the SQL
+        return _listing_ids(session, filters, after, before, limit, _as_is)
+    return _listing_ids(session, filters, after, before, limit, _Named())
+
+
+def _listing_ids(
+    session: Session, filters: HistoryFilters, after: Cursor | None, before: Cursor | None, limit: int, value: Any
+) -> list[tuple[int, date]]:
+    """history_ids read from the listing indexes; with `_Named` values, compiled once per shape."""
+    dialect = session.get_bind().dialect.name
+    newer_first = before is None
     key = tuple_(Statement.said_on, Statement.id)
     ordering = (Statement.said_on.desc(), Statement.id.desc()) if newer_first else (Statement.said_on, Statement.id)
-    conditions = _conditions(filters, dialect, by_country=False)
+    conditions = _conditions(filters, dialect, by_country=False, value=value)
     if after is not None:
-        conditions.append(key < tuple_(literal(after.said_on), literal(after.statement_id)))
+        conditions.append(key < tuple_(value("after_on", after.said_on), value("after_id", after.statement_id)))
     if before is not None:
-        conditions.append(key > tuple_(literal(before.said_on), literal(before.statement_id)))
+        conditions.append(key > tuple_(value("before_on", before.said_on), value("before_id", before.statement_id)))
+    countries = [value(f"country_{n}", c.id) for n, c in enumerate(filters.countries)]
+    most = value("limit", limit)
 
-    def page(*extra: ColumnElement[bool]) -> Any:
-        return select(Statement.id, Statement.said_on).where(*conditions, *extra).order_by(*ordering).limit(limit)
+    def query() -> Any:
+        def page(*extra: ColumnElement[bool]) -> Any:
+            return select(Statement.id, Statement.said_on).where(*conditions, *extra).order_by(*ordering).limit(most)
 
-    if len(filters.countries) <= 1:
-        query = page(*[Statement.country_id == c.id for c in filters.countries])
-    else:
+        if len(countries) <= 1:
+            return page(*[Statement.country_id == country for country in countries])
         # One index range scan per country (country_id, said_on, id), merged: never a sort of every match.
-        parts = [page(Statement.country_id == c.id).subquery() for c in filters.countries]
+        parts = [page(Statement.country_id == country).subquery() for country in countries]
         merged = union_all(*[select(part.c.id, part.c.said_on) for part in parts]).subquery()
         outer = (merged.c.said_on.desc(), merged.c.id.desc()) if newer_first else (merged.c.said_on, merged.c.id)
-        query = select(merged.c.id, merged.c.said_on).order_by(*outer).limit(limit)
-    rows = [(row[0], row[1]) for row in session.execute(query)]
-    return rows if newer_first else rows[::-1]
+        return select(merged.c.id, merged.c.said_on).order_by(*outer).limit(most)
+
+    if isinstance(value, _Named):
+        shape: tuple[Any, ...] = ("ids", newer_first, filters.conditional, *value.params)
+        fetched = _shaped(shape, query).fetchall(session, value.params)
+        rows = [(row[0], _day(row[1])) for row in fetched]
+    else:
+        rows = [(row[0], row[1]) for row in session.execute(query())]
+    return rows if newer_first else rows[::-1]  # type: ignore[return-value]  # said_on is never null
 
 
 def retracted_ids(
@@ -446,16 +500,41 @@ def count_matches(
                 .where(_fts_match(filters.words))
             )
     else:
+        if not filters.words:
+            return _listing_count(session, filters, cap=cap, indexed_budget=indexed_budget, row_budget=row_budget)
         residual = _residual(filters, dialect)
         indexed = _indexed(filters, by_country=True)
-        if not residual:
-            inner = select(literal(1)).where(*indexed).limit(cap + 1)
-            return MatchCount(session.execute(select(func.count()).select_from(inner.subquery())).scalar_one(), False)
-        if not (filters.conditional or filters.words):
-            budget = indexed_budget  # the stance is in every listing index: no row is read
         candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
     scanned = candidates.limit(budget).subquery()
     examined, matched = session.execute(select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))).one()
+    return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
+
+
+def _listing_count(
+    session: Session, filters: HistoryFilters, *, cap: int, indexed_budget: int, row_budget: int
+) -> MatchCount:
+    """count_matches without words: from the listing indexes, compiled once per shape of filters."""
+    value = _Named()
+    residual = _residual(filters, session.get_bind().dialect.name, value)
+    indexed = _indexed(filters, by_country=True, value=value)
+    if not residual:
+        most = value("cap", cap + 1)
+        shape: tuple[Any, ...] = ("count", *value.params)
+        count = _shaped(
+            shape, lambda: select(func.count()).select_from(select(literal(1)).where(*indexed).limit(most).subquery())
+        )
+        return MatchCount(count.fetchall(session, value.params)[0][0], False)
+    # The stance is in every listing index: counting by it alone reads no row, so it may look further.
+    budget = row_budget if filters.conditional else indexed_budget
+    most = value("budget", budget)
+
+    def query() -> Any:
+        candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
+        scanned = candidates.limit(most).subquery()
+        return select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))
+
+    shape = ("scan", filters.conditional, *value.params)
+    examined, matched = _shaped(shape, query).fetchall(session, value.params)[0]
     return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
 
 
