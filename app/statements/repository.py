@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    Integer,
+    String,
     and_,
+    any_,
     bindparam,
     case,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -22,9 +28,12 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.selectable import Alias
+from sqlalchemy.sql.util import ClauseAdapter
 
-from app.actors.models import Actor, Office
+from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
 from app.perf.driver import DriverRead
 from app.sources.models import Source
@@ -39,7 +48,14 @@ from app.statements.cards import (
     TopicCard,
 )
 from app.statements.filters import HistoryFilters
-from app.statements.models import PUBLISHED, RETRACTED, Statement, StatementSource, StatementStatus
+from app.statements.models import (
+    PUBLISHED,
+    RETRACTED,
+    DatePrecision,
+    Statement,
+    StatementSource,
+    StatementStatus,
+)
 from app.statements.paging import Cursor
 from app.text import MONTH_ABBR, signed
 from app.topics.models import Topic
@@ -238,29 +254,45 @@ def _fts_match(words: Sequence[str], index: str = "statement_fts") -> ColumnElem
     return literal_column(index).op("MATCH")(bindparam(f"{index}_match", search.sqlite_match(words)))
 
 
+def _as_is(name: str, value: Any) -> Any:
+    """A value written into the query (SQLAlchemy binds it)."""
+    return value
+
+
+class _Named:
+    """A query's values as named parameters, gathered here: for a read compiled once per shape of filters."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+
+    def __call__(self, name: str, value: Any) -> Any:
+        self.params[name] = value
+        return bindparam(name, value, required=True)  # typed by its value, given at every run
+
+
 def _indexed(
-    filters: HistoryFilters, *, by_country: bool, status: ColumnElement[bool] = PUBLISHED
+    filters: HistoryFilters, *, by_country: bool, status: ColumnElement[bool] = PUBLISHED, value: Any = _as_is
 ) -> list[ColumnElement[bool]]:
     """Conditions the listing indexes answer (for published statements; the retracted index has the dates)."""
     found: list[ColumnElement[bool]] = [status]
     if by_country and filters.countries:
-        found.append(Statement.country_id.in_([country.id for country in filters.countries]))
+        found.append(Statement.country_id.in_([value(f"country_{n}", c.id) for n, c in enumerate(filters.countries)]))
     if filters.actor is not None:
-        found.append(Statement.actor_id == filters.actor.id)
+        found.append(Statement.actor_id == value("actor_id", filters.actor.id))
     if filters.topic is not None:
-        found.append(Statement.topic_id == filters.topic.id)
+        found.append(Statement.topic_id == value("topic_id", filters.topic.id))
     if filters.first is not None:
-        found.append(Statement.said_on >= filters.first)
+        found.append(Statement.said_on >= value("first", filters.first))
     if filters.last is not None:
-        found.append(Statement.said_on <= filters.last)
+        found.append(Statement.said_on <= value("last", filters.last))
     return found
 
 
-def _residual(filters: HistoryFilters, dialect: str) -> list[ColumnElement[bool]]:
+def _residual(filters: HistoryFilters, dialect: str, value: Any = _as_is) -> list[ColumnElement[bool]]:
     """Conditions no listing index answers: checked row by row (on SQLite, words use the FTS index instead)."""
     found: list[ColumnElement[bool]] = []
     if filters.stances:
-        found.append(Statement.stance.in_(filters.stances))
+        found.append(Statement.stance.in_([value(f"stance_{n}", stance) for n, stance in enumerate(filters.stances)]))
     if filters.conditional:
         found.append(Statement.condition.is_not(None))
     if filters.words and dialect != "sqlite":
@@ -268,12 +300,96 @@ def _residual(filters: HistoryFilters, dialect: str) -> list[ColumnElement[bool]
     return found
 
 
-def _conditions(filters: HistoryFilters, dialect: str, *, by_country: bool) -> list[ColumnElement[bool]]:
-    return _indexed(filters, by_country=by_country) + _residual(filters, dialect)
+def _conditions(
+    filters: HistoryFilters, dialect: str, *, by_country: bool, value: Any = _as_is
+) -> list[ColumnElement[bool]]:
+    return _indexed(filters, by_country=by_country, value=value) + _residual(filters, dialect, value)
+
+
+# Listing reads without words, compiled once per shape of filters (which filters, how many countries and
+# stances) and run on the driver's cursor: SQLAlchemy's execute path cost three times SQLite's answer
+# for a filtered page's ids and count (docs/performance.md, "DriverRead"). Shapes are few; past
+# _SHAPES_KEPT, a new one is run without being kept.
+_SHAPED: dict[tuple[Any, ...], DriverRead] = {}
+_SHAPES_KEPT = 2_000
+
+
+def _shaped(shape: tuple[Any, ...], build: Any) -> DriverRead:
+    found = _SHAPED.get(shape)
+    if found is None:
+        found = DriverRead(build())
+        if len(_SHAPED) < _SHAPES_KEPT:
+            found = _SHAPED.setdefault(shape, found)
+    return found
+
+
+# The listing indexes (migration 0004) by the filters they start with. Each holds said_on, id and the
+# stance of every published statement, so a search whose other filters one of them answers checks
+# each match in that index, never reading the statement's row.
+_LISTING_INDEXES = {
+    ("country", "topic"): "ix_statement_country_topic_said_on",
+    ("country",): "ix_statement_country_said_on",
+    ("topic",): "ix_statement_topic_said_on",
+    ("actor",): "ix_statement_actor_said_on",
+    (): "ix_statement_said_on",
+}
+
+
+def _listing_index(filters: HistoryFilters) -> str | None:
+    """The listing index that answers every filter but the words, if one does."""
+    if filters.conditional:
+        return None
+    named = (
+        ("country", bool(filters.countries)),
+        ("topic", filters.topic is not None),
+        ("actor", filters.actor is not None),
+    )
+    return _LISTING_INDEXES.get(tuple(name for name, given in named if given))
+
+
+class _IndexedBy(Alias):
+    """The statement table read through one index (SQLite's INDEXED BY); elsewhere a plain alias."""
+
+    inherit_cache = True
+
+
+@compiles(_IndexedBy, "sqlite")
+def _indexed_by(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
+    sql: str = compiler.visit_alias(element, **kw)
+    return f"{sql} INDEXED BY {element.name}" if kw.get("asfrom") and not kw.get("ashint") else sql
+
+
+def _through_index(filters: HistoryFilters) -> tuple[Any, list[ColumnElement[bool]]] | None:
+    """The statement table through the listing index that answers these filters, and the conditions joining a
+    match to its entry there: for SQLite's searches, whose matches would otherwise each read a row.
+
+    The entry is found by (filters, said_on, id), all of which the match's rowid gives (search.SEARCH_KEY_SQL).
+    SQLite would look the id up in the table (its rowid) rather than in the index, so the index is named.
+    """
+    index = _listing_index(filters)
+    if index is None:
+        return None
+    listed = _IndexedBy._construct(Statement.__table__, name=index)
+    adapt = ClauseAdapter(listed).traverse
+    found = [
+        listed.c.id == search.statement_id(_FTS_KEY),
+        listed.c.said_on == literal_column(search.sqlite_key_day("statement_fts.rowid")),
+        *[adapt(condition) for condition in _conditions(filters, "sqlite", by_country=True)],
+    ]
+    return listed, found
 
 
 def _sqlite_search(filters: HistoryFilters) -> Any:
     """Matches read from the FTS index in history order, joined to their rows for the other filters."""
+    through = _through_index(filters)
+    if through is not None:
+        listed, joined = through
+        return (
+            select(listed.c.id, listed.c.said_on)
+            .select_from(table("statement_fts"))
+            .join(listed, and_(*joined))
+            .where(_fts_match(filters.words))
+        )
     return (
         select(Statement.id, Statement.said_on)
         .select_from(table("statement_fts"))
@@ -298,27 +414,46 @@ def history_ids(
         rows = [(row[0], row[1]) for row in session.execute(query)]
         return rows if newer_first else rows[::-1]
 
+    if filters.words:  # PostgreSQL's word match is a constant the planner folds: it stays in the SQL
+        return _listing_ids(session, filters, after, before, limit, _as_is)
+    return _listing_ids(session, filters, after, before, limit, _Named())
+
+
+def _listing_ids(
+    session: Session, filters: HistoryFilters, after: Cursor | None, before: Cursor | None, limit: int, value: Any
+) -> list[tuple[int, date]]:
+    """history_ids read from the listing indexes; with `_Named` values, compiled once per shape."""
+    dialect = session.get_bind().dialect.name
+    newer_first = before is None
     key = tuple_(Statement.said_on, Statement.id)
     ordering = (Statement.said_on.desc(), Statement.id.desc()) if newer_first else (Statement.said_on, Statement.id)
-    conditions = _conditions(filters, dialect, by_country=False)
+    conditions = _conditions(filters, dialect, by_country=False, value=value)
     if after is not None:
-        conditions.append(key < tuple_(literal(after.said_on), literal(after.statement_id)))
+        conditions.append(key < tuple_(value("after_on", after.said_on), value("after_id", after.statement_id)))
     if before is not None:
-        conditions.append(key > tuple_(literal(before.said_on), literal(before.statement_id)))
+        conditions.append(key > tuple_(value("before_on", before.said_on), value("before_id", before.statement_id)))
+    countries = [value(f"country_{n}", c.id) for n, c in enumerate(filters.countries)]
+    most = value("limit", limit)
 
-    def page(*extra: ColumnElement[bool]) -> Any:
-        return select(Statement.id, Statement.said_on).where(*conditions, *extra).order_by(*ordering).limit(limit)
+    def query() -> Any:
+        def page(*extra: ColumnElement[bool]) -> Any:
+            return select(Statement.id, Statement.said_on).where(*conditions, *extra).order_by(*ordering).limit(most)
 
-    if len(filters.countries) <= 1:
-        query = page(*[Statement.country_id == c.id for c in filters.countries])
-    else:
+        if len(countries) <= 1:
+            return page(*[Statement.country_id == country for country in countries])
         # One index range scan per country (country_id, said_on, id), merged: never a sort of every match.
-        parts = [page(Statement.country_id == c.id).subquery() for c in filters.countries]
+        parts = [page(Statement.country_id == country).subquery() for country in countries]
         merged = union_all(*[select(part.c.id, part.c.said_on) for part in parts]).subquery()
         outer = (merged.c.said_on.desc(), merged.c.id.desc()) if newer_first else (merged.c.said_on, merged.c.id)
-        query = select(merged.c.id, merged.c.said_on).order_by(*outer).limit(limit)
-    rows = [(row[0], row[1]) for row in session.execute(query)]
-    return rows if newer_first else rows[::-1]
+        return select(merged.c.id, merged.c.said_on).order_by(*outer).limit(most)
+
+    if isinstance(value, _Named):
+        shape: tuple[Any, ...] = ("ids", newer_first, filters.conditional, *value.params)
+        fetched = _shaped(shape, query).fetchall(session, value.params)
+        rows = [(row[0], _day(row[1])) for row in fetched]
+    else:
+        rows = [(row[0], row[1]) for row in session.execute(query())]
+    return rows if newer_first else rows[::-1]  # type: ignore[return-value]  # said_on is never null
 
 
 def retracted_ids(
@@ -371,24 +506,59 @@ def count_matches(
         return MatchCount(session.execute(select(func.count()).select_from(inner.subquery())).scalar_one(), False)
     budget = row_budget
     if filters.words and dialect == "sqlite":
-        hit = and_(*_conditions(filters, dialect, by_country=True))
-        candidates: Any = (
-            select(case((hit, 1), else_=0).label("hit"))
-            .select_from(table("statement_fts"))
-            .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
-            .where(_fts_match(filters.words))
-        )
+        through = _through_index(filters)
+        if through is not None:  # each match looked up in a listing index
+            listed, joined = through
+            found = exists(select(literal(1)).select_from(listed).where(*joined))
+            candidates: Any = (
+                select(case((found, 1), else_=0).label("hit"))
+                .select_from(table("statement_fts"))
+                .where(_fts_match(filters.words))
+            )
+        else:
+            hit = and_(*_conditions(filters, dialect, by_country=True))
+            candidates = (
+                select(case((hit, 1), else_=0).label("hit"))
+                .select_from(table("statement_fts"))
+                .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
+                .where(_fts_match(filters.words))
+            )
     else:
+        if not filters.words:
+            return _listing_count(session, filters, cap=cap, indexed_budget=indexed_budget, row_budget=row_budget)
         residual = _residual(filters, dialect)
         indexed = _indexed(filters, by_country=True)
-        if not residual:
-            inner = select(literal(1)).where(*indexed).limit(cap + 1)
-            return MatchCount(session.execute(select(func.count()).select_from(inner.subquery())).scalar_one(), False)
-        if not (filters.conditional or filters.words):
-            budget = indexed_budget  # the stance is in every listing index: no row is read
         candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
     scanned = candidates.limit(budget).subquery()
     examined, matched = session.execute(select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))).one()
+    return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
+
+
+def _listing_count(
+    session: Session, filters: HistoryFilters, *, cap: int, indexed_budget: int, row_budget: int
+) -> MatchCount:
+    """count_matches without words: from the listing indexes, compiled once per shape of filters."""
+    value = _Named()
+    residual = _residual(filters, session.get_bind().dialect.name, value)
+    indexed = _indexed(filters, by_country=True, value=value)
+    if not residual:
+        most = value("cap", cap + 1)
+        shape: tuple[Any, ...] = ("count", *value.params)
+        count = _shaped(
+            shape, lambda: select(func.count()).select_from(select(literal(1)).where(*indexed).limit(most).subquery())
+        )
+        return MatchCount(count.fetchall(session, value.params)[0][0], False)
+    # The stance is in every listing index: counting by it alone reads no row, so it may look further.
+    budget = row_budget if filters.conditional else indexed_budget
+    most = value("budget", budget)
+
+    def query() -> Any:
+        candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
+        scanned = candidates.limit(most).subquery()
+        return select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))
+
+    shape = ("scan", filters.conditional, *value.params)
+    examined, matched = _shaped(shape, query).fetchall(session, value.params)[0]
     return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
 
 
@@ -451,77 +621,156 @@ def count_by_office(session: Session, *, actor_id: int) -> dict[int, int]:
     return {office_id: count for office_id, count in session.execute(query)}
 
 
-_CARD_SOURCES = (
-    select(
-        StatementSource.statement_id,
-        Source.url,
-        Source.key,
-        Source.outlet,
-        Source.title,
-        Source.published_on,
-        Source.language,
-    )
-    .join(Source, Source.id == StatementSource.source_id)
-    .where(StatementSource.statement_id.in_(bindparam("ids", expanding=True)))
-    .order_by(StatementSource.statement_id, StatementSource.position)
+# A card's columns: the statement's, its actor's, country's, office's and topic's, then one source's.
+_CARD_COLUMNS = (
+    Statement.id,
+    Actor.name,
+    Actor.slug,
+    Actor.kind,
+    Country.code,
+    Country.name,
+    Office.title,
+    Office.rank,
+    Topic.slug,
+    Topic.title,
+    Topic.is_context,
+    Statement.said_on,
+    Statement.date_precision,
+    Statement.date_is_report_date,
+    Statement.date_note,
+    Statement.quote,
+    Statement.quote_is_verbatim,
+    Statement.language,
+    Statement.translation,
+    Statement.stance,
+    Statement.condition,
+    Statement.rationale,
+    Statement.status,
+    Statement.retraction_reason,
+    Statement.version,
+    Statement.created_at,
+    Statement.updated_at,
+    Source.url,
+    Source.key,
+    Source.outlet,
+    Source.title,
+    Source.published_on,
+    Source.language,
+    StatementSource.position,
 )
-_CARDS = (
-    select(
-        Statement.id,
-        Actor.name,
-        Actor.slug,
-        Actor.kind,
-        Country.code,
-        Country.name,
-        Office.title,
-        Office.rank,
-        Topic.slug,
-        Topic.title,
-        Topic.is_context,
-        Statement.said_on,
-        Statement.date_precision,
-        Statement.date_is_report_date,
-        Statement.date_note,
-        Statement.quote,
-        Statement.quote_is_verbatim,
-        Statement.language,
-        Statement.translation,
-        Statement.stance,
-        Statement.condition,
-        Statement.rationale,
-        Statement.status,
-        Statement.retraction_reason,
-        Statement.version,
-        Statement.created_at,
-        Statement.updated_at,
-    )
-    .join(Actor, Actor.id == Statement.actor_id)
-    .join(Country, Country.id == Statement.country_id)
-    .join(Office, Office.id == Statement.office_id)
-    .join(Topic, Topic.id == Statement.topic_id)
-    .where(Statement.id.in_(bindparam("ids", expanding=True)))
-)
+
+
+def _cards_read(wanted: ColumnElement[bool]) -> DriverRead:
+    """Cards with their sources in one query: a row per source (one row for a statement without any)."""
+    return DriverRead(
+        select(*_CARD_COLUMNS)
+        .join(Actor, Actor.id == Statement.actor_id)
+        .join(Country, Country.id == Statement.country_id)
+        .join(Office, Office.id == Statement.office_id)
+        .join(Topic, Topic.id == Statement.topic_id)
+        .outerjoin(StatementSource, StatementSource.statement_id == Statement.id)
+        .outerjoin(Source, Source.id == StatementSource.source_id)
+        .where(wanted)
+    )  # unordered: sorting the rows would copy every quote; a card's sources are put in order below
+
+
+# The ids as one parameter, so the SQL is compiled once (DriverRead): a JSON array on SQLite, an array on PostgreSQL.
+_CARDS = {
+    "sqlite": _cards_read(
+        Statement.id.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids", type_=String))))
+    ),
+    "postgresql": _cards_read(Statement.id == any_(bindparam("ids", type_=ARRAY(Integer)))),
+}
+_ACTOR_KINDS = {kind.value: kind for kind in ActorKind}
+_OFFICE_RANKS = {rank.value: rank for rank in OfficeRank}
+_PRECISIONS = {precision.value: precision for precision in DatePrecision}
+_STATUSES = {status.value: status for status in StatementStatus}
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date as the driver gives it: ISO text on SQLite."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A timestamp as UTCDateTime reads it: on SQLite stored as UTC text without an offset."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _first(pair: tuple[int, SourceCard]) -> int:
+    return pair[0]
 
 
 def cards(session: Session, ids: Sequence[int]) -> list[StatementCard]:
-    """Statements as read-only cards, in the order given: one joined query, one for their sources."""
+    """Statements as read-only cards with their sources, in the order given: one query on the driver's cursor.
+
+    Listings show 50 at a time; SQLAlchemy's execute path and result types cost more than the query
+    (docs/performance.md, "Light reads").
+    """
     if not ids:
         return []
     connection = session.connection()
-    wanted = {"ids": list(ids)}
-    sources: dict[int, list[SourceCard]] = {}
-    for row in connection.execute(_CARD_SOURCES, wanted):
-        sources.setdefault(row[0], []).append(SourceCard(*row[1:]))
-    found = {}
-    for card in connection.execute(_CARDS, wanted):
-        columns: tuple[Any, ...] = tuple(card[11:])  # the statement's own columns, in the card's field order
-        found[card[0]] = StatementCard(
-            card[0],
-            ActorCard(card[1], card[2], card[3]),
-            CountryCard(card[4], card[5]),
-            OfficeCard(card[6], card[7]),
-            TopicCard(card[8], card[9], card[10]),
-            *columns,
-            sources=tuple(sources.get(card[0], ())),  # type: ignore[misc]  # columns stop before sources
+    dialect = connection.dialect.name
+    wanted = json.dumps(list(ids)) if dialect == "sqlite" else list(ids)
+    rows = _CARDS[dialect].fetchall(connection, {"ids": wanted})
+    first_rows: dict[int, Any] = {}
+    sources: dict[int, list[tuple[int, SourceCard]]] = {}
+    for row in rows:
+        first_rows.setdefault(row[0], row)
+        if row[29] is not None:  # the source's outlet, which every source has: this row carries one
+            url, key, outlet, title, published_on, language, position = row[27:]
+            source = SourceCard(url, key, outlet, title, _day(published_on), language)
+            sources.setdefault(row[0], []).append((position, source))
+    # Actors, countries, offices and topics recur on a page: each is made once.
+    actors: dict[tuple[Any, ...], ActorCard] = {}
+    countries: dict[tuple[Any, ...], CountryCard] = {}
+    offices: dict[tuple[Any, ...], OfficeCard] = {}
+    topics: dict[tuple[Any, ...], TopicCard] = {}
+    found = []
+    for statement_id in ids:
+        row = first_rows.get(statement_id)
+        if row is None:
+            continue
+        actor = actors.get(row[1:4])
+        if actor is None:
+            actor = actors[row[1:4]] = ActorCard(row[1], row[2], _ACTOR_KINDS[row[3]])
+        country = countries.get(row[4:6])
+        if country is None:
+            country = countries[row[4:6]] = CountryCard(row[4], row[5])
+        office = offices.get(row[6:8])
+        if office is None:
+            office = offices[row[6:8]] = OfficeCard(row[6], _OFFICE_RANKS[row[7]])
+        topic = topics.get(row[8:11])
+        if topic is None:
+            topic = topics[row[8:11]] = TopicCard(row[8], row[9], bool(row[10]))
+        found.append(
+            StatementCard(
+                statement_id,
+                actor,
+                country,
+                office,
+                topic,
+                _day(row[11]),  # type: ignore[arg-type]  # never null
+                _PRECISIONS[row[12]],
+                bool(row[13]),
+                row[14],
+                row[15],
+                bool(row[16]),
+                row[17],
+                row[18],
+                row[19],
+                row[20],
+                row[21],
+                _STATUSES[row[22]],
+                row[23],
+                row[24],
+                _utc(row[25]),
+                _utc(row[26]),
+                tuple(source for _, source in sorted(sources[statement_id], key=_first))
+                if statement_id in sources
+                else (),
+            )
         )
-    return [found[statement_id] for statement_id in ids if statement_id in found]
+    return found

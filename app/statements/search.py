@@ -33,6 +33,11 @@ _EPOCH = date(1970, 1, 1)
 SEARCH_KEY_SQL = "((CAST(strftime('%s', {row}.said_on) AS INTEGER) / 86400) * 4294967296 + {row}.id)"
 
 
+def sqlite_key_day(key: str) -> str:
+    """SQLite SQL for the day in a search key, as said_on is stored ('2024-07-13')."""
+    return f"date(({key} >> {ID_BITS}) * 86400, 'unixepoch')"
+
+
 def search_key(said_on: date, statement_id: int) -> int:
     """A statement's place in the history, as the SQLite index's rowid."""
     return ((said_on - _EPOCH).days << ID_BITS) + statement_id

@@ -98,6 +98,9 @@ def make_environment(notice: str | None = None) -> Environment:
         band_looks=bands.BY_VALUE,
         site_notice=notice,  # not `notice`: pages use that name for their own messages
     )
+    from app.web.statement_html import statement_card  # it writes dates with this module's filters
+
+    env.globals["statement_card"] = statement_card
     return env
 
 

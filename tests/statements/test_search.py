@@ -167,3 +167,61 @@ def test_without_the_unaccent_extension_search_still_folds_and_stems(seeded_db: 
     with seeded_db.write() as session:
         mine, _ = add_statement(session, record(quote="Żadnych dronów: the drones of Łódź."))
     assert _found(seeded_db, "zadnych drone lodz") == [mine.id]
+
+
+def test_words_with_other_filters_find_what_each_filter_allows(seeded_db: Database) -> None:
+    """Words with the listing filters (on SQLite, each match is checked in the listing index those filters fit)."""
+    shapes = [
+        ("2024-10-01", "intercept-over-ukraine", 2),
+        ("2024-10-05", "no-fly-zone", -1),
+        ("2024-10-09", "intercept-over-ukraine", 0),
+        ("2024-10-13", "no-fly-zone", 2),
+    ]
+    mine = {}
+    with seeded_db.write() as session:
+        for number, (said_on, topic, stance) in enumerate(shapes):
+            quote = f"The gyrfalcon question, part {number}."
+            mine[said_on] = add_statement(session, record(quote=quote, said_on=said_on, topic=topic, stance=stance))[0]
+    newest_first = [mine[day].id for day in sorted(mine, reverse=True)]
+
+    def expect(*, topic: str | None = None, stances: tuple[int, ...] = (), first: str = "") -> list[int]:
+        return [
+            mine[day].id
+            for day in sorted(mine, reverse=True)
+            if (topic is None or mine[day].topic.slug == topic)
+            and (not stances or mine[day].stance in stances)
+            and day >= first
+        ]
+
+    assert _found(seeded_db, "gyrfalcon") == newest_first
+    assert _found(seeded_db, "gyrfalcon", country=["PL"]) == newest_first
+    assert _found(seeded_db, "gyrfalcon", country=["DE", "PL"]) == newest_first
+    assert _found(seeded_db, "gyrfalcon", country=["DE"]) == []
+    assert _found(seeded_db, "gyrfalcon", country=["PL"], topic="no-fly-zone") == expect(topic="no-fly-zone")
+    assert _found(seeded_db, "gyrfalcon", topic="intercept-over-ukraine") == expect(topic="intercept-over-ukraine")
+    assert _found(seeded_db, "gyrfalcon", actor="radoslaw-sikorski", stance=["2"]) == expect(stances=(2,))
+    assert _found(seeded_db, "gyrfalcon", stance=["0", "-1"]) == expect(stances=(0, -1))
+    assert _found(seeded_db, "gyrfalcon", country=["PL"], first="2024-10-06") == expect(first="2024-10-06")
+    with seeded_db.read_session() as session:
+        found = history_filters.parse(session, HistoryQuery(q="gyrfalcon", country=["PL"], topic="no-fly-zone"))
+        counted = repository.count_matches(session, found, cap=100, indexed_budget=1000, row_budget=1000)
+    assert counted == repository.MatchCount(count=2, stopped_early=False)
+
+
+def test_a_search_names_the_listing_index_its_other_filters_fit(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        for query, index in [
+            (HistoryQuery(q="drone", country=["PL"]), "ix_statement_country_said_on"),
+            (HistoryQuery(q="drone", country=["PL", "DE"], topic="no-fly-zone"), "ix_statement_country_topic_said_on"),
+            (HistoryQuery(q="drone", topic="no-fly-zone", stance=["1"]), "ix_statement_topic_said_on"),
+            (HistoryQuery(q="drone", actor="radoslaw-sikorski"), "ix_statement_actor_said_on"),
+            (HistoryQuery(q="drone", first="2024-01-01"), "ix_statement_said_on"),
+            (HistoryQuery(q="drone", country=["PL"], conditional="1"), None),  # the condition is in the row alone
+            (HistoryQuery(q="drone", country=["PL"], actor="radoslaw-sikorski"), None),
+        ]:
+            found = history_filters.parse(session, query)
+            assert repository._listing_index(found) == index
+            sql = str(repository._sqlite_search(found).compile(dialect=session.get_bind().dialect))
+            if session.get_bind().dialect.name == "sqlite":
+                assert (f"INDEXED BY {index} " in sql) == (index is not None)
+            assert "INDEXED BY" not in sql or session.get_bind().dialect.name == "sqlite"
