@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -85,6 +85,17 @@ def data_stamp(session: Session, scope: str | None = None) -> DataStamp:
         stamp = DataStamp(version, _utc(changed_at))  # a store migrated without its `*` row: every write counts
     session.info[SCOPED_VERSION] = (scope, stamp.version)  # what per_page_version keys this page's reads by
     return stamp
+
+
+_REVISION_AND_VERSION = text(
+    f"SELECT (SELECT version_num FROM alembic_version), (SELECT data_version FROM app_state WHERE id = {STATE_ID})"
+)
+
+
+def revision_and_data_version(session: Session) -> tuple[str | None, int]:
+    """The migration revision and the data version in one statement (/healthz); raises if a table is missing."""
+    revision, version = session.execute(_REVISION_AND_VERSION).one()
+    return revision, int(version)
 
 
 def data_version(session: Session) -> int:

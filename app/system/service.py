@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app import __version__
@@ -23,18 +24,25 @@ def data_stamp(*, session: Session, scope: str | None = None) -> DataStamp:
 
 
 def health(*, session: Session) -> Health:
-    """Two one-row reads (the migration revision, the data version); status 'ok' only when migrated to head."""
-    connection = session.connection()
-    revision = migrations.revision_on(connection)
+    """The migration revision and the data version, in one read of two one-row tables; 'ok' only at head.
+
+    When that read fails (a store not migrated yet, or one missing a table), the two are read apart,
+    the revision inside a savepoint, so the report can still say what is wrong.
+    """
     head = migrations.head_revision()
+    try:
+        revision, data_version = repository.revision_and_data_version(session)
+    except DBAPIError:
+        session.rollback()
+        revision, data_version = migrations.revision_on(session.connection()), repository.data_version(session)
     return Health(
         status="ok" if revision == head else "needs migration",
         version=__version__,
-        dialect=connection.dialect.name,
+        dialect=session.get_bind().dialect.name,
         migration_revision=revision,
         migration_head=head,
         rule_version=scoring.RULE_VERSION,
-        data_version=repository.data_version(session),
+        data_version=data_version,
     )
 
 
