@@ -187,16 +187,18 @@ def quotes_near(session: Session, *, actor_slug: str, said_on: date, days: int) 
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
+# A country's published statements on a topic between two days (parameters country_id, topic_id, first, last).
+_SERIES_BETWEEN = (
+    Statement.country_id == bindparam("country_id"),
+    Statement.topic_id == bindparam("topic_id"),
+    Statement.said_on >= bindparam("first"),
+    Statement.said_on <= bindparam("last"),
+    PUBLISHED,
+)
 _LATEST_BETWEEN = DriverRead(
     select(Statement.id, Statement.said_on, Actor.name)
     .join(Actor, Actor.id == Statement.actor_id)
-    .where(
-        Statement.country_id == bindparam("country_id"),
-        Statement.topic_id == bindparam("topic_id"),
-        Statement.said_on >= bindparam("first"),
-        Statement.said_on <= bindparam("last"),
-        PUBLISHED,
-    )
+    .where(*_SERIES_BETWEEN)
     .order_by(Statement.said_on.desc(), Statement.id.desc())
     .limit(1)
 )
@@ -566,13 +568,7 @@ def _listing_count(
 _CHART_MARKS = (
     select(Statement.id, Statement.said_on, Statement.stance, Statement.quote, Actor.name)
     .join(Actor, Actor.id == Statement.actor_id)
-    .where(
-        Statement.country_id == bindparam("country_id"),
-        Statement.topic_id == bindparam("topic_id"),
-        Statement.said_on >= bindparam("first"),
-        Statement.said_on <= bindparam("last"),
-        PUBLISHED,
-    )
+    .where(*_SERIES_BETWEEN)
     .order_by(Statement.said_on.desc(), Statement.id.desc())
     .limit(bindparam("limit"))
 )
