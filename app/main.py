@@ -33,7 +33,7 @@ from app.web.conditional import NotModifiedMiddleware
 from app.web.csrf import CrossSiteMiddleware
 from app.web.hosts import AllowedHosts, AllowedHostsMiddleware
 from app.web.limits import KB, BodyLimitMiddleware, BodyLimits
-from app.web.routing import include_flat
+from app.web.routing import RouteIndex, include_flat
 from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import build_token, make_environment
 
@@ -108,4 +108,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     include_flat(app, system_routes.router)
     include_flat(app, accounts_routes.router)
     include_flat(app, topics_routes.router)
+    RouteIndex.install(app)
     return app

@@ -10,7 +10,11 @@ did on include, with the app's own dependencies in front.
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, _apply_router_form_limits, _update_scope
+from fastapi.telemetry._api import _route_selected
+from starlette._utils import get_route_path
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import Receive, Scope, Send
 
 
 def include_flat(app: FastAPI, router: APIRouter) -> None:
@@ -45,3 +49,75 @@ def include_flat(app: FastAPI, router: APIRouter) -> None:
             openapi_extra=route.openapi_extra,
             generate_unique_id_function=route.generate_unique_id_function,
         )
+
+
+_ANY = "{"  # a first path segment with a parameter in it: such a route could match any first segment
+
+
+def _first_segment(path: str) -> str:
+    segment = path[1:].split("/", 1)[0]
+    return _ANY if "{" in segment else segment
+
+
+class RouteIndex:
+    """The app's routes by their path's first segment, so a request is matched only against those that could match.
+
+    FastAPI tries every route in order, a regular expression each; `/healthz`, near the end of the
+    list, was tried against fifty (docs/performance.md, "The app's floor"). A route whose path starts
+    with a literal segment can match only paths that start with it, so the routes a request is tried
+    against are those of its first segment, plus any whose first segment has a parameter, in the app's
+    order: the route found is the one FastAPI's walk finds. Anything else (no route matches fully, a
+    method not allowed, a trailing slash to redirect, lifespan) goes to FastAPI's walk, which answers it
+    as it always has. Installed as the router's entry (`install`), so routes added later are indexed too.
+    """
+
+    def __init__(self, router: APIRouter) -> None:
+        self.router = router
+        self.walk = router.app  # FastAPI's own matching, over every route
+        self._indexed = -1
+        self._by_segment: dict[str, tuple[BaseRoute, ...]] = {}
+        self._anywhere: tuple[BaseRoute, ...] = ()
+
+    @classmethod
+    def install(cls, app: FastAPI) -> RouteIndex:
+        router = app.router
+        if router.middleware_stack != router.app:  # router-level middleware would sit between
+            raise RuntimeError("the route index expects the router's own matching as its entry")
+        index = cls(router)
+        router.middleware_stack = index
+        return index
+
+    def _index(self) -> None:
+        routes = self.router.routes
+        segments = [_first_segment(getattr(route, "path", "/{any}")) for route in routes]
+        by_segment: dict[str, list[BaseRoute]] = {segment: [] for segment in segments if segment != _ANY}
+        for route, segment in zip(routes, segments, strict=True):
+            for name, matched in by_segment.items():
+                if segment in (name, _ANY):
+                    matched.append(route)
+        self._by_segment = {name: tuple(matched) for name, matched in by_segment.items()}
+        self._anywhere = tuple(route for route, segment in zip(routes, segments, strict=True) if segment == _ANY)
+        self._indexed = len(routes)
+
+    def candidates(self, scope: Scope) -> tuple[BaseRoute, ...]:
+        """The routes that could match the request, in the app's order."""
+        if len(self.router.routes) != self._indexed:
+            self._index()
+        path: str = get_route_path(scope)
+        return self._by_segment.get(path[1:].split("/", 1)[0], self._anywhere)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for route in self.candidates(scope):
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:
+                    # What FastAPI's walk does with the route it finds (fastapi.routing.APIRouter.app).
+                    _apply_router_form_limits(scope, self.router.form_limits)
+                    scope.setdefault("router", self.router)
+                    _update_scope(scope, child_scope)
+                    _route_selected(
+                        scope=scope, path=getattr(route, "path_format", None), mount=isinstance(route, Mount)
+                    )
+                    await route.handle(scope, receive, send)
+                    return
+        await self.walk(scope, receive, send)
