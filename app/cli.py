@@ -21,13 +21,12 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from sqlalchemy.engine import make_url
 
 from app import paths
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.config import Settings
-from app.db import Database
+from app.db import Database, describe_database, sqlite_file
 from app.errors import AppError
 from app.extraction import service as extraction
 from app.interchange import codec
@@ -82,22 +81,6 @@ def root(
     """Choose the database for every command."""
     if database_url:
         os.environ["DATABASE_URL"] = database_url
-
-
-def sqlite_file(database_url: str) -> Path | None:
-    """The absolute path of a SQLite database's file (None for PostgreSQL or an in-memory database)."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database).resolve()
-
-
-def describe_database(database_url: str) -> str:
-    """The database as a person can find it: a SQLite file's absolute path, or a server URL without its password."""
-    file = sqlite_file(database_url)
-    if file is not None:
-        return f"SQLite file {file}"
-    return make_url(database_url).render_as_string(hide_password=True)
 
 
 def _settings_naming_database() -> Settings:
@@ -401,7 +384,7 @@ def backup_database(
 ) -> None:
     """Copy the whole database to FILE, consistently, while the server keeps serving."""
     database_url = _settings().database_url
-    err.print(f"Backing up the {escape(backups.describe(database_url))} to {escape(str(file))}.", highlight=False)
+    err.print(f"Backing up the {escape(describe_database(database_url))} to {escape(str(file))}.", highlight=False)
     try:
         with err.status("Copying…"):
             copied = backups.backup(database_url=database_url, file=file)
@@ -422,7 +405,7 @@ def restore_database(
 ) -> None:
     """Put a backup back into an empty database (or any, with --replace), then migrate it to the newest schema."""
     database_url = _settings().database_url
-    err.print(f"Restoring {escape(str(file))} into the {escape(backups.describe(database_url))}.", highlight=False)
+    err.print(f"Restoring {escape(str(file))} into the {escape(describe_database(database_url))}.", highlight=False)
     try:
         with err.status("Restoring…"):
             copied = backups.restore(database_url=database_url, file=file, replace=replace)

@@ -100,6 +100,26 @@ def _prepare_sqlite(engine: Engine) -> None:
         connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def sqlite_file(database_url: str) -> Path | None:
+    """The absolute path of a SQLite database's file (None for PostgreSQL or an in-memory database)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).resolve()
+
+
+def describe_database(database_url: str) -> str:
+    """The database as a person can find it, for messages: a SQLite file's absolute path, or a server's URL
+    without its password."""
+    file = sqlite_file(database_url)
+    if file is not None:
+        return f"SQLite file {file}"
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return "in-memory SQLite database"
+    return f"PostgreSQL database {url.render_as_string(hide_password=True)}"
+
+
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     """An engine for the URL; SQLite gets its pragmas and its data directory is created."""
     url = make_url(database_url)

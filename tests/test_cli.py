@@ -458,7 +458,7 @@ def test_backup_and_restore_name_the_database_and_refuse_to_overwrite_data(
     done = _run(cli, seeded_url, "backup", str(file))
     assert done.exit_code == 0, done.output
     said = " ".join(done.output.split())
-    named = "SQLite database " if seeded_url.startswith("sqlite") else "PostgreSQL database "
+    named = "SQLite file " if seeded_url.startswith("sqlite") else "PostgreSQL database postgresql"
     assert f"Backing up the {named}" in said and f"Backed up the {named}" in said and file.is_file()
     restored = _run(cli, empty_url, "restore", str(file))
     assert restored.exit_code == 0, restored.output
@@ -535,7 +535,7 @@ def test_user_add_from_another_folder_names_the_database_it_wrote_to(seeded_url:
     if seeded_url.startswith("sqlite"):
         assert f"Database: SQLite file {Path(seeded_url.removeprefix('sqlite:///')).resolve()}" in named
     else:
-        assert named.startswith("Database: postgresql+psycopg://") and "(from DATABASE_URL" in named
+        assert named.startswith("Database: PostgreSQL database postgresql+psycopg://") and "(from DATABASE_URL" in named
     listed = _run_elsewhere(tmp_path, "user", "list", database_url=seeded_url)
     assert "admin@example.org" in listed.stdout and listed.stderr.startswith("Database: ")
     assert list(tmp_path.glob("data")) == []

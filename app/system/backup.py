@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
 import app.models  # noqa: F401  (every table, for the emptiness check)
-from app.db import Base, make_engine
+from app.db import Base, describe_database, make_engine
 from app.system import migrations, repository
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -55,14 +55,6 @@ class Copied:
     size: int
 
 
-def describe(database_url: str) -> str:
-    """The database a URL names, for messages: the SQLite file, or PostgreSQL's server and name (no password)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        return f"SQLite database {Path(url.database or ':memory:').resolve()}"
-    return f"PostgreSQL database {url.database} on {url.host or 'localhost'}:{url.port or 5432}"
-
-
 def backup(*, database_url: str, file: Path) -> Copied:
     """Write a consistent copy of the whole database to `file` (replaced only once the copy is complete)."""
     url = make_url(database_url)
@@ -78,7 +70,7 @@ def backup(*, database_url: str, file: Path) -> Copied:
         partial.replace(file)
     finally:
         partial.unlink(missing_ok=True)
-    return Copied(describe(database_url), url.get_backend_name(), file, file.stat().st_size)
+    return Copied(describe_database(database_url), url.get_backend_name(), file, file.stat().st_size)
 
 
 def holdings(*, database_url: str) -> dict[str, int]:
@@ -111,14 +103,14 @@ def restore(*, database_url: str, file: Path, replace: bool = False) -> Copied:
     if not replace:
         held = holdings(database_url=database_url)
         if held:
-            raise NotEmpty(describe(database_url), held)
+            raise NotEmpty(describe_database(database_url), held)
     if dialect == "sqlite":
         _sqlite_restore(file, _sqlite_path(url))
     else:
         command = [_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges"]
         _run([*command, "--single-transaction", "--exit-on-error", str(file)], url)
     migrations.upgrade(database_url)
-    return Copied(describe(database_url), dialect, file, file.stat().st_size)
+    return Copied(describe_database(database_url), dialect, file, file.stat().st_size)
 
 
 def _sqlite_path(url: URL) -> Path:
