@@ -102,6 +102,20 @@ def test_stored_scores_equal_a_full_rebuild(synthetic_db: Database) -> None:
     assert_scores_match_rebuild(synthetic_db)
 
 
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite has no visibility map
+def test_on_postgresql_the_loaded_tables_are_vacuumed_so_counts_are_answered_from_the_indexes(
+    synthetic_db: Database,
+) -> None:
+    visible, pages = _row(synthetic_db, "SELECT relallvisible, relpages FROM pg_class WHERE relname = 'statement'")
+    assert pages > 0 and visible == pages  # every page all-visible: index-only scans need no heap fetch
+
+
+def _row(database: Database, sql: str) -> tuple[int, int]:
+    with database.read_session() as session:
+        first, second = session.execute(text(sql)).one()
+        return int(first), int(second)
+
+
 def _search_ids(database: Database, word: str) -> set[int]:
     with database.read_session() as session:
         if database.dialect == "sqlite":
