@@ -109,6 +109,9 @@ def restore(*, database_url: str, file: Path, replace: bool = False) -> Copied:
     else:
         command = [_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges"]
         _run([*command, "--single-transaction", "--exit-on-error", str(file)], url)
+        # pg_restore brings no planner statistics and leaves no page marked all-visible: until autovacuum
+        # came by, the listings' counts would read the table's rows as well as their indexes.
+        _run([_program("vacuumdb"), "--analyze", "--quiet"], url)
     migrations.upgrade(database_url)
     return Copied(describe_database(database_url), dialect, file, file.stat().st_size)
 
@@ -177,7 +180,7 @@ def _program(name: str) -> str:
 
 
 def _run(command: list[str], url: URL) -> None:
-    """Run pg_dump or pg_restore on the database; the password goes in the environment, never on the command line."""
+    """Run pg_dump, pg_restore or vacuumdb on the database; the password goes in the environment, not argv."""
     environment = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
     target = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
     program, *options = command

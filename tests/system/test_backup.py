@@ -210,3 +210,17 @@ def test_a_damaged_sqlite_backup_is_refused_before_anything_changes(
     with pytest.raises(backups.BackupError, match="is damaged"):
         backups.restore(database_url=empty_url, file=file)
     assert snapshot_tables(target) == before
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite has no visibility map
+def test_a_postgresql_restore_leaves_statistics_and_all_visible_pages(
+    seeded_url: str, empty_url: str, make_database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    file = tmp_path / "seeded.backup"
+    backups.backup(database_url=seeded_url, file=file)
+    backups.restore(database_url=empty_url, file=file)
+    target = make_database(empty_url)
+    [(visible, pages)] = _rows(target, "SELECT relallvisible, relpages FROM pg_class WHERE relname = 'statement'")
+    assert pages > 0 and visible == pages  # a count the listing index answers reads no table page
+    [(analyzed,)] = _rows(target, "SELECT count(*) FROM pg_stats WHERE tablename = 'statement'")
+    assert analyzed > 0  # the planner has the table's statistics
