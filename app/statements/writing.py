@@ -151,9 +151,10 @@ def insert_resolved(
     """Insert resolved statements (pending entities already written), with revisions and scores.
 
     Each series' stored scores are brought up to date once, with all its new published statements
-    (`stances_refresh.add_statements`), after every batch is written, and so is each chain's stored
-    changes of position. `written`, when given, receives the statements as cards (read once, for
-    their revisions), in the order they were written.
+    (`stances_refresh.add_statements`), after every batch is written; the stored changes of position
+    then from each new statement's neighbours in its chain (`stances_refresh.add_to_chains`).
+    `written`, when given, receives the statements as cards (read once, for their revisions), in the
+    order they were written.
     """
     # Written in date order. SQLite's full-text index keys a published statement by its date, then its
     # id (app/statements/search.py), and FTS5 writes its pending terms out as a new segment whenever a
@@ -161,7 +162,7 @@ def insert_resolved(
     order = sorted(range(len(resolved)), key=lambda index: resolved[index].record.said_on)
     in_date_order = [resolved[index] for index in order]
     added: dict[tuple[int, int], list[scoring.Evidence]] = {}
-    chains: dict[tuple[int, int, int], date] = {}
+    chained: list[tuple[tuple[int, int, int], tuple[int, date, int]]] = []
     all_ids: list[int] = []
     for start in range(0, len(in_date_order), _WRITE_BATCH):
         batch = in_date_order[start : start + _WRITE_BATCH]
@@ -189,13 +190,8 @@ def insert_resolved(
                     row["condition"] is not None,
                 )
                 added.setdefault((row["country_id"], row["topic_id"]), []).append(evidence)
-                stances_refresh.note_chain(
-                    chains=chains,
-                    actor_id=row["actor_id"],
-                    topic_id=row["topic_id"],
-                    country_id=row["country_id"],
-                    said_on=row["said_on"],
-                )
+                chain = (row["actor_id"], row["topic_id"], row["country_id"])
+                chained.append((chain, (statement_id, row["said_on"], row["stance"])))
         repository.link_sources(
             session,
             [
@@ -232,7 +228,7 @@ def insert_resolved(
             stances_refresh.add_statement(session=session, country_id=country_id, topic_id=topic_id, evidence=series[0])
         else:
             stances_refresh.add_statements(session=session, country_id=country_id, topic_id=topic_id, evidence=series)
-    stances_refresh.refresh_chains(session=session, chains=chains)
+    stances_refresh.add_to_chains(session=session, added=chained)
     given_order = dict(zip(order, all_ids, strict=True))
     return [given_order[index] for index in range(len(resolved))]
 
