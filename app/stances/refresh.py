@@ -156,15 +156,18 @@ def add_to_chains(*, session: Session, added: Sequence[tuple[ChainKey, repositor
     """
     changes: dict[int, dict[str, Any]] = {}
     following: set[int] = set()
-    for key, statement in added:
-        statement_id, said_on, stance = statement
-        previous, next_one = repository.chain_neighbours(session, key=key, said_on=said_on, statement_id=statement_id)
-        if previous is not None and previous[2] != stance:
-            changes[statement_id] = _change_row(key, previous, statement)
-        if next_one is not None:
-            following.add(next_one[0])
-            if next_one[2] != stance:
-                changes[next_one[0]] = _change_row(key, statement, next_one)
+    with repository.walking_actor_index(session):
+        for key, statement in added:
+            statement_id, said_on, stance = statement
+            previous, next_one = repository.chain_neighbours(
+                session, key=key, said_on=said_on, statement_id=statement_id
+            )
+            if previous is not None and previous[2] != stance:
+                changes[statement_id] = _change_row(key, previous, statement)
+            if next_one is not None:
+                following.add(next_one[0])
+                if next_one[2] != stance:
+                    changes[next_one[0]] = _change_row(key, statement, next_one)
     repository.delete_changes_of(session, sorted(following))
     repository.insert_changes(session, [changes[after_id] for after_id in sorted(changes)])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -482,6 +483,25 @@ def _neighbour(rows: list[Any]) -> Neighbour | None:
         return None
     statement_id, said_on, stance = rows[0]
     return statement_id, said_on if isinstance(said_on, date) else date.fromisoformat(said_on), stance
+
+
+@contextmanager
+def walking_actor_index(session: Session) -> Iterator[None]:
+    """Chain reads inside walk the actor's index from the date to the first match, on PostgreSQL too.
+
+    PostgreSQL's planner can't know how many of an actor's statements are in one chain and guesses
+    almost none, so for a neighbour it read all of the actor's statements on one side of the date
+    and sorted them (a bitmap scan, 250–350 rows) instead of walking the index to the first match (a
+    handful). SQLite walks the index already. The setting is this transaction's, and put back after.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    connection = session.connection()
+    previous = connection.exec_driver_sql("SHOW enable_bitmapscan").scalar_one()
+    connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+    yield
+    connection.exec_driver_sql(f"SET LOCAL enable_bitmapscan = {'on' if previous == 'on' else 'off'}")
 
 
 def chain_neighbours(
