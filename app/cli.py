@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -28,7 +28,6 @@ from app.accounts.models import Role
 from app.config import Settings
 from app.db import Database, describe_database, sqlite_file
 from app.errors import AppError
-from app.extraction import service as extraction
 from app.interchange import codec
 from app.interchange import seed as seeding
 from app.interchange import service as interchange
@@ -38,6 +37,9 @@ from app.statements import repository as statements_repository
 from app.system import backup as backups
 from app.system import migrations
 from app.text import language_name
+
+if TYPE_CHECKING:
+    from app.extraction import service as extraction
 
 app = typer.Typer(
     help="Intercept Watch: track where NATO member states stand on intercepting Russian missiles over Ukraine.",
@@ -325,6 +327,9 @@ def extract(
     ] = CandidateFormat.table,
 ) -> None:
     """List the statements an article seems to hold, for an editor to confirm; nothing is saved."""
+    # Imported here: reading articles loads trafilatura and lxml, 0.2 s of CPU no other command needs.
+    from app.extraction import service as extraction
+
     day = _day_option(published_on)
     if str(file) == "-":
         raw: bytes | str = sys.stdin.read()

@@ -121,12 +121,14 @@ def _drop_duplicates(session: Session, resolved: list[Resolved], report: ImportR
             actor_id=item.actor.id, topic_id=item.topic.id, said_on=item.record.said_on, quote=item.record.quote
         )
 
-    stored = statements_repository.existing_fingerprints(session, filter(None, map(stored_fingerprint, resolved)))
-    seen: set[tuple[Any, ...]] = set()
+    fingerprints = [stored_fingerprint(item) for item in resolved]  # each quote folded and hashed once
+    stored = statements_repository.existing_fingerprints(session, filter(None, fingerprints))
+    seen: set[str | tuple[Any, ...]] = set()
     fresh = []
-    for item in resolved:
-        identity = (id(item.actor), item.topic.id, item.record.said_on, fold(item.record.quote))
-        if identity in seen or stored_fingerprint(item) in stored:
+    for item, known in zip(resolved, fingerprints, strict=True):
+        # A stored actor's statement is known by its fingerprint; a new actor's has none yet.
+        identity = known or (id(item.actor), item.topic.id, item.record.said_on, fold(item.record.quote))
+        if identity in seen or known in stored:
             report.skipped += 1
         else:
             fresh.append(item)

@@ -147,6 +147,46 @@ def refresh_chains(*, session: Session, chains: Mapping[ChainKey, date]) -> None
         repository.insert_changes(session, _change_rows(key, repository.chain_from(session, key=key, since=since)))
 
 
+def add_to_chains(*, session: Session, added: Sequence[tuple[ChainKey, repository.Neighbour]]) -> None:
+    """Bring the stored changes of position up to date after new published statements, already written.
+
+    A new statement moves at most two changes of its chain: its own, from the statement just before
+    it, and the next statement's, which now follows it instead. So only each one's two neighbours are
+    read, not the chain from its date on, and only those rows are deleted and written again.
+    """
+    changes: dict[int, dict[str, Any]] = {}
+    following: set[int] = set()
+    with repository.walking_actor_index(session):
+        for key, statement in added:
+            statement_id, said_on, stance = statement
+            previous, next_one = repository.chain_neighbours(
+                session, key=key, said_on=said_on, statement_id=statement_id
+            )
+            if previous is not None and previous[2] != stance:
+                changes[statement_id] = _change_row(key, previous, statement)
+            if next_one is not None:
+                following.add(next_one[0])
+                if next_one[2] != stance:
+                    changes[next_one[0]] = _change_row(key, statement, next_one)
+    repository.delete_changes_of(session, sorted(following))
+    repository.insert_changes(session, [changes[after_id] for after_id in sorted(changes)])
+
+
+def _change_row(key: ChainKey, before: repository.Neighbour, after: repository.Neighbour) -> dict[str, Any]:
+    """The stored change from one statement of a chain to the next (which differ in stance)."""
+    actor_id, topic_id, country_id = key
+    return {
+        "after_id": after[0],
+        "before_id": before[0],
+        "country_id": country_id,
+        "actor_id": actor_id,
+        "topic_id": topic_id,
+        "stance_before": before[2],
+        "stance_after": after[2],
+        "changed_on": after[1],
+    }
+
+
 def rebuild_changes(*, session: Session) -> int:
     """Delete every stored change of position and find them all again; returns the row count."""
     repository.delete_all_changes(session)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -413,17 +414,19 @@ ChainRecord = tuple[int, int, int, date, int]
 _CHAIN_COLUMNS = (Statement.id, Statement.actor_id, Statement.topic_id, Statement.said_on, Statement.stance)
 
 
+# An actor has a few hundred statements; a country's topic thousands. The "+ 0" keeps the planner
+# off the country-and-topic index (it would walk every one of those back from the date) and on
+# the actor's (ix_statement_actor_said_on), checking topic and country on the actor's rows alone.
+_IN_CHAIN = (
+    (Statement.actor_id == bindparam("actor_id"))
+    & ((Statement.topic_id + 0) == bindparam("topic_id"))
+    & ((Statement.country_id + 0) == bindparam("country_id"))
+)
+
+
 def _chain_read(*, before: bool) -> DriverRead:
     """A chain's published statements before a date (the newest one) or from it on (all), built once."""
-    # An actor has a few hundred statements; a country's topic thousands. The "+ 0" keeps the planner
-    # off the country-and-topic index (it would walk every one of those back from the date) and on
-    # the actor's (ix_statement_actor_said_on), checking topic and country on the actor's rows alone.
-    in_chain = (
-        (Statement.actor_id == bindparam("actor_id"))
-        & ((Statement.topic_id + 0) == bindparam("topic_id"))
-        & ((Statement.country_id + 0) == bindparam("country_id"))
-    )
-    query = select(*_CHAIN_COLUMNS).where(in_chain, PUBLISHED)
+    query = select(*_CHAIN_COLUMNS).where(_IN_CHAIN, PUBLISHED)
     if before:
         query = query.where(Statement.said_on < bindparam("since"))
         return DriverRead(query.order_by(Statement.said_on.desc(), Statement.id.desc()).limit(1))
@@ -446,6 +449,74 @@ def chain_from(session: Session, *, key: ChainKey, since: date) -> list[ChainRec
         (id_, actor, topic, said_on if isinstance(said_on, date) else date.fromisoformat(said_on), stance)
         for id_, actor, topic, said_on, stance in rows
     ]
+
+
+# A statement's neighbours in its chain, by (said_on, id): the published statement just before it and just after.
+_NEIGHBOUR_COLUMNS = (Statement.id, Statement.said_on, Statement.stance)
+_CHAIN_PREVIOUS = DriverRead(
+    select(*_NEIGHBOUR_COLUMNS)
+    .where(
+        _IN_CHAIN,
+        PUBLISHED,
+        Statement.said_on <= bindparam("said_on"),
+        (Statement.said_on < bindparam("said_on")) | (Statement.id < bindparam("statement_id")),
+    )
+    .order_by(Statement.said_on.desc(), Statement.id.desc())
+    .limit(1)
+)
+_CHAIN_NEXT = DriverRead(
+    select(*_NEIGHBOUR_COLUMNS)
+    .where(
+        _IN_CHAIN,
+        PUBLISHED,
+        Statement.said_on >= bindparam("said_on"),
+        (Statement.said_on > bindparam("said_on")) | (Statement.id > bindparam("statement_id")),
+    )
+    .order_by(Statement.said_on, Statement.id)
+    .limit(1)
+)
+Neighbour = tuple[int, date, int]  # (id, said_on, stance)
+
+
+def _neighbour(rows: list[Any]) -> Neighbour | None:
+    if not rows:
+        return None
+    statement_id, said_on, stance = rows[0]
+    return statement_id, said_on if isinstance(said_on, date) else date.fromisoformat(said_on), stance
+
+
+@contextmanager
+def walking_actor_index(session: Session) -> Iterator[None]:
+    """Chain reads inside walk the actor's index from the date to the first match, on PostgreSQL too.
+
+    PostgreSQL's planner can't know how many of an actor's statements are in one chain and guesses
+    almost none, so for a neighbour it read all of the actor's statements on one side of the date
+    and sorted them (a bitmap scan, 250–350 rows) instead of walking the index to the first match (a
+    handful). SQLite walks the index already. The setting is this transaction's, and put back after.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    connection = session.connection()
+    previous = connection.exec_driver_sql("SHOW enable_bitmapscan").scalar_one()
+    connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+    yield
+    connection.exec_driver_sql(f"SET LOCAL enable_bitmapscan = {'on' if previous == 'on' else 'off'}")
+
+
+def chain_neighbours(
+    session: Session, *, key: ChainKey, said_on: date, statement_id: int
+) -> tuple[Neighbour | None, Neighbour | None]:
+    """The published statements just before and just after one in its chain (by date, then id), if any."""
+    actor_id, topic_id, country_id = key
+    params = {
+        "actor_id": actor_id,
+        "topic_id": topic_id,
+        "country_id": country_id,
+        "said_on": said_on,
+        "statement_id": statement_id,
+    }
+    return _neighbour(_CHAIN_PREVIOUS.fetchall(session, params)), _neighbour(_CHAIN_NEXT.fetchall(session, params))
 
 
 def all_chains(session: Session) -> Iterator[tuple[ChainKey, ChainRecord]]:
@@ -474,6 +545,16 @@ def delete_changes_from(session: Session, *, key: ChainKey, since: date) -> None
     actor_id, topic_id, country_id = key
     params = {"actor_id": actor_id, "topic_id": topic_id, "country_id": country_id, "since": since}
     session.connection().execute(_DELETE_CHANGES_FROM, params)
+
+
+_DELETE_CHANGE = delete(PositionChangeRow).where(PositionChangeRow.after_id == bindparam("after_id"))
+
+
+def delete_changes_of(session: Session, after_ids: Iterable[int]) -> None:
+    """Delete the stored changes made by these statements (those that have one)."""
+    params = [{"after_id": after_id} for after_id in after_ids]
+    if params:
+        session.connection().execute(_DELETE_CHANGE, params)
 
 
 def delete_all_changes(session: Session) -> None:

@@ -22,14 +22,15 @@ from app.errors import Conflict, FieldError, NotFound, Refused, VersionConflict
 from app.revisions import repository as revisions_repository
 from app.revisions.models import RevisionAction
 from app.sources import repository as sources_repository
+from app.sources.models import Source
 from app.stances import refresh as stances_refresh
 from app.stances import scoring
 from app.statements import repository, rules
-from app.statements.cards import StatementCard
+from app.statements.cards import ActorCard, CountryCard, OfficeCard, SourceCard, StatementCard, TopicCard
 from app.statements.checking import Checked, Prepared, checked_or_refused
 from app.statements.models import DatePrecision, Statement, StatementStatus
 from app.statements.records import statement_record
-from app.statements.resolver import NewSource, RecordResolver, Resolved, stored_id
+from app.statements.resolver import NewActor, NewSource, RecordResolver, Resolved, stored_id
 from app.system import repository as system_repository
 from app.system import scopes
 from app.text import clean_text
@@ -137,6 +138,67 @@ def _source_links(statement_id: int, sources: Sequence[Any]) -> list[dict[str, i
     ]
 
 
+def _written_card(statement_id: int, item: Resolved, row: Mapping[str, Any], parts: dict[int, Any]) -> StatementCard:
+    """A statement just inserted as a card, from the values written: what reading it back gives, unread.
+
+    `parts` keeps the cards of the actors, offices, topics and sources already made, by their entity's
+    identity: an import's statements share them.
+    """
+    actor, office, topic = item.actor, item.office, item.topic
+    actor_card = parts.get(id(actor))
+    if actor_card is None:
+        stored = actor.stored if isinstance(actor, NewActor) else actor
+        assert stored is not None  # pending actors are written first (write_pending)
+        actor_card = parts[id(actor)] = ActorCard(stored.name, stored.slug, stored.kind)
+    office_cards = parts.get(id(office))
+    if office_cards is None:
+        country = office.country
+        office_cards = parts[id(office)] = (
+            OfficeCard(office.title, office.rank),
+            CountryCard(country.code, country.name),
+        )
+    topic_card = parts.get(id(topic))
+    if topic_card is None:
+        topic_card = parts[id(topic)] = TopicCard(topic.slug, topic.title, topic.is_context)
+    sources: dict[int, SourceCard] = {}
+    for source in item.sources:
+        source_card = parts.get(id(source))
+        if source_card is None:
+            source_card = parts[id(source)] = _source_card(source)
+        sources.setdefault(stored_id(source), source_card)  # each once, in order, as _source_links links them
+    return StatementCard(
+        id=statement_id,
+        actor=actor_card,
+        country=office_cards[1],
+        office=office_cards[0],
+        topic=topic_card,
+        said_on=row["said_on"],
+        date_precision=row["date_precision"],
+        date_is_report_date=row["date_is_report_date"],
+        date_note=row["date_note"],
+        quote=row["quote"],
+        quote_is_verbatim=row["quote_is_verbatim"],
+        language=row["language"],
+        translation=row["translation"],
+        stance=row["stance"],
+        condition=row["condition"],
+        rationale=row["rationale"],
+        status=row["status"],
+        retraction_reason=row["retraction_reason"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        sources=tuple(sources.values()),
+    )
+
+
+def _source_card(source: Source | NewSource) -> SourceCard:
+    if isinstance(source, NewSource):
+        row = _source_row(source)
+        return SourceCard(row["url"], row["key"], row["outlet"], row["title"], row["published_on"], row["language"])
+    return SourceCard(source.url, source.key, source.outlet, source.title, source.published_on, source.language)
+
+
 def insert_resolved(
     *,
     session: Session,
@@ -151,9 +213,10 @@ def insert_resolved(
     """Insert resolved statements (pending entities already written), with revisions and scores.
 
     Each series' stored scores are brought up to date once, with all its new published statements
-    (`stances_refresh.add_statements`), after every batch is written, and so is each chain's stored
-    changes of position. `written`, when given, receives the statements as cards (read once, for
-    their revisions), in the order they were written.
+    (`stances_refresh.add_statements`), after every batch is written; the stored changes of position
+    then from each new statement's neighbours in its chain (`stances_refresh.add_to_chains`).
+    `written`, when given, receives the statements as cards (read once, for their revisions), in the
+    order they were written.
     """
     # Written in date order. SQLite's full-text index keys a published statement by its date, then its
     # id (app/statements/search.py), and FTS5 writes its pending terms out as a new segment whenever a
@@ -161,8 +224,9 @@ def insert_resolved(
     order = sorted(range(len(resolved)), key=lambda index: resolved[index].record.said_on)
     in_date_order = [resolved[index] for index in order]
     added: dict[tuple[int, int], list[scoring.Evidence]] = {}
-    chains: dict[tuple[int, int, int], date] = {}
+    chained: list[tuple[tuple[int, int, int], tuple[int, date, int]]] = []
     all_ids: list[int] = []
+    parts: dict[int, Any] = {}  # _written_card's
     for start in range(0, len(in_date_order), _WRITE_BATCH):
         batch = in_date_order[start : start + _WRITE_BATCH]
         now = utcnow()
@@ -189,13 +253,8 @@ def insert_resolved(
                     row["condition"] is not None,
                 )
                 added.setdefault((row["country_id"], row["topic_id"]), []).append(evidence)
-                stances_refresh.note_chain(
-                    chains=chains,
-                    actor_id=row["actor_id"],
-                    topic_id=row["topic_id"],
-                    country_id=row["country_id"],
-                    said_on=row["said_on"],
-                )
+                chain = (row["actor_id"], row["topic_id"], row["country_id"])
+                chained.append((chain, (statement_id, row["said_on"], row["stance"])))
         repository.link_sources(
             session,
             [
@@ -204,12 +263,11 @@ def insert_resolved(
                 for link in _source_links(statement_id, item.sources)
             ],
         )
-        cards = repository.cards(session, ids)
         revisions_repository.insert_many(
             session,
             [
                 {
-                    "statement_id": statement.id,
+                    "statement_id": statement_id,
                     "version": 1,
                     "action": RevisionAction.CREATE,
                     "user_id": user_id,
@@ -217,13 +275,13 @@ def insert_resolved(
                     "note": note,
                     "created_at": now,
                     "before": None,
-                    "after": _snapshot(statement),
+                    "after": _snapshot(_written_card(statement_id, item, row, parts)),
                 }
-                for statement in cards
+                for statement_id, row, item in zip(ids, rows, batch, strict=True)
             ],
         )
         if written is not None:
-            written.extend(cards)
+            written.extend(repository.cards(session, ids))
         all_ids.extend(ids)
         if progress:
             progress(len(batch))
@@ -232,7 +290,7 @@ def insert_resolved(
             stances_refresh.add_statement(session=session, country_id=country_id, topic_id=topic_id, evidence=series[0])
         else:
             stances_refresh.add_statements(session=session, country_id=country_id, topic_id=topic_id, evidence=series)
-    stances_refresh.refresh_chains(session=session, chains=chains)
+    stances_refresh.add_to_chains(session=session, added=chained)
     given_order = dict(zip(order, all_ids, strict=True))
     return [given_order[index] for index in range(len(resolved))]
 

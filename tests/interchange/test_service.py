@@ -263,3 +263,40 @@ def test_a_bulk_import_that_fails_while_writing_writes_nothing(
         _import(seeded_db, _document(*records))
     assert writes["batches"] == 2
     assert snapshot_tables(seeded_db) == before
+
+
+def test_statements_imported_between_a_chains_statements_move_the_changes_beside_them(seeded_db: Database) -> None:
+    """Each new statement changes its own change of position and the next statement's, whichever is new or stored."""
+    from tests.support import stored_change_rows
+
+    stored = json.loads(_export(seeded_db, "json"))["statements"]
+    chains: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for item in stored:
+        if item["status"] == "published":
+            chains.setdefault((item["actor"], item["topic"], item["country"]), []).append(item)
+    chain = max((chain for chain in chains.values() if len({item["stance"] for item in chain}) > 1), key=len)
+    records = []
+    for number, item in enumerate(chain):
+        for said_on, stance in (
+            (item["said_on"], 2 if item["stance"] < 2 else -2),  # the same day, after it: a new change, and the next's
+            (f"{item['said_on'][:8]}01", item["stance"]),  # earlier in its month, at its stance
+        ):
+            records.append(
+                json.loads(json.dumps(item))
+                | {
+                    "said_on": said_on,
+                    "date_precision": "day",
+                    "stance": stance,
+                    "quote": f"{item['quote']} (between, {number}, {stance})",
+                    "sources": [{**item["sources"][0], "url": f"https://example.org/between/{number}/{stance}"}],
+                }
+            )
+    with seeded_db.read_session() as session:
+        before = {row[1]: row for row in stored_change_rows(session)}
+    report = _import(seeded_db, _document(*records))
+    assert report.added == len(records)
+    assert_scores_match_rebuild(seeded_db)
+    with seeded_db.read_session() as session:
+        after = {row[1]: row for row in stored_change_rows(session)}
+    # Stored statements that now follow a new one changed or lost their own change of position.
+    assert any(after.get(after_id) != row for after_id, row in before.items())

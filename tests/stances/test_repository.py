@@ -35,3 +35,22 @@ def test_the_matrix_window_is_read_from_the_index_alone(seeded_db: Database, dia
             connection.execute(text("SET enable_seqscan = off"))
             plan = " ".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
             assert "Index Only Scan using ix_stance_score_topic_month_cells" in plan, plan
+
+
+def test_chain_neighbours_are_read_walking_the_actors_index(seeded_db: Database, dialect: str) -> None:
+    """On PostgreSQL the neighbours are read with bitmap scans off (a plan that reads the actor whole), then back on."""
+    with seeded_db.write() as session:
+        row = session.execute(text("SELECT id, actor_id, topic_id, country_id, said_on FROM statement LIMIT 1")).one()
+        with repository.walking_actor_index(session):
+            if dialect == "postgresql":
+                assert session.execute(text("SHOW enable_bitmapscan")).scalar_one() == "off"
+            before, after = repository.chain_neighbours(
+                session,
+                key=(row.actor_id, row.topic_id, row.country_id),
+                said_on=date.fromisoformat(str(row.said_on)),
+                statement_id=row.id,
+            )
+        if dialect == "postgresql":
+            assert session.execute(text("SHOW enable_bitmapscan")).scalar_one() == "on"
+    assert before is None or before[0] != row.id
+    assert after is None or after[0] != row.id
