@@ -60,11 +60,9 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None, changes_s
         raise BadQuery("as_of", f"'{as_of}' is in the future")
     as_of_given = day is not None
     day = day or countries_service.today()
-    latest = statements_history.page(
+    latest = statements_history.newest(
         session=view.session,
         filters=HistoryFilters(countries=(country,), last=day),
-        after=None,
-        before=None,
         secret=view.request.app.state.secret,
     )
     return {

@@ -106,8 +106,8 @@ def positions(*, session: Session, country: Country, as_of: date | None) -> list
                 )
             )
             continue
-        evidence = stances_matrix.cell_evidence(session=session, topic=topic, country=country, month=month, as_of=as_of)
-        cell = evidence.cell
+        found_on = stances_matrix.cell_position(session=session, topic=topic, country=country, month=month, as_of=as_of)
+        cell = found_on.cell
         found.append(
             TopicPosition(topic, month, None)
             if cell is None
@@ -122,7 +122,7 @@ def positions(*, session: Session, country: Country, as_of: date | None) -> list
                 cell.last_on,
                 cell.position.divided,
                 cell.position.conditional,
-                evidence.carried_from,
+                found_on.carried_from,
             )
         )
     return found

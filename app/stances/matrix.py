@@ -195,16 +195,15 @@ def _partial_rows(session: Session, topic_id: int, as_of: date) -> list[grid.Sco
     # Each country's state at the month's start, decoded per request. Kept per topic and month they saved
     # 4 of 25 ms of CPU a cold matrix at 1M, but held 76 MB more after 1,000 URLs (every counted statement
     # of 35 countries, for each topic and month asked for): the worker's memory matters more.
-    before = {
-        row.country_id: repository.state_from_row(row)
-        for row in repository.rows_at_or_before(session, topic_id=topic_id, month=scoring.months_before(month, 1))
-    }
-    by_country: dict[int, list[scoring.Evidence]] = {}
-    for country_id, evidence in repository.evidence_between(session, topic_id=topic_id, first=month, last=as_of):
-        by_country.setdefault(country_id, []).append(evidence)
+    before = repository.states_before(session, topic_id=topic_id, month=month)
     found = []
-    for country_id, statements in by_country.items():
-        cell = scoring.score_as_of(before.get(country_id) or scoring.SeriesState(), statements, as_of)
+    for country in country_refs(session=session):
+        country_id = country.id
+        # Series by series, from the series' index alone (migration 0017).
+        so_far = repository.month_so_far(session, country_id=country_id, topic_id=topic_id, month=month, until=as_of)
+        if not so_far.count:
+            continue  # no statement yet this month: the grid carries the last stored row forward
+        cell = scoring.score_as_of(before.get(country_id) or scoring.SeriesState(), so_far, as_of)
         if cell is not None:
             position = cell.position
             found.append(
@@ -224,6 +223,16 @@ def _partial_rows(session: Session, topic_id: int, as_of: date) -> list[grid.Sco
 
 
 @dataclass(frozen=True, slots=True)
+class CellPosition:
+    """A cell's position: the day it stands on, its score (None: no statement on record), and the month of the
+    stored row it carries forward (None: the cell's month brought statements)."""
+
+    as_of: date
+    cell: scoring.CellScore | None
+    carried_from: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class CellEvidence:
     """Why a cell shows what it shows: the counted statements, each with its weights."""
 
@@ -236,42 +245,45 @@ class CellEvidence:
     weighed: list[scoring.Weighed]
 
 
-def cell_evidence(
+def cell_position(
     *, session: Session, topic: TopicChoice, country: Country, month: date, as_of: date | None = None
-) -> CellEvidence:
-    """The statements behind one matrix cell, with the weights the rule gave them."""
+) -> CellPosition:
+    """A matrix cell's position, at its month's end or on `as_of` inside it."""
     cell_date = scoring.month_end(month)
     if as_of is not None and as_of < month:  # the matrix ends its window at as_of's month: no such cell yet
         raise BadQuery("as_of", f"'{as_of.isoformat()}' is before the cell's month ({month_key(month)})")
     if as_of is not None and as_of < cell_date:
         cell_date = as_of
     if cell_date < scoring.month_end(month):  # a part-month: recompute from the month's start
-        prior = repository.row_at_or_before(
-            session, topic_id=topic.id, country_id=country.id, month=scoring.months_before(month, 1)
+        prior, state = repository.state_before(session, topic_id=topic.id, country_id=country.id, month=month)
+        so_far = repository.month_so_far(
+            session, country_id=country.id, topic_id=topic.id, month=month, until=cell_date
         )
-        statements = repository.published_evidence(
-            session, country_id=country.id, topic_id=topic.id, since=month, until=cell_date
-        )
-        cell = scoring.score_as_of(repository.state_from_row(prior), statements, cell_date)
-        carried_from = (prior.month if prior else None) if cell is not None and cell.new == 0 else None
-    else:
-        row = repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=month)
-        cell = (
-            None
-            if row is None
-            else scoring.CellScore(
-                month=row.month,
-                position=scoring.position(repository.decode_evidence(row.evidence), cell_date),  # type: ignore[arg-type]
-                new=row.new,
-                total=row.total,
-                first_on=row.first_on,
-                last_on=row.last_on,
-            )
-        )
-        carried_from = row.month if row is not None and row.month != month else None
-    weighed = scoring.weigh(cell.position.counted, cell_date) if cell is not None else []
+        cell = scoring.score_as_of(state, so_far, cell_date)
+        return CellPosition(cell_date, cell, prior if cell is not None and cell.new == 0 else None)
+    row = repository.row_at_or_before(session, topic_id=topic.id, country_id=country.id, month=month)
+    if row is None:
+        return CellPosition(cell_date, None, None)
+    cell = scoring.CellScore(
+        month=row.month,
+        position=scoring.position(repository.decode_evidence(row.evidence), cell_date),  # type: ignore[arg-type]
+        new=row.new,
+        total=row.total,
+        first_on=row.first_on,
+        last_on=row.last_on,
+    )
+    return CellPosition(cell_date, cell, row.month if row.month != month else None)
+
+
+def cell_evidence(
+    *, session: Session, topic: TopicChoice, country: Country, month: date, as_of: date | None = None
+) -> CellEvidence:
+    """The statements behind one matrix cell, with the weights the rule gave them."""
+    found = cell_position(session=session, topic=topic, country=country, month=month, as_of=as_of)
+    cell = found.cell
+    weighed = scoring.weigh(cell.position.counted, found.as_of) if cell is not None else []
     weighed.sort(key=lambda item: (-item.weight, item.evidence.order_key))
-    return CellEvidence(country, topic, month, cell_date, cell, carried_from, weighed)
+    return CellEvidence(country, topic, month, found.as_of, cell, found.carried_from, weighed)
 
 
 LATEST_SHOWN = 3  # the topic's latest statements, beside the headline

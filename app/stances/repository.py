@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, insert, select, update
@@ -13,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.actors.models import Office
 from app.perf.driver import DriverRead
+from app.perf.versioned import per_data_version
 from app.stances import grid, scoring
 from app.stances.models import PositionChangeRow, StanceScore
+from app.stances.scoring import ORDER_KEY
 from app.statements.models import PUBLISHED, Statement
 
 _EVIDENCE_COLUMNS = (
@@ -23,7 +26,7 @@ _EVIDENCE_COLUMNS = (
     Statement.said_on,
     Statement.stance,
     Office.rank,
-    Statement.condition.is_not(None).label("conditional"),
+    Statement.conditional,
 )
 
 
@@ -38,8 +41,7 @@ def _evidence(row: Any) -> scoring.Evidence:
     )
 
 
-# A series' evidence and a topic's evidence over some days, on the driver's cursor (app.perf.driver): the
-# matrix and the country page as of a day inside a month read a few hundred of these on every request.
+# A series' evidence over some days, on the driver's cursor (app.perf.driver).
 _SERIES_EVIDENCE = DriverRead(
     select(*_EVIDENCE_COLUMNS)
     .join(Office, Office.id == Statement.office_id)
@@ -48,17 +50,6 @@ _SERIES_EVIDENCE = DriverRead(
         Statement.topic_id == bindparam("topic_id"),
         Statement.said_on >= bindparam("since"),
         Statement.said_on <= bindparam("until"),
-        PUBLISHED,
-    )
-    .order_by(Statement.said_on, Statement.id)
-)
-_TOPIC_EVIDENCE = DriverRead(
-    select(Statement.country_id, *_EVIDENCE_COLUMNS)
-    .join(Office, Office.id == Statement.office_id)
-    .where(
-        Statement.topic_id == bindparam("topic_id"),
-        Statement.said_on >= bindparam("first"),
-        Statement.said_on <= bindparam("last"),
         PUBLISHED,
     )
     .order_by(Statement.said_on, Statement.id)
@@ -347,22 +338,6 @@ def row_at_or_before(session: Session, *, topic_id: int, country_id: int, month:
     return session.execute(query).scalar_one_or_none()
 
 
-def rows_at_or_before(session: Session, *, topic_id: int, month: date) -> list[StanceScore]:
-    """Every country's row giving its position at the end of `month` on a topic (with evidence)."""
-    last = (
-        select(StanceScore.country_id, func.max(StanceScore.month).label("month"))
-        .where(StanceScore.topic_id == topic_id, StanceScore.month <= month)
-        .group_by(StanceScore.country_id)
-        .subquery()
-    )
-    query = (
-        select(StanceScore)
-        .join(last, (StanceScore.country_id == last.c.country_id) & (StanceScore.month == last.c.month))
-        .where(StanceScore.topic_id == topic_id)
-    )
-    return list(session.execute(query).scalars())
-
-
 def series_rows(session: Session, *, topic_id: int, country_id: int, last_month: date) -> list[grid.ScoreRow]:
     """All of one country's stored rows on a topic up to a month, oldest first (for its chart)."""
     return _score_rows(
@@ -370,10 +345,97 @@ def series_rows(session: Session, *, topic_id: int, country_id: int, last_month:
     )
 
 
-def evidence_between(session: Session, *, topic_id: int, first: date, last: date) -> list[tuple[int, scoring.Evidence]]:
-    """(country_id, evidence) of published statements on a topic between two dates, in fold order."""
-    rows = _TOPIC_EVIDENCE.fetchall(session, {"topic_id": topic_id, "first": first, "last": last})
-    return [(country_id, _driver_evidence(*rest)) for country_id, *rest in rows]
+# ---- Positions on a day inside a month: where each series stood at the month's start, and the month so far.
+
+_STATE_COLUMNS = (StanceScore.month, StanceScore.total, StanceScore.first_on, StanceScore.last_on, StanceScore.evidence)
+_STATES_BEFORE = DriverRead(
+    select(StanceScore.country_id, *_STATE_COLUMNS)
+    .join(
+        _LAST_BEFORE,
+        (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month),
+    )
+    .where(StanceScore.topic_id == bindparam("topic_id"))
+)
+_SERIES_STATE_BEFORE = DriverRead(
+    select(*_STATE_COLUMNS)
+    .where(*_IN_SERIES, StanceScore.month < bindparam("before"))
+    .order_by(StanceScore.month.desc())
+    .limit(1)
+)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _driver_state(total: int, first_on: Any, last_on: Any, evidence: str) -> scoring.SeriesState:
+    return scoring.SeriesState(decode_evidence(evidence), total, _day(first_on), _day(last_on))
+
+
+def state_before(
+    session: Session, *, topic_id: int, country_id: int, month: date
+) -> tuple[date | None, scoring.SeriesState]:
+    """The series' latest stored month before `month` (None: there is none) and where it stood at its end."""
+    params = {"topic_id": topic_id, "country_id": country_id, "before": month}
+    for stored, total, first_on, last_on, evidence in _SERIES_STATE_BEFORE.fetchall(session, params):
+        return _day(stored), _driver_state(total, first_on, last_on, evidence)
+    return None, scoring.SeriesState()
+
+
+def states_before(session: Session, *, topic_id: int, month: date) -> dict[int, scoring.SeriesState]:
+    """Where each country's series on a topic stood at the end of its latest stored month before `month`."""
+    rows = _STATES_BEFORE.fetchall(session, {"topic_id": topic_id, "before": month})
+    return {country_id: _driver_state(*rest) for country_id, _, *rest in rows}
+
+
+# A series' statements in a month up to a day, as a position needs them: the matrix and a country page as
+# of a day inside a month read every one (a few thousand a matrix at 1M statements). On the driver's cursor
+# and from the series' index alone, which carries these columns (migration 0017); the office's weight comes
+# from `office_weights`, not a join.
+_MONTH_SO_FAR = DriverRead(
+    select(
+        Statement.id,
+        Statement.actor_id,
+        Statement.said_on,
+        Statement.stance,
+        Statement.office_id,
+        Statement.conditional,
+    )
+    .where(
+        Statement.country_id == bindparam("country_id"),
+        Statement.topic_id == bindparam("topic_id"),
+        Statement.said_on >= bindparam("since"),
+        Statement.said_on <= bindparam("until"),
+        PUBLISHED,
+    )
+    .order_by(Statement.said_on, Statement.id)
+)
+
+
+def office_weights(session: Session) -> Mapping[int, int]:
+    """Each office's weight under the rule, by office id (read once per data version)."""
+
+    def load() -> Mapping[int, int]:
+        ranks = session.execute(select(Office.id, Office.rank))
+        return MappingProxyType({office_id: scoring.office_weight(rank) for office_id, rank in ranks})
+
+    return per_data_version(session, "office_weights", load)
+
+
+def month_so_far(session: Session, *, country_id: int, topic_id: int, month: date, until: date) -> scoring.MonthSoFar:
+    """One series' published statements from the start of `month` up to `until`, as a position on `until` needs them."""
+    params = {"country_id": country_id, "topic_id": topic_id, "since": month, "until": until}
+    rows = _MONTH_SO_FAR.fetchall(session, params)
+    if not rows:
+        return scoring.MonthSoFar()
+    weights = office_weights(session)
+    latest = {row[1]: row for row in rows}  # in fold order: each actor's last row is their latest statement
+    evidence = [
+        scoring.Evidence(statement_id, actor_id, _day(said_on), stance, weights[office_id], bool(conditional))
+        for statement_id, actor_id, said_on, stance, office_id, conditional in latest.values()
+    ]
+    evidence.sort(key=ORDER_KEY)
+    return scoring.MonthSoFar(tuple(evidence), len(rows), _day(rows[0][2]), _day(rows[-1][2]))
 
 
 def richest_recent_row(session: Session, *, topic_id: int) -> StanceScore | None:

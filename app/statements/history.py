@@ -1,5 +1,5 @@
-"""Reading the statement history: one keyset page at a time, with its count, every match for an export,
-or the latest statements for the Atom feed."""
+"""Reading the statement history: one keyset page at a time, with its count, the newest without it, every
+match for an export, or the latest statements for the Atom feed."""
 
 from __future__ import annotations
 
@@ -91,6 +91,22 @@ def page(
         older=token(rows[-1]) if rows and has_older else None,
         newer=token(rows[0]) if rows and has_newer else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Newest:
+    """A listing's newest statements, without its count, and the token of the page after them."""
+
+    statements: list[StatementCard]
+    older: str | None  # page token for the next (older) page; None when there is none
+
+
+def newest(*, session: Session, filters: HistoryFilters, secret: str, page_size: int = paging.PAGE_SIZE) -> Newest:
+    """The first page of a listing without its count: for a page that shows the latest statements and links the rest."""
+    rows = repository.history_ids(session, filters, after=None, before=None, limit=page_size + 1)
+    shown = rows[:page_size]
+    older = paging.encode(paging.Cursor(shown[-1][1], shown[-1][0]), secret=secret) if len(rows) > page_size else None
+    return Newest(repository.cards(session, [row[0] for row in shown]), older)
 
 
 def iter_matching(*, session: Session, filters: HistoryFilters, batch: int = 500) -> Iterator[StatementCard]:

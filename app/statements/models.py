@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Computed,
     ForeignKey,
     Index,
     SmallInteger,
@@ -60,8 +61,19 @@ class Statement(Base):
         # Listings and scores read published statements only, so their indexes hold only those rows,
         # in history order, with the stance: counts, keyset scans and stance filters stay inside the
         # index. Queries must spell the predicate as a literal (PUBLISHED below) for SQLite to use them.
+        # A series' index also carries what the scoring rule folds (actor, office, whether a condition is
+        # attached), so a position on a day inside a month reads the index alone (migration 0017).
         Index(
-            "ix_statement_country_topic_said_on", "country_id", "topic_id", "said_on", "id", "stance", **_published_only
+            "ix_statement_country_topic_said_on",
+            "country_id",
+            "topic_id",
+            "said_on",
+            "id",
+            "stance",
+            "actor_id",
+            "office_id",
+            "conditional",
+            **_published_only,
         ),
         Index("ix_statement_country_said_on", "country_id", "said_on", "id", "stance", **_published_only),
         Index("ix_statement_topic_said_on", "topic_id", "said_on", "id", "stance", **_published_only),
@@ -105,6 +117,9 @@ class Statement(Base):
 
     stance: Mapped[int] = mapped_column(SmallInteger)
     condition: Mapped[str | None] = mapped_column(Text)
+    # Kept by the database, so an index can carry it: computed on read on SQLite, stored on PostgreSQL
+    # (migration 0017).
+    conditional: Mapped[bool] = mapped_column(Computed("condition IS NOT NULL"))
     rationale: Mapped[str | None] = mapped_column(Text)
 
     status: Mapped[StatementStatus] = mapped_column(

@@ -219,15 +219,21 @@ def latest_between(
     return statement_id, said_on if isinstance(said_on, date) else date.fromisoformat(said_on), name
 
 
+_LATEST_ON_TOPIC = DriverRead(
+    select(Statement.id)
+    .where(Statement.topic_id == bindparam("topic_id"), Statement.said_on <= bindparam("until"), PUBLISHED)
+    .order_by(Statement.said_on.desc(), Statement.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def latest_on_topic(session: Session, *, topic_id: int, until: date, limit: int) -> list[int]:
-    """The ids of a topic's latest published statements up to a day, newest first (read from the topic's index)."""
-    query = (
-        select(Statement.id)
-        .where(Statement.topic_id == topic_id, Statement.said_on <= until, PUBLISHED)
-        .order_by(Statement.said_on.desc(), Statement.id.desc())
-        .limit(limit)
-    )
-    return list(session.execute(query).scalars())
+    """The ids of a topic's latest published statements up to a day, newest first (read from the topic's index).
+
+    On the driver's cursor: every matrix shows them.
+    """
+    rows = _LATEST_ON_TOPIC.fetchall(session, {"topic_id": topic_id, "until": until, "limit": limit})
+    return [statement_id for (statement_id,) in rows]
 
 
 def sources_cited_earlier(session: Session, statement_id: int) -> set[tuple[str | None, str | None]]:

@@ -101,6 +101,9 @@ def make_environment(notice: str | None = None) -> Environment:
     from app.web.statement_html import statement_card  # it writes dates with this module's filters
 
     env.globals["statement_card"] = statement_card
+    from app.web.chart_html import chart_points
+
+    env.globals["chart_points"] = chart_points
     return env
 
 

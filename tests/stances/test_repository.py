@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.stances import repository
+from app.stances import repository, scoring
 from app.topics import repository as topics_repository
 from app.topics.models import DEFAULT_TOPIC
 
@@ -54,3 +55,58 @@ def test_chain_neighbours_are_read_walking_the_actors_index(seeded_db: Database,
             assert session.execute(text("SHOW enable_bitmapscan")).scalar_one() == "on"
     assert before is None or before[0] != row.id
     assert after is None or after[0] != row.id
+
+
+def _series_months(session: Session) -> list[tuple[int, int, date]]:
+    """(country_id, topic_id, month) of every stored row: every series' months that brought statements."""
+    return [tuple(row) for row in session.execute(text("SELECT country_id, topic_id, month FROM stance_score"))]  # type: ignore[misc]
+
+
+def test_a_month_so_far_equals_its_statements_up_to_the_day(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        series = _series_months(session)
+        assert len(series) >= 10, "the seed data has stored months to compare"
+        for country_id, topic_id, month in series:
+            month = month if isinstance(month, date) else date.fromisoformat(month)
+            statements = repository.published_evidence(
+                session, country_id=country_id, topic_id=topic_id, since=month, until=scoring.month_end(month)
+            )
+            for day in {month, month.replace(day=10), month.replace(day=20), scoring.month_end(month)}:
+                series_key = {"country_id": country_id, "topic_id": topic_id}
+                read = repository.month_so_far(session, **series_key, month=month, until=day)
+                assert read == scoring.MonthSoFar.of(statements, day)
+
+
+def test_the_states_before_a_month_are_the_stored_rows_before_it(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        series = _series_months(session)
+        for _, topic_id, month in series[:: max(1, len(series) // 12)]:
+            month = month if isinstance(month, date) else date.fromisoformat(month)
+            states = repository.states_before(session, topic_id=topic_id, month=month)
+            for country_id in range(1, 40):
+                stored = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
+                found = repository.state_before(session, topic_id=topic_id, country_id=country_id, month=month)
+                assert found == (stored.month if stored else None, repository.state_from_row(stored))
+                assert states.get(country_id, scoring.SeriesState()) == found[1]
+
+
+def test_a_month_so_far_is_read_from_the_series_index_alone(seeded_db: Database, dialect: str) -> None:
+    params = {"country_id": 1, "topic_id": 1, "since": date(2024, 9, 1), "until": date(2024, 9, 15)}
+    statement, parameters = repository._MONTH_SO_FAR.sql(seeded_db.engine.dialect, params)
+    with seeded_db.engine.connect() as connection:
+        if dialect == "sqlite":
+            # SQLite's plan names the index without saying "covering" (it is partial); its program shows that
+            # no column is read from the table itself.
+            root = connection.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'statement'").scalar()
+            program = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            table = {row[2] for row in program if row[1] == "OpenRead" and row[3] == root}
+            index = connection.exec_driver_sql(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'ix_statement_country_topic_said_on'"
+            ).scalar()
+            assert any(row[1] == "OpenRead" and row[3] == index for row in program), program
+            assert not [row for row in program if row[1] == "Column" and row[2] in table], program
+        else:
+            connection.execute(text("SET enable_seqscan = off"))
+            connection.execute(text("SET enable_bitmapscan = off"))
+            plan = " ".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
+            assert "Index Only Scan using ix_statement_country_topic_said_on" in plan, plan

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.stances import scoring
-from app.stances.scoring import Band, Evidence, SeriesState, StoredMonth
+from app.stances.scoring import Band, Evidence, MonthSoFar, SeriesState, StoredMonth
 
 CELL = date(2024, 9, 30)
 
@@ -162,11 +162,55 @@ def test_carried_forward_keeps_the_score_and_marks_the_cell() -> None:
 def test_score_as_of_counts_only_statements_up_to_that_day() -> None:
     state = SeriesState()
     month = [ev(1, 1, date(2024, 7, 8), 2, 3), ev(2, 2, date(2024, 7, 20), -2, 3)]
-    early = scoring.score_as_of(state, month, date(2024, 7, 10))
+    early = scoring.score_as_of(state, MonthSoFar.of(month, date(2024, 7, 10)), date(2024, 7, 10))
     assert early is not None and early.score == 2.0 and early.new == 1
-    assert scoring.score_as_of(state, month, date(2024, 7, 1)) is None
-    late = scoring.score_as_of(state, month, date(2024, 7, 31))
+    assert scoring.score_as_of(state, MonthSoFar.of(month, date(2024, 7, 1)), date(2024, 7, 1)) is None
+    late = scoring.score_as_of(state, MonthSoFar.of(month, date(2024, 7, 31)), date(2024, 7, 31))
     assert late is not None and late.new == 2 and late.band == Band.MIXED
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_score_as_of_equals_folding_every_statement_up_to_the_day(seed: int) -> None:
+    import random
+
+    picker = random.Random(seed)
+    statements = sorted(
+        (
+            ev(
+                i,
+                picker.randint(1, 8),
+                date(2024, picker.randint(1, 7), picker.randint(1, 28)),
+                picker.randint(-2, 2),
+                picker.choice([1, 2, 3]),
+                picker.random() < 0.3,
+            )
+            for i in range(1, picker.randint(2, 90))
+        ),
+        key=lambda item: item.order_key,
+    )
+    cells = list(scoring.fold_months(SeriesState(), [s for s in statements if s.said_on < date(2024, 7, 1)]))
+    state = SeriesState.from_cell(cells[-1] if cells else None)
+    july = [s for s in statements if s.said_on >= date(2024, 7, 1)]
+    for day in range(1, 32):
+        as_of = date(2024, 7, day)
+        said = [s for s in july if s.said_on <= as_of]
+        # Folding every statement up to the day, as a month of its own, gives the counted statements and totals.
+        folded = list(scoring.fold_months(state, said))
+        found = scoring.score_as_of(state, MonthSoFar.of(july, as_of), as_of)
+        if not said:
+            expected = scoring.position(state.counted, as_of)
+            assert (found.position if found else None) == expected
+            assert found is None or (found.new == 0 and found.carried and found.total == state.total)
+            continue
+        assert found is not None and not found.carried
+        want = scoring.position(folded[-1].position.counted, as_of)
+        assert found.position == want
+        assert (found.new, found.total, found.first_on, found.last_on) == (
+            folded[-1].new,
+            folded[-1].total,
+            folded[-1].first_on,
+            folded[-1].last_on,
+        )
 
 
 def test_months_between_spans_year_ends() -> None:

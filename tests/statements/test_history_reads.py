@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.db import Database
 from app.statements import filters as history_filters
-from app.statements import paging, repository
+from app.statements import history, paging, repository
 from app.statements.schemas import HistoryQuery
 
 
@@ -33,3 +33,14 @@ def test_one_shape_of_filters_answers_each_set_of_values(seeded_db: Database) ->
                 assert repository.history_ids(session, found, before=cursor, limit=1) == written[:1]
             seen.add(tuple(written))
     assert len(seen) > 4  # the values, not the shape, decided what each found
+
+
+def test_the_newest_are_the_first_page_without_its_count(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        for code, size in (("PL", 5), ("PL", 500), ("UA", 3)):
+            found = history_filters.parse(session, HistoryQuery(country=[code]))
+            first = history.page(session=session, filters=found, after=None, before=None, secret="s", page_size=size)
+            newest = history.newest(session=session, filters=found, secret="s", page_size=size)
+            assert [card.id for card in newest.statements] == [card.id for card in first.statements]
+            assert newest.statements and newest.older == first.older
+            assert (newest.older is None) == (size == 500), "the seed has fewer than 500 of a country's statements"
