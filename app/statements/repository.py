@@ -33,6 +33,7 @@ from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
 from app.perf.driver import DriverRead
 from app.sources.models import Source
+from app.stances.models import StanceScore
 from app.statements import search
 from app.statements.cards import (
     ActorCard,
@@ -488,6 +489,8 @@ def _listing_count(
     """count_matches without words: from the listing indexes, compiled once per shape of filters."""
     value = _Named()
     residual = _residual(filters, session.get_bind().dialect.name, value)
+    if not residual and filters.actor is None:
+        return MatchCount(min(_stored_count(session, filters), cap + 1), False)
     indexed = _indexed(filters, by_country=True, value=value)
     if not residual:
         most = value("cap", cap + 1)
@@ -508,6 +511,72 @@ def _listing_count(
     shape = ("scan", filters.conditional, *value.params)
     examined, matched = _shaped(shape, query).fetchall(session, value.params)[0]
     return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
+
+
+# Counting countries, a topic and dates from the stored scores: each (country, topic, month) row holds
+# how many published statements its series has up to the month's end (`total`), so a count over whole
+# months is a few index seeks, and only the part-months at either end are counted in a listing index,
+# from the nearer end of each month (docs/performance.md, "Keyset pages and listing indexes").
+_FAR_PAST, _FAR_FUTURE = date(1, 1, 1), date(9999, 12, 1)
+
+
+def _month_after(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _before(day: date) -> tuple[date, date, date, int]:
+    """How to count the statements said up to `day`: the stored totals of the months before the returned
+    month, then the statements between the two returned days, added (1) or taken away (-1)."""
+    month = day.replace(day=1)
+    following = _month_after(month)
+    if (day - month).days < (following - day).days:
+        return month, month, day, 1
+    return following, day + timedelta(days=1), following - timedelta(days=1), -1
+
+
+def _stored_count(session: Session, filters: HistoryFilters) -> int:
+    """How many published statements match countries, a topic and dates: exactly, from the stored scores."""
+    value = _Named()
+    countries = [value(f"country_{n}", c.id) for n, c in enumerate(filters.countries)]
+    topic = None if filters.topic is None else value("topic_id", filters.topic.id)
+    # Those said up to `last`, less those said before `first`.
+    ends = {
+        1: (_FAR_FUTURE, _FAR_FUTURE, _FAR_PAST, 1) if filters.last is None else _before(filters.last),
+        -1: (_FAR_PAST, _FAR_FUTURE, _FAR_PAST, 1)
+        if filters.first is None
+        else _before(filters.first - timedelta(days=1)),
+    }
+    bound = {
+        end: [value(f"{name}_{n}", part) for name, part in zip(("month", "first", "last", "sign"), found, strict=True)]
+        for n, (end, found) in enumerate(ends.items())
+    }
+
+    def query() -> Any:
+        counted: Any = literal(0)
+        for end, (month, first, last, sign) in bound.items():
+            latest = (
+                select(StanceScore.total)
+                .where(
+                    StanceScore.topic_id == Topic.id, StanceScore.country_id == Country.id, StanceScore.month < month
+                )
+                .order_by(StanceScore.month.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+            totals = select(func.coalesce(func.sum(latest), 0)).select_from(Topic, Country)
+            part = select(func.count()).where(PUBLISHED, Statement.said_on >= first, Statement.said_on <= last)
+            if countries:
+                totals = totals.where(Country.id.in_(countries))
+                part = part.where(Statement.country_id.in_(countries))
+            if topic is not None:
+                totals = totals.where(Topic.id == topic)
+                part = part.where(Statement.topic_id == topic)
+            counted = counted + (totals.scalar_subquery() + part.scalar_subquery() * sign) * end
+        return select(counted)
+
+    shape: tuple[Any, ...] = ("stored count", *value.params)
+    found: int = _shaped(shape, query).fetchall(session, value.params)[0][0]
+    return found
 
 
 # A chart's points, built once: building this select costs about as much as running it.
