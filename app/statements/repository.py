@@ -323,7 +323,7 @@ def _shaped(shape: tuple[Any, ...], build: Any) -> DriverRead:
 
 
 # ---- Searching on SQLite: one FTS5 query. The other filters are among its words, as the facets column's
-# tokens (migration 0017), and the dates are a range of rowids (search keys): the statement table is
+# tokens (migration 0018), and the dates are a range of rowids (search keys): the statement table is
 # never read (docs/performance.md, "Searching with other filters"). Compiled once, run on the driver's cursor.
 _FTS_LOWEST, _FTS_HIGHEST = -(1 << 63), (1 << 63) - 1
 

@@ -9,7 +9,7 @@ around `unicode61 remove_diacritics 2`, fed text in which the few letters unicod
 are ("ł", "ø", "ß") are replaced first (SQLITE_FOLDS). Its rowid is the statement's place in the
 history (days since 1970 of said_on x 2^32 + id, migration 0003), so reading it by descending rowid
 gives matches newest first, and a page never needs every match sorted. A third column holds a token
-per filter (country, topic, actor, stance, condition; migration 0017), so a search with filters is
+per filter (country, topic, actor, stance, condition; migration 0018), so a search with filters is
 one FTS5 query, and its dates a range of rowids: the statement table is never read.
 PostgreSQL: a generated tsvector column with a GIN index: the 'english' configuration (stemmed) of
 the folded quote and translation, beside the 'simple' one (words as written) of the folded quote,
@@ -80,7 +80,7 @@ def sqlite_match(words: Sequence[str], facets: Sequence[Sequence[str]] = ()) -> 
     return " AND ".join(found)  # FTS5 reads no implicit AND before a parenthesis
 
 
-# The facets column's tokens (migration 0017): a private-use character, which the tokenizer keeps in a
+# The facets column's tokens (migration 0018): a private-use character, which the tokenizer keeps in a
 # word and a search's words (runs of letters and digits) never hold, then the filter's letter and value.
 # The indexed quote and translation have it replaced by a space, so no quote holds a facet's token.
 FACET = "\ue000"

@@ -207,8 +207,8 @@ def _search_matches(database: Database, queries: list[str]) -> dict[str, list[in
         return {query: list(session.execute(text(sql), {"query": query}).scalars()) for query in queries}
 
 
-def test_0017_indexes_the_filters_beside_the_same_words(seeded_url: str, dialect: str) -> None:
-    """0017 refills the search index with the same words and a token per filter; going down refills it as before."""
+def test_0018_indexes_the_filters_beside_the_same_words(seeded_url: str, dialect: str) -> None:
+    """0018 refills the search index with the same words and a token per filter; going down refills it as before."""
     database = Database.from_url(seeded_url)
     words = ['"drone"', '"intercept"', '"nato" AND "airspace"', '"lodz"']
     try:
@@ -216,9 +216,9 @@ def test_0017_indexes_the_filters_beside_the_same_words(seeded_url: str, dialect
             mine, _ = add_statement(
                 session, record(quote="The drones over Łódź were intercepted.", condition="if asked")
             )
-        if dialect != "sqlite":  # PostgreSQL's index is its tsvector column, which 0017 leaves alone
+        if dialect != "sqlite":  # PostgreSQL's index is its tsvector column, which 0018 leaves alone
             database.engine.dispose()
-            migrations.downgrade(seeded_url, "0016")
+            migrations.downgrade(seeded_url, "0017")
             migrations.upgrade(seeded_url)
             database.engine.dispose()
             with database.read_session() as session:
@@ -228,7 +228,7 @@ def test_0017_indexes_the_filters_beside_the_same_words(seeded_url: str, dialect
         at_head = _search_matches(database, words)
         assert all(at_head.values())
         database.engine.dispose()
-        migrations.downgrade(seeded_url, "0016")
+        migrations.downgrade(seeded_url, "0017")
         database.engine.dispose()
         assert _search_matches(database, words) == at_head
         columns = _rows(database, "SELECT name FROM pragma_table_info('statement_fts')")

@@ -10,8 +10,8 @@ quote holds a facet's token. The triggers re-index a statement when any of those
 The rowids (migration 0003), the tokenizer and the folding (migration 0012) are as before.
 PostgreSQL is unchanged: its tsvector column sits in the statement's row, beside the filters.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-08
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0017"
-down_revision: str | None = "0016"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
