@@ -114,7 +114,7 @@ def _countries(session: Session, codes: list[str]) -> tuple[Country, ...]:
     wanted = [code.strip().upper() for raw in codes for code in raw.split(",") if code.strip()]
     if not wanted:
         return ()
-    known = countries_repository.by_code(session)
+    known = countries_repository.with_codes(session, wanted)
     unknown = [code for code in wanted if code not in known]
     if unknown:
         raise BadQuery("country", f"unknown country code '{unknown[0]}'")

@@ -18,7 +18,6 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
-    exists,
     func,
     insert,
     literal,
@@ -28,15 +27,13 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.sql.selectable import Alias
-from sqlalchemy.sql.util import ClauseAdapter
 
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
 from app.perf.driver import DriverRead
 from app.sources.models import Source
+from app.stances.models import StanceScore
 from app.statements import search
 from app.statements.cards import (
     ActorCard,
@@ -331,79 +328,54 @@ def _shaped(shape: tuple[Any, ...], build: Any) -> DriverRead:
     return found
 
 
-# The listing indexes (migration 0004) by the filters they start with. Each holds said_on, id and the
-# stance of every published statement, so a search whose other filters one of them answers checks
-# each match in that index, never reading the statement's row.
-_LISTING_INDEXES = {
-    ("country", "topic"): "ix_statement_country_topic_said_on",
-    ("country",): "ix_statement_country_said_on",
-    ("topic",): "ix_statement_topic_said_on",
-    ("actor",): "ix_statement_actor_said_on",
-    (): "ix_statement_said_on",
-}
+# ---- Searching on SQLite: one FTS5 query. The other filters are among its words, as the facets column's
+# tokens (migration 0018), and the dates are a range of rowids (search keys): the statement table is
+# never read (docs/performance.md, "Searching with other filters"). Compiled once, run on the driver's cursor.
+_FTS_LOWEST, _FTS_HIGHEST = -(1 << 63), (1 << 63) - 1
 
 
-def _listing_index(filters: HistoryFilters) -> str | None:
-    """The listing index that answers every filter but the words, if one does."""
-    if filters.conditional:
-        return None
-    named = (
-        ("country", bool(filters.countries)),
-        ("topic", filters.topic is not None),
-        ("actor", filters.actor is not None),
-    )
-    return _LISTING_INDEXES.get(tuple(name for name, given in named if given))
-
-
-class _IndexedBy(Alias):
-    """The statement table read through one index (SQLite's INDEXED BY); elsewhere a plain alias."""
-
-    inherit_cache = True
-
-
-@compiles(_IndexedBy, "sqlite")
-def _indexed_by(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
-    sql: str = compiler.visit_alias(element, **kw)
-    return f"{sql} INDEXED BY {element.name}" if kw.get("asfrom") and not kw.get("ashint") else sql
-
-
-def _through_index(filters: HistoryFilters) -> tuple[Any, list[ColumnElement[bool]]] | None:
-    """The statement table through the listing index that answers these filters, and the conditions joining a
-    match to its entry there: for SQLite's searches, whose matches would otherwise each read a row.
-
-    The entry is found by (filters, said_on, id), all of which the match's rowid gives (search.SEARCH_KEY_SQL).
-    SQLite would look the id up in the table (its rowid) rather than in the index, so the index is named.
-    """
-    index = _listing_index(filters)
-    if index is None:
-        return None
-    listed = _IndexedBy._construct(Statement.__table__, name=index)
-    adapt = ClauseAdapter(listed).traverse
-    found = [
-        listed.c.id == search.statement_id(_FTS_KEY),
-        listed.c.said_on == literal_column(search.sqlite_key_day("statement_fts.rowid")),
-        *[adapt(condition) for condition in _conditions(filters, "sqlite", by_country=True)],
-    ]
-    return listed, found
-
-
-def _sqlite_search(filters: HistoryFilters) -> Any:
-    """Matches read from the FTS index in history order, joined to their rows for the other filters."""
-    through = _through_index(filters)
-    if through is not None:
-        listed, joined = through
-        return (
-            select(listed.c.id, listed.c.said_on)
-            .select_from(table("statement_fts"))
-            .join(listed, and_(*joined))
-            .where(_fts_match(filters.words))
-        )
-    return (
-        select(Statement.id, Statement.said_on)
+def _fts_read(*, newer_first: bool | None) -> DriverRead:
+    """Search keys of matches in a range of keys, newest or oldest first; or (newer_first None) their count."""
+    matches = (
+        select(_FTS_KEY)
         .select_from(table("statement_fts"))
-        .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
-        .where(_fts_match(filters.words), *_conditions(filters, "sqlite", by_country=True))
+        .where(
+            literal_column("statement_fts").op("MATCH")(bindparam("match", type_=String)),
+            _FTS_KEY >= bindparam("lowest", type_=Integer),
+            _FTS_KEY < bindparam("highest", type_=Integer),
+        )
+        .limit(bindparam("limit", type_=Integer))
     )
+    if newer_first is None:
+        return DriverRead(select(func.count()).select_from(matches.subquery()))
+    return DriverRead(matches.order_by(_FTS_KEY.desc() if newer_first else _FTS_KEY.asc()))
+
+
+_FTS_NEWER, _FTS_OLDER, _FTS_COUNT = (_fts_read(newer_first=order) for order in (True, False, None))
+
+
+def _fts_params(
+    filters: HistoryFilters, *, after: Cursor | None = None, before: Cursor | None = None
+) -> dict[str, Any]:
+    """The FTS5 query of the words and filters, and the range of search keys the dates and the page leave."""
+    facets: list[list[str]] = []
+    if filters.countries:
+        facets.append([search.facet(search.COUNTRY, country.id) for country in filters.countries])
+    if filters.topic is not None:
+        facets.append([search.facet(search.TOPIC, filters.topic.id)])
+    if filters.actor is not None:
+        facets.append([search.facet(search.ACTOR, filters.actor.id)])
+    if filters.stances:
+        facets.append([search.facet(search.STANCE, stance) for stance in filters.stances])
+    if filters.conditional:
+        facets.append([search.facet(search.CONDITIONAL)])
+    lowest = _FTS_LOWEST if filters.first is None else search.search_key(filters.first, 0)
+    highest = _FTS_HIGHEST if filters.last is None else search.search_key(filters.last + timedelta(days=1), 0)
+    if after is not None:
+        highest = min(highest, search.search_key(after.said_on, after.statement_id))
+    if before is not None:
+        lowest = max(lowest, search.search_key(before.said_on, before.statement_id) + 1)
+    return {"match": search.sqlite_match(filters.words, facets), "lowest": lowest, "highest": highest}
 
 
 def history_ids(
@@ -413,13 +385,9 @@ def history_ids(
     dialect = session.get_bind().dialect.name
     newer_first = before is None
     if filters.words and dialect == "sqlite":
-        query = _sqlite_search(filters)
-        if after is not None:
-            query = query.where(_FTS_KEY < search.search_key(after.said_on, after.statement_id))
-        if before is not None:
-            query = query.where(_FTS_KEY > search.search_key(before.said_on, before.statement_id))
-        query = query.order_by(_FTS_KEY.desc() if newer_first else _FTS_KEY.asc()).limit(limit)
-        rows = [(row[0], row[1]) for row in session.execute(query)]
+        read = _FTS_NEWER if newer_first else _FTS_OLDER
+        keys = read.fetchall(session, _fts_params(filters, after=after, before=before) | {"limit": limit})
+        rows = [search.key_parts(row[0]) for row in keys]
         return rows if newer_first else rows[::-1]
 
     if filters.words:  # PostgreSQL's word match is a constant the planner folds: it stays in the SQL
@@ -507,36 +475,15 @@ def count_matches(
     only the stance is checked) or `row_budget` rows are examined; a count stopped there is a lower bound.
     """
     dialect = session.get_bind().dialect.name
-    only_words = filters == HistoryFilters(text=filters.text, words=filters.words)
-    if filters.words and dialect == "sqlite" and only_words:
-        # The index holds published statements only: words alone are counted without the rows.
-        inner = select(_FTS_KEY).select_from(table("statement_fts")).where(_fts_match(filters.words)).limit(cap + 1)
-        return MatchCount(session.execute(select(func.count()).select_from(inner.subquery())).scalar_one(), False)
+    if filters.words and dialect == "sqlite":  # every filter is in the search index: counted there, exactly
+        counted = _FTS_COUNT.fetchall(session, _fts_params(filters) | {"limit": cap + 1})[0][0]
+        return MatchCount(counted, False)
+    if not filters.words:
+        return _listing_count(session, filters, cap=cap, indexed_budget=indexed_budget, row_budget=row_budget)
     budget = row_budget
-    if filters.words and dialect == "sqlite":
-        through = _through_index(filters)
-        if through is not None:  # each match looked up in a listing index
-            listed, joined = through
-            found = exists(select(literal(1)).select_from(listed).where(*joined))
-            candidates: Any = (
-                select(case((found, 1), else_=0).label("hit"))
-                .select_from(table("statement_fts"))
-                .where(_fts_match(filters.words))
-            )
-        else:
-            hit = and_(*_conditions(filters, dialect, by_country=True))
-            candidates = (
-                select(case((hit, 1), else_=0).label("hit"))
-                .select_from(table("statement_fts"))
-                .join(Statement, Statement.id == search.statement_id(_FTS_KEY))
-                .where(_fts_match(filters.words))
-            )
-    else:
-        if not filters.words:
-            return _listing_count(session, filters, cap=cap, indexed_budget=indexed_budget, row_budget=row_budget)
-        residual = _residual(filters, dialect)
-        indexed = _indexed(filters, by_country=True)
-        candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
+    residual = _residual(filters, dialect)
+    indexed = _indexed(filters, by_country=True)
+    candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
     scanned = candidates.limit(budget).subquery()
     examined, matched = session.execute(select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))).one()
     return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
@@ -548,6 +495,8 @@ def _listing_count(
     """count_matches without words: from the listing indexes, compiled once per shape of filters."""
     value = _Named()
     residual = _residual(filters, session.get_bind().dialect.name, value)
+    if not residual and filters.actor is None:
+        return MatchCount(min(_stored_count(session, filters), cap + 1), False)
     indexed = _indexed(filters, by_country=True, value=value)
     if not residual:
         most = value("cap", cap + 1)
@@ -568,6 +517,72 @@ def _listing_count(
     shape = ("scan", filters.conditional, *value.params)
     examined, matched = _shaped(shape, query).fetchall(session, value.params)[0]
     return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
+
+
+# Counting countries, a topic and dates from the stored scores: each (country, topic, month) row holds
+# how many published statements its series has up to the month's end (`total`), so a count over whole
+# months is a few index seeks, and only the part-months at either end are counted in a listing index,
+# from the nearer end of each month (docs/performance.md, "Keyset pages and listing indexes").
+_FAR_PAST, _FAR_FUTURE = date(1, 1, 1), date(9999, 12, 1)
+
+
+def _month_after(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _before(day: date) -> tuple[date, date, date, int]:
+    """How to count the statements said up to `day`: the stored totals of the months before the returned
+    month, then the statements between the two returned days, added (1) or taken away (-1)."""
+    month = day.replace(day=1)
+    following = _month_after(month)
+    if (day - month).days < (following - day).days:
+        return month, month, day, 1
+    return following, day + timedelta(days=1), following - timedelta(days=1), -1
+
+
+def _stored_count(session: Session, filters: HistoryFilters) -> int:
+    """How many published statements match countries, a topic and dates: exactly, from the stored scores."""
+    value = _Named()
+    countries = [value(f"country_{n}", c.id) for n, c in enumerate(filters.countries)]
+    topic = None if filters.topic is None else value("topic_id", filters.topic.id)
+    # Those said up to `last`, less those said before `first`.
+    ends = {
+        1: (_FAR_FUTURE, _FAR_FUTURE, _FAR_PAST, 1) if filters.last is None else _before(filters.last),
+        -1: (_FAR_PAST, _FAR_FUTURE, _FAR_PAST, 1)
+        if filters.first is None
+        else _before(filters.first - timedelta(days=1)),
+    }
+    bound = {
+        end: [value(f"{name}_{n}", part) for name, part in zip(("month", "first", "last", "sign"), found, strict=True)]
+        for n, (end, found) in enumerate(ends.items())
+    }
+
+    def query() -> Any:
+        counted: Any = literal(0)
+        for end, (month, first, last, sign) in bound.items():
+            latest = (
+                select(StanceScore.total)
+                .where(
+                    StanceScore.topic_id == Topic.id, StanceScore.country_id == Country.id, StanceScore.month < month
+                )
+                .order_by(StanceScore.month.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+            totals = select(func.coalesce(func.sum(latest), 0)).select_from(Topic, Country)
+            part = select(func.count()).where(PUBLISHED, Statement.said_on >= first, Statement.said_on <= last)
+            if countries:
+                totals = totals.where(Country.id.in_(countries))
+                part = part.where(Statement.country_id.in_(countries))
+            if topic is not None:
+                totals = totals.where(Topic.id == topic)
+                part = part.where(Statement.topic_id == topic)
+            counted = counted + (totals.scalar_subquery() + part.scalar_subquery() * sign) * end
+        return select(counted)
+
+    shape: tuple[Any, ...] = ("stored count", *value.params)
+    found: int = _shaped(shape, query).fetchall(session, value.params)[0][0]
+    return found
 
 
 # A chart's points, built once: building this select costs about as much as running it.

@@ -8,7 +8,9 @@ SQLite: a contentless FTS5 table of published statements (migration 0012) with t
 around `unicode61 remove_diacritics 2`, fed text in which the few letters unicode61 leaves as they
 are ("ł", "ø", "ß") are replaced first (SQLITE_FOLDS). Its rowid is the statement's place in the
 history (days since 1970 of said_on x 2^32 + id, migration 0003), so reading it by descending rowid
-gives matches newest first, and a page never needs every match sorted.
+gives matches newest first, and a page never needs every match sorted. A third column holds a token
+per filter (country, topic, actor, stance, condition; migration 0018), so a search with filters is
+one FTS5 query, and its dates a range of rowids: the statement table is never read.
 PostgreSQL: a generated tsvector column with a GIN index: the 'english' configuration (stemmed) of
 the folded quote and translation, beside the 'simple' one (words as written) of the folded quote,
 for words of other languages that English would drop as stop words. iw_search_fold() folds: the
@@ -22,7 +24,7 @@ tens of milliseconds for a common prefix.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, literal_column
@@ -43,6 +45,14 @@ def search_key(said_on: date, statement_id: int) -> int:
     return ((said_on - _EPOCH).days << ID_BITS) + statement_id
 
 
+_ID_MASK = (1 << ID_BITS) - 1
+
+
+def key_parts(key: int) -> tuple[int, date]:
+    """(statement id, said_on) of a search key."""
+    return key & _ID_MASK, _EPOCH + timedelta(days=key >> ID_BITS)
+
+
 # Letters FTS5's unicode61 tokenizer does not fold (they have no Unicode decomposition), each with
 # the plain form PostgreSQL's unaccent gives it. Keep in step with migration 0012, which folds the
 # indexed text with the same table before the tokenizer sees it.
@@ -60,9 +70,43 @@ def sqlite_folded(expression: str) -> str:
     return expression
 
 
-def sqlite_match(words: Sequence[str]) -> str:
-    """An FTS5 query: every word, folded as the index was, quoted so no word is read as an operator."""
-    return " ".join(f'"{word.translate(_SQLITE_FOLDING)}"' for word in words)
+def sqlite_match(words: Sequence[str], facets: Sequence[Sequence[str]] = ()) -> str:
+    """An FTS5 query: every word, folded as the index was, quoted so no word is read as an operator; and
+    one of each group of facet tokens (`facet`)."""
+    found = [f'"{word.translate(_SQLITE_FOLDING)}"' for word in words]
+    for group in facets:
+        either = " OR ".join(f'"{token}"' for token in group)
+        found.append(either if len(group) == 1 else f"({either})")
+    return " AND ".join(found)  # FTS5 reads no implicit AND before a parenthesis
+
+
+# The facets column's tokens (migration 0018): a private-use character, which the tokenizer keeps in a
+# word and a search's words (runs of letters and digits) never hold, then the filter's letter and value.
+# The indexed quote and translation have it replaced by a space, so no quote holds a facet's token.
+FACET = "\ue000"
+COUNTRY, TOPIC, ACTOR, STANCE, CONDITIONAL = "c", "t", "a", "s", "k"
+
+
+def facet(kind: str, value: int | None = None) -> str:
+    """A facets token: a country, topic or actor by id, a stance (-2..2), or the condition's (no value)."""
+    if kind == STANCE:
+        assert value is not None
+        value += 2  # tokens hold letters and digits only
+    return f"{FACET}{kind}{'' if value is None else value}"
+
+
+def facets_sql(row: str) -> str:
+    """SQLite SQL for the facets column's text of a statement row (as `facet` writes each token)."""
+    return (
+        f"'{FACET}{COUNTRY}' || {row}.country_id || ' {FACET}{TOPIC}' || {row}.topic_id"
+        f" || ' {FACET}{ACTOR}' || {row}.actor_id || ' {FACET}{STANCE}' || ({row}.stance + 2)"
+        f" || CASE WHEN {row}.condition IS NULL THEN '' ELSE ' {FACET}{CONDITIONAL}' END"
+    )
+
+
+def sqlite_indexed(expression: str) -> str:
+    """SQL for a quote's or translation's text as the search index is fed it: folded, and no facet marker."""
+    return sqlite_folded(f"replace({expression}, '{FACET}', ' ')")
 
 
 # Latin letters with diacritics and their plain forms: how iw_search_fold() folds on a PostgreSQL server
@@ -112,9 +156,9 @@ def statement_id(key_column: ColumnElement[int]) -> ColumnElement[int]:
 RETRACTED_TABLE = "statement_fts_retracted"
 
 REBUILD_SQLITE = (
-    f"""INSERT INTO statement_fts(rowid, quote, translation)
-    SELECT {SEARCH_KEY_SQL.format(row="statement")}, {sqlite_folded("quote")},
-        {sqlite_folded("coalesce(translation, '')")}
+    f"""INSERT INTO statement_fts(rowid, quote, translation, facets)
+    SELECT {SEARCH_KEY_SQL.format(row="statement")}, {sqlite_indexed("quote")},
+        {sqlite_indexed("coalesce(translation, '')")}, {facets_sql("statement")}
     FROM statement WHERE status = 'published'""",
     f"""INSERT INTO {RETRACTED_TABLE}(rowid, quote, translation)
     SELECT id, {sqlite_folded("quote")}, {sqlite_folded("coalesce(translation, '')")}

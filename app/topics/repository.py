@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.perf.versioned import per_data_version
@@ -44,8 +44,11 @@ def by_slug(session: Session) -> dict[str, Topic]:
     return {topic.slug: topic for topic in all_topics(session)}
 
 
+_BY_SLUG = select(Topic).where(Topic.slug == bindparam("slug"))  # built once: every filtered history page asks
+
+
 def get_by_slug(session: Session, slug: str) -> Topic | None:
-    return session.execute(select(Topic).where(Topic.slug == slug)).scalar_one_or_none()
+    return session.execute(_BY_SLUG, {"slug": slug}).scalar_one_or_none()
 
 
 def next_position(session: Session) -> int:

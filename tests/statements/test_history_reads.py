@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from app.db import Database
 from app.statements import filters as history_filters
-from app.statements import history, paging, repository
+from app.statements import history, paging, repository, writing
 from app.statements.schemas import HistoryQuery
+from tests.support import add_statement, edit_statement, record
 
 
 def test_one_shape_of_filters_answers_each_set_of_values(seeded_db: Database) -> None:
@@ -44,3 +45,36 @@ def test_the_newest_are_the_first_page_without_its_count(seeded_db: Database) ->
             assert [card.id for card in newest.statements] == [card.id for card in first.statements]
             assert newest.statements and newest.older == first.older
             assert (newest.older is None) == (size == 500), "the seed has fewer than 500 of a country's statements"
+
+
+def test_a_count_of_countries_a_topic_and_dates_is_exact(seeded_db: Database) -> None:
+    """Counted from the stored scores' running totals and the part-months at either end, as reading every row would."""
+    with seeded_db.write() as session:
+        for day in ("2024-09-01", "2024-09-15", "2024-09-16", "2024-09-30", "2024-10-01", "2024-10-31", "2024-11-16"):
+            add_statement(session, record(said_on=day, quote=f"Counted at the edges of a month, on {day}."))
+        moved, _ = add_statement(session, record(said_on="2024-10-10", quote="Moved to another month."))
+        retracted, _ = add_statement(session, record(said_on="2024-10-12", quote="Retracted, so not counted."))
+    with seeded_db.write() as session:
+        edit_statement(
+            session, moved.id, record(said_on="2024-12-02", quote="Moved to another month."), expected_version=1
+        )
+        writing.retract(session=session, statement_id=retracted.id, reason="test", expected_version=1, via="test")
+    days = [None, "2024-08-31", "2024-09-01", "2024-09-15", "2024-09-16", "2024-09-30", "2024-10-16", "2024-12-02"]
+    shapes = [([], None), (["PL"], None), (["PL", "DE"], None), (["PL"], "intercept-over-ukraine"), ([], "no-fly-zone")]
+    counted_some = False
+    with seeded_db.read_session() as session:
+        for countries, topic in shapes:
+            for first in days:
+                for last in days:
+                    if first and last and first > last:
+                        continue
+                    dates = {"from": first, "to": last}
+                    query = HistoryQuery(country=countries, topic=topic, **dates)  # type: ignore[arg-type]
+                    found = history_filters.parse(session, query)
+                    listed = repository.history_ids(session, found, limit=100_000)
+                    counted = repository.count_matches(session, found, cap=100_000, indexed_budget=1, row_budget=1)
+                    assert counted == repository.MatchCount(count=len(listed), stopped_early=False), query
+                    capped = repository.count_matches(session, found, cap=2, indexed_budget=1, row_budget=1)
+                    assert capped.count == min(len(listed), 3)
+                    counted_some = counted_some or 0 < len(listed) < 100
+    assert counted_some

@@ -19,9 +19,23 @@ def test_the_folding_tables_match_the_migrations() -> None:
     current = migration_module("0012")
     for module in (earlier, current):
         assert (module.ACCENTED, module.PLAIN) == (search.ACCENTED, search.PLAIN)
-    assert current.SQLITE_FOLDS == migration_module("0013").SQLITE_FOLDS == search.SQLITE_FOLDS
+    facets = migration_module("0018")
+    assert current.SQLITE_FOLDS == migration_module("0013").SQLITE_FOLDS == facets.SQLITE_FOLDS == search.SQLITE_FOLDS
     assert len(search.ACCENTED) == len(search.PLAIN) and "Ż" in search.ACCENTED
-    assert search.sqlite_match(["łódź", "straße"]) == '"lódź" "strasse"'  # the tokenizer folds the rest
+    assert search.sqlite_match(["łódź", "straße"]) == '"lódź" AND "strasse"'  # the tokenizer folds the rest
+
+
+def test_the_facets_match_their_migration() -> None:
+    """Migration 0017 indexes each statement's filters as `facet` writes them, and the old table is 0012's."""
+    facets = migration_module("0018")
+    assert facets.FACET == search.FACET and facets.KEY == search.SEARCH_KEY_SQL
+    assert facets._facets("new") == search.facets_sql("new")
+    assert facets._folded("new.quote", facets=True) == search.sqlite_indexed("new.quote")
+    assert facets.SQLITE_PREVIOUS == migration_module("0012").SQLITE_CREATE
+    assert search.facet(search.STANCE, -2) == search.FACET + "s0" and search.facet(search.COUNTRY, 7) == "\ue000c7"
+    assert search.sqlite_match(["drone"], [["\ue000c1", "\ue000c2"], ["\ue000t3"]]) == (
+        '"drone" AND ("\ue000c1" OR "\ue000c2") AND "\ue000t3"'
+    )
 
 
 def test_search_keys_follow_the_history_order() -> None:
@@ -32,7 +46,8 @@ def test_search_keys_follow_the_history_order() -> None:
     ]
     assert keys == sorted(keys)
     assert search.search_key(date(2024, 7, 2), 1) & ((1 << search.ID_BITS) - 1) == 1
-    assert search.sqlite_match(["nato", "approval"]) == '"nato" "approval"'
+    assert search.key_parts(search.search_key(date(2024, 7, 2), 77)) == (77, date(2024, 7, 2))
+    assert search.sqlite_match(["nato", "approval"]) == '"nato" AND "approval"'
 
 
 def _found(database: Database, words: str, **extra: object) -> list[int]:
@@ -170,27 +185,37 @@ def test_without_the_unaccent_extension_search_still_folds_and_stems(seeded_db: 
 
 
 def test_words_with_other_filters_find_what_each_filter_allows(seeded_db: Database) -> None:
-    """Words with the listing filters (on SQLite, each match is checked in the listing index those filters fit)."""
+    """Words with every other filter (on SQLite, the filters are tokens in the search index, the dates its keys)."""
     shapes = [
-        ("2024-10-01", "intercept-over-ukraine", 2),
-        ("2024-10-05", "no-fly-zone", -1),
-        ("2024-10-09", "intercept-over-ukraine", 0),
-        ("2024-10-13", "no-fly-zone", 2),
+        ("2024-10-01", "intercept-over-ukraine", 2, None),
+        ("2024-10-05", "no-fly-zone", -1, "only with allies"),
+        ("2024-10-09", "intercept-over-ukraine", 0, None),
+        ("2024-10-13", "no-fly-zone", 2, "if asked"),
     ]
     mine = {}
     with seeded_db.write() as session:
-        for number, (said_on, topic, stance) in enumerate(shapes):
+        for number, (said_on, topic, stance, condition) in enumerate(shapes):
             quote = f"The gyrfalcon question, part {number}."
-            mine[said_on] = add_statement(session, record(quote=quote, said_on=said_on, topic=topic, stance=stance))[0]
+            mine[said_on] = add_statement(
+                session, record(quote=quote, said_on=said_on, topic=topic, stance=stance, condition=condition)
+            )[0]
     newest_first = [mine[day].id for day in sorted(mine, reverse=True)]
 
-    def expect(*, topic: str | None = None, stances: tuple[int, ...] = (), first: str = "") -> list[int]:
+    def expect(
+        *,
+        topic: str | None = None,
+        stances: tuple[int, ...] = (),
+        first: str = "",
+        last: str = "9",
+        condition: bool = False,
+    ) -> list[int]:
         return [
             mine[day].id
             for day in sorted(mine, reverse=True)
             if (topic is None or mine[day].topic.slug == topic)
             and (not stances or mine[day].stance in stances)
-            and day >= first
+            and first <= day <= last
+            and (not condition or mine[day].condition is not None)
         ]
 
     assert _found(seeded_db, "gyrfalcon") == newest_first
@@ -202,26 +227,58 @@ def test_words_with_other_filters_find_what_each_filter_allows(seeded_db: Databa
     assert _found(seeded_db, "gyrfalcon", actor="radoslaw-sikorski", stance=["2"]) == expect(stances=(2,))
     assert _found(seeded_db, "gyrfalcon", stance=["0", "-1"]) == expect(stances=(0, -1))
     assert _found(seeded_db, "gyrfalcon", country=["PL"], first="2024-10-06") == expect(first="2024-10-06")
+    assert _found(seeded_db, "gyrfalcon", first="2024-10-05", last="2024-10-09") == expect(
+        first="2024-10-05", last="2024-10-09"
+    )
+    assert _found(seeded_db, "gyrfalcon", conditional="1") == expect(condition=True)
+    assert _found(seeded_db, "gyrfalcon", conditional="1", stance=["2"], topic="no-fly-zone") == expect(
+        condition=True, stances=(2,), topic="no-fly-zone"
+    )
+    assert _found(seeded_db, "gyrfalcon", actor="radoslaw-sikorski", country=["DE"]) == []
     with seeded_db.read_session() as session:
         found = history_filters.parse(session, HistoryQuery(q="gyrfalcon", country=["PL"], topic="no-fly-zone"))
         counted = repository.count_matches(session, found, cap=100, indexed_budget=1000, row_budget=1000)
     assert counted == repository.MatchCount(count=2, stopped_early=False)
 
 
-def test_a_search_names_the_listing_index_its_other_filters_fit(seeded_db: Database) -> None:
+def test_a_search_with_filters_is_counted_exactly_on_sqlite(seeded_db: Database, dialect: str) -> None:
+    """SQLite counts every match in its search index; PostgreSQL checks candidates row by row, within a budget."""
+    with seeded_db.write() as session:
+        for day in range(1, 13):
+            add_statement(session, record(quote=f"The narwhal count, part {day}.", said_on=f"2024-10-{day:02d}"))
     with seeded_db.read_session() as session:
-        for query, index in [
-            (HistoryQuery(q="drone", country=["PL"]), "ix_statement_country_said_on"),
-            (HistoryQuery(q="drone", country=["PL", "DE"], topic="no-fly-zone"), "ix_statement_country_topic_said_on"),
-            (HistoryQuery(q="drone", topic="no-fly-zone", stance=["1"]), "ix_statement_topic_said_on"),
-            (HistoryQuery(q="drone", actor="radoslaw-sikorski"), "ix_statement_actor_said_on"),
-            (HistoryQuery(q="drone", first="2024-01-01"), "ix_statement_said_on"),
-            (HistoryQuery(q="drone", country=["PL"], conditional="1"), None),  # the condition is in the row alone
-            (HistoryQuery(q="drone", country=["PL"], actor="radoslaw-sikorski"), None),
-        ]:
-            found = history_filters.parse(session, query)
-            assert repository._listing_index(found) == index
-            sql = str(repository._sqlite_search(found).compile(dialect=session.get_bind().dialect))
-            if session.get_bind().dialect.name == "sqlite":
-                assert (f"INDEXED BY {index} " in sql) == (index is not None)
-            assert "INDEXED BY" not in sql or session.get_bind().dialect.name == "sqlite"
+        found = history_filters.parse(session, HistoryQuery(q="narwhal", country=["PL"], stance=["2"]))
+        counted = repository.count_matches(session, found, cap=100, indexed_budget=5, row_budget=5)
+    if dialect == "sqlite":
+        assert counted == repository.MatchCount(count=12, stopped_early=False)
+    else:
+        assert counted.stopped_early and counted.count <= 5
+
+
+def test_a_search_follows_a_statement_whose_filters_change(seeded_db: Database) -> None:
+    """An edit moves a statement between the filters it matches, with its words (the index's triggers)."""
+    with seeded_db.write() as session:
+        mine, _ = add_statement(session, record(quote="The quokka plan.", stance=1, topic="no-fly-zone"))
+    assert _found(seeded_db, "quokka", country=["PL"], topic="no-fly-zone", stance=["1"]) == [mine.id]
+    estonian = {"actor": "Kristen Michal", "country": "EE", "office": "Prime Minister of Estonia"}
+    changed = record(quote="The quokka plan.", stance=-1, condition="if asked", **estonian)
+    with seeded_db.write() as session:
+        edit_statement(session, mine.id, changed, expected_version=1)
+    assert _found(seeded_db, "quokka", country=["PL"]) == []
+    assert _found(seeded_db, "quokka", actor="radoslaw-sikorski") == []
+    assert _found(seeded_db, "quokka", topic="no-fly-zone") == []
+    assert _found(seeded_db, "quokka", stance=["1"]) == []
+    assert _found(seeded_db, "quokka", country=["EE"], topic="intercept-over-ukraine", stance=["-1"]) == [mine.id]
+    assert _found(seeded_db, "quokka", actor="kristen-michal", conditional="1") == [mine.id]
+
+
+def test_a_quote_cannot_pose_as_another_filter(seeded_db: Database) -> None:
+    """A quote holding a facet's token is still found by its own filters alone."""
+    with seeded_db.read_session() as session:
+        germany = history_filters.parse(session, HistoryQuery(country=["DE"])).countries[0]
+    token = search.facet(search.COUNTRY, germany.id)
+    with seeded_db.write() as session:
+        mine, _ = add_statement(session, record(quote=f"The axolotl {token} plan."))
+    assert _found(seeded_db, "axolotl", country=["DE"]) == []
+    assert _found(seeded_db, "axolotl", country=["PL"]) == [mine.id]
+    assert mine.id in _found(seeded_db, token[1:])  # the token's letters, typed, are a word of the quote

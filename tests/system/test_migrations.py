@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from app.db import Database
 from app.statements import filters as history_filters
 from app.statements import repository as statements_repository
-from app.statements import writing
+from app.statements import search, writing
 from app.statements.schemas import HistoryQuery
 from app.system import migrations
 from tests.support import add_statement, assert_scores_match_rebuild, record
@@ -196,5 +196,65 @@ def test_0016_fills_the_stored_changes_of_position_as_the_rule_finds_them(seeded
         filled = _rows(database, "SELECT count(*) FROM position_change")
         assert filled[0][0] >= 1
         assert_scores_match_rebuild(database)  # scores and changes alike, each against its rule
+    finally:
+        database.dispose()
+
+
+def _search_matches(database: Database, queries: list[str]) -> dict[str, list[int]]:
+    """Each FTS5 query's search keys, newest first, as the index holds them (SQLite)."""
+    sql = "SELECT rowid FROM statement_fts WHERE statement_fts MATCH :query ORDER BY rowid DESC"
+    with database.read_session() as session:
+        return {query: list(session.execute(text(sql), {"query": query}).scalars()) for query in queries}
+
+
+def test_0018_indexes_the_filters_beside_the_same_words(seeded_url: str, dialect: str) -> None:
+    """0018 refills the search index with the same words and a token per filter; going down refills it as before."""
+    database = Database.from_url(seeded_url)
+    words = ['"drone"', '"intercept"', '"nato" AND "airspace"', '"lodz"']
+    try:
+        with database.write() as session:
+            mine, _ = add_statement(
+                session, record(quote="The drones over Łódź were intercepted.", condition="if asked")
+            )
+        if dialect != "sqlite":  # PostgreSQL's index is its tsvector column, which 0018 leaves alone
+            database.engine.dispose()
+            migrations.downgrade(seeded_url, "0017")
+            migrations.upgrade(seeded_url)
+            database.engine.dispose()
+            with database.read_session() as session:
+                found = history_filters.parse(session, HistoryQuery(q="drone lodz", country=["PL"], conditional="1"))
+                assert [row[0] for row in statements_repository.history_ids(session, found, limit=10)] == [mine.id]
+            return
+        at_head = _search_matches(database, words)
+        assert all(at_head.values())
+        database.engine.dispose()
+        migrations.downgrade(seeded_url, "0017")
+        database.engine.dispose()
+        assert _search_matches(database, words) == at_head
+        columns = _rows(database, "SELECT name FROM pragma_table_info('statement_fts')")
+        assert columns == [("quote",), ("translation",)]
+        migrations.upgrade(seeded_url)
+        database.engine.dispose()
+        assert _search_matches(database, words) == at_head
+        # Each filter's token finds exactly the published statements the filter allows.
+        for column, kind, condition in [
+            ("country_id", search.COUNTRY, "country_id = :value"),
+            ("topic_id", search.TOPIC, "topic_id = :value"),
+            ("actor_id", search.ACTOR, "actor_id = :value"),
+            ("stance", search.STANCE, "stance = :value"),
+        ]:
+            for (value,) in _rows(database, f"SELECT DISTINCT {column} FROM statement"):  # noqa: S608
+                token = f'"{search.facet(kind, value)}"'
+                listed = f"SELECT {search.SEARCH_KEY_SQL.format(row='statement')} FROM statement "  # noqa: S608
+                with database.read_session() as session:
+                    expected = session.execute(
+                        text(f"{listed} WHERE status = 'published' AND {condition} ORDER BY 1 DESC"), {"value": value}
+                    )
+                    assert _search_matches(database, [token])[token] == list(expected.scalars())
+        token = f'"{search.facet(search.CONDITIONAL)}"'
+        conditional = _rows(
+            database, "SELECT count(*) FROM statement WHERE status = 'published' AND condition IS NOT NULL"
+        )
+        assert len(_search_matches(database, [token])[token]) == conditional[0][0] > 0
     finally:
         database.dispose()
