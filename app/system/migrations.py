@@ -7,11 +7,12 @@ import functools
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 from app import paths
+from app.config import normalise_database_url
 
 
 def alembic_config(database_url: str) -> Config:
@@ -24,8 +25,30 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    """Migrate up to `revision`."""
-    command.upgrade(alembic_config(database_url), revision)
+    """Migrate up to `revision`; on PostgreSQL, tables a migration rewrote are vacuumed and analyzed after."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        command.upgrade(alembic_config(database_url), revision)
+        return
+    engine = create_engine(normalise_database_url(database_url))
+    try:
+        before = current_revision(engine)
+        command.upgrade(alembic_config(database_url), revision)
+        if current_revision(engine) != before:
+            settle(engine)
+    finally:
+        engine.dispose()
+
+
+def settle(engine: Engine) -> None:
+    """`VACUUM (ANALYZE)` on PostgreSQL: what autovacuum would do, but only once enough rows changed.
+
+    A migration that rewrites a table (a stored column added, say) leaves no page marked all-visible
+    and no statistics, and autovacuum counts rewritten rows as nothing new: until it came by, every
+    count a listing index answers would read the table's rows as well (a cold filtered history's count
+    at 1M: 17 ms instead of 2.4).
+    """
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM (ANALYZE)")
 
 
 def downgrade(database_url: str, revision: str) -> None:

@@ -258,3 +258,21 @@ def test_0018_indexes_the_filters_beside_the_same_words(seeded_url: str, dialect
         assert len(_search_matches(database, [token])[token]) == conditional[0][0] > 0
     finally:
         database.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite has no visibility map
+def test_on_postgresql_an_upgrade_leaves_rewritten_tables_vacuumed_and_analyzed(seeded_url: str) -> None:
+    """0017 rewrites the statement table (a stored column): after the upgrade it is all-visible again."""
+    migrations.downgrade(seeded_url, "0016")
+    migrations.upgrade(seeded_url)
+    database = Database.from_url(seeded_url)
+    try:
+        with database.read_session() as session:
+            visible, pages = session.execute(
+                text("SELECT relallvisible, relpages FROM pg_class WHERE relname = 'statement'")
+            ).one()
+            analyzed = session.execute(text("SELECT count(*) FROM pg_stats WHERE tablename = 'statement'")).scalar()
+        assert pages > 0 and visible == pages
+        assert analyzed
+    finally:
+        database.dispose()
