@@ -100,6 +100,27 @@ def _prepare_sqlite(engine: Engine) -> None:
         connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+@contextmanager
+def postgres_planner(session: Session, **settings: str) -> Iterator[None]:
+    """Planner settings (`enable_bitmapscan="off"`, ...) for the reads inside, on PostgreSQL only.
+
+    For the few reads whose plan PostgreSQL's estimates get wrong, and where the right one is known:
+    set for this transaction (SET LOCAL), and put back as they were when the block ends.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    connection = session.connection()
+    previous = {name: connection.exec_driver_sql(f"SHOW {name}").scalar_one() for name in settings}
+    for name, value in settings.items():
+        connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
+
+
 def sqlite_file(database_url: str) -> Path | None:
     """The absolute path of a SQLite database's file (None for PostgreSQL or an in-memory database)."""
     url = make_url(database_url)

@@ -13,6 +13,7 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.actors.models import Office
+from app.db import postgres_planner
 from app.perf.driver import DriverRead
 from app.perf.versioned import per_data_version
 from app.stances import grid, scoring
@@ -554,16 +555,10 @@ def walking_actor_index(session: Session) -> Iterator[None]:
     PostgreSQL's planner can't know how many of an actor's statements are in one chain and guesses
     almost none, so for a neighbour it read all of the actor's statements on one side of the date
     and sorted them (a bitmap scan, 250–350 rows) instead of walking the index to the first match (a
-    handful). SQLite walks the index already. The setting is this transaction's, and put back after.
+    handful). SQLite walks the index already.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    with postgres_planner(session, enable_bitmapscan="off"):
         yield
-        return
-    connection = session.connection()
-    previous = connection.exec_driver_sql("SHOW enable_bitmapscan").scalar_one()
-    connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
-    yield
-    connection.exec_driver_sql(f"SET LOCAL enable_bitmapscan = {'on' if previous == 'on' else 'off'}")
 
 
 def chain_neighbours(

@@ -25,7 +25,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    """Migrate up to `revision`; on PostgreSQL, tables a migration rewrote are vacuumed and analyzed after."""
+    """Migrate up to `revision`; on PostgreSQL, a database migrated (not made) is vacuumed and analyzed after."""
     if make_url(database_url).get_backend_name() != "postgresql":
         command.upgrade(alembic_config(database_url), revision)
         return
@@ -33,7 +33,7 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     try:
         before = current_revision(engine)
         command.upgrade(alembic_config(database_url), revision)
-        if current_revision(engine) != before:
+        if before is not None and current_revision(engine) != before:  # a new database has nothing to settle
             settle(engine)
     finally:
         engine.dispose()

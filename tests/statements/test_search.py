@@ -241,8 +241,12 @@ def test_words_with_other_filters_find_what_each_filter_allows(seeded_db: Databa
     assert counted == repository.MatchCount(count=2, stopped_early=False)
 
 
-def test_a_search_with_filters_is_counted_exactly_on_sqlite(seeded_db: Database, dialect: str) -> None:
-    """SQLite counts every match in its search index; PostgreSQL checks candidates row by row, within a budget."""
+def test_a_search_with_filters_is_counted_exactly_on_sqlite(
+    seeded_db: Database, dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite counts every match in its search index; PostgreSQL, when a word has more than a few matches,
+    checks candidates row by row, within a budget (with few, it counts them all: the test above)."""
+    monkeypatch.setattr(repository, "FEW_MATCHES", 3)
     with seeded_db.write() as session:
         for day in range(1, 13):
             add_statement(session, record(quote=f"The narwhal count, part {day}.", said_on=f"2024-10-{day:02d}"))
@@ -282,3 +286,38 @@ def test_a_quote_cannot_pose_as_another_filter(seeded_db: Database) -> None:
     assert _found(seeded_db, "axolotl", country=["DE"]) == []
     assert _found(seeded_db, "axolotl", country=["PL"]) == [mine.id]
     assert mine.id in _found(seeded_db, token[1:])  # the token's letters, typed, are a word of the quote
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite's search index holds the filters
+@pytest.mark.parametrize("few", [repository.FEW_MATCHES, 3])
+def test_on_postgresql_few_matches_are_read_whole_and_many_walk_the_listing_the_same(
+    seeded_db: Database, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rare word's matches come from the full-text index whole, a common one's from walking the listing:
+    either way the pages, in both directions, and the count are those of checking every statement."""
+    with seeded_db.write() as session:
+        for day in range(1, 13):
+            add_statement(session, record(quote=f"Narwhal count {day}.", said_on=f"2024-10-{day:02d}"))
+    monkeypatch.setattr(repository, "FEW_MATCHES", few)
+    searches = [
+        HistoryQuery(q="narwhal"),
+        HistoryQuery(q="narwhal", first="2024-10-04", last="2024-10-09"),  # type: ignore[arg-type]
+        HistoryQuery(q="air defence", country=["PL", "UA"]),
+        HistoryQuery(q="nothingsaysthis"),
+    ]
+    for query in searches:
+        with seeded_db.read_session() as session:
+            found = history_filters.parse(session, query)
+            everything = repository._listing_ids(session, found, None, None, 10_000, repository._as_is)
+            pages = [repository.history_ids(session, found, limit=4)]
+            while len(pages[-1]) == 4:
+                last = pages[-1][-1]
+                pages.append(repository.history_ids(session, found, after=paging.Cursor(last[1], last[0]), limit=4))
+            shown = [page for page in pages if page]
+            if len(shown) > 1:  # going back from the last page's first row gives the page before it
+                newest = shown[-1][0]
+                back = repository.history_ids(session, found, before=paging.Cursor(newest[1], newest[0]), limit=4)
+                assert back == shown[-2], query
+            counted = repository.count_matches(session, found, cap=10_000, indexed_budget=50_000, row_budget=50_000)
+        assert [row for page in pages for row in page] == everything, query
+        assert counted == repository.MatchCount(len(everything), False), query
