@@ -114,11 +114,9 @@ def postgres_planner(session: Session, **settings: str) -> Iterator[None]:
     previous = {name: connection.exec_driver_sql(f"SHOW {name}").scalar_one() for name in settings}
     for name, value in settings.items():
         connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
+    yield  # if the block raises, its transaction is rolled back, and SET LOCAL with it
+    for name, value in previous.items():
+        connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
 
 
 def sqlite_file(database_url: str) -> Path | None:
