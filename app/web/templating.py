@@ -98,11 +98,11 @@ def make_environment(notice: str | None = None) -> Environment:
         band_looks=bands.BY_VALUE,
         site_notice=notice,  # not `notice`: pages use that name for their own messages
     )
-    from app.web.statement_html import statement_card  # it writes dates with this module's filters
+    # Markup written in Python; imported here, as statement_html writes dates with this module's filters.
+    from app.web.chart_html import chart_points
+    from app.web.statement_html import statement_card
 
     env.globals["statement_card"] = statement_card
-    from app.web.chart_html import chart_points
-
     env.globals["chart_points"] = chart_points
     return env
 
