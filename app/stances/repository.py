@@ -297,14 +297,21 @@ _LAST_BEFORE = (
     .group_by(StanceScore.country_id)
     .subquery()
 )
-_CARRY_IN = DriverRead(
-    select(*_SCALAR_COLUMNS)
-    .join(
-        _LAST_BEFORE,
-        (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month),
+
+
+def _last_rows_before(*columns: Any) -> DriverRead:
+    """`columns` of each country's last stored row on a topic before a month."""
+    return DriverRead(
+        select(*columns)
+        .join(
+            _LAST_BEFORE,
+            (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month),
+        )
+        .where(StanceScore.topic_id == bindparam("topic_id"))
     )
-    .where(StanceScore.topic_id == bindparam("topic_id"))
-)
+
+
+_CARRY_IN = _last_rows_before(*_SCALAR_COLUMNS)
 _SERIES = DriverRead(
     select(*_SCALAR_COLUMNS)
     .where(
@@ -349,14 +356,7 @@ def series_rows(session: Session, *, topic_id: int, country_id: int, last_month:
 # ---- Positions on a day inside a month: where each series stood at the month's start, and the month so far.
 
 _STATE_COLUMNS = (StanceScore.month, StanceScore.total, StanceScore.first_on, StanceScore.last_on, StanceScore.evidence)
-_STATES_BEFORE = DriverRead(
-    select(StanceScore.country_id, *_STATE_COLUMNS)
-    .join(
-        _LAST_BEFORE,
-        (StanceScore.country_id == _LAST_BEFORE.c.country_id) & (StanceScore.month == _LAST_BEFORE.c.month),
-    )
-    .where(StanceScore.topic_id == bindparam("topic_id"))
-)
+_STATES_BEFORE = _last_rows_before(StanceScore.country_id, *_STATE_COLUMNS)
 _SERIES_STATE_BEFORE = DriverRead(
     select(*_STATE_COLUMNS)
     .where(*_IN_SERIES, StanceScore.month < bindparam("before"))
