@@ -174,9 +174,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 1,
 ) -> None:
     """Migrate, seed an empty database, then serve the app with uvicorn."""
-    import uvicorn
-
-    from app.web.server import uvicorn_options
+    from app.web.server import serve as serve_app
 
     settings = _settings_naming_database()
     try:
@@ -184,7 +182,7 @@ def serve(
     except interchange.ImportRefused as error:
         _refused(error)
     out.print(f"Serving Intercept Watch at http://{host}:{port} ({settings.dialect})")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, **uvicorn_options(settings))
+    serve_app("app.main:create_app", host=host, port=port, workers=workers, settings=settings)
 
 
 @db_app.command("upgrade")

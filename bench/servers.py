@@ -110,7 +110,8 @@ class Server:
 
 
 def app_server(database_url: str, *, core: int | str, log: Path, workers: int = 1) -> Server:
-    """uvicorn serving bench/app.py (the real app plus F and plaintext), one worker unless told, no access log.
+    """bench/app.py (the real app plus F and plaintext) served as `intercept-watch serve` serves the app
+    (bench/serve.py), one worker unless told, no access log.
 
     It serves synthetic databases only, and every page says so (IW_NOTICE, from the database's marker).
     """
@@ -118,21 +119,7 @@ def app_server(database_url: str, *, core: int | str, log: Path, workers: int = 
     if marker is None:
         raise BenchError(f"{database_url} is not a synthetic database (no bench_synthetic marker): not served")
     port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench.app:create_bench_server",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        *(["--workers", str(workers)] if workers > 1 else []),
-    ]
+    argv = [sys.executable, "-m", "bench.serve", "--port", str(port), "--workers", str(workers)]
     env = {"DATABASE_URL": database_url, "IW_SECRET_KEY": BENCH_SECRET, "IW_NOTICE": synthetic_service.notice(marker)}
     return Server("uvicorn", argv, core=core, port=port, ready_path="/healthz", log=log, env=env)
 

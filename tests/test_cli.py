@@ -157,6 +157,69 @@ def test_serve_runs_the_workers_it_is_asked_for(seeded_url: str, tmp_path: Path)
         assert answers == {200}
 
 
+LISTEN, ESTABLISHED = "0A", "01"
+
+
+def _sockets_by_process(pids: list[int], port: int, state: str) -> dict[int, set[str]]:
+    """The TCP sockets on local `port` in `state` that each process holds (read from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                inodes.add(f"socket:[{fields[9]}]")
+    held = {}
+    for pid in pids:
+        links = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()}
+        held[pid] = links & inodes
+    return held
+
+
+@pytest.mark.slow
+def test_serve_deals_connections_opened_together_to_every_worker(seeded_url: str, tmp_path: Path) -> None:
+    # Sixteen keep-alive connections opened at once, as a load balancer or a benchmark opens them. On one
+    # shared socket, the worker that woke first could take them all (a quarter of the runs here) and serve
+    # them alone; each worker listening on a socket of its own, the kernel deals them out.
+    with Served(seeded_url, tmp_path / "serve.log", "--workers", "2") as server:
+        listening = {
+            pid: found for pid, found in _sockets_by_process(server.children(), server.port, LISTEN).items() if found
+        }
+        assert len(listening) == 2
+        first, second = listening.values()
+        assert len(first) == len(second) == 1 and first != second
+        connections = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(16)]
+        try:
+            for connection in connections:
+                connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            for connection in connections:
+                connection.settimeout(10)
+                assert connection.recv(64).startswith(b"HTTP/1.1 200")
+            held = _sockets_by_process(list(listening), server.port, ESTABLISHED)
+        finally:
+            for connection in connections:
+                connection.close()
+    counts = {pid: len(found) for pid, found in held.items()}
+    assert sum(counts.values()) == 16
+    assert all(counts.values()), counts  # all 16 on one of two sockets: one chance in 32,768
+
+
+@pytest.mark.slow
+def test_serve_with_workers_on_a_port_in_use_says_so_and_stops(seeded_url: str, tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        finished = subprocess.run(
+            [*SERVE, "--port", str(port), "--workers", "2"],
+            env={**os.environ, "DATABASE_URL": seeded_url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=paths.ROOT,
+        )
+    assert finished.returncode != 0
+    assert f"Can't listen on 127.0.0.1 port {port}: Address already in use" in finished.stdout + finished.stderr
+    assert "Traceback" not in finished.stdout + finished.stderr
+
+
 def _api_token(url: str) -> str:
     database = Database.from_url(url)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import socket
 import statistics
 import time
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from app.web.server import uvicorn_options
+from app.web.server import bind_shared_port, uvicorn_options
 from tests.conftest import settings_for
 from tests.support import LiveServer
 
@@ -109,3 +110,30 @@ def test_500_idle_sockets_do_not_stop_a_normal_request(seeded_url: str) -> None:
         finally:
             for connection in idle:
                 connection.close()
+
+
+def test_a_shared_port_unpickles_as_a_socket_of_its_own_on_the_same_port() -> None:
+    # How a worker gets its socket: uvicorn's supervisor pickles its sockets to each worker process.
+    held = bind_shared_port(socket.AF_INET, "127.0.0.1", 0)
+    try:
+        port = held.getsockname()[1]
+        own = pickle.loads(pickle.dumps(held))
+        try:
+            assert own.fileno() != held.fileno()
+            assert own.getsockname() == ("127.0.0.1", port)
+            assert own.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+            own.listen()
+            with socket.create_connection(("127.0.0.1", port), timeout=5):
+                accepted, _ = own.accept()  # the supervisor's copy never listens: connections reach the workers'
+                accepted.close()
+        finally:
+            own.close()
+    finally:
+        held.close()
+
+
+def test_a_port_another_program_listens_on_is_refused() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError):
+            bind_shared_port(socket.AF_INET, "127.0.0.1", port)
