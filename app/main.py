@@ -40,6 +40,11 @@ from app.web.templating import build_token, make_environment
 log = logging.getLogger("intercept_watch")
 
 
+# What every state-changing route checks before its own dependencies: the CSRF token. Only those routes
+# run it, since it needs the viewer, and so a read session: a route that only reads declares what it uses.
+WRITE_CHECKS = (Depends(deps.csrf_protect),)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app; its engine is made when it starts and disposed when it stops."""
     settings = settings or Settings()
@@ -69,9 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served from vendored files by app/system/routes.py, never from a CDN
         redoc_url=None,
         openapi_url=None,  # served by app/system/routes.py, with the data's topics and codes (app/web/openapi.py)
-        # Every route, including ones added later, refuses control characters in what it is sent (first),
-        # and checks the CSRF token of state-changing requests.
-        dependencies=[Depends(inputs.plain_text), Depends(deps.csrf_protect)],
+        # Every route, including ones added later, refuses control characters in what it is sent (first);
+        # include_flat puts WRITE_CHECKS in front of every state-changing route's own dependencies.
+        dependencies=[Depends(inputs.plain_text)],
     )
     app.state.settings = settings
     app.state.templates = make_environment(notice=settings.notice)
@@ -98,15 +103,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost: a request for a host name this site doesn't serve gets 400 before anything else.
     app.add_middleware(AllowedHostsMiddleware, hosts=hosts)
     app.mount("/static", StaticFiles(directory=paths.STATIC), name="static")
-    include_flat(app, stances_routes.router)
-    include_flat(app, countries_routes.router)
-    include_flat(app, actors_routes.router)
-    include_flat(app, extraction_routes.router)  # before /statements/{id}: /statements/extract is its own page
-    include_flat(app, statements_editing.router)
-    include_flat(app, statements_api.router)
-    include_flat(app, statements_pages.router)
-    include_flat(app, system_routes.router)
-    include_flat(app, accounts_routes.router)
-    include_flat(app, topics_routes.router)
+    for router in (
+        stances_routes.router,
+        countries_routes.router,
+        actors_routes.router,
+        extraction_routes.router,  # before /statements/{id}: /statements/extract is its own page
+        statements_editing.router,
+        statements_api.router,
+        statements_pages.router,
+        system_routes.router,
+        accounts_routes.router,
+        topics_routes.router,
+    ):
+        include_flat(app, router, write_checks=WRITE_CHECKS)
     RouteIndex.install(app)
     return app

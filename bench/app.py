@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
 from app.deps import read_session
-from app.main import create_app
+from app.main import WRITE_CHECKS, create_app
 from app.perf.driver import DriverRead
 from app.perf.pagecache import BodyCache
 from app.statements.models import Statement
@@ -154,7 +154,7 @@ def create_bench_app(settings: Settings | None = None) -> FastAPI:
         context: dict[str, Any] = {"rows": rows}
         return template.render(context)
 
-    include_flat(app, _router(render))
+    include_flat(app, _router(render), write_checks=WRITE_CHECKS)
     app.add_middleware(FreshMarker)
     return app
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.testclient import TestClient
 
 from app.accounts import service as accounts_service
 from app.config import Settings
 from app.db import Database
 from app.deps import ApiUser
-from app.main import create_app
+from app.main import WRITE_CHECKS, create_app
+from app.web.routing import include_flat
 from tests.conftest import TEST_SECRET, settings_for
 from tests.support import form_token, make_user, sign_in, snapshot_tables
 from tests.write_routes import (
@@ -157,15 +158,18 @@ def test_only_allowed_callers_change_anything(
 
 @pytest.fixture
 def probe_clients(seeded_url: str) -> Iterator[Callable[[], TestClient]]:
-    """Clients for an app with one extra JSON route that writes for the API token's user."""
+    """Clients for an app with one extra JSON route that writes for the API token's user, added as the app adds
+    its own."""
     app = create_app(settings_for(seeded_url))
+    router = APIRouter()
 
-    @app.post("/api/probe", status_code=201)
+    @router.post("/api/probe", status_code=201)
     def probe(request: Request, user: ApiUser) -> dict[str, int]:
         with request.app.state.db.write() as session:
             created = accounts_service.create_token(session=session, user=user, name="written by the probe")
         return {"token_id": created.record.id}
 
+    include_flat(app, router, write_checks=WRITE_CHECKS)
     made: list[TestClient] = []
 
     def new_client() -> TestClient:

@@ -175,16 +175,25 @@ def _sockets_by_process(pids: list[int], port: int, state: str) -> dict[int, set
     return held
 
 
+def _listening_workers(server: Served, *, expected: int) -> dict[int, set[str]]:
+    """The workers' listening sockets on the server's port, once `expected` of them listen (the first to
+    start answers /healthz while the others may still be starting)."""
+    deadline = time.monotonic() + 60
+    while True:
+        found = _sockets_by_process(server.children(), server.port, LISTEN)
+        listening = {pid: sockets for pid, sockets in found.items() if sockets}
+        if len(listening) >= expected or time.monotonic() > deadline:
+            return listening
+        time.sleep(0.2)
+
+
 @pytest.mark.slow
 def test_serve_deals_connections_opened_together_to_every_worker(seeded_url: str, tmp_path: Path) -> None:
     # Sixteen keep-alive connections opened at once, as a load balancer or a benchmark opens them. On one
     # shared socket, the worker that woke first could take them all (a quarter of the runs here) and serve
     # them alone; each worker listening on a socket of its own, the kernel deals them out.
     with Served(seeded_url, tmp_path / "serve.log", "--workers", "2") as server:
-        listening = {
-            pid: found for pid, found in _sockets_by_process(server.children(), server.port, LISTEN).items() if found
-        }
-        assert len(listening) == 2
+        listening = _listening_workers(server, expected=2)
         first, second = listening.values()
         assert len(first) == len(second) == 1 and first != second
         connections = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(16)]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
@@ -17,36 +17,39 @@ from app.accounts.models import ApiToken, User, UserSession
 from app.db import Database, utcnow
 from app.deps import ApiUser, View, Viewer, WriteSession
 from app.errors import FieldError, Refused
-from app.main import create_app
+from app.main import WRITE_CHECKS, create_app
 from app.stances import matrix as stances_matrix
 from app.system import repository as system_repository
 from app.topics.models import Topic
+from app.web.routing import include_flat
 from tests.conftest import settings_for
 from tests.support import make_user, sign_in, snapshot_tables, soup
 
 
 @pytest.fixture
 def probe(seeded_url: str) -> Iterator[TestClient]:
-    """The app plus a few routes that show what the dependencies give."""
+    """The app plus a few routes that show what the dependencies give, added as the app adds its own."""
     app = create_app(settings_for(seeded_url))
+    router = APIRouter()
 
-    @app.get("/probe/viewer")
+    @router.get("/probe/viewer")
     def viewer(request: Request, viewer: Viewer) -> dict[str, object]:
         state = request.state
         return {"email": viewer.email if viewer else None, "key": state.viewer_key, "csrf": state.csrf_token}
 
-    @app.get("/probe/page")
+    @router.get("/probe/page")
     def page(view: View) -> Response:
         return Response("page", headers=view.headers)
 
-    @app.get("/api/probe")
+    @router.get("/api/probe")
     def whoami(user: ApiUser) -> dict[str, str]:
         return {"email": user.email}
 
-    @app.post("/api/probe/refuse")
+    @router.post("/api/probe/refuse")
     def refuse(user: ApiUser) -> JSONResponse:
         raise Refused(FieldError("quote", "is empty"))
 
+    include_flat(app, router, write_checks=WRITE_CHECKS)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
@@ -192,20 +195,22 @@ def test_the_page_view_reads_its_stamp_in_place_on_sqlite_and_in_a_thread_on_a_s
 def writer_app(seeded_url: str) -> Iterator[tuple[TestClient, list[str]]]:
     """The app plus two write routes: one that writes and succeeds, one that writes and then fails."""
     app = create_app(settings_for(seeded_url))
+    router = APIRouter()
     commits: list[str] = []
 
-    @app.post("/api/probe/rename")
+    @router.post("/api/probe/rename")
     def rename(user: ApiUser, session: WriteSession) -> dict[str, str]:
         session.execute(update(Topic).where(Topic.slug == "no-fly-zone").values(title="Renamed once"))
         return {"title": "Renamed once"}
 
-    @app.post("/api/probe/rename-then-fail")
+    @router.post("/api/probe/rename-then-fail")
     def rename_then_fail(user: ApiUser, session: WriteSession) -> dict[str, str]:
         session.execute(update(Topic).where(Topic.slug == "no-fly-zone").values(title="Never kept"))
         system_repository.begin_data_change(session)
         session.flush()
         raise RuntimeError("a bug after the write")
 
+    include_flat(app, router, write_checks=WRITE_CHECKS)
     with TestClient(app, raise_server_exceptions=False) as client:
 
         def count(connection: Any) -> None:  # units of work, not the ends of read transactions

@@ -4,31 +4,42 @@ FastAPI keeps an included router as a branch it walks on every request, saving a
 route context in the request's scope for each route it tries: with ten routers that was a third of
 what a plain request cost (docs/performance.md, "The app's floor"). The domains still declare their
 routes on their own `APIRouter`; `include_flat` re-adds each to the app, as older FastAPI releases
-did on include, with the app's own dependencies in front.
+did on include, with the app's own dependencies in front, and a state-changing route with the
+app's write checks (the CSRF token) before its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, FastAPI
+from fastapi.params import Depends
 from fastapi.routing import APIRoute, _apply_router_form_limits, _update_scope
 from fastapi.telemetry._api import _route_selected
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import Receive, Scope, Send
 
+from app.web.csrf import SAFE_METHODS
 
-def include_flat(app: FastAPI, router: APIRouter) -> None:
-    """Add every route of `router` (path, prefix, tags and dependencies already its own) to the app."""
+
+def include_flat(app: FastAPI, router: APIRouter, *, write_checks: Sequence[Depends]) -> None:
+    """Add every route of `router` (path, prefix, tags and dependencies already its own) to the app.
+
+    A route that answers a state-changing method gets `write_checks` before its own dependencies; a
+    route that only reads doesn't run them (they cost a read session and the viewer, docs/performance.md).
+    """
     for route in router.routes:
         if not isinstance(route, APIRoute):
             raise TypeError(f"only API routes can be added flat, not {route!r}")
+        changes_state = bool((route.methods or set()) - SAFE_METHODS)
         app.router.add_api_route(
             route.path,
             route.endpoint,
             response_model=route.response_model,
             status_code=route.status_code,
             tags=route.tags,
-            dependencies=route.dependencies,
+            dependencies=[*(write_checks if changes_state else ()), *route.dependencies],
             summary=route.summary,
             description=route.description,
             response_description=route.response_description,

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from fastapi import APIRouter, FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Match, Mount
 
+from app import deps
 from app.main import create_app
+from app.web import inputs
+from app.web.csrf import SAFE_METHODS
 from app.web.routing import RouteIndex
 from tests.conftest import settings_for
 from tests.support import soup
@@ -102,3 +108,33 @@ def test_answers_other_than_a_match_are_the_walks(client: TestClient) -> None:
     assert slash.headers["location"].endswith("/methodology")
     assert client.get("/static/app.css").status_code == 200  # the mount
     assert client.get("/healthz").status_code == 200
+
+
+def _calls(dependant: Dependant) -> Iterator[object]:
+    """Every dependency a route runs, depth first, in the order FastAPI solves them."""
+    for sub in dependant.dependencies:
+        yield from _calls(sub)
+        yield sub.call
+
+
+def test_every_state_changing_route_checks_the_csrf_token_before_its_own_dependencies() -> None:
+    app = create_app(settings_for("sqlite://"))
+    routes = [route for route in app.routes if isinstance(route, APIRoute)]
+    writes = [route for route in routes if route.methods - SAFE_METHODS]
+    assert len(writes) >= 10
+    for route in writes:
+        top = [sub.call for sub in route.dependant.dependencies]
+        assert top[:2] == [inputs.plain_text, deps.csrf_protect], route.path
+
+
+def test_a_route_that_only_reads_looks_up_no_viewer_unless_it_uses_one() -> None:
+    # The CSRF check needs the viewer, and the viewer a read session: a plain read (the health check) runs neither.
+    app = create_app(settings_for("sqlite://"))
+    reads = {
+        route.path: route for route in app.routes if isinstance(route, APIRoute) and not route.methods - SAFE_METHODS
+    }
+    health = list(_calls(reads["/healthz"].dependant))
+    assert inputs.plain_text in health
+    assert deps.csrf_protect not in health and deps.current_viewer not in health
+    page = list(_calls(reads["/countries/{code}"].dependant))  # a page still knows who is reading it
+    assert deps.current_viewer in page and deps.csrf_protect not in page
