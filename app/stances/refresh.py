@@ -37,7 +37,7 @@ def add_statement(*, session: Session, country_id: int, topic_id: int, evidence:
 
     Saving what was said this week is the common case, and updates one row. A statement dated in
     an earlier month rewrites the rows from its month on, each from its own counted statements
-    (`scoring.add_earlier_statement`), without reading the statements made since.
+    (`add_statements`), without reading the statements made since.
     """
     month = scoring.month_start(evidence.said_on)
     latest = repository.latest_row(session, topic_id=topic_id, country_id=country_id)
@@ -50,13 +50,8 @@ def add_statement(*, session: Session, country_id: int, topic_id: int, evidence:
         else:
             repository.insert_rows(session, [row])  # a month after every stored one: nothing to delete
         return
-    before = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
-    later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
-    cells = scoring.add_earlier_statement(repository.cell_from_row(before), later, evidence)
-    repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cells[0].month)
-    repository.insert_rows(
-        session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells]
-    )
+    # As an import adds them: the stored months' counted statements, without scoring each month as it was.
+    add_statements(session=session, country_id=country_id, topic_id=topic_id, evidence=[evidence])
 
 
 def add_statements(*, session: Session, country_id: int, topic_id: int, evidence: Sequence[scoring.Evidence]) -> None:

@@ -90,7 +90,7 @@ def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring
 # deletes and inserts below (Core statements, cheaper than ORM-enabled ones) leave no stale object
 # in the session.
 
-# What a fold resumes from (state_from_row) and what a new statement folds into (cell_from_row).
+# What a fold resumes from (state_from_row).
 _SERIES_COLUMNS = (
     StanceScore.month,
     StanceScore.new,
@@ -150,20 +150,11 @@ def last_row_before(session: Session, *, topic_id: int, country_id: int, month: 
     return found
 
 
-def cells_from(session: Session, *, topic_id: int, country_id: int, month: date) -> list[scoring.CellScore]:
-    """The series' stored cells from `month` on, oldest first."""
-    params = {"topic_id": topic_id, "country_id": country_id, "month": month}
-    return [_cell(row) for row in session.connection().execute(_FROM_MONTH, params)]
-
-
 def stored_months_from(session: Session, *, topic_id: int, country_id: int, month: date) -> list[scoring.StoredMonth]:
     """The series' stored months from `month` on, oldest first, as a write that adds to them reads them."""
-    query = (
-        select(*_SERIES_COLUMNS)
-        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month)
-        .order_by(StanceScore.month)
-    )
-    return [scoring.StoredMonth(row.month, row.new, state_from_row(row)) for row in session.connection().execute(query)]
+    params = {"topic_id": topic_id, "country_id": country_id, "month": month}
+    rows = session.connection().execute(_FROM_MONTH, params)
+    return [scoring.StoredMonth(row.month, row.new, state_from_row(row)) for row in rows]
 
 
 def delete_series_from(session: Session, *, topic_id: int, country_id: int, month: date) -> None:
@@ -456,17 +447,6 @@ def latest_row(session: Session, *, topic_id: int, country_id: int) -> SeriesRow
         session.connection().execute(_LATEST, {"topic_id": topic_id, "country_id": country_id}).one_or_none()
     )
     return found
-
-
-def cell_from_row(row: SeriesRow | None) -> scoring.CellScore | None:
-    """A stored row as the rule's cell (its position recomputed from the stored evidence)."""
-    return None if row is None else _cell(row)
-
-
-def _cell(row: SeriesRow) -> scoring.CellScore:
-    found = scoring.position(decode_evidence(row.evidence), scoring.month_end(row.month))
-    assert found is not None
-    return scoring.CellScore(row.month, found, row.new, row.total, row.first_on, row.last_on)
 
 
 # ---- Stored changes of position (refresh.py keeps them; the country page reads them).
