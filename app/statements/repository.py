@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
-from app.db import postgres_planner
+from app.db import insert_many_returning_ids, postgres_planner
 from app.perf.driver import DriverRead
 from app.sources.models import Source
 from app.stances.models import StanceScore
@@ -89,9 +89,7 @@ _LINK = insert(StatementSource)
 
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert statements in one round trip per batch; their ids, in the order given."""
-    if not rows:
-        return []
-    return list(session.connection().execute(_INSERT, list(rows)).scalars())
+    return insert_many_returning_ids(session.connection(), _INSERT, rows)
 
 
 def link_sources(session: Session, links: Sequence[dict[str, Any]]) -> None:
