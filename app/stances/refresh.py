@@ -142,7 +142,7 @@ def refresh_chains(*, session: Session, chains: Mapping[ChainKey, date]) -> None
         repository.insert_changes(session, _change_rows(key, repository.chain_from(session, key=key, since=since)))
 
 
-def add_to_chains(*, session: Session, added: Sequence[tuple[ChainKey, repository.Neighbour]]) -> None:
+def add_to_chains(*, session: Session, added: Sequence[repository.ChainedStatement]) -> None:
     """Bring the stored changes of position up to date after new published statements, already written.
 
     A new statement moves at most two changes of its chain: its own, from the statement just before
@@ -152,17 +152,16 @@ def add_to_chains(*, session: Session, added: Sequence[tuple[ChainKey, repositor
     changes: dict[int, dict[str, Any]] = {}
     following: set[int] = set()
     with repository.walking_actor_index(session):
-        for key, statement in added:
-            statement_id, said_on, stance = statement
-            previous, next_one = repository.chain_neighbours(
-                session, key=key, said_on=said_on, statement_id=statement_id
-            )
-            if previous is not None and previous[2] != stance:
-                changes[statement_id] = _change_row(key, previous, statement)
-            if next_one is not None:
-                following.add(next_one[0])
-                if next_one[2] != stance:
-                    changes[next_one[0]] = _change_row(key, statement, next_one)
+        neighbours = repository.chain_neighbours(session, added)
+    for key, statement in added:
+        statement_id, _, stance = statement
+        previous, next_one = neighbours[statement_id]
+        if previous is not None and previous[2] != stance:
+            changes[statement_id] = _change_row(key, previous, statement)
+        if next_one is not None:
+            following.add(next_one[0])
+            if next_one[2] != stance:
+                changes[next_one[0]] = _change_row(key, statement, next_one)
     repository.delete_changes_of(session, sorted(following))
     repository.insert_changes(session, [changes[after_id] for after_id in sorted(changes)])
 
