@@ -128,7 +128,8 @@ def insert_many_returning_ids(connection: Connection, insert: Insert, rows: Sequ
 
     `insert` is the table's INSERT with `RETURNING id` sorted by parameter order. On PostgreSQL, many
     rows take their ids from the table's sequence and go in as an executemany without RETURNING: psycopg
-    parses SQLAlchemy's thousand-row RETURNING statement again on every call (docs/performance.md, "The import").
+    parses SQLAlchemy's thousand-row RETURNING statement again on every call, in Python (bench/README.md,
+    "Where an import's time goes").
     """
     if not rows:
         return []

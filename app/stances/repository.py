@@ -498,7 +498,7 @@ def chain_from(session: Session, *, key: ChainKey, since: date) -> list[ChainRec
 # Statements' neighbours in their chains, by (said_on, id): the published statement just before each and just
 # after. Many statements in one read, their chains and dates one parameter (a JSON array on SQLite, arrays on
 # PostgreSQL), so the SQL is compiled once: an import asked for 39,800 neighbours one read each, a round trip
-# each on PostgreSQL (docs/performance.md, "The import").
+# each on PostgreSQL (bench/README.md, "Where an import's time goes").
 def _given_sqlite() -> Any:
     each = func.json_each(bindparam("given", type_=String)).table_valued("value").alias("each")
     fields = ("statement_id", "actor_id", "topic_id", "country_id", "said_on")
