@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,8 +13,9 @@ from typing import Any
 
 from anyio import to_thread
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import TypeDecorator
 
 from app.perf.versioned import SCOPED_VERSION, STAMPED_VERSION
@@ -117,6 +118,28 @@ def postgres_planner(session: Session, **settings: str) -> Iterator[None]:
     yield  # if the block raises, its transaction is rolled back, and SET LOCAL with it
     for name, value in previous.items():
         connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
+
+
+_NEW_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+
+
+def insert_many_returning_ids(connection: Connection, insert: Insert, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert rows into a table with a serial `id`; their ids, in the order given.
+
+    `insert` is the table's INSERT with `RETURNING id` sorted by parameter order. On PostgreSQL, many
+    rows take their ids from the table's sequence and go in as an executemany without RETURNING: psycopg
+    parses SQLAlchemy's thousand-row RETURNING statement again on every call, in Python (bench/README.md,
+    "Where an import's time goes").
+    """
+    if not rows:
+        return []
+    if connection.dialect.name != "postgresql" or len(rows) == 1:
+        return list(connection.execute(insert, list(rows)).scalars())
+    table = insert.table.name
+    ids = sorted(connection.execute(_NEW_IDS, {"table": table, "count": len(rows)}).scalars())
+    plain = insert.table.insert()
+    connection.execute(plain, [row | {"id": id_} for row, id_ in zip(rows, ids, strict=True)])
+    return ids
 
 
 def sqlite_file(database_url: str) -> Path | None:

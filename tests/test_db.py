@@ -1,4 +1,5 @@
-"""app/db.py: values read once per data version, and forgotten when the version moves; reads run on the driver."""
+"""app/db.py: values read once per data version, and forgotten when the version moves; reads run on the driver;
+many rows inserted at once."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, func, select, text
 
-from app.db import Database, release
+from app.db import Database, release, utcnow
 from app.perf.driver import DriverRead
 from app.perf.versioned import per_data_version
+from app.sources import repository as sources_repository
+from app.sources.models import Source
 from app.stances import matrix as stances_matrix
 from app.statements.models import Statement
 from app.system import repository as system_repository
@@ -121,3 +124,31 @@ def test_a_driver_read_names_a_missing_parameter_and_refuses_in_lists(seeded_db:
     in_list = DriverRead(select(Statement.id).where(Statement.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(ValueError, match="no expanding"):
         in_list.sql(seeded_db.engine.dialect, {"ids": [1, 2]})
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_rows_inserted_many_at_once_get_their_ids_in_the_order_given(
+    seeded_db: Database, dialect: str, count: int
+) -> None:
+    """One row through RETURNING; on PostgreSQL several with ids taken from the sequence first, each its own."""
+    titles = [f"Inserted {count}-{index}" for index in reversed(range(count))]  # not the order ids would sort them
+    rows = [
+        {
+            "url": None,
+            "key": f"k-{count}-{title}",
+            "outlet": "Wire",
+            "title": title,
+            "published_on": None,
+            "language": "en",
+            "created_at": utcnow(),
+        }
+        for title in titles
+    ]
+    with seeded_db.write() as session:
+        ids = sources_repository.insert_many(session, rows)
+        before = session.execute(select(func.max(Source.id)).where(Source.id.not_in(ids))).scalar_one()
+        stored = {
+            id_: title for id_, title in session.execute(select(Source.id, Source.title).where(Source.id.in_(ids)))
+        }
+    assert [stored[id_] for id_ in ids] == titles
+    assert ids == sorted(ids) and len(set(ids)) == count and ids[0] > before

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from app.db import insert_many_returning_ids
 from app.sources.models import Source
 
 _CHUNK = 500
@@ -31,9 +32,8 @@ def get_by_url(session: Session, url: str) -> Source | None:
 
 
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    return list(session.connection().execute(_INSERT, list(rows)).scalars())
+    """Insert sources; their ids, in the order given."""
+    return insert_many_returning_ids(session.connection(), _INSERT, rows)
 
 
 _INSERT = insert(Source).returning(Source.id, sort_by_parameter_order=True)  # Core, built once, as statements'

@@ -37,7 +37,7 @@ def add_statement(*, session: Session, country_id: int, topic_id: int, evidence:
 
     Saving what was said this week is the common case, and updates one row. A statement dated in
     an earlier month rewrites the rows from its month on, each from its own counted statements
-    (`scoring.add_earlier_statement`), without reading the statements made since.
+    (`add_statements`), without reading the statements made since.
     """
     month = scoring.month_start(evidence.said_on)
     latest = repository.latest_row(session, topic_id=topic_id, country_id=country_id)
@@ -50,13 +50,8 @@ def add_statement(*, session: Session, country_id: int, topic_id: int, evidence:
         else:
             repository.insert_rows(session, [row])  # a month after every stored one: nothing to delete
         return
-    before = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
-    later = repository.cells_from(session, topic_id=topic_id, country_id=country_id, month=month)
-    cells = scoring.add_earlier_statement(repository.cell_from_row(before), later, evidence)
-    repository.delete_series_from(session, topic_id=topic_id, country_id=country_id, month=cells[0].month)
-    repository.insert_rows(
-        session, [repository.cell_to_row(country_id=country_id, topic_id=topic_id, cell=cell) for cell in cells]
-    )
+    # As an import adds them: the stored months' counted statements, without scoring each month as it was.
+    add_statements(session=session, country_id=country_id, topic_id=topic_id, evidence=[evidence])
 
 
 def add_statements(*, session: Session, country_id: int, topic_id: int, evidence: Sequence[scoring.Evidence]) -> None:
@@ -147,7 +142,7 @@ def refresh_chains(*, session: Session, chains: Mapping[ChainKey, date]) -> None
         repository.insert_changes(session, _change_rows(key, repository.chain_from(session, key=key, since=since)))
 
 
-def add_to_chains(*, session: Session, added: Sequence[tuple[ChainKey, repository.Neighbour]]) -> None:
+def add_to_chains(*, session: Session, added: Sequence[repository.ChainedStatement]) -> None:
     """Bring the stored changes of position up to date after new published statements, already written.
 
     A new statement moves at most two changes of its chain: its own, from the statement just before
@@ -157,17 +152,16 @@ def add_to_chains(*, session: Session, added: Sequence[tuple[ChainKey, repositor
     changes: dict[int, dict[str, Any]] = {}
     following: set[int] = set()
     with repository.walking_actor_index(session):
-        for key, statement in added:
-            statement_id, said_on, stance = statement
-            previous, next_one = repository.chain_neighbours(
-                session, key=key, said_on=said_on, statement_id=statement_id
-            )
-            if previous is not None and previous[2] != stance:
-                changes[statement_id] = _change_row(key, previous, statement)
-            if next_one is not None:
-                following.add(next_one[0])
-                if next_one[2] != stance:
-                    changes[next_one[0]] = _change_row(key, statement, next_one)
+        neighbours = repository.chain_neighbours(session, added)
+    for key, statement in added:
+        statement_id, _, stance = statement
+        previous, next_one = neighbours[statement_id]
+        if previous is not None and previous[2] != stance:
+            changes[statement_id] = _change_row(key, previous, statement)
+        if next_one is not None:
+            following.add(next_one[0])
+            if next_one[2] != stance:
+                changes[next_one[0]] = _change_row(key, statement, next_one)
     repository.delete_changes_of(session, sorted(following))
     repository.insert_changes(session, [changes[after_id] for after_id in sorted(changes)])
 

@@ -9,8 +9,9 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, Integer, Row, String, bindparam, delete, func, insert, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session, aliased
 
 from app.actors.models import Office
 from app.db import postgres_planner
@@ -90,7 +91,7 @@ def all_published_evidence(session: Session) -> Iterator[tuple[int, int, scoring
 # deletes and inserts below (Core statements, cheaper than ORM-enabled ones) leave no stale object
 # in the session.
 
-# What a fold resumes from (state_from_row) and what a new statement folds into (cell_from_row).
+# What a fold resumes from (state_from_row).
 _SERIES_COLUMNS = (
     StanceScore.month,
     StanceScore.new,
@@ -150,20 +151,11 @@ def last_row_before(session: Session, *, topic_id: int, country_id: int, month: 
     return found
 
 
-def cells_from(session: Session, *, topic_id: int, country_id: int, month: date) -> list[scoring.CellScore]:
-    """The series' stored cells from `month` on, oldest first."""
-    params = {"topic_id": topic_id, "country_id": country_id, "month": month}
-    return [_cell(row) for row in session.connection().execute(_FROM_MONTH, params)]
-
-
 def stored_months_from(session: Session, *, topic_id: int, country_id: int, month: date) -> list[scoring.StoredMonth]:
     """The series' stored months from `month` on, oldest first, as a write that adds to them reads them."""
-    query = (
-        select(*_SERIES_COLUMNS)
-        .where(StanceScore.topic_id == topic_id, StanceScore.country_id == country_id, StanceScore.month >= month)
-        .order_by(StanceScore.month)
-    )
-    return [scoring.StoredMonth(row.month, row.new, state_from_row(row)) for row in session.connection().execute(query)]
+    params = {"topic_id": topic_id, "country_id": country_id, "month": month}
+    rows = session.connection().execute(_FROM_MONTH, params)
+    return [scoring.StoredMonth(row.month, row.new, state_from_row(row)) for row in rows]
 
 
 def delete_series_from(session: Session, *, topic_id: int, country_id: int, month: date) -> None:
@@ -458,17 +450,6 @@ def latest_row(session: Session, *, topic_id: int, country_id: int) -> SeriesRow
     return found
 
 
-def cell_from_row(row: SeriesRow | None) -> scoring.CellScore | None:
-    """A stored row as the rule's cell (its position recomputed from the stored evidence)."""
-    return None if row is None else _cell(row)
-
-
-def _cell(row: SeriesRow) -> scoring.CellScore:
-    found = scoring.position(decode_evidence(row.evidence), scoring.month_end(row.month))
-    assert found is not None
-    return scoring.CellScore(row.month, found, row.new, row.total, row.first_on, row.last_on)
-
-
 # ---- Stored changes of position (refresh.py keeps them; the country page reads them).
 
 ChainKey = tuple[int, int, int]  # (actor_id, topic_id, country_id)
@@ -514,37 +495,90 @@ def chain_from(session: Session, *, key: ChainKey, since: date) -> list[ChainRec
     ]
 
 
-# A statement's neighbours in its chain, by (said_on, id): the published statement just before it and just after.
+# Statements' neighbours in their chains, by (said_on, id): the published statement just before each and just
+# after. Many statements in one read, their chains and dates one parameter (a JSON array on SQLite, arrays on
+# PostgreSQL), so the SQL is compiled once: an import asked for 39,800 neighbours one read each, a round trip
+# each on PostgreSQL (bench/README.md, "Where an import's time goes").
+def _given_sqlite() -> Any:
+    each = func.json_each(bindparam("given", type_=String)).table_valued("value").alias("each")
+    fields = ("statement_id", "actor_id", "topic_id", "country_id", "said_on")
+    return select(
+        *(func.json_extract(each.c.value, f"$[{index}]").label(name) for index, name in enumerate(fields))
+    ).cte("given")
+
+
+def _given_postgresql() -> Any:
+    arrays = (
+        bindparam("statement_ids", type_=ARRAY(Integer)),
+        bindparam("actor_ids", type_=ARRAY(Integer)),
+        bindparam("topic_ids", type_=ARRAY(Integer)),
+        bindparam("country_ids", type_=ARRAY(Integer)),
+        bindparam("days", type_=ARRAY(Date)),
+    )
+    fields = ("statement_id", "actor_id", "topic_id", "country_id", "said_on")
+    return func.unnest(*arrays).table_valued(*fields).render_derived().alias("given")
+
+
+def _neighbours_read(given: Any, *, lateral: bool) -> DriverRead:
+    """Each given statement's id, then its previous and next neighbour's (id, said_on, stance), or NULLs.
+
+    PostgreSQL reads each neighbour in a LATERAL subquery; SQLite, which has none, finds its id in a
+    subquery and joins the row by it (PostgreSQL's planner would hash-join the whole table for that).
+    """
+    in_chain = (
+        (Statement.actor_id == given.c.actor_id)
+        & ((Statement.topic_id + 0) == given.c.topic_id)
+        & ((Statement.country_id + 0) == given.c.country_id)
+        & PUBLISHED
+    )
+    previous = (
+        select(*_NEIGHBOUR_COLUMNS)
+        .where(
+            in_chain,
+            Statement.said_on <= given.c.said_on,
+            (Statement.said_on < given.c.said_on) | (Statement.id < given.c.statement_id),
+        )
+        .order_by(Statement.said_on.desc(), Statement.id.desc())
+        .limit(1)
+    )
+    following = (
+        select(*_NEIGHBOUR_COLUMNS)
+        .where(
+            in_chain,
+            Statement.said_on >= given.c.said_on,
+            (Statement.said_on > given.c.said_on) | (Statement.id > given.c.statement_id),
+        )
+        .order_by(Statement.said_on, Statement.id)
+        .limit(1)
+    )
+    if lateral:
+        before, after = previous.lateral("previous"), following.lateral("following")
+        query = select(given.c.statement_id, *before.c, *after.c).select_from(given)
+        return DriverRead(query.outerjoin(before, true()).outerjoin(after, true()))
+    earlier, later = aliased(Statement, name="previous"), aliased(Statement, name="following")
+    query = (
+        select(given.c.statement_id, earlier.id, earlier.said_on, earlier.stance, later.id, later.said_on, later.stance)
+        .select_from(given)
+        .outerjoin(earlier, earlier.id == previous.with_only_columns(Statement.id).correlate(given).scalar_subquery())
+        .outerjoin(later, later.id == following.with_only_columns(Statement.id).correlate(given).scalar_subquery())
+    )
+    return DriverRead(query)
+
+
 _NEIGHBOUR_COLUMNS = (Statement.id, Statement.said_on, Statement.stance)
-_CHAIN_PREVIOUS = DriverRead(
-    select(*_NEIGHBOUR_COLUMNS)
-    .where(
-        _IN_CHAIN,
-        PUBLISHED,
-        Statement.said_on <= bindparam("said_on"),
-        (Statement.said_on < bindparam("said_on")) | (Statement.id < bindparam("statement_id")),
-    )
-    .order_by(Statement.said_on.desc(), Statement.id.desc())
-    .limit(1)
-)
-_CHAIN_NEXT = DriverRead(
-    select(*_NEIGHBOUR_COLUMNS)
-    .where(
-        _IN_CHAIN,
-        PUBLISHED,
-        Statement.said_on >= bindparam("said_on"),
-        (Statement.said_on > bindparam("said_on")) | (Statement.id > bindparam("statement_id")),
-    )
-    .order_by(Statement.said_on, Statement.id)
-    .limit(1)
-)
+_NEIGHBOURS = {
+    "sqlite": _neighbours_read(_given_sqlite(), lateral=False),
+    "postgresql": _neighbours_read(_given_postgresql(), lateral=True),
+}
+_NEIGHBOURS_BATCH = 1000
 Neighbour = tuple[int, date, int]  # (id, said_on, stance)
+ChainedStatement = tuple[ChainKey, Neighbour]  # a statement's chain, and the statement as its neighbours see it
 
 
-def _neighbour(rows: list[Any]) -> Neighbour | None:
-    if not rows:
+def _neighbour(statement_id: int | None, said_on: Any, stance: int | None) -> Neighbour | None:
+    if statement_id is None:
         return None
-    statement_id, said_on, stance = rows[0]
+    assert stance is not None
     return statement_id, said_on if isinstance(said_on, date) else date.fromisoformat(said_on), stance
 
 
@@ -555,25 +589,36 @@ def walking_actor_index(session: Session) -> Iterator[None]:
     PostgreSQL's planner can't know how many of an actor's statements are in one chain and guesses
     almost none, so for a neighbour it read all of the actor's statements on one side of the date
     and sorted them (a bitmap scan, 250–350 rows) instead of walking the index to the first match (a
-    handful). SQLite walks the index already.
+    handful). SQLite walks the index already. From those guesses it also costs a read of a thousand
+    neighbours high enough to compile it first (JIT), which took longer than the read.
     """
-    with postgres_planner(session, enable_bitmapscan="off"):
+    with postgres_planner(session, enable_bitmapscan="off", jit="off"):
         yield
 
 
 def chain_neighbours(
-    session: Session, *, key: ChainKey, said_on: date, statement_id: int
-) -> tuple[Neighbour | None, Neighbour | None]:
-    """The published statements just before and just after one in its chain (by date, then id), if any."""
-    actor_id, topic_id, country_id = key
-    params = {
-        "actor_id": actor_id,
-        "topic_id": topic_id,
-        "country_id": country_id,
-        "said_on": said_on,
-        "statement_id": statement_id,
-    }
-    return _neighbour(_CHAIN_PREVIOUS.fetchall(session, params)), _neighbour(_CHAIN_NEXT.fetchall(session, params))
+    session: Session, statements: Sequence[ChainedStatement]
+) -> dict[int, tuple[Neighbour | None, Neighbour | None]]:
+    """The published statements just before and just after each (by date, then id) in its chain, by its id."""
+    connection = session.connection()
+    dialect = connection.dialect.name
+    found: dict[int, tuple[Neighbour | None, Neighbour | None]] = {}
+    for start in range(0, len(statements), _NEIGHBOURS_BATCH):
+        batch = statements[start : start + _NEIGHBOURS_BATCH]
+        if dialect == "sqlite":
+            given = [[id_, *key, said_on.isoformat()] for key, (id_, said_on, _) in batch]
+            params: dict[str, Any] = {"given": json.dumps(given)}
+        else:
+            params = {
+                "statement_ids": [id_ for _, (id_, _, _) in batch],
+                "actor_ids": [key[0] for key, _ in batch],
+                "topic_ids": [key[1] for key, _ in batch],
+                "country_ids": [key[2] for key, _ in batch],
+                "days": [said_on for _, (_, said_on, _) in batch],
+            }
+        for row in _NEIGHBOURS[dialect].fetchall(connection, params):
+            found[row[0]] = (_neighbour(*row[1:4]), _neighbour(*row[4:7]))
+    return found
 
 
 def all_chains(session: Session) -> Iterator[tuple[ChainKey, ChainRecord]]:

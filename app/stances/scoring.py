@@ -350,36 +350,6 @@ def extend_series(state: SeriesState, latest_month: date | None, latest_new: int
     return CellScore(month, found, new, state.total, state.first_on, state.last_on)
 
 
-def add_earlier_statement(before: CellScore | None, later: Sequence[CellScore], item: Evidence) -> list[CellScore]:
-    """The series' cells from the statement's month on, after one new statement dated before its latest month.
-
-    `before` is the cell of the latest month before the statement's (None when there is none) and
-    `later` the cells from the statement's month on, in order. Equal to folding every statement
-    again from that month (see the tests), at the cost of those months' counted statements instead
-    of every statement since: a month's counted statements are the latest per actor among all up to
-    its end, and the new one, said before each of those ends, joins each month's set the same way.
-    """
-    month = month_start(item.said_on)
-    if not later or later[0].month < month or (before is not None and before.month >= month):
-        raise ValueError(f"the cells given don't start at or after {month} with the month before it")
-    cells = [] if later[0].month == month else [add_statement(before, item)]  # the statement opens its month
-    for cell in later:
-        found = position(latest_per_actor([*cell.position.counted, item]), month_end(cell.month))
-        assert found is not None
-        new = cell.new + 1 if cell.month == month else cell.new  # said in its own month; later months gain none
-        cells.append(
-            CellScore(
-                cell.month,
-                found,
-                new,
-                cell.total + 1,
-                min(cell.first_on, item.said_on),
-                max(cell.last_on, item.said_on),
-            )
-        )
-    return cells
-
-
 @dataclass(frozen=True, slots=True)
 class StoredMonth:
     """A month with a stored cell, as a write that adds to the series reads it: no position computed."""
@@ -397,7 +367,7 @@ def add_statements(before: SeriesState, later: Sequence[StoredMonth], items: Seq
     and `later` the stored months from that month on, in order. Equal to folding every statement
     again from that month (see the tests), at the cost of those months' counted statements: a
     stored month keeps its own, joined by the new ones said by its end (the latest per actor of
-    both, as in `add_earlier_statement`); a month that only the new statements bring opens from
+    both); a month that only the new statements bring opens from
     the month before it, as a fold would. An import adds thousands of statements to a series this
     way without reading the statements already stored.
     """

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
-from app.db import postgres_planner
+from app.db import insert_many_returning_ids, postgres_planner
 from app.perf.driver import DriverRead
 from app.sources.models import Source
 from app.stances.models import StanceScore
@@ -89,9 +89,7 @@ _LINK = insert(StatementSource)
 
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert statements in one round trip per batch; their ids, in the order given."""
-    if not rows:
-        return []
-    return list(session.connection().execute(_INSERT, list(rows)).scalars())
+    return insert_many_returning_ids(session.connection(), _INSERT, rows)
 
 
 def link_sources(session: Session, links: Sequence[dict[str, Any]]) -> None:
@@ -138,10 +136,10 @@ def get_full(session: Session, statement_id: int, *, refresh: bool = False) -> S
     return session.execute(query).unique().scalar_one_or_none()
 
 
-# A save's reads, built once: on the connection, a prebuilt statement costs a fraction of one built
-# per call and run through the ORM (docs/performance.md, "A save").
-_BY_SUBMISSION_KEY = select(Statement.id).where(Statement.submission_key == bindparam("key"))
-_SAME_DAY = (
+# A save's reads, compiled once and run on the driver's cursor: SQLAlchemy's execute path costs more
+# than the read (docs/performance.md, "A save").
+_BY_SUBMISSION_KEY = DriverRead(select(Statement.id).where(Statement.submission_key == bindparam("key")))
+_SAME_DAY = DriverRead(
     select(Statement.id, Statement.quote, Statement.submission_key)
     .where(
         Statement.actor_id == bindparam("actor_id"),
@@ -155,8 +153,8 @@ _SAME_DAY = (
 
 def id_by_submission_key(session: Session, key: str) -> int | None:
     """The statement a submission key created, if any."""
-    found: int | None = session.connection().execute(_BY_SUBMISSION_KEY, {"key": key}).scalar_one_or_none()
-    return found
+    rows = _BY_SUBMISSION_KEY.fetchall(session, {"key": key})
+    return int(rows[0][0]) if rows else None  # the key is unique: one row at most
 
 
 def by_submission_key(session: Session, key: str) -> Statement | None:
@@ -166,7 +164,7 @@ def by_submission_key(session: Session, key: str) -> Statement | None:
 
 def same_day(session: Session, *, actor_id: int, topic_id: int, said_on: date) -> list[tuple[int, str, str | None]]:
     """(id, quote, submission key) of an actor's published statements on a topic on one day."""
-    rows = session.connection().execute(_SAME_DAY, {"actor_id": actor_id, "topic_id": topic_id, "said_on": said_on})
+    rows = _SAME_DAY.fetchall(session, {"actor_id": actor_id, "topic_id": topic_id, "said_on": said_on})
     return [(row[0], row[1], row[2]) for row in rows]
 
 

@@ -215,8 +215,8 @@ def insert_resolved(
     Each series' stored scores are brought up to date once, with all its new published statements
     (`stances_refresh.add_statements`), after every batch is written; the stored changes of position
     then from each new statement's neighbours in its chain (`stances_refresh.add_to_chains`).
-    `written`, when given, receives the statements as cards (read once, for their revisions), in the
-    order they were written.
+    `written`, when given, receives the statements as cards (made from the values written, as their
+    revisions are), in the order they were written.
     """
     # Written in date order. SQLite's full-text index keys a published statement by its date, then its
     # id (app/statements/search.py), and FTS5 writes its pending terms out as a new segment whenever a
@@ -263,11 +263,15 @@ def insert_resolved(
                 for link in _source_links(statement_id, item.sources)
             ],
         )
+        cards = [
+            _written_card(statement_id, item, row, parts)
+            for statement_id, row, item in zip(ids, rows, batch, strict=True)
+        ]
         revisions_repository.insert_many(
             session,
             [
                 {
-                    "statement_id": statement_id,
+                    "statement_id": card.id,
                     "version": 1,
                     "action": RevisionAction.CREATE,
                     "user_id": user_id,
@@ -275,13 +279,13 @@ def insert_resolved(
                     "note": note,
                     "created_at": now,
                     "before": None,
-                    "after": _snapshot(_written_card(statement_id, item, row, parts)),
+                    "after": _snapshot(card),
                 }
-                for statement_id, row, item in zip(ids, rows, batch, strict=True)
+                for card in cards
             ],
         )
         if written is not None:
-            written.extend(repository.cards(session, ids))
+            written.extend(cards)
         all_ids.extend(ids)
         if progress:
             progress(len(batch))

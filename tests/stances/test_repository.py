@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -39,22 +41,55 @@ def test_the_matrix_window_is_read_from_the_index_alone(seeded_db: Database, dia
 
 
 def test_chain_neighbours_are_read_walking_the_actors_index(seeded_db: Database, dialect: str) -> None:
-    """On PostgreSQL the neighbours are read with bitmap scans off (a plan that reads the actor whole), then back on."""
+    """On PostgreSQL the neighbours are read with bitmap scans and JIT off, then both as they were."""
     with seeded_db.write() as session:
         row = session.execute(text("SELECT id, actor_id, topic_id, country_id, said_on FROM statement LIMIT 1")).one()
+        statement = (row.id, date.fromisoformat(str(row.said_on)), 0)
         with repository.walking_actor_index(session):
             if dialect == "postgresql":
                 assert session.execute(text("SHOW enable_bitmapscan")).scalar_one() == "off"
-            before, after = repository.chain_neighbours(
-                session,
-                key=(row.actor_id, row.topic_id, row.country_id),
-                said_on=date.fromisoformat(str(row.said_on)),
-                statement_id=row.id,
-            )
+                assert session.execute(text("SHOW jit")).scalar_one() == "off"
+            found = repository.chain_neighbours(session, [((row.actor_id, row.topic_id, row.country_id), statement)])
         if dialect == "postgresql":
             assert session.execute(text("SHOW enable_bitmapscan")).scalar_one() == "on"
+            assert session.execute(text("SHOW jit")).scalar_one() == "on"
+    before, after = found[row.id]
     assert before is None or before[0] != row.id
     assert after is None or after[0] != row.id
+
+
+def test_chain_neighbours_are_each_statements_neighbours_in_its_whole_chain(
+    seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every published statement's neighbours, read together in batches, are the ones its whole chain puts beside
+    it (by date, then id; statements of one day in a chain included), on both databases."""
+    monkeypatch.setattr(repository, "_NEIGHBOURS_BATCH", 5)
+    with seeded_db.write() as session:
+        rows = session.execute(
+            text(
+                "SELECT id, actor_id, topic_id, country_id, said_on, stance FROM statement "
+                "WHERE status = 'published' ORDER BY actor_id, topic_id, country_id, said_on, id"
+            )
+        ).all()
+        expected: dict[int, tuple[Any, Any]] = {}
+        asked: list[repository.ChainedStatement] = []
+        chains: dict[tuple[int, int, int], list[tuple[int, date, int]]] = {}
+        for row in rows:
+            said_on = date.fromisoformat(str(row.said_on))
+            chains.setdefault((row.actor_id, row.topic_id, row.country_id), []).append((row.id, said_on, row.stance))
+        for key, chain in chains.items():
+            for index, statement in enumerate(chain):
+                expected[statement[0]] = (
+                    chain[index - 1] if index > 0 else None,
+                    chain[index + 1] if index + 1 < len(chain) else None,
+                )
+                asked.append((key, statement))
+        assert len(asked) > 2 * repository._NEIGHBOURS_BATCH, "several batches"
+        same_day = [chain for chain in chains.values() if len({said_on for _, said_on, _ in chain}) < len(chain)]
+        assert same_day, "the seed data has a chain with two statements on one day"
+        with repository.walking_actor_index(session):
+            found = repository.chain_neighbours(session, asked)
+    assert found == expected
 
 
 def _series_months(session: Session) -> list[tuple[int, int, date]]:

@@ -256,7 +256,8 @@ def test_adding_statements_one_by_one_equals_folding_them_all() -> None:
 
 
 def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
-    """Statements added in a shuffled order, each folded into the cells so far, give the cells of one fold."""
+    """Statements added one at a time in a shuffled order, as saves add them (an earlier one as a batch of
+    one, from the stored months), give the cells of one fold."""
     import random
 
     picker = random.Random(11)
@@ -280,7 +281,9 @@ def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
             if cells and month < cells[-1].month:
                 before = [cell for cell in cells if cell.month < month]
                 at_or_after = [cell for cell in cells if cell.month >= month]
-                cells = before + scoring.add_earlier_statement(before[-1] if before else None, at_or_after, item)
+                stored_months = [StoredMonth(cell.month, cell.new, SeriesState.from_cell(cell)) for cell in at_or_after]
+                state = SeriesState.from_cell(before[-1] if before else None)
+                cells = before + scoring.add_statements(state, stored_months, [item])
                 earlier += 1
             else:
                 cells = [cell for cell in cells if cell.month < month] + [
@@ -335,13 +338,3 @@ def test_many_statements_need_the_months_around_their_first_month() -> None:
         scoring.add_statements(state, stored, [ev(2, 2, date(2024, 5, 1), 1)])  # "before" is not before
     with pytest.raises(ValueError):
         scoring.add_statements(SeriesState(), stored, [ev(2, 2, date(2024, 6, 1), 1)])  # later than the months
-
-
-def test_an_earlier_statement_needs_the_cells_around_its_month() -> None:
-    cell = scoring.add_statement(None, ev(1, 1, date(2024, 5, 10), 1))
-    with pytest.raises(ValueError):
-        scoring.add_earlier_statement(None, [], ev(2, 2, date(2024, 3, 1), 1))  # no later cells
-    with pytest.raises(ValueError):
-        scoring.add_earlier_statement(cell, [cell], ev(2, 2, date(2024, 5, 1), 1))  # "before" is not before
-    with pytest.raises(ValueError):
-        scoring.add_earlier_statement(None, [cell], ev(2, 2, date(2024, 6, 1), 1))  # later than the cells

@@ -216,6 +216,8 @@ def test_a_checked_record_is_saved_once_and_moves_the_data_version_once(seeded_d
     assert card.quote == "A test quote that the seed data does not contain." and card.actor.name == "Radosław Sikorski"
     assert _data_version(seeded_db) == version + 1
     assert_scores_match_rebuild(seeded_db)
+    with seeded_db.read_session() as session:
+        assert repository.cards(session, [card.id]) == [card]  # made from the values written, it is what is stored
 
 
 def test_the_record_is_resolved_once_per_save(seeded_db: Database) -> None:
