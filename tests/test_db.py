@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, func, select, text
 
-from app.db import Database, release
+from app.db import Database, postgres_planner, release
 from app.perf.driver import DriverRead
 from app.perf.versioned import per_data_version
 from app.stances import matrix as stances_matrix
@@ -121,3 +121,17 @@ def test_a_driver_read_names_a_missing_parameter_and_refuses_in_lists(seeded_db:
     in_list = DriverRead(select(Statement.id).where(Statement.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(ValueError, match="no expanding"):
         in_list.sql(seeded_db.engine.dialect, {"ids": [1, 2]})
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite has no planner settings
+def test_planner_settings_hold_inside_the_block_and_are_put_back_after(seeded_db: Database) -> None:
+    """postgres_planner sets each setting for the block, units and all, and restores what was there before."""
+
+    def shown(session: Any) -> tuple[str, str]:
+        return session.execute(text("SELECT current_setting('work_mem'), current_setting('enable_seqscan')")).one()
+
+    with seeded_db.read_session() as session:
+        session.execute(text("SET LOCAL work_mem = '3MB'"))
+        with postgres_planner(session, work_mem="17MB", enable_seqscan="off"):
+            assert tuple(shown(session)) == ("17MB", "off")
+        assert tuple(shown(session)) == ("3MB", "on")
