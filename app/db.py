@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -111,13 +112,22 @@ def postgres_planner(session: Session, **settings: str) -> Iterator[None]:
     if session.get_bind().dialect.name != "postgresql":
         yield
         return
-    connection = session.connection()
-    previous = {name: connection.exec_driver_sql(f"SHOW {name}").scalar_one() for name in settings}
-    for name, value in settings.items():
-        connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
-    yield  # if the block raises, its transaction is rolled back, and SET LOCAL with it
-    for name, value in previous.items():
-        connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
+    # One statement each way, on the driver's cursor: a search makes this change on every request.
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    names = list(settings)
+    try:
+        cursor.execute(f"SELECT {', '.join(['current_setting(%s)'] * len(names))}", names)
+        previous = cursor.fetchone()
+        _set_locally(cursor, settings)
+        yield  # if the block raises, its transaction is rolled back, and set_config's changes with it
+        _set_locally(cursor, dict(zip(names, previous, strict=True)))
+    finally:
+        cursor.close()
+
+
+def _set_locally(cursor: Any, settings: dict[str, str]) -> None:
+    """SET LOCAL each setting, in one statement."""
+    cursor.execute(f"SELECT {', '.join(['set_config(%s, %s, true)'] * len(settings))}", list(chain(*settings.items())))
 
 
 _NEW_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")

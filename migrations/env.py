@@ -15,7 +15,7 @@ target_metadata = Base.metadata
 # declare them, so autogenerate must not see them.
 FULL_TEXT_TABLE_PREFIX = "statement_fts"
 FULL_TEXT_COLUMN = "search_vector"
-FULL_TEXT_INDEX = "ix_statement_search_vector"
+FULL_TEXT_INDEXES = {"ix_statement_search_vector", "ix_statement_search"}  # before and since 0019
 
 
 def include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
@@ -24,7 +24,7 @@ def include_name(name: str | None, type_: str, parent_names: dict[str, str | Non
     if type_ == "column":
         return name != FULL_TEXT_COLUMN
     if type_ == "index":
-        return name != FULL_TEXT_INDEX
+        return name not in FULL_TEXT_INDEXES
     return True
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, func, select, text
 
-from app.db import Database, release, utcnow
+from app.db import Database, postgres_planner, release, utcnow
 from app.perf.driver import DriverRead
 from app.perf.versioned import per_data_version
 from app.sources import repository as sources_repository
@@ -152,3 +152,17 @@ def test_rows_inserted_many_at_once_get_their_ids_in_the_order_given(
         }
     assert [stored[id_] for id_ in ids] == titles
     assert ids == sorted(ids) and len(set(ids)) == count and ids[0] > before
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite has no planner settings
+def test_planner_settings_hold_inside_the_block_and_are_put_back_after(seeded_db: Database) -> None:
+    """postgres_planner sets each setting for the block, units and all, and restores what was there before."""
+
+    def shown(session: Any) -> tuple[str, str]:
+        return session.execute(text("SELECT current_setting('work_mem'), current_setting('enable_seqscan')")).one()
+
+    with seeded_db.read_session() as session:
+        session.execute(text("SET LOCAL work_mem = '3MB'"))
+        with postgres_planner(session, work_mem="17MB", enable_seqscan="off"):
+            assert tuple(shown(session)) == ("17MB", "off")
+        assert tuple(shown(session)) == ("3MB", "on")

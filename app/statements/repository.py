@@ -17,6 +17,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    cast,
     delete,
     func,
     insert,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
@@ -300,7 +302,7 @@ def _residual(filters: HistoryFilters, dialect: str, value: Any = _as_is) -> lis
     if filters.conditional:
         found.append(Statement.condition.is_not(None))
     if filters.words and dialect != "sqlite":
-        found.append(search.postgresql_match(filters.words))
+        found.append(search.postgresql_match(filters.words, value=value))
     return found
 
 
@@ -353,10 +355,8 @@ def _fts_read(*, newer_first: bool | None) -> DriverRead:
 _FTS_NEWER, _FTS_OLDER, _FTS_COUNT = (_fts_read(newer_first=order) for order in (True, False, None))
 
 
-def _fts_params(
-    filters: HistoryFilters, *, after: Cursor | None = None, before: Cursor | None = None
-) -> dict[str, Any]:
-    """The FTS5 query of the words and filters, and the range of search keys the dates and the page leave."""
+def _facets(filters: HistoryFilters) -> list[list[str]]:
+    """The search index's tokens for the filters other than words and dates: one of each group must match."""
     facets: list[list[str]] = []
     if filters.countries:
         facets.append([search.facet(search.COUNTRY, country.id) for country in filters.countries])
@@ -368,13 +368,20 @@ def _fts_params(
         facets.append([search.facet(search.STANCE, stance) for stance in filters.stances])
     if filters.conditional:
         facets.append([search.facet(search.CONDITIONAL)])
+    return facets
+
+
+def _fts_params(
+    filters: HistoryFilters, *, after: Cursor | None = None, before: Cursor | None = None
+) -> dict[str, Any]:
+    """The FTS5 query of the words and filters, and the range of search keys the dates and the page leave."""
     lowest = _FTS_LOWEST if filters.first is None else search.search_key(filters.first, 0)
     highest = _FTS_HIGHEST if filters.last is None else search.search_key(filters.last + timedelta(days=1), 0)
     if after is not None:
         highest = min(highest, search.search_key(after.said_on, after.statement_id))
     if before is not None:
         lowest = max(lowest, search.search_key(before.said_on, before.statement_id) + 1)
-    return {"match": search.sqlite_match(filters.words, facets), "lowest": lowest, "highest": highest}
+    return {"match": search.sqlite_match(filters.words, _facets(filters)), "lowest": lowest, "highest": highest}
 
 
 def history_ids(
@@ -390,32 +397,52 @@ def history_ids(
         return rows if newer_first else rows[::-1]
 
     if filters.words:
-        matches = _few_word_matches(session, filters)
-        if matches is not None:
-            return _page_of(matches, after, before, limit)
+        if _expected_matches(session, filters) <= MANY_EXPECTED:
+            counted, page = _word_page(session, filters, after, before, limit)
+            session.info.setdefault(_WORD_COUNTS, {})[_search(filters)] = counted
+            if counted <= FEW_MATCHES:
+                return page
         # Many matches: walking the listing index meets a page of them soon. The word match is a constant
         # the planner folds, so it stays in the SQL.
         return _listing_ids(session, filters, after, before, limit, _as_is)
     return _listing_ids(session, filters, after, before, limit, _Named())
 
 
-# PostgreSQL: a word search with at most this many matches is read whole through the full-text index.
+# PostgreSQL: a word search the planner expects to match at most MANY_EXPECTED statements is read from
+# its search index, and if it has at most FEW_MATCHES, paged and counted from that read alone. Others
+# walk the listing for their pages (docs/performance.md, "Word searches on PostgreSQL").
 FEW_MATCHES = 1_000
-_WORD_MATCHES = "iw_word_matches"  # session.info key: this unit of work's word searches, read once
+MANY_EXPECTED = 5_000
+_WORD_COUNTS = "iw_word_counts"  # session.info key: this unit of work's word searches' counts, from the index
+_EXPECTED = "iw_expected_matches"  # session.info key: the planner's estimates of this unit of work's searches
 
 
-def _few_word_matches(session: Session, filters: HistoryFilters) -> list[tuple[int, date]] | None:
-    """On PostgreSQL, every match of a word search, newest first, if there are at most FEW_MATCHES; else None.
+def _expected_matches(session: Session, filters: HistoryFilters) -> float:
+    """PostgreSQL's estimate of a word search's matches, from its statistics (EXPLAIN's rows, not run).
 
-    The planner guesses a word's matches from its statistics, and for the newest 51 it walked the date
-    index backwards, checking each statement, expecting to meet them soon: for a word few or no
-    statements hold, that read the whole index (670 ms at 1M). Read through the GIN index alone (no
-    index walk, no sequential scan), a rare word costs its few matches; a common one stops at
-    FEW_MATCHES + 1 and the walk, which meets its matches soon, is taken instead. The page and its
-    count (`count_matches`) share the one read.
+    Reading the index costs every entry of the words and filters: about 30 ms for a word a sixth of the
+    statements hold, whose newest page the listing's walk meets in a few hundred rows. The estimate
+    only picks the way; either gives the same pages, and the count says "at least" when it is not exact.
     """
-    known: dict[tuple[Any, ...], list[tuple[int, date]] | None] = session.info.setdefault(_WORD_MATCHES, {})
-    key = (
+    known: dict[tuple[Any, ...], float] = session.info.setdefault(_EXPECTED, {})
+    key = _search(filters)
+    if key not in known:
+        value = _Named()
+        conditions = _conditions(filters, "postgresql", by_country=True, value=value)
+        read = _shaped(("expected", *value.params), lambda: select(literal(1)).where(*conditions))
+        sql, bound = read.sql(session.get_bind().dialect, value.params)
+        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", bound, prepare=False)
+            plan = cursor.fetchone()[0]
+        finally:
+            cursor.close()
+        known[key] = float((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+    return known[key]
+
+
+def _search(filters: HistoryFilters) -> tuple[Any, ...]:
+    return (
         filters.words,
         tuple(country.id for country in filters.countries),
         filters.actor.id if filters.actor is not None else None,
@@ -425,31 +452,57 @@ def _few_word_matches(session: Session, filters: HistoryFilters) -> list[tuple[i
         filters.last,
         filters.conditional,
     )
-    if key not in known:
-        query = (
-            select(Statement.id, Statement.said_on)
-            .where(*_conditions(filters, "postgresql", by_country=True))
-            .limit(FEW_MATCHES + 1)
-        )
-        with postgres_planner(session, enable_indexscan="off", enable_seqscan="off"):
-            rows = [(row[0], row[1]) for row in session.execute(query)]
-        rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
-        known[key] = rows if len(rows) <= FEW_MATCHES else None
-    return known[key]
 
 
-def _page_of(
-    matches: list[tuple[int, date]], after: Cursor | None, before: Cursor | None, limit: int
-) -> list[tuple[int, date]]:
-    """One page of matches held newest first, as _listing_ids gives it: after `after`, or going back before `before`."""
-    if before is not None:
-        edge = (before.said_on, before.statement_id)
-        older_first = [row for row in reversed(matches) if (row[1], row[0]) > edge][:limit]
-        return older_first[::-1]
-    if after is None:
-        return matches[:limit]
-    edge = (after.said_on, after.statement_id)
-    return [row for row in matches if (row[1], row[0]) < edge][:limit]
+def _word_page(
+    session: Session, filters: HistoryFilters, after: Cursor | None, before: Cursor | None, limit: int
+) -> tuple[int, list[tuple[int, date]]]:
+    """On PostgreSQL: how many statements match a word search, up to FEW_MATCHES + 1, and one page of them
+    (as _listing_ids gives it), which is the page when they are at most FEW_MATCHES.
+
+    The GIN index holds each statement's filters as lexemes beside its words (migration 0019), so the
+    words and filters are one index read, and the statement rows read are the matches. The planner,
+    guessing a word's matches from its statistics, would rather walk the date index checking each
+    statement (for a word few statements hold, the whole index: 670 ms at 1M), so index walks and
+    sequential scans are off for this read, and its bitmap gets the memory to stay exact (a lossy one
+    checks every statement on its pages again). The matches are sorted and paged in the database,
+    compiled once per shape (docs/performance.md, "Word searches on PostgreSQL").
+    """
+    value = _Named()
+    document = search.postgresql_document()
+    conditions = [PUBLISHED, search.postgresql_match(filters.words, document, value)]
+    facets = _facets(filters)
+    if facets:
+        conditions.append(document.op("@@")(cast(value("facets", search.postgresql_facets(facets)), TSQUERY)))
+    if filters.first is not None:
+        conditions.append(Statement.said_on >= value("first", filters.first))
+    if filters.last is not None:
+        conditions.append(Statement.said_on <= value("last", filters.last))
+    most_matches = value("most_matches", FEW_MATCHES + 1)
+    newer_first = before is None
+    edge = after if newer_first else before
+    edge_on = None if edge is None else value("edge_on", edge.said_on)
+    edge_id = None if edge is None else value("edge_id", edge.statement_id)
+    most = value("limit", limit)
+
+    def query() -> Any:
+        matches = select(Statement.id, Statement.said_on).where(*conditions).limit(most_matches).cte("matches")
+        key = tuple_(matches.c.said_on, matches.c.id)
+        page = select(matches.c.id, matches.c.said_on)
+        if edge_on is not None:
+            page = page.where(key < tuple_(edge_on, edge_id) if newer_first else key > tuple_(edge_on, edge_id))
+        ordering = (matches.c.said_on, matches.c.id)
+        page = page.order_by(*[column.desc() for column in ordering] if newer_first else ordering).limit(most)
+        paged = page.subquery("page")
+        total = select(func.count().label("total")).select_from(matches).subquery("total")
+        return select(total.c.total, paged.c.id, paged.c.said_on).select_from(total.outerjoin(paged, literal(True)))
+
+    shape: tuple[Any, ...] = ("word page", newer_first, *value.params)
+    read = _shaped(shape, query)
+    with postgres_planner(session, enable_indexscan="off", enable_seqscan="off", work_mem="16MB"):
+        rows = read.fetchall(session, value.params)
+    found = [(row[1], row[2]) for row in rows if row[1] is not None]
+    return rows[0][0], found if newer_first else found[::-1]
 
 
 def _listing_ids(
@@ -530,6 +583,8 @@ def count_matches(
 
     When a filter is checked candidate by candidate, at most `indexed_budget` index entries (when
     only the stance is checked) or `row_budget` rows are examined; a count stopped there is a lower bound.
+    On PostgreSQL a word search is counted in its search index, exactly up to FEW_MATCHES, or (when many
+    are expected) among the newest `row_budget` candidates if those hold more than FEW_MATCHES.
     """
     dialect = session.get_bind().dialect.name
     if filters.words and dialect == "sqlite":  # every filter is in the search index: counted there, exactly
@@ -537,16 +592,44 @@ def count_matches(
         return MatchCount(counted, False)
     if not filters.words:
         return _listing_count(session, filters, cap=cap, indexed_budget=indexed_budget, row_budget=row_budget)
-    matches = _few_word_matches(session, filters)
-    if matches is not None:
-        return MatchCount(min(len(matches), cap + 1), False)
-    budget = row_budget
-    residual = _residual(filters, dialect)
-    indexed = _indexed(filters, by_country=True)
-    candidates = select(case((and_(*residual), 1), else_=0).label("hit")).where(*indexed)
-    scanned = candidates.limit(budget).subquery()
-    examined, matched = session.execute(select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))).one()
-    return MatchCount(min(matched, cap + 1), examined >= budget and matched <= cap)
+    counted = session.info.get(_WORD_COUNTS, {}).get(_search(filters))
+    if counted is None and _expected_matches(session, filters) > MANY_EXPECTED:
+        # Expected to be many: counted among the newest statements, unless that finds FEW_MATCHES or fewer,
+        # which only the index can tell from all there are.
+        examined, matched = _newest_count(session, filters, budget=row_budget)
+        if examined < row_budget or matched > FEW_MATCHES:
+            return MatchCount(min(matched, cap + 1), examined >= row_budget and matched <= cap)
+    if counted is None:
+        counted = _word_page(session, filters, None, None, 0)[0]
+    return MatchCount(min(counted, cap + 1), FEW_MATCHES < counted <= cap)
+
+
+def _newest_count(session: Session, filters: HistoryFilters, *, budget: int) -> tuple[int, int]:
+    """How many of the newest `budget` statements a word search's other filters allow it matches, and how
+    many those were: the walk of the listing its pages take. Compiled once per shape of filters."""
+    value = _Named()
+    indexed = _indexed(filters, by_country=False, value=value)
+    residual = _residual(filters, "postgresql", value)
+    countries = [value(f"country_{n}", c.id) for n, c in enumerate(filters.countries)]
+    most = value("budget", budget)
+
+    def query() -> Any:
+        def newest(*extra: ColumnElement[bool]) -> Any:
+            hit = case((and_(*residual), 1), else_=0).label("hit")
+            ordering = (Statement.said_on.desc(), Statement.id.desc())
+            return select(Statement.said_on, Statement.id, hit).where(*indexed, *extra).order_by(*ordering).limit(most)
+
+        if len(countries) <= 1:
+            scanned = newest(*[Statement.country_id == country for country in countries]).subquery()
+        else:  # one index range per country, merged, as _listing_ids reads them
+            parts = [newest(Statement.country_id == country).subquery() for country in countries]
+            merged = union_all(*[select(part.c.said_on, part.c.id, part.c.hit) for part in parts]).subquery()
+            ordering = (merged.c.said_on.desc(), merged.c.id.desc())
+            scanned = select(merged.c.hit).order_by(*ordering).limit(most).subquery()
+        return select(func.count(), func.coalesce(func.sum(scanned.c.hit), 0))
+
+    found = _shaped(("newest count", *value.params), query).fetchall(session, value.params)[0]
+    return found[0], found[1]
 
 
 def _listing_count(

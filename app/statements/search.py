@@ -15,7 +15,8 @@ PostgreSQL: a generated tsvector column with a GIN index: the 'english' configur
 the folded quote and translation, beside the 'simple' one (words as written) of the folded quote,
 for words of other languages that English would drop as stop words. iw_search_fold() folds: the
 unaccent extension where the server has it, else a fixed table of Latin letters (ACCENTED, PLAIN).
-The planner picks the date index or the GIN index from its statistics.
+The GIN index is over the tsvector and a lexeme per filter, the facets column's tokens (migration 0019),
+so a search with filters is one index read there too; the planner's estimate picks it or the listing walk.
 
 A prefix search is not offered: it would have to merge the index entries of every word it starts,
 tens of milliseconds for a common prefix.
@@ -136,15 +137,42 @@ _ENGLISH: ColumnElement[str] = literal_column("'english'")
 _SIMPLE: ColumnElement[str] = literal_column("'simple'")
 
 
-def postgresql_match(words: Sequence[str]) -> ColumnElement[bool]:
-    """The tsvector condition: every word, in any English form ('english') or as written ('simple')."""
+def _bound(name: str, value: Any) -> Any:
+    return bindparam(name, value)
+
+
+def postgresql_match(
+    words: Sequence[str], document: ColumnElement[Any] | None = None, value: Any = _bound
+) -> ColumnElement[bool]:
+    """The tsvector condition: every word, in any English form ('english') or as written ('simple'); in the
+    statement's tsvector, or in `document` (postgresql_document). `value` makes each word's parameter."""
     fold = getattr(func, FOLD_FUNCTION)
     query: ColumnElement[Any] | None = None
     for number, word in enumerate(words):
-        folded = fold(bindparam(f"ts_word_{number}", word))
+        folded = fold(value(f"ts_word_{number}", word))
         either = func.plainto_tsquery(_ENGLISH, folded).op("||")(func.plainto_tsquery(_SIMPLE, folded))
         query = either if query is None else query.op("&&")(either)
-    return literal_column("statement.search_vector").op("@@")(query)
+    return (literal_column("statement.search_vector") if document is None else document).op("@@")(query)
+
+
+# PostgreSQL's search index (migration 0019) is over the tsvector plus a lexeme per filter, the facets
+# column's tokens: a facet lexeme never matches a word (the parser drops U+E000), so a search is the
+# words and one of each group of facets, matched against this document.
+FACETS_FUNCTION = "iw_search_facets"
+
+
+def postgresql_document() -> ColumnElement[Any]:
+    """The statement's tsvector and its facets' lexemes, as the GIN index of migration 0019 holds them."""
+    facets = getattr(func, FACETS_FUNCTION)(
+        *(literal_column(f"statement.{name}") for name in ("country_id", "topic_id", "actor_id", "stance")),
+        literal_column("statement.conditional"),
+    )
+    return literal_column("statement.search_vector").op("||")(facets)
+
+
+def postgresql_facets(facets: Sequence[Sequence[str]]) -> str:
+    """A tsquery's text: one of each group of facet lexemes (`facet`)."""
+    return " & ".join("(" + " | ".join(f"'{token}'" for token in group) + ")" for group in facets)
 
 
 def statement_id(key_column: ColumnElement[int]) -> ColumnElement[int]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.db import Database
 from app.statements import filters as history_filters
 from app.statements import paging, repository, search, writing
+from app.statements.models import Statement
 from app.statements.schemas import HistoryQuery
 from tests.support import add_statement, edit_statement, migration_module, record
 
@@ -245,7 +246,7 @@ def test_a_search_with_filters_is_counted_exactly_on_sqlite(
     seeded_db: Database, dialect: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite counts every match in its search index; PostgreSQL, when a word has more than a few matches,
-    checks candidates row by row, within a budget (with few, it counts them all: the test above)."""
+    says at least how many it has read (with few, it counts them all: the test above)."""
     monkeypatch.setattr(repository, "FEW_MATCHES", 3)
     with seeded_db.write() as session:
         for day in range(1, 13):
@@ -290,18 +291,22 @@ def test_a_quote_cannot_pose_as_another_filter(seeded_db: Database) -> None:
 
 @pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite's search index holds the filters
 @pytest.mark.parametrize("few", [repository.FEW_MATCHES, 3])
+@pytest.mark.parametrize("many", [repository.MANY_EXPECTED, -1])  # -1: every search is expected to have many
 def test_on_postgresql_few_matches_are_read_whole_and_many_walk_the_listing_the_same(
-    seeded_db: Database, few: int, monkeypatch: pytest.MonkeyPatch
+    seeded_db: Database, few: int, many: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rare word's matches come from the full-text index whole, a common one's from walking the listing:
-    either way the pages, in both directions, and the count are those of checking every statement."""
+    either way the pages, in both directions, are those of checking every statement, and the count is
+    exact, or a lower bound only when more than `few` match."""
     with seeded_db.write() as session:
         for day in range(1, 13):
             add_statement(session, record(quote=f"Narwhal count {day}.", said_on=f"2024-10-{day:02d}"))
     monkeypatch.setattr(repository, "FEW_MATCHES", few)
+    monkeypatch.setattr(repository, "MANY_EXPECTED", many)
     searches = [
         HistoryQuery(q="narwhal"),
         HistoryQuery(q="narwhal", first="2024-10-04", last="2024-10-09"),  # type: ignore[arg-type]
+        HistoryQuery(q="narwhal", country=["PL", "UA"], topic="intercept-over-ukraine", stance=["2"]),
         HistoryQuery(q="air defence", country=["PL", "UA"]),
         HistoryQuery(q="nothingsaysthis"),
     ]
@@ -319,5 +324,63 @@ def test_on_postgresql_few_matches_are_read_whole_and_many_walk_the_listing_the_
                 back = repository.history_ids(session, found, before=paging.Cursor(newest[1], newest[0]), limit=4)
                 assert back == shown[-2], query
             counted = repository.count_matches(session, found, cap=10_000, indexed_budget=50_000, row_budget=50_000)
+        with seeded_db.read_session() as session:  # counted on its own, before any page is read
+            alone = repository.count_matches(session, found, cap=10_000, indexed_budget=50_000, row_budget=50_000)
         assert [row for page in pages for row in page] == everything, query
-        assert counted == repository.MatchCount(len(everything), False), query
+        if len(everything) <= few or many == -1:  # the walk examined every candidate: exact too
+            assert counted == alone == repository.MatchCount(len(everything), False), query
+        else:
+            assert counted == alone == repository.MatchCount(few + 1, True), query
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite's search index holds the filters
+def test_on_postgresql_a_search_expected_to_be_common_is_still_counted_exactly_when_it_is_not(
+    seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search the planner expects to match many is counted among the newest statements; when those hold
+    FEW_MATCHES or fewer, the index counts them all, so a count the index can give exactly stays exact."""
+    with seeded_db.write() as session:
+        for day in range(1, 13):
+            add_statement(session, record(quote=f"Narwhal count {day}.", said_on=f"2024-10-{day:02d}"))
+    monkeypatch.setattr(repository, "MANY_EXPECTED", -1)
+    with seeded_db.read_session() as session:
+        found = history_filters.parse(session, HistoryQuery(q="narwhal"))
+        counted = repository.count_matches(session, found, cap=100, indexed_budget=5, row_budget=5)
+        assert counted == repository.MatchCount(12, False)
+    monkeypatch.setattr(repository, "FEW_MATCHES", 1)
+    with seeded_db.read_session() as session:
+        october = {"first": "2024-10-01", "last": "2024-10-12"}
+        in_october = history_filters.parse(session, HistoryQuery(**october))  # type: ignore[arg-type]
+        newest = repository.history_ids(session, in_october, limit=5)
+        hits = len({row[0] for row in newest} & set(_found(seeded_db, "narwhal")))
+        assert hits > 1  # more than FEW_MATCHES among the newest 5: at least that many
+        found = history_filters.parse(session, HistoryQuery(q="narwhal", **october))  # type: ignore[arg-type]
+        counted = repository.count_matches(session, found, cap=100, indexed_budget=5, row_budget=5)
+        assert counted == repository.MatchCount(hits, True)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # the lexemes of PostgreSQL's search index
+def test_on_postgresql_the_search_index_holds_each_filter_as_its_facet(seeded_db: Database) -> None:
+    """iw_search_facets() (migration 0019) writes a statement's filters as `facet` writes their tokens."""
+    with seeded_db.write() as session:
+        mine, _ = add_statement(session, record(quote="The walrus plan.", stance=-1, condition="if asked"))
+    with seeded_db.read_session() as session:
+        row = session.execute(
+            select(search.postgresql_document(), Statement.country_id, Statement.topic_id, Statement.actor_id).where(
+                Statement.id == mine.id
+            )
+        ).one()
+        unnest = text("SELECT unnest(tsvector_to_array(CAST(:document AS tsvector)))")
+        lexemes = set(session.execute(unnest, {"document": row[0]}).scalars())
+    expected = {
+        search.facet(search.COUNTRY, row.country_id),
+        search.facet(search.TOPIC, row.topic_id),
+        search.facet(search.ACTOR, row.actor_id),
+        search.facet(search.STANCE, -1),
+        search.facet(search.CONDITIONAL),
+    }
+    assert {lexeme for lexeme in lexemes if lexeme.startswith(search.FACET)} == expected
+    assert "walrus" in lexemes
+    assert (
+        search.postgresql_facets([["\ue000c1", "\ue000c2"], ["\ue000t3"]]) == "('\ue000c1' | '\ue000c2') & ('\ue000t3')"
+    )

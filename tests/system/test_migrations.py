@@ -260,6 +260,42 @@ def test_0018_indexes_the_filters_beside_the_same_words(seeded_url: str, dialect
         database.dispose()
 
 
+def _search_objects(database: Database) -> list[tuple[object, ...]]:
+    """PostgreSQL's search indexes on statement and its facets function, by name."""
+    return _rows(
+        database,
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'statement' AND indexname LIKE 'ix_statement_search%'"
+        " UNION ALL SELECT proname FROM pg_proc WHERE proname = 'iw_search_facets' ORDER BY 1",
+    )
+
+
+def test_0019_indexes_the_filters_in_postgresql_search_and_goes_back(seeded_url: str, dialect: str) -> None:
+    """0019 makes PostgreSQL's GIN index over the words and a lexeme per filter; down, the words' index as before.
+    SQLite is unchanged."""
+    database = Database.from_url(seeded_url)
+    try:
+        with database.write() as session:
+            mine, _ = add_statement(session, record(quote="The drones over Łódź were intercepted.", condition="if"))
+        if dialect == "postgresql":
+            assert _search_objects(database) == [("iw_search_facets",), ("ix_statement_search",)]
+        database.engine.dispose()
+        migrations.downgrade(seeded_url, "0018")
+        database.engine.dispose()
+        if dialect == "postgresql":
+            assert _search_objects(database) == [("ix_statement_search_vector",)]
+        migrations.upgrade(seeded_url)
+        database.engine.dispose()
+        if dialect == "postgresql":
+            assert _search_objects(database) == [("iw_search_facets",), ("ix_statement_search",)]
+        with database.read_session() as session:
+            found = history_filters.parse(session, HistoryQuery(q="drone lodz", country=["PL"], conditional="1"))
+            assert [row[0] for row in statements_repository.history_ids(session, found, limit=10)] == [mine.id]
+            elsewhere = history_filters.parse(session, HistoryQuery(q="drone lodz", country=["DE"]))
+            assert statements_repository.history_ids(session, elsewhere, limit=10) == []
+    finally:
+        database.dispose()
+
+
 @pytest.mark.parametrize("dialect", ["postgresql"], indirect=True)  # SQLite has no visibility map
 def test_on_postgresql_an_upgrade_leaves_rewritten_tables_vacuumed_and_analyzed(seeded_url: str) -> None:
     """0017 rewrites the statement table (a stored column): after the upgrade it is all-visible again."""
