@@ -84,7 +84,7 @@ class SharedPort(socket.socket):
     uvicorn's supervisor binds one socket and hands it to its workers, which all wait on it: when
     connections arrive together, the worker that wakes first accepts every one of them, and keeps
     them (keep-alive) while the other sits idle. Eight connections opened at once all went to one
-    of two workers in about one run out of three, which then served at one worker's pace. A socket
+    of two workers in about one run in four, which then served at one worker's pace. A socket
     per worker, all with SO_REUSEPORT, lets the kernel deal new connections out among the workers.
 
     The supervisor passes its sockets to each worker by pickling them; this one unpickles, in the
