@@ -11,7 +11,7 @@ it. SQLite is unchanged.
 
 Revision ID: 0019
 Revises: 0018
-Create Date: 2026-12-09
+Create Date: 2026-12-06
 """
 
 from collections.abc import Sequence
