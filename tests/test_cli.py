@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from app.accounts import service as accounts_service
 from app.cli import app
 from app.db import Database
 from app.system import migrations
+from app.web.server import bind_shared_port
 from tests.support import (
     LONG_PASSWORD,
     PASSWORD,
@@ -212,9 +214,21 @@ def test_serve_deals_connections_opened_together_to_every_worker(seeded_url: str
     assert all(counts.values()), counts  # all 16 on one of two sockets: one chance in 32,768
 
 
+def _another_servers_worker() -> socket.socket:
+    """A socket listening as another `serve --workers N`'s worker does: SO_REUSEPORT, so others may bind beside it."""
+    worker = bind_shared_port(socket.AF_INET, "127.0.0.1", 0)
+    worker.listen()
+    return worker
+
+
 @pytest.mark.slow
-def test_serve_with_workers_on_a_port_in_use_says_so_and_stops(seeded_url: str, tmp_path: Path) -> None:
-    with socket.create_server(("127.0.0.1", 0)) as taken:
+@pytest.mark.parametrize(
+    "listening", [lambda: socket.create_server(("127.0.0.1", 0)), _another_servers_worker], ids=["plain", "shared"]
+)
+def test_serve_with_workers_on_a_port_in_use_says_so_and_stops(
+    seeded_url: str, tmp_path: Path, listening: Callable[[], socket.socket]
+) -> None:
+    with listening() as taken:
         port = taken.getsockname()[1]
         finished = subprocess.run(
             [*SERVE, "--port", str(port), "--workers", "2"],

@@ -111,11 +111,25 @@ def bind_shared_port(family: int, host: str, port: int) -> SharedPort:
     return sock
 
 
+def refuse_if_listened_on(family: int, host: str, port: int) -> None:
+    """Raise OSError (address in use) when a socket listens on host and port, even one sharing it.
+
+    A `SharedPort` binds beside any socket of the same user that has SO_REUSEPORT, such as another
+    `serve --workers N`'s workers: without this look first, a second server on the same port would
+    quietly take half its connections. A plain bind (SO_REUSEADDR alone, as uvicorn binds) is refused
+    by any socket listening there, and not by connections left waiting to close.
+    """
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def serve(app: str, *, host: str, port: int, workers: int, settings: Settings, **overrides: Any) -> None:
     """Serve the app factory `app` (an import string) with uvicorn, in `workers` processes.
 
     One worker: uvicorn as it comes. Several: uvicorn's supervisor (it restarts a worker that dies),
-    each worker on its own `SharedPort` where the system has SO_REUSEPORT. `overrides` are uvicorn
+    each worker on its own `SharedPort` where the system has SO_REUSEPORT, once no other socket listens
+    on the port. `overrides` are uvicorn
     options over `uvicorn_options`'s.
     """
     options = {**uvicorn_options(settings), **overrides}
@@ -125,6 +139,7 @@ def serve(app: str, *, host: str, port: int, workers: int, settings: Settings, *
     config = uvicorn.Config(app, factory=True, host=host, port=port, workers=workers, **options)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
+        refuse_if_listened_on(family, host, port)
         held = bind_shared_port(family, host, port)
     except OSError as error:
         logging.getLogger("uvicorn.error").error("Can't listen on %s port %d: %s", host, port, error.strerror)

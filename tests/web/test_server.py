@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import pickle
 import socket
 import statistics
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from app.web.server import bind_shared_port, uvicorn_options
+from app.web.server import bind_shared_port, refuse_if_listened_on, uvicorn_options
 from tests.conftest import settings_for
 from tests.support import LiveServer
 
@@ -137,3 +138,20 @@ def test_a_port_another_program_listens_on_is_refused() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(OSError):
             bind_shared_port(socket.AF_INET, "127.0.0.1", port)
+        with pytest.raises(OSError):
+            refuse_if_listened_on(socket.AF_INET, "127.0.0.1", port)
+
+
+def test_a_port_another_servers_workers_share_is_refused_before_binding_beside_them() -> None:
+    worker = bind_shared_port(socket.AF_INET, "127.0.0.1", 0)  # another `serve --workers N`'s worker
+    try:
+        worker.listen()
+        port = worker.getsockname()[1]
+        beside = bind_shared_port(socket.AF_INET, "127.0.0.1", port)  # SO_REUSEPORT alone lets it in
+        beside.close()
+        with pytest.raises(OSError) as refused:
+            refuse_if_listened_on(socket.AF_INET, "127.0.0.1", port)
+        assert refused.value.errno == errno.EADDRINUSE
+    finally:
+        worker.close()
+    refuse_if_listened_on(socket.AF_INET, "127.0.0.1", port)  # nobody listens now: free to take
