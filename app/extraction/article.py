@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 
-import trafilatura
-
 from app.extraction.dates import full_date_in
 from app.extraction.errors import ExtractionError
 from app.text import fold
@@ -120,6 +118,10 @@ def _refuse_binary(text: str, *, field: str) -> None:
 
 def _from_html(html: str) -> Article:
     """The main text, title and date of an HTML page; the page's visible text if trafilatura finds no main text."""
+    # Imported on first use: trafilatura and lxml take about 11 MB of each worker's memory, and only
+    # an editor's pasted article needs them.
+    import trafilatura
+
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, include_images=False
     )
