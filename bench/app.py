@@ -68,7 +68,10 @@ class CountingBodyCache:
             self._count("hits")
         return found
 
-    def get_or_render(self, key: tuple[object, ...], render: Callable[[], Any]) -> Any:
+    def __contains__(self, key: tuple[object, ...]) -> bool:
+        return key in self.inner
+
+    def get_or_render(self, key: tuple[object, ...], render: Callable[[], Any], **options: Any) -> Any:
         if _fresh.get():
             self._count("bypassed")
             return render()
@@ -79,7 +82,7 @@ class CountingBodyCache:
             rendered = True
             return render()
 
-        body = self.inner.get_or_render(key, counted)
+        body = self.inner.get_or_render(key, counted, **options)
         self._count("misses" if rendered else "hits")
         return body
 

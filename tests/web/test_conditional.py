@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
 from app.db import Database
 from app.perf import pagecache
@@ -25,14 +27,57 @@ def test_the_cache_is_bounded_by_bytes_and_can_be_off() -> None:
         return CachedBody("text/html", name.encode() * 100)
 
     for name in "abcdefghij":
-        cache.get_or_render((name,), lambda name=name: render(name))
+        for _ in range(2):  # kept from the second request
+            cache.get_or_render((name,), lambda name=name: render(name))
     cache.get_or_render(("j",), lambda: render("j"))
     cache.get_or_render(("a",), lambda: render("a"))
-    assert renders == [*"abcdefghij", "a"]  # j was kept, a was evicted long ago
+    assert renders == [name for name in "abcdefghij" for _ in range(2)] + ["a"]  # j was kept, a evicted long ago
     off = BodyCache(max_bytes=0)
     off.get_or_render(("x",), lambda: render("x"))
     off.get_or_render(("x",), lambda: render("x"))
     assert renders[-2:] == ["x", "x"] and not off.enabled
+
+
+def test_a_page_is_kept_from_its_second_request_and_pages_asked_for_once_evict_nothing() -> None:
+    cache = BodyCache(max_bytes=8_000)
+    renders: list[str] = []
+
+    def render(name: str) -> CachedBody:
+        renders.append(name)
+        return CachedBody("text/html", name.encode() * 100)
+
+    for _ in range(3):
+        cache.get_or_render(("read",), lambda: render("read"))
+    assert renders == ["read", "read"] and cache.get(("read",)) is not None
+    for number in range(500):  # a long tail of URLs, each asked for once, as readers combine filters
+        cache.get_or_render((f"tail {number}",), lambda number=number: render(f"tail {number}"))
+        assert cache.get((f"tail {number}",)) is None
+    cache.get_or_render(("read",), lambda: render("read"))
+    assert renders.count("read") == 2  # the page many read is still kept
+    cache.get_or_render(("tail 499",), lambda: render("tail 499"))
+    assert cache.get(("tail 499",)) is not None  # asked for again: kept
+
+
+def test_pages_seen_once_are_forgotten_together_when_too_many() -> None:
+    cache = BodyCache(max_bytes=10_000)
+    cache.SEEN_LIMIT = 3
+    for name in "abc":
+        cache.get_or_render((name,), lambda name=name: CachedBody("text/html", name.encode()))
+    cache.get_or_render(("d",), lambda: CachedBody("text/html", b"d"))  # the fourth: a, b and c are forgotten
+    cache.get_or_render(("a",), lambda: CachedBody("text/html", b"a"))
+    cache.get_or_render(("d",), lambda: CachedBody("text/html", b"d"))
+    assert cache.get(("a",)) is None and cache.get(("d",)) is not None
+
+
+def test_a_kept_pages_gzipped_copy_is_kept_from_its_first_request() -> None:
+    cache = BodyCache(max_bytes=1_000_000)
+    page = CachedBody("text/html", b"<p>page</p>" * 400)
+    request = Request({"type": "http", "headers": [(b"accept-encoding", b"gzip")]})
+    for _ in range(2):
+        cache.get_or_render(("p",), lambda: page)
+    once = pagecache.encoded(request, cache, ("p",), page)
+    assert once.encoding == "gzip" and cache.get(("p", "gzip")) is once
+    assert gzip.decompress(once.body) == page.body
 
 
 def test_readers_of_a_page_being_rendered_wait_for_that_render_instead_of_rendering_it_again() -> None:
@@ -56,6 +101,7 @@ def test_readers_of_a_page_being_rendered_wait_for_that_render_instead_of_render
         release.set()
         bodies = [future.result(10) for future in [first, *waiting]]
     assert renders == ["p"] and all(body is bodies[0] for body in bodies)
+    assert cache.get(("p",)) is bodies[0]  # asked for by several at once: kept
 
 
 def test_when_the_first_render_fails_the_waiters_render_the_page_themselves() -> None:
@@ -98,13 +144,12 @@ def test_a_repeated_page_is_not_rebuilt_until_the_data_changes(
     calls: list[int] = []
     real = history.page
     monkeypatch.setattr(history, "page", lambda **kwargs: calls.append(1) or real(**kwargs))
-    first = client.get("/statements?country=PL")
-    second = client.get("/statements?country=PL")
-    assert first.text == second.text and len(calls) == 1
+    first, second, third = (client.get("/statements?country=PL") for _ in range(3))
+    assert first.text == second.text == third.text and len(calls) == 2  # kept from the second request
     with seeded_db.write() as session:
         add_statement(session, record(quote="A new statement changes the page."))
-    third = client.get("/statements?country=PL")
-    assert len(calls) == 2 and "A new statement changes the page." in third.text
+    changed = client.get("/statements?country=PL")
+    assert len(calls) == 3 and "A new statement changes the page." in changed.text
 
 
 def test_a_signed_in_editors_pages_are_their_own(
@@ -125,6 +170,7 @@ def test_a_cached_page_is_answered_before_the_route_runs(client: TestClient, mon
     from app.stances import matrix as stances_matrix
 
     first = client.get("/matrix?topic=no-fly-zone")
+    assert client.get("/matrix?topic=no-fly-zone").text == first.text  # asked for again: kept
     calls: list[int] = []
     real = stances_matrix.parse_matrix_query
     monkeypatch.setattr(stances_matrix, "parse_matrix_query", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -149,7 +195,8 @@ def test_a_cached_page_goes_out_gzipped_and_is_compressed_once(
         pagecache.gzip, "compress", lambda data, *a, **k: compressed.append(len(data)) or real(data, *a, **k)
     )
     gz = {"Accept-Encoding": "gzip, deflate"}
-    plain = client.get("/matrix?topic=no-fly-zone", headers={"Accept-Encoding": "identity"})
+    for _ in range(2):  # kept from the second request
+        plain = client.get("/matrix?topic=no-fly-zone", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and compressed == []
     for _ in range(2):  # the cached page's first gzipped answer, then its kept copy
         zipped = client.get("/matrix?topic=no-fly-zone", headers=gz)
@@ -157,13 +204,16 @@ def test_a_cached_page_goes_out_gzipped_and_is_compressed_once(
         assert zipped.headers["etag"] == plain.headers["etag"] and "Accept-Encoding" in zipped.headers["vary"]
         assert int(zipped.headers["content-length"]) < len(plain.content) // 3
     assert compressed == [len(plain.content)]
-    first = client.get("/statements?country=PL", headers=gz)  # rendered by its route, then compressed
-    again = client.get("/statements?country=PL", headers=gz)  # answered before the route
+    # Rendered by its route and compressed, twice (kept the second time), then answered before the route.
+    first, second, again = (client.get("/statements?country=PL", headers=gz) for _ in range(3))
     assert first.headers["content-encoding"] == again.headers["content-encoding"] == "gzip"
     assert (
-        first.text == again.text == client.get("/statements?country=PL", headers={"Accept-Encoding": "identity"}).text
+        first.text
+        == second.text
+        == again.text
+        == client.get("/statements?country=PL", headers={"Accept-Encoding": "identity"}).text
     )
-    assert len(compressed) == 2
+    assert len(compressed) == 3
     fragment = client.get("/statements", headers={"Accept-Encoding": "gzip", "HX-Request": "true"})
     assert (
         fragment.headers["content-encoding"] == "gzip"
