@@ -263,15 +263,23 @@ _SCALAR_COLUMNS = (
 )
 
 
+class _Months(dict[str, date]):
+    """Dates by their ISO text, each parsed on first use."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
 def _score_rows(fetched: list[Any]) -> list[grid.ScoreRow]:
-    # The driver's own tuples (DriverRead), with the month as the driver gives it (SQLite: text, parsed
-    # here by date.fromisoformat, in C) and the flags as 0/1 on SQLite, which compare and look up as
+    # The driver's own tuples (DriverRead), with the month as the driver gives it (SQLite: text, parsed once
+    # per distinct month) and the flags as 0/1 on SQLite, which compare and look up as
     # False/True. tuple.__new__ skips the named tuple's Python-level constructor: this runs for every cell.
     make, new = grid.ScoreRow, tuple.__new__
     if fetched and isinstance(fetched[0][1], str):  # SQLite gives the month as text
-        parse = date.fromisoformat
+        months = _Months()  # a window has a few dozen months, each parsed once
         return [
-            new(make, (country, parse(month), score, band, counted, fresh, total, divided, conditional))
+            new(make, (country, months[month], score, band, counted, fresh, total, divided, conditional))
             for country, month, score, band, counted, fresh, total, divided, conditional in fetched
         ]
     return [new(make, tuple(row)) for row in fetched]
