@@ -232,8 +232,8 @@ def _said_score(score: float) -> str:
 
 def _cells_html(
     country: CountryRef, name: str, line: Sequence[Found], months: Sequence[_Month], link_query: str
-) -> Markup:
-    """One country's <td>s, each built by concatenating pieces escaped once (the matrix's hot loop).
+) -> list[str]:
+    """One country's <td>s, one a month, each built by concatenating pieces escaped once (the matrix's hot loop).
 
     The markup is kept small (the matrix has up to 816 cells): short band classes, the text
     alternative in aria-label (static/app.css shows it as a tooltip), and a short link that
@@ -266,7 +266,7 @@ def _cells_html(
         pieces = _own_pieces(band, found.counted, found.divided, found.conditional)  # type: ignore[union-attr]
         said = _said_score(score)
         parts.append(f"{pieces[0]}{link_base}{month.href_end}{name}{month.said}{band}, {said}{pieces[1]}")
-    return Markup("".join(parts))
+    return parts
 
 
 def build(
@@ -289,8 +289,11 @@ def build(
         line = lines.get(country.id) or [None] * len(months)
         leading = next((index for index, found in enumerate(line) if found is not None), len(line))
         name = ascii_html(country.name)
-        html = _cells_html(country, name, line[leading:], columns[leading:], link_query)
-        recent = _cells_html(country, name, line[-RECENT_MONTHS:], columns[-RECENT_MONTHS:], link_query)
+        # The narrow screen's recent months are the line's last cells: each is drawn once for both.
+        start = max(0, min(leading, len(line) - RECENT_MONTHS))
+        cells = _cells_html(country, name, line[start:], columns[start:], link_query)
+        html = Markup("".join(cells[leading - start :]))
+        recent = Markup("".join(cells[-RECENT_MONTHS:]))
         target = grid.members if country.kind == "member" else grid.others
         target.append(
             GridRow(country, line, grid.months, html, Markup(name), f"detail-{country.code}", leading, recent)

@@ -191,30 +191,33 @@ def matrix(*, session: Session, query: MatrixQuery) -> grid.Grid:
 def _partial_rows(session: Session, topic_id: int, as_of: date) -> list[grid.ScoreRow]:
     """Positions on a day inside a month: each country's state at the month's start plus its statements so far."""
     month = scoring.month_start(as_of)
-
+    so_far = repository.topic_month_so_far(session, topic_id=topic_id, month=month, until=as_of)
+    if not so_far:
+        return []  # no statement yet this month: the grid carries the last stored rows forward
     # Each country's state at the month's start, decoded per request. Kept per topic and month they saved
     # 4 of 25 ms of CPU a cold matrix at 1M, but held 76 MB more after 1,000 URLs (every counted statement
     # of 35 countries, for each topic and month asked for): the worker's memory matters more.
-    before = repository.states_before(session, topic_id=topic_id, month=month)
+    before = repository.month_start_counted(session, topic_id=topic_id, month=month)
+    weights = scoring.AgeWeights(as_of)
     found = []
     for country in country_refs(session=session):
         country_id = country.id
-        # Series by series, from the series' index alone (migration 0017).
-        so_far = repository.month_so_far(session, country_id=country_id, topic_id=topic_id, month=month, until=as_of)
-        if not so_far.count:
+        month_rows = so_far.get(country_id)
+        if month_rows is None:
             continue  # no statement yet this month: the grid carries the last stored row forward
-        cell = scoring.score_as_of(before.get(country_id) or scoring.SeriesState(), so_far, as_of)
-        if cell is not None:
-            position = cell.position
+        new, latest = month_rows
+        total, counted = before.get(country_id, (0, []))
+        position = scoring.position_on_day(counted, latest, weights)
+        if position is not None:
             found.append(
                 grid.ScoreRow(
                     country_id,
                     month,
                     position.score,
                     position.band.value,
-                    len(position.counted),
-                    cell.new,
-                    cell.total,
+                    position.counted,
+                    new,
+                    total + new,
                     position.divided,
                     position.conditional,
                 )

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from app.actors.models import Office
+from app.countries.models import Country
 from app.db import postgres_planner
 from app.perf.driver import DriverRead
 from app.perf.versioned import per_data_version
@@ -260,15 +263,23 @@ _SCALAR_COLUMNS = (
 )
 
 
+class _Months(dict[str, date]):
+    """Dates by their ISO text, each parsed on first use."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
 def _score_rows(fetched: list[Any]) -> list[grid.ScoreRow]:
-    # The driver's own tuples (DriverRead), with the month as the driver gives it (SQLite: text, parsed
-    # here by date.fromisoformat, in C) and the flags as 0/1 on SQLite, which compare and look up as
+    # The driver's own tuples (DriverRead), with the month as the driver gives it (SQLite: text, parsed once
+    # per distinct month) and the flags as 0/1 on SQLite, which compare and look up as
     # False/True. tuple.__new__ skips the named tuple's Python-level constructor: this runs for every cell.
     make, new = grid.ScoreRow, tuple.__new__
     if fetched and isinstance(fetched[0][1], str):  # SQLite gives the month as text
-        parse = date.fromisoformat
+        months = _Months()  # a window has a few dozen months, each parsed once
         return [
-            new(make, (country, parse(month), score, band, counted, fresh, total, divided, conditional))
+            new(make, (country, months[month], score, band, counted, fresh, total, divided, conditional))
             for country, month, score, band, counted, fresh, total, divided, conditional in fetched
         ]
     return [new(make, tuple(row)) for row in fetched]
@@ -348,7 +359,6 @@ def series_rows(session: Session, *, topic_id: int, country_id: int, last_month:
 # ---- Positions on a day inside a month: where each series stood at the month's start, and the month so far.
 
 _STATE_COLUMNS = (StanceScore.month, StanceScore.total, StanceScore.first_on, StanceScore.last_on, StanceScore.evidence)
-_STATES_BEFORE = _last_rows_before(StanceScore.country_id, *_STATE_COLUMNS)
 _SERIES_STATE_BEFORE = DriverRead(
     select(*_STATE_COLUMNS)
     .where(*_IN_SERIES, StanceScore.month < bindparam("before"))
@@ -373,12 +383,6 @@ def state_before(
     for stored, total, first_on, last_on, evidence in _SERIES_STATE_BEFORE.fetchall(session, params):
         return _day(stored), _driver_state(total, first_on, last_on, evidence)
     return None, scoring.SeriesState()
-
-
-def states_before(session: Session, *, topic_id: int, month: date) -> dict[int, scoring.SeriesState]:
-    """Where each country's series on a topic stood at the end of its latest stored month before `month`."""
-    rows = _STATES_BEFORE.fetchall(session, {"topic_id": topic_id, "before": month})
-    return {country_id: _driver_state(*rest) for country_id, _, *rest in rows}
 
 
 # A series' statements in a month up to a day, as a position needs them: the matrix and a country page as
@@ -429,6 +433,66 @@ def month_so_far(session: Session, *, country_id: int, topic_id: int, month: dat
     ]
     evidence.sort(key=ORDER_KEY)
     return scoring.MonthSoFar(tuple(evidence), len(rows), _day(rows[0][2]), _day(rows[-1][2]))
+
+
+# The matrix's part-month column: where every series of a topic stood at the month's start, and the month so far,
+# each in one read, as plain rows (scoring.position_on_day weighs them without making Evidence).
+_MONTH_START_COUNTED = _last_rows_before(StanceScore.country_id, StanceScore.total, StanceScore.evidence)
+_TOPIC_MONTH_SO_FAR = DriverRead(
+    select(
+        Statement.country_id,
+        Statement.id,
+        Statement.actor_id,
+        Statement.said_on,
+        Statement.stance,
+        Statement.office_id,
+        Statement.conditional,
+    )
+    .where(
+        # Country by country, each from the series' index alone (migration 0017), as month_so_far reads one.
+        Statement.country_id.in_(select(Country.id)),
+        Statement.topic_id == bindparam("topic_id"),
+        Statement.said_on >= bindparam("since"),
+        Statement.said_on <= bindparam("until"),
+        PUBLISHED,
+    )
+    .order_by(Statement.country_id, Statement.said_on, Statement.id)
+)
+MonthRows = tuple[int, list[tuple[Any, ...]]]  # (statements, each actor's latest in Evidence's field order)
+
+
+def month_start_counted(session: Session, *, topic_id: int, month: date) -> dict[int, tuple[int, list[list[Any]]]]:
+    """Per country, its series' total and counted statements at the end of its latest stored month before `month`,
+    the statements as encode_evidence writes them: [id, actor, ISO day, stance, office weight, conditional]."""
+    rows = _MONTH_START_COUNTED.fetchall(session, {"topic_id": topic_id, "before": month})
+    loads = json.loads
+    return {country_id: (total, loads(evidence)) for country_id, total, evidence in rows}
+
+
+def topic_month_so_far(session: Session, *, topic_id: int, month: date, until: date) -> dict[int, MonthRows]:
+    """Per country with published statements on a topic from the start of `month` up to `until`: how many, and
+    each actor's latest as (id, actor, said_on, stance, office weight, conditional), in (said_on, id) order
+    (the day as the driver gives it)."""
+    rows = _TOPIC_MONTH_SO_FAR.fetchall(session, {"topic_id": topic_id, "since": month, "until": until})
+    weights = office_weights(session)
+    found = {}
+    for country_id, series in groupby(rows, key=_FIRST):
+        said = list(series)
+        latest = {row[2]: row for row in said}  # in fold order: each actor's last row is their latest statement
+        found[country_id] = (
+            len(said),
+            [
+                (statement_id, actor_id, said_on, stance, weights[office_id], conditional)
+                for _, statement_id, actor_id, said_on, stance, office_id, conditional in sorted(
+                    latest.values(), key=_FOLD_ORDER
+                )
+            ],
+        )
+    return found
+
+
+_FIRST = itemgetter(0)
+_FOLD_ORDER = itemgetter(3, 1)  # (said_on, id): ISO days sort as the dates do
 
 
 def richest_recent_row(session: Session, *, topic_id: int) -> StanceScore | None:

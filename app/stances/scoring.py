@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 RULE_VERSION = 1
 HALF_LIFE_DAYS = 180
@@ -324,6 +324,57 @@ def score_as_of(state: SeriesState, month: MonthSoFar, as_of: date) -> CellScore
         return None
     total = state.total + month.count
     return CellScore(month_start(as_of), found, month.count, total, first_on, last_on, carried=month.count == 0)
+
+
+class AgeWeights(dict[date | str, float]):
+    """`age_weight(day, as_of)` by the statement's day, given as a date or its ISO text, each day worked out once.
+
+    A matrix as of a day weighs a few thousand statements said on a few hundred days.
+    """
+
+    def __init__(self, as_of: date) -> None:
+        super().__init__()
+        self.as_of = as_of
+
+    def __missing__(self, day: date | str) -> float:
+        weight = age_weight(day if isinstance(day, date) else date.fromisoformat(day), self.as_of)
+        self[day] = weight
+        return weight
+
+
+class DayPosition(NamedTuple):
+    """What a matrix cell shows of a position (`Position` without the statements)."""
+
+    score: float
+    band: Band
+    counted: int
+    divided: bool
+    conditional: bool
+
+
+def position_on_day(
+    before: Sequence[Sequence[Any]], latest: Sequence[Sequence[Any]], weights: AgeWeights
+) -> DayPosition | None:
+    """`score_as_of`'s position on `weights.as_of`, the same to the last bit, from plain rows in Evidence's
+    field order (the day as a date or ISO text): `before`, the counted statements at the month's start, and
+    `latest`, each actor's latest statement of the month so far, both sorted by (said_on, statement_id).
+
+    No Evidence is made: the matrix as of a day weighs every counted statement of 35 series.
+    """
+    spoke = {item[1] for item in latest}
+    # The month's statements are all later than the month-start ones: together they are in order already.
+    counted = [*(item for item in before if item[1] not in spoke), *latest] if spoke else list(before)
+    if not counted:
+        return None
+    # As `position` works them out: each weight office x age, the sums in the same order.
+    weighed = [item[4] * weights[item[2]] for item in counted]
+    score = sum([weight * item[3] for weight, item in zip(weighed, counted, strict=True)]) / sum(weighed)
+    # The heaviest, ties to the later statement: the last of the heaviest, as the rows are in order.
+    heaviest = max(weighed)
+    last = len(weighed) - 1 - weighed[::-1].index(heaviest)
+    stances = [item[3] for item in counted if item[4] >= DIVIDED_MIN_OFFICE_WEIGHT]
+    divided = len(stances) >= 2 and max(stances) - min(stances) >= DIVIDED_MIN_GAP
+    return DayPosition(round(score, SCORE_DECIMALS), band_for(score), len(counted), divided, bool(counted[last][5]))
 
 
 def add_statement(latest: CellScore | None, item: Evidence) -> CellScore:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -104,6 +105,14 @@ def make_environment(notice: str | None = None) -> Environment:
 
     env.globals["statement_card"] = statement_card
     env.globals["chart_points"] = chart_points
+
+    @cache
+    def band_chip_alone(band: str | None) -> Markup:
+        """The band_chip macro's chip of a band alone (no score), drawn once per band: the matrix shows one a row."""
+        chip: Markup = env.get_template("_macros/stances.html").module.band_chip(band)  # type: ignore[attr-defined]
+        return chip
+
+    env.globals["band_chip_alone"] = band_chip_alone
     return env
 
 

@@ -117,12 +117,37 @@ def test_the_states_before_a_month_are_the_stored_rows_before_it(seeded_db: Data
         series = _series_months(session)
         for _, topic_id, month in series[:: max(1, len(series) // 12)]:
             month = month if isinstance(month, date) else date.fromisoformat(month)
-            states = repository.states_before(session, topic_id=topic_id, month=month)
+            counted = repository.month_start_counted(session, topic_id=topic_id, month=month)
             for country_id in range(1, 40):
                 stored = repository.last_row_before(session, topic_id=topic_id, country_id=country_id, month=month)
                 found = repository.state_before(session, topic_id=topic_id, country_id=country_id, month=month)
                 assert found == (stored.month if stored else None, repository.state_from_row(stored))
-                assert states.get(country_id, scoring.SeriesState()) == found[1]
+                state = found[1]
+                total, items = counted.get(country_id, (0, []))
+                assert total == state.total
+                assert [tuple(item) for item in items] == [
+                    (e.statement_id, e.actor_id, e.said_on.isoformat(), e.stance, e.office_weight, int(e.conditional))
+                    for e in state.counted
+                ]
+
+
+def test_a_topics_month_so_far_is_each_series_month_so_far(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        series = _series_months(session)
+        for topic_id, month in sorted({(topic_id, month) for _, topic_id, month in series}):
+            month = month if isinstance(month, date) else date.fromisoformat(month)
+            for day in (month, month.replace(day=12), scoring.month_end(month)):
+                found = repository.topic_month_so_far(session, topic_id=topic_id, month=month, until=day)
+                for country_id in range(1, 40):
+                    each = repository.month_so_far(
+                        session, country_id=country_id, topic_id=topic_id, month=month, until=day
+                    )
+                    count, latest = found.get(country_id, (0, []))
+                    assert count == each.count
+                    assert [
+                        scoring.Evidence(id_, actor, repository._day(on), stance, weight, bool(conditional))
+                        for id_, actor, on, stance, weight, conditional in latest
+                    ] == list(each.latest)
 
 
 def test_a_month_so_far_is_read_from_the_series_index_alone(seeded_db: Database, dialect: str) -> None:

@@ -338,3 +338,70 @@ def test_many_statements_need_the_months_around_their_first_month() -> None:
         scoring.add_statements(state, stored, [ev(2, 2, date(2024, 5, 1), 1)])  # "before" is not before
     with pytest.raises(ValueError):
         scoring.add_statements(SeriesState(), stored, [ev(2, 2, date(2024, 6, 1), 1)])  # later than the months
+
+
+def _as_rows(items: list[Evidence], *, text: bool) -> list[tuple[object, ...]]:
+    """Evidence as plain rows, the day as ISO text (a stored row's JSON, SQLite) or a date (PostgreSQL)."""
+    return [
+        (*item[:2], item.said_on.isoformat() if text else item.said_on, *item[3:5], int(item.conditional))
+        for item in items
+    ]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_position_on_day_is_score_as_of_to_the_last_bit(seed: int) -> None:
+    import random
+
+    picker = random.Random(seed)
+    actors = picker.randint(1, 12)
+    statements = sorted(
+        (
+            ev(
+                i,
+                picker.randint(1, actors),
+                date(picker.choice([2023, 2024]), picker.randint(1, 7), picker.randint(1, 28)),
+                picker.randint(-2, 2),
+                picker.choice([1, 2, 3]),
+                picker.random() < 0.3,
+            )
+            for i in picker.sample(range(1, 500), picker.randint(1, 120))  # ids not in date order
+        ),
+        key=lambda item: item.order_key,
+    )
+    cells = list(scoring.fold_months(SeriesState(), [s for s in statements if s.said_on < date(2024, 7, 1)]))
+    state = SeriesState.from_cell(cells[-1] if cells else None)
+    july = [s for s in statements if s.said_on >= date(2024, 7, 1)]
+    for day in range(1, 32):
+        as_of = date(2024, 7, day)
+        month = MonthSoFar.of(july, as_of)
+        expected = scoring.score_as_of(state, month, as_of)
+        for text in (True, False):
+            found = scoring.position_on_day(
+                _as_rows(list(state.counted), text=True),
+                _as_rows(list(month.latest), text=text),
+                scoring.AgeWeights(as_of),
+            )
+            if expected is None:
+                assert found is None
+                continue
+            position = expected.position
+            assert found == (
+                position.score,
+                position.band,
+                len(position.counted),
+                position.divided,
+                position.conditional,
+            )
+
+
+def test_position_on_day_ties_go_to_the_later_statement() -> None:
+    # Two heads of government on the same day weigh the same: the later id's condition is the cell's.
+    as_of = date(2024, 7, 20)
+    before = _as_rows([ev(3, 1, date(2024, 6, 2), 2, 3, conditional=True), ev(9, 2, date(2024, 6, 2), 1, 3)], text=True)
+    found = scoring.position_on_day(before, [], scoring.AgeWeights(as_of))
+    assert found is not None and not found.conditional
+    later = _as_rows(
+        [ev(12, 3, date(2024, 7, 2), 2, 3, conditional=True), ev(13, 4, date(2024, 7, 2), 0, 3)], text=False
+    )
+    found = scoring.position_on_day(before, later, scoring.AgeWeights(as_of))
+    assert found is not None and not found.conditional and found.counted == 4

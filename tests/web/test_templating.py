@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.stances.bands import BANDS
 from app.text import signed
-from app.web.templating import date_span, day, month_label, when
+from app.web.templating import date_span, day, make_environment, month_label, when
 
 
 def test_dates_read_in_english_without_leading_zeros() -> None:
@@ -24,3 +25,12 @@ def test_date_spans_name_the_year_once_when_they_can() -> None:
 
 def test_signed_numbers_use_a_true_minus() -> None:
     assert (signed(2), signed(0), signed(-1.333, 2), signed(None)) == ("+2", "0", "\u22121.33", "")
+
+
+def test_a_band_chip_alone_is_the_macros_chip_drawn_once() -> None:
+    env = make_environment()
+    macro = env.from_string('{% from "_macros/stances.html" import band_chip %}{{ band_chip(band) }}')
+    for band in [*(look.label for look in BANDS), None]:
+        chip = env.globals["band_chip_alone"](band)  # type: ignore[operator]
+        assert str(chip) == macro.render(band=band)
+        assert env.globals["band_chip_alone"](band) is chip  # type: ignore[operator]
