@@ -31,6 +31,7 @@ from app.errors import AppError
 from app.interchange import codec
 from app.interchange import seed as seeding
 from app.interchange import service as interchange
+from app.perf import process
 from app.stances import refresh as stances_refresh
 from app.stances import repository as stances_repository
 from app.statements import repository as statements_repository
@@ -246,25 +247,27 @@ def import_file(
     fmt: Annotated[Format | None, typer.Option("--format", help="json or csv (default: from the file name).")] = None,
 ) -> None:
     """Import statements, all or nothing; statements already present are skipped."""
-    try:
-        raw = codec.read(file.read_bytes(), file.name, fmt.value if fmt else None)
-    except codec.DocumentError as error:
-        _refused(interchange.ImportRefused([interchange.RecordError(file.name, 0, None, "file", str(error))]))
-    records, errors = interchange.validate(raw=raw, file=file.name)
-    settings = _settings_naming_database()
-    migrations.upgrade(settings.database_url)
-    database = Database.from_url(settings.database_url)
-    try:
-        with _progress("Importing", len(records), show=len(records) >= PROGRESS_THRESHOLD) as advance:
-            with database.write() as session:
-                seeding.ensure_countries_and_topics(session=session)
-                report = interchange.import_records(
-                    session=session, records=records, file=file.name, via="import", progress=advance, refused=errors
-                )
-    except interchange.ImportRefused as error:
-        _refused(error)
-    finally:
-        database.dispose()
+    # The records, their checks and the rows written live until the end: collections only walk them.
+    with process.collector_paused():
+        try:
+            raw = codec.read(file.read_bytes(), file.name, fmt.value if fmt else None)
+        except codec.DocumentError as error:
+            _refused(interchange.ImportRefused([interchange.RecordError(file.name, 0, None, "file", str(error))]))
+        records, errors = interchange.validate(raw=raw, file=file.name)
+        settings = _settings_naming_database()
+        migrations.upgrade(settings.database_url)
+        database = Database.from_url(settings.database_url)
+        try:
+            with _progress("Importing", len(records), show=len(records) >= PROGRESS_THRESHOLD) as advance:
+                with database.write() as session:
+                    seeding.ensure_countries_and_topics(session=session)
+                    report = interchange.import_records(
+                        session=session, records=records, file=file.name, via="import", progress=advance, refused=errors
+                    )
+        except interchange.ImportRefused as error:
+            _refused(error)
+        finally:
+            database.dispose()
     out.print(
         f"Imported {report.added} statement(s); skipped {report.skipped} already present. "
         f"New actors: {len(report.actors_created)}; new sources: {report.sources_created}; "

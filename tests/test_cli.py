@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from app import cli as cli_module
 from app import paths
 from app.accounts import service as accounts_service
 from app.cli import app
@@ -313,6 +315,31 @@ def test_import_refuses_a_bad_file_and_lists_every_problem(seeded_url: str, cli:
     assert "nothing was written" in result.output
     assert snapshot_tables(database) == before
     database.dispose()
+
+
+def test_import_runs_with_the_cyclic_collector_off(
+    seeded_url: str, cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exported = tmp_path / "statements.json"
+    assert _run(cli, seeded_url, "export", "-o", str(exported)).exit_code == 0
+    collector: list[bool] = []
+    validate, import_records = cli_module.interchange.validate, cli_module.interchange.import_records
+
+    def validating(**kwargs: Any) -> Any:
+        collector.append(gc.isenabled())
+        return validate(**kwargs)
+
+    def importing(**kwargs: Any) -> Any:
+        collector.append(gc.isenabled())
+        return import_records(**kwargs)
+
+    monkeypatch.setattr(cli_module.interchange, "validate", validating)
+    monkeypatch.setattr(cli_module.interchange, "import_records", importing)
+    enabled = gc.isenabled()
+    result = _run(cli, seeded_url, "import", str(exported))
+    assert "Imported 0 statement(s); skipped 24 already present" in result.output
+    assert collector == [False, False]
+    assert gc.isenabled() == enabled  # as it was before
 
 
 def test_export_import_round_trip_through_the_command(

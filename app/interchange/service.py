@@ -131,6 +131,7 @@ def _drop_duplicates(session: Session, resolved: list[Resolved], report: ImportR
         if identity in seen or known in stored:
             report.skipped += 1
         else:
+            item.fingerprint = known  # the statement's column: each quote folded and hashed once
             fresh.append(item)
         seen.add(identity)
     return fresh

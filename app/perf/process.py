@@ -1,9 +1,11 @@
-"""What a worker process sets once it has started: the size of its thread pool and the collector's thresholds."""
+"""What a process sets about itself: a worker's thread pool and collector thresholds, a bulk job's collector."""
 
 from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from anyio import to_thread
 
@@ -24,6 +26,22 @@ def settle_long_lived_objects() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector off for a bulk job that keeps what it makes until it ends (an import), then
+    back as it was: its full collections walked every object made so far, again and again.
+
+    Why, with the measurements: docs/performance.md ("Garbage collection").
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def limit_threads(count: int) -> None:

@@ -92,6 +92,7 @@ class Resolved:
     actor: Actor | NewActor
     office: Office | NewOffice
     sources: list[Source | NewSource]
+    fingerprint: str | None = None  # once an import's duplicate check has taken it (a stored actor's)
 
     @property
     def country_id(self) -> int:

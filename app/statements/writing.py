@@ -124,9 +124,8 @@ def _fields(item: Resolved) -> dict[str, Any]:
         "rationale": record.rationale,
         "status": StatementStatus(record.status),
         "retraction_reason": record.retraction_reason,
-        "fingerprint": rules.fingerprint(
-            actor_id=actor_id, topic_id=item.topic.id, said_on=record.said_on, quote=record.quote
-        ),
+        "fingerprint": item.fingerprint
+        or rules.fingerprint(actor_id=actor_id, topic_id=item.topic.id, said_on=record.said_on, quote=record.quote),
     }
 
 

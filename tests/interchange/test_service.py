@@ -300,3 +300,37 @@ def test_statements_imported_between_a_chains_statements_move_the_changes_beside
         after = {row[1]: row for row in stored_change_rows(session)}
     # Stored statements that now follow a new one changed or lost their own change of position.
     assert any(after.get(after_id) != row for after_id, row in before.items())
+
+
+def test_each_imported_quote_is_hashed_once_and_stored_as_the_rule_gives_it(
+    seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    from app.interchange import service
+    from app.statements import rules
+    from app.statements.models import Statement
+
+    hashed: list[str] = []
+    fingerprint = rules.fingerprint
+
+    def counted(**kwargs: Any) -> str:
+        hashed.append(kwargs["quote"])
+        return fingerprint(**kwargs)
+
+    monkeypatch.setattr(rules, "fingerprint", counted)
+    monkeypatch.setattr(service, "fingerprint", counted)
+    stored_actor = [{**GOOD, "quote": f"Imported quote number {number}."} for number in range(3)]
+    new_actor = {**GOOD, "actor": "Someone New", "office": "Member of Parliament", "quote": "A new actor's quote."}
+    report = _import(seeded_db, _document(*stored_actor, new_actor))
+    assert report.added == 4
+    assert sorted(hashed) == sorted(record["quote"] for record in [*stored_actor, new_actor])  # each once
+    monkeypatch.undo()
+    with seeded_db.read_session() as session:
+        rows = session.execute(select(Statement).where(Statement.quote.in_(hashed))).scalars().all()
+        assert len(rows) == 4
+        for row in rows:
+            wanted = rules.fingerprint(
+                actor_id=row.actor_id, topic_id=row.topic_id, said_on=row.said_on, quote=row.quote
+            )
+            assert row.fingerprint == wanted
