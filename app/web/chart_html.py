@@ -6,26 +6,46 @@ escapes. This writes the same bytes (tests/web/test_chart_html.py renders both a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup
 
 from app.stances.charts import Chart
 from app.web.statement_html import escape
 
-
-def _side(stance: int) -> str:
-    return "pos" if stance > 0 else "neg" if stance < 0 else "zero"
+_SIDES = {-2: "neg", -1: "neg", 0: "zero", 1: "pos", 2: "pos"}
 
 
-def chart_points(chart: Chart) -> Markup:
-    """Every statement dot of a chart: a link around a hit area and the dot, with the statement as its title."""
-    hit, radius = str(chart.radius + 4), str(chart.radius)
-    parts = []
-    for point in chart.points:
-        label, x, y = escape(point.label), str(point.x), str(point.y)
-        parts.append(
-            f'<a href="{escape(point.href)}" class="chart__point-link" aria-label="{label}">'
-            f'<circle class="chart__hit" cx="{x}" cy="{y}" r="{hit}"></circle>'
-            f'<circle class="chart__point chart__point--{_side(point.stance)}" cx="{x}" cy="{y}" r="{radius}">'
-            f"<title>{label}</title></circle></a>"
-        )
-    return Markup("".join(parts))
+def chart_points(charts: Sequence[Chart]) -> list[Markup]:
+    """Each chart's statement dots: a link around a hit area and the dot, with the statement as its title.
+
+    The frames draw the same statements, so each one's link and title are written once for all of them,
+    and each coordinate once per chart: writing floats and escaping labels were most of the time.
+    """
+    linked: dict[tuple[str, str], tuple[str, str]] = {}  # (href, label): the dot's markup before and after its circles
+    drawn = []
+    for chart in charts:
+        hit, radius = str(chart.radius + 4), str(chart.radius)
+        numbers: dict[float, str] = {}
+        parts = []
+        for x, y, href, label, stance in chart.points:
+            ends = linked.get((href, label))
+            if ends is None:
+                text = escape(label)
+                ends = linked[href, label] = (
+                    f'<a href="{escape(href)}" class="chart__point-link" aria-label="{text}">',
+                    f"<title>{text}</title></circle></a>",
+                )
+            head, tail = ends
+            cx = numbers.get(x)
+            if cx is None:
+                cx = numbers[x] = str(x)
+            cy = numbers.get(y)
+            if cy is None:
+                cy = numbers[y] = str(y)
+            parts.append(
+                f'{head}<circle class="chart__hit" cx="{cx}" cy="{cy}" r="{hit}"></circle>'
+                f'<circle class="chart__point chart__point--{_SIDES[stance]}" cx="{cx}" cy="{cy}" r="{radius}">{tail}'
+            )
+        drawn.append(Markup("".join(parts)))
+    return drawn

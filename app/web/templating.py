@@ -100,9 +100,10 @@ def make_environment(notice: str | None = None) -> Environment:
     )
     # Markup written in Python; imported here, as statement_html writes dates with this module's filters.
     from app.web.chart_html import chart_points
-    from app.web.statement_html import statement_card
+    from app.web.statement_html import position_change, statement_card
 
     env.globals["statement_card"] = statement_card
+    env.globals["statement_change"] = position_change
     env.globals["chart_points"] = chart_points
     return env
 
