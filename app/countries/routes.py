@@ -51,7 +51,7 @@ Code = Annotated[str, Path(description="The country's code: PL, NATO, UA ...", j
 
 
 def _load(view: View, code: str, topic: str | None, as_of: str | None, changes_shown: int) -> dict[str, Any]:
-    country = repository.get_by_code(view.session, code)
+    country = repository.shown_by_code(view.session, code)
     if country is None:
         raise NotFound(f"There is no country with the code '{code}'.")
     chosen_topic = stances_matrix.find_topic(session=view.session, slug=topic)
