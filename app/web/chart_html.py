@@ -1,16 +1,19 @@
-"""A chart's statement dots as SVG, written in Python: a country page draws up to 200 of them in each of two frames.
+"""A chart as SVG, written in Python: a country page draws up to 200 statement dots in each of two frames.
 
 In the template (templates/countries/detail.html) each dot cost a loop turn and ten Jinja look-ups and
-escapes. This writes the same bytes (tests/web/test_chart_html.py renders both and compares).
+escapes, and each month's step and table row a few more. This writes the same bytes
+(tests/web/test_chart_html.py renders both and compares).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from markupsafe import Markup
 
 from app.stances.charts import Chart
+from app.text import month_text, signed
 from app.web.statement_html import escape
 
 _SIDES = {-2: "neg", -1: "neg", 0: "zero", 1: "pos", 2: "pos"}
@@ -49,3 +52,49 @@ def chart_points(charts: Sequence[Chart]) -> list[Markup]:
             )
         drawn.append(Markup("".join(parts)))
     return drawn
+
+
+def chart_lines(chart: Chart) -> Markup:
+    """A chart's drawing behind its dots: the stance bands, the axes' labels and ticks, the score's line and steps.
+
+    The group the template's loops wrote, whitespace and all; most of a chart's loop turns were here.
+    """
+    left, width, top, bottom, label_y = (
+        chart.plot_left,
+        chart.plot_right - chart.plot_left,
+        chart.plot_top,
+        chart.plot_bottom,
+        chart.label_y,
+    )
+    stripes = "".join(
+        f'<rect class="chart__band chart__band--{escape(band)}" x="{left}" y="{y}" width="{width}" height="{h}"></rect>'
+        for y, h, band in chart.stripes
+    )
+    y_ticks = "".join(
+        f'<text class="chart__label" x="{left - 6}" y="{y + 4}" text-anchor="end">{escape(label)}</text>'
+        for y, label in chart.y_ticks
+    )
+    x_ticks = "".join(
+        f'<text class="chart__label" x="{x}" y="{label_y}" text-anchor="start">{escape(label)}</text>'
+        f'<line class="chart__tick" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}"></line>'
+        for x, label in chart.x_ticks
+    )
+    steps = "".join(
+        f'<circle class="chart__step" cx="{x}" cy="{y}" r="3"><title>{escape(label)}</title></circle>'
+        for x, y, label in chart.line_points
+    )
+    return Markup(
+        f'<g aria-hidden="true">\n{stripes}{y_ticks}{x_ticks}'
+        f'      <path class="chart__line" d="{escape(chart.line)}"></path>\n{steps}      </g>'
+    )
+
+
+def chart_table(months: Sequence[date], scores: Sequence[tuple[float | None, bool]]) -> Markup:
+    """The numbers behind a chart, a table row a month: its score (or none on record), and whether it was carried."""
+    rows = [
+        f"<tr><td>{escape(month_text(month))}</td>"
+        f"<td>{'no statement on record' if score is None else escape(signed(score, 2))}</td>"
+        f"<td>{'carried forward' if carried else 'yes'}</td></tr>"
+        for month, (score, carried) in zip(months, scores, strict=True)
+    ]
+    return Markup("".join(rows))

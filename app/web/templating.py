@@ -99,12 +99,14 @@ def make_environment(notice: str | None = None) -> Environment:
         site_notice=notice,  # not `notice`: pages use that name for their own messages
     )
     # Markup written in Python; imported here, as statement_html writes dates with this module's filters.
-    from app.web.chart_html import chart_points
+    from app.web.chart_html import chart_lines, chart_points, chart_table
+    from app.web.speakers_html import speaker_list
     from app.web.statement_html import position_change, statement_card
 
     env.globals["statement_card"] = statement_card
     env.globals["statement_change"] = position_change
-    env.globals["chart_points"] = chart_points
+    env.globals["speaker_list"] = speaker_list
+    env.globals.update(chart_points=chart_points, chart_lines=chart_lines, chart_table=chart_table)
     return env
 
 
