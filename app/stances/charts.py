@@ -128,22 +128,30 @@ _BY_PLACE = itemgetter(0, 1)
 
 
 def _points(frame: Frame, marks: Sequence[StatementMark], first: date, last: date) -> list[Point]:
-    # Written for speed, as _x and _y compute (the same floating-point steps, so the same coordinates).
+    # Written for speed, as _x and _y compute (the same floating-point steps, so the same coordinates):
+    # x once a day, y once a lane, and the points made as the tuples they are.
     width, span, start = frame.width - frame.left - frame.right, max((last - first).days, 1), first.toordinal()
     by_stance: dict[int, list[StatementMark]] = {}
     for mark in sorted(marks, key=_BY_DAY):
         if first <= mark.said_on <= last:
             by_stance.setdefault(mark.stance, []).append(mark)
-    diameter = 2 * frame.radius
-    points = []
+    diameter, left = 2 * frame.radius, frame.left
+    on_day: dict[int, float] = {}
+    points: list[Point] = []
     for stance in sorted(by_stance):
         same = by_stance[stance]
-        xs = [round(frame.left + width * (mark.said_on.toordinal() - start) / span, 1) for mark in same]
+        xs = []
+        for mark in same:
+            day = mark.said_on.toordinal()
+            x = on_day.get(day)
+            if x is None:
+                x = on_day[day] = round(left + width * (day - start) / span, 1)
+            xs.append(x)
         order = EDGE_LANES.get(stance, LANES)
         at = _y(frame, stance)
         ys = {lane: round(at + lane * diameter * 1.05, 1) for lane in order}  # a positive lane lies lower down
         for mark, x, lane in zip(same, xs, lanes(xs, gap=diameter * LANE_GAP, order=order), strict=True):
-            points.append(Point(x, ys[lane], f"/statements/{mark.statement_id}", mark.label, stance))
+            points.append(tuple.__new__(Point, (x, ys[lane], f"/statements/{mark.statement_id}", mark.label, stance)))
     points.sort(key=_BY_PLACE)
     return points
 
