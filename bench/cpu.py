@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench import mixed, spy, wrk
+from bench.cold import PathCursor
 from bench.config import BENCH_SECRET, QUICK_STATEMENTS, plan_from
 from bench.config import parser as bench_parser
 from bench.fixture import read_fixture
@@ -92,19 +93,23 @@ def measure(
     connections: int,
     seconds: int,
     poster: Poster | None = None,
+    cursor: PathCursor | None = None,
 ) -> Sample:
     """One wrk run with the server's CPU time read around it; a run with no answer or a failed one stops it all.
 
+    A cold page (`cursor` given) asks for the next paths of its list, each once, as `make bench` does.
     The form (`poster` given) is sent the editor's bodies as fast as the connections allow; a run in which
     fewer than MIN_SAVED of them saved a statement is refused.
     """
     if poster is None:
-        script, env, saved_before = wrk.REPORT_SCRIPT, None, 0
+        script, env, saved_before = wrk.REPORT_SCRIPT, cursor.env() if cursor else None, 0
     else:
         script, env, saved_before = wrk.FORM_SCRIPT, poster.env(urlsplit(url).path), poster.saved()
     before = server.cpu_seconds()
     run = wrk.run(url, core=core, connections=connections, duration=seconds, headers=headers, script=script, env=env)
     used = server.cpu_seconds() - before
+    if cursor is not None:
+        cursor.advance(run.requests, connections)
     check_run(target, url, run, seconds)
     if poster is None:
         return Sample(run.requests, used, run.seconds)
@@ -221,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     fixture = read_fixture(url, deep_rows=plan.deep_rows, secret=BENCH_SECRET, datasette_db=path.stem)
     targets = [TARGETS[key] for key in keys]
     bench = Bench(plan)
+    if any(target.cold for target in targets):
+        bench.prepare_cold(SQLITE, url)
     with app_server(url, core=plan.server_core, log=bench.logs / "cpu-uvicorn.log") as server:
         poster = None
         if FORM_SAVE in targets:
@@ -247,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                 connections=args.connections,
                 seconds=seconds,
                 poster=posts,
+                cursor=bench.cold.get(target.key) if target.cold else None,
             )
 
         for page in ready:
