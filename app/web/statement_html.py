@@ -8,6 +8,7 @@ in about a tenth of the time (docs/performance.md, "Statement cards").
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markupsafe import Markup
@@ -17,19 +18,20 @@ from app.statements.models import STANCE_MEANINGS
 from app.text import in_sentence, language_name, signed
 from app.web.templating import day, when
 
+_SPECIAL = re.compile("[&<>\"']")
+
 
 def escape(value: object) -> str:
     """What Jinja's autoescape writes for a value: markupsafe's entities, as a plain string.
 
     markupsafe.escape makes a Markup object per value; 15 values a card made that a third of a card's time.
+    Most values have nothing to escape, and one search finds that sooner than five replaces.
     """
+    text = str(value)
+    if _SPECIAL.search(text) is None:
+        return text
     return (
-        str(value)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&#34;")
-        .replace("'", "&#39;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
     )
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import markupsafe
 import pytest
 
 from app.actors.models import ActorKind, OfficeRank
@@ -15,7 +16,7 @@ from app.actors.rules import PositionChange
 from app.actors.service import ChangeShown
 from app.statements.cards import ActorCard, CountryCard, OfficeCard, SourceCard, StatementCard, TopicCard
 from app.statements.models import DatePrecision, StatementStatus
-from app.web.statement_html import position_change, statement_card
+from app.web.statement_html import escape, position_change, statement_card
 from app.web.templating import make_environment
 
 # The card as the macro in templates/_macros/statements.html wrote it before it moved to Python.
@@ -117,3 +118,10 @@ def test_a_change_of_position_is_the_markup_the_macro_wrote(show_actor: bool) ->
             '{% from "_macros/statements.html" import position_change %}{{ position_change(shown, show_actor=a) }}'
         )
         assert rendered.render(shown=shown, a=show_actor) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["", "plain words", "Don't", 'a "quote"', "<b>&amp;</b>", "&", "ł ø ß − 2", 3, -1.5, None, "'\"<>&"]
+)
+def test_escape_writes_what_markupsafe_writes(value: object) -> None:
+    assert escape(value) == str(markupsafe.escape(value if value is not None else "None"))
