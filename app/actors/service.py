@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -153,6 +154,7 @@ def changes_of_position(
     country_id: int | None = None,
     last: date | None = None,
     limit: int,
+    known: Mapping[int, StatementCard] | None = None,
 ) -> ChangesOfPosition:
     """Each change of an actor's stance on a topic, among an actor's or a country's statements: the newest `limit`.
 
@@ -160,7 +162,8 @@ def changes_of_position(
     reads the newest from an index, and their count from the country's changes per day, read once per
     the page's version (counting up to 46,000 index entries was a few percent of a cold country page).
     An actor's few hundred statements are read once per the page's version and the changes after `last`
-    dropped (a change depends only on the statements before it).
+    dropped (a change depends only on the statements before it). Statements whose cards the page holds
+    already (`known`, by id) are not read again.
     """
     if country_id is not None and actor_id is None:
         until = last or date.max
@@ -171,7 +174,7 @@ def changes_of_position(
             f"change_tally:{country_id}",
             lambda: ChangeTally.of(stances_repository.country_changes_by_day(session, country_id=country_id)),
         )
-        return _shown(session, newest, tally.up_to(until))
+        return _shown(session, newest, tally.up_to(until), known or {})
 
     def every_change() -> list[PositionChange]:
         rows = statements_repository.stance_records(session, actor_id=actor_id, country_id=country_id)
@@ -180,11 +183,13 @@ def changes_of_position(
     every = per_page_version(session, f"changes:{actor_id}:{country_id}", every_change)
     if last is not None:
         every = [change for change in every if change.changed_on <= last]
-    return _shown(session, every[::-1][:limit], len(every))
+    return _shown(session, every[::-1][:limit], len(every), known or {})
 
 
-def _shown(session: Session, newest: list[PositionChange], total: int) -> ChangesOfPosition:
-    ids = sorted({i for change in newest for i in (change.before_id, change.after_id)})
-    loaded = {card.id: card for card in statements_repository.cards(session, ids)}
+def _shown(
+    session: Session, newest: list[PositionChange], total: int, known: Mapping[int, StatementCard]
+) -> ChangesOfPosition:
+    wanted = sorted({i for change in newest for i in (change.before_id, change.after_id)} - known.keys())
+    loaded = {**known, **{card.id: card for card in statements_repository.cards(session, wanted)}}
     shown = [ChangeShown(change, loaded[change.before_id], loaded[change.after_id]) for change in newest]
     return ChangesOfPosition(shown, total)

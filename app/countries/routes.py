@@ -76,7 +76,11 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None, changes_s
         "timeline": countries_service.timeline(session=view.session, country=country, topic=chosen_topic, as_of=day),
         "speakers": countries_service.speakers(session=view.session, country=country),
         "changes": actors_service.changes_of_position(
-            session=view.session, country_id=country.id, last=day, limit=changes_shown
+            session=view.session,
+            country_id=country.id,
+            last=day,
+            limit=changes_shown,
+            known={card.id: card for card in latest.statements},  # most of their cards: read once
         ),
         "latest": latest,
         "history_url": params.with_query("/statements", {"country": country.code, "to": as_of}),
