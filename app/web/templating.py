@@ -103,10 +103,10 @@ def make_environment(notice: str | None = None) -> Environment:
     from app.web.speakers_html import speaker_list
     from app.web.statement_html import position_change, statement_card
 
+    env.globals.update(statement_change=position_change, speaker_list=speaker_list)
+    env.globals.update(chart_lines=chart_lines, chart_table=chart_table)
     env.globals["statement_card"] = statement_card
-    env.globals["statement_change"] = position_change
-    env.globals["speaker_list"] = speaker_list
-    env.globals.update(chart_points=chart_points, chart_lines=chart_lines, chart_table=chart_table)
+    env.globals["chart_points"] = chart_points
     return env
 
 
