@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -132,3 +133,26 @@ def position_changes(records: Sequence[StanceRecord]) -> list[PositionChange]:
             )
         previous[key] = record
     return changes
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTally:
+    """How many changes of position a country's officials made up to any day: the days that had one, in order,
+    and the running total at the end of each."""
+
+    days: tuple[int, ...] = ()  # date ordinals, ascending
+    totals: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, per_day: Sequence[tuple[date, int]]) -> ChangeTally:
+        """From each day's count of changes, the days in ascending order."""
+        totals, total = [], 0
+        for _, count in per_day:
+            total += count
+            totals.append(total)
+        return cls(tuple(day.toordinal() for day, _ in per_day), tuple(totals))
+
+    def up_to(self, last: date) -> int:
+        """Changes made on `last` or before."""
+        index = bisect_right(self.days, last.toordinal())
+        return self.totals[index - 1] if index else 0

@@ -51,7 +51,7 @@ Code = Annotated[str, Path(description="The country's code: PL, NATO, UA ...", j
 
 
 def _load(view: View, code: str, topic: str | None, as_of: str | None, changes_shown: int) -> dict[str, Any]:
-    country = repository.get_by_code(view.session, code)
+    country = repository.shown_by_code(view.session, code)
     if country is None:
         raise NotFound(f"There is no country with the code '{code}'.")
     chosen_topic = stances_matrix.find_topic(session=view.session, slug=topic)
@@ -76,7 +76,11 @@ def _load(view: View, code: str, topic: str | None, as_of: str | None, changes_s
         "timeline": countries_service.timeline(session=view.session, country=country, topic=chosen_topic, as_of=day),
         "speakers": countries_service.speakers(session=view.session, country=country),
         "changes": actors_service.changes_of_position(
-            session=view.session, country_id=country.id, last=day, limit=changes_shown
+            session=view.session,
+            country_id=country.id,
+            last=day,
+            limit=changes_shown,
+            known={card.id: card for card in latest.statements},  # most of their cards: read once
         ),
         "latest": latest,
         "history_url": params.with_query("/statements", {"country": country.code, "to": as_of}),

@@ -744,10 +744,11 @@ _COUNTRY_CHANGES = DriverRead(
     .order_by(PositionChangeRow.changed_on.desc(), PositionChangeRow.after_id.desc())
     .limit(bindparam("limit"))
 )
-_COUNTRY_CHANGE_COUNT = DriverRead(
-    select(func.count()).where(
-        PositionChangeRow.country_id == bindparam("country_id"), PositionChangeRow.changed_on <= bindparam("last")
-    )
+_COUNTRY_CHANGES_BY_DAY = DriverRead(
+    select(PositionChangeRow.changed_on, func.count())
+    .where(PositionChangeRow.country_id == bindparam("country_id"))
+    .group_by(PositionChangeRow.changed_on)
+    .order_by(PositionChangeRow.changed_on)
 )
 
 
@@ -760,5 +761,7 @@ def country_changes(session: Session, *, country_id: int, last: date, limit: int
     return [(b, a, sb, sa, on if isinstance(on, date) else date.fromisoformat(on)) for b, a, sb, sa, on in rows]
 
 
-def count_country_changes(session: Session, *, country_id: int, last: date) -> int:
-    return int(_COUNTRY_CHANGE_COUNT.fetchall(session, {"country_id": country_id, "last": last})[0][0])
+def country_changes_by_day(session: Session, *, country_id: int) -> list[tuple[date, int]]:
+    """How many changes of position a country has on each day that has one, by day (from the index alone)."""
+    rows = _COUNTRY_CHANGES_BY_DAY.fetchall(session, {"country_id": country_id})
+    return [(on if isinstance(on, date) else date.fromisoformat(on), count) for on, count in rows]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from app.actors.models import ActorKind, OfficeRank
 from app.statements.models import DatePrecision, StatementStatus
@@ -75,9 +76,11 @@ class StatementCard:
     sources: tuple[SourceCard, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class StatementMark:
-    """A statement as a point on a country's chart: its date, its stance and what its tooltip says."""
+class StatementMark(NamedTuple):
+    """A statement as a point on a country's chart: its date, its stance and what its tooltip says.
+
+    A named tuple: a country page reads up to 200 (docs/performance.md, "Country pages").
+    """
 
     statement_id: int
     said_on: date

@@ -100,9 +100,12 @@ def make_environment(notice: str | None = None) -> Environment:
         site_notice=notice,  # not `notice`: pages use that name for their own messages
     )
     # Markup written in Python; imported here, as statement_html writes dates with this module's filters.
-    from app.web.chart_html import chart_points
-    from app.web.statement_html import statement_card
+    from app.web.chart_html import chart_lines, chart_points, chart_table
+    from app.web.speakers_html import speaker_list
+    from app.web.statement_html import position_change, statement_card
 
+    env.globals.update(statement_change=position_change, speaker_list=speaker_list)
+    env.globals.update(chart_lines=chart_lines, chart_table=chart_table)
     env.globals["statement_card"] = statement_card
     env.globals["chart_points"] = chart_points
 

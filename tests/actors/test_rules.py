@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from collections import Counter
+from datetime import date, timedelta
 
-from app.actors.rules import PositionChange, StanceRecord, position_changes
+from app.actors.rules import ChangeTally, PositionChange, StanceRecord, position_changes
 
 SIKORSKI, TUSK = 1, 2
 INTERCEPT, NO_FLY = 10, 11
@@ -65,3 +67,13 @@ def test_a_retracted_statement_neither_makes_nor_hides_a_change() -> None:
 def test_one_statement_or_none_is_no_change() -> None:
     assert position_changes([]) == []
     assert position_changes([_record(1, "2024-07-01", 2)]) == []
+
+
+def test_a_tally_counts_the_changes_made_up_to_any_day() -> None:
+    rng = random.Random(4)
+    changed_on = sorted(date(2024, 1, 1) + timedelta(days=rng.randint(0, 400)) for _ in range(300))
+    per_day = sorted(Counter(changed_on).items())
+    tally = ChangeTally.of(per_day)
+    for day in [date(2023, 12, 31), date.max, *(date(2023, 12, 25) + timedelta(days=n) for n in range(420))]:
+        assert tally.up_to(day) == sum(1 for on in changed_on if on <= day), day
+    assert ChangeTally.of([]).up_to(date.max) == 0

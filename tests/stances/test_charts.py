@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
-from app.stances import charts
+import pytest
+
+from app.stances import charts, scoring
 from app.statements.cards import StatementMark
 
 MONTHS = [date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1)]
@@ -53,3 +56,33 @@ def test_lanes_keep_close_dots_apart_and_reuse_a_lane_once_it_is_clear() -> None
     assert charts.lanes([10, 10, 10, 50], gap=12) == [0, -1, 1, 0]
     assert charts.lanes([10, 10, 10], gap=12, order=charts.EDGE_LANES[2]) == [0, 1, 2]
     assert charts.lanes([10, 11, 12, 13], gap=12) == [0, -1, 1, 0]  # all taken: the lane free longest
+
+
+def _reference_points(frame: charts.Frame, marks: list[StatementMark], first: date, last: date) -> list[charts.Point]:
+    """The dots as first written: each coordinate from _x and _y, one stance at a time."""
+    shown = sorted((mark for mark in marks if first <= mark.said_on <= last), key=lambda m: (m.said_on, m.statement_id))
+    diameter = 2 * frame.radius
+    points = []
+    for stance in sorted({mark.stance for mark in shown}):
+        same = [mark for mark in shown if mark.stance == stance]
+        xs = [charts._x(frame, mark.said_on, first, last) for mark in same]
+        order = charts.EDGE_LANES.get(stance, charts.LANES)
+        for mark, x, lane in zip(same, xs, charts.lanes(xs, gap=diameter * charts.LANE_GAP, order=order), strict=True):
+            y = round(charts._y(frame, stance) + lane * diameter * 1.05, 1)
+            points.append(charts.Point(x, y, f"/statements/{mark.statement_id}", mark.label, stance))
+    return sorted(points, key=lambda point: (point.x, point.y))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_dots_are_where_each_coordinate_computed_alone_puts_them(seed: int) -> None:
+    rng = random.Random(seed)
+    months = [date(2021 + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(rng.randint(1, 60))]
+    first, last = months[0], scoring.month_end(months[-1])
+    span = (last - first).days + 40
+    marks = [  # crowded days, days outside the window, and ids out of order
+        StatementMark(rng.randint(1, 10_000), first + timedelta(days=rng.randint(-20, span)), rng.randint(-2, 2), "x")
+        for _ in range(rng.choice((1, 5, 200, 400)))
+    ]
+    for frame in charts.FRAMES:
+        chart = charts.timeline(months=months, scores=[(None, True)] * len(months), marks=marks, frame=frame)
+        assert chart.points == _reference_points(frame, marks, first, last)

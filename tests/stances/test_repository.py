@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.actors.rules import ChangeTally
 from app.db import Database
 from app.stances import repository, scoring
+from app.stances.models import PositionChangeRow
 from app.topics import repository as topics_repository
 from app.topics.models import DEFAULT_TOPIC
 
@@ -170,3 +173,16 @@ def test_a_month_so_far_is_read_from_the_series_index_alone(seeded_db: Database,
             connection.execute(text("SET enable_bitmapscan = off"))
             plan = " ".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
             assert "Index Only Scan using ix_statement_country_topic_said_on" in plan, plan
+
+
+def test_a_countrys_changes_by_day_count_its_stored_changes(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        stored = session.execute(select(PositionChangeRow.country_id, PositionChangeRow.changed_on)).all()
+        assert stored, "the seed has changes of position"
+        for country_id in {row.country_id for row in stored}:
+            days = sorted(row.changed_on for row in stored if row.country_id == country_id)
+            per_day = repository.country_changes_by_day(session, country_id=country_id)
+            assert per_day == sorted(Counter(days).items())
+            tally = ChangeTally.of(per_day)
+            for day in {*days, days[0] - timedelta(days=1), days[-1] + timedelta(days=1)}:
+                assert tally.up_to(day) == sum(1 for on in days if on <= day)
