@@ -389,22 +389,23 @@ def state_before(
 # of a day inside a month read every one (a few thousand a matrix at 1M statements). On the driver's cursor
 # and from the series' index alone, which carries these columns (migration 0017); the office's weight comes
 # from `office_weights`, not a join.
+_MONTH_COLUMNS = (
+    Statement.id,
+    Statement.actor_id,
+    Statement.said_on,
+    Statement.stance,
+    Statement.office_id,
+    Statement.conditional,
+)
+_IN_TOPIC_AND_DAYS = (
+    Statement.topic_id == bindparam("topic_id"),
+    Statement.said_on >= bindparam("since"),
+    Statement.said_on <= bindparam("until"),
+    PUBLISHED,
+)
 _MONTH_SO_FAR = DriverRead(
-    select(
-        Statement.id,
-        Statement.actor_id,
-        Statement.said_on,
-        Statement.stance,
-        Statement.office_id,
-        Statement.conditional,
-    )
-    .where(
-        Statement.country_id == bindparam("country_id"),
-        Statement.topic_id == bindparam("topic_id"),
-        Statement.said_on >= bindparam("since"),
-        Statement.said_on <= bindparam("until"),
-        PUBLISHED,
-    )
+    select(*_MONTH_COLUMNS)
+    .where(Statement.country_id == bindparam("country_id"), *_IN_TOPIC_AND_DAYS)
     .order_by(Statement.said_on, Statement.id)
 )
 
@@ -439,22 +440,11 @@ def month_so_far(session: Session, *, country_id: int, topic_id: int, month: dat
 # each in one read, as plain rows (scoring.position_on_day weighs them without making Evidence).
 _MONTH_START_COUNTED = _last_rows_before(StanceScore.country_id, StanceScore.total, StanceScore.evidence)
 _TOPIC_MONTH_SO_FAR = DriverRead(
-    select(
-        Statement.country_id,
-        Statement.id,
-        Statement.actor_id,
-        Statement.said_on,
-        Statement.stance,
-        Statement.office_id,
-        Statement.conditional,
-    )
+    select(Statement.country_id, *_MONTH_COLUMNS)
     .where(
         # Country by country, each from the series' index alone (migration 0017), as month_so_far reads one.
         Statement.country_id.in_(select(Country.id)),
-        Statement.topic_id == bindparam("topic_id"),
-        Statement.said_on >= bindparam("since"),
-        Statement.said_on <= bindparam("until"),
-        PUBLISHED,
+        *_IN_TOPIC_AND_DAYS,
     )
     .order_by(Statement.country_id, Statement.said_on, Statement.id)
 )
