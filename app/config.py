@@ -73,8 +73,9 @@ class Settings(BaseSettings):
         ge=0,
         le=4096,
         description=(
-            "Memory per worker for rendered pages, reused until what they show changes (the version "
-            "that keys them; see [Versions and caching](#versions-and-caching)). 0 turns the cache off."
+            "Memory per worker for rendered pages, kept from their second request and reused until what "
+            "they show changes (the version that keys them; see [Versions and caching](#versions-and-caching)). "
+            "0 turns the cache off."
         ),
     )
     threads: int | None = Field(
