@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
 from datetime import date
 
 import pytest
@@ -169,28 +171,34 @@ def test_score_as_of_counts_only_statements_up_to_that_day() -> None:
     assert late is not None and late.new == 2 and late.band == Band.MIXED
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_score_as_of_equals_folding_every_statement_up_to_the_day(seed: int) -> None:
-    import random
-
-    picker = random.Random(seed)
-    statements = sorted(
+def _random_series(picker: random.Random, ids: Iterable[int], *, actors: int, years: tuple[int, ...]) -> list[Evidence]:
+    """Statements with these ids by up to `actors` actors, from January to July of `years`, in fold order."""
+    return sorted(
         (
             ev(
                 i,
-                picker.randint(1, 8),
-                date(2024, picker.randint(1, 7), picker.randint(1, 28)),
+                picker.randint(1, actors),
+                date(picker.choice(years), picker.randint(1, 7), picker.randint(1, 28)),
                 picker.randint(-2, 2),
                 picker.choice([1, 2, 3]),
                 picker.random() < 0.3,
             )
-            for i in range(1, picker.randint(2, 90))
+            for i in ids
         ),
         key=lambda item: item.order_key,
     )
+
+
+def _july(statements: list[Evidence]) -> tuple[SeriesState, list[Evidence]]:
+    """Where the series stood at the start of July 2024, folded month by month, and July's statements."""
     cells = list(scoring.fold_months(SeriesState(), [s for s in statements if s.said_on < date(2024, 7, 1)]))
-    state = SeriesState.from_cell(cells[-1] if cells else None)
-    july = [s for s in statements if s.said_on >= date(2024, 7, 1)]
+    return SeriesState.from_cell(cells[-1] if cells else None), [s for s in statements if s.said_on >= date(2024, 7, 1)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_score_as_of_equals_folding_every_statement_up_to_the_day(seed: int) -> None:
+    picker = random.Random(seed)
+    state, july = _july(_random_series(picker, range(1, picker.randint(2, 90)), actors=8, years=(2024,)))
     for day in range(1, 32):
         as_of = date(2024, 7, day)
         said = [s for s in july if s.said_on <= as_of]
@@ -224,8 +232,6 @@ def test_months_between_spans_year_ends() -> None:
 
 
 def test_adding_statements_one_by_one_equals_folding_them_all() -> None:
-    import random
-
     picker = random.Random(7)
     statements = sorted(
         (
@@ -258,8 +264,6 @@ def test_adding_statements_one_by_one_equals_folding_them_all() -> None:
 def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
     """Statements added one at a time in a shuffled order, as saves add them (an earlier one as a batch of
     one, from the stored months), give the cells of one fold."""
-    import random
-
     picker = random.Random(11)
     for round_ in range(40):
         statements = [
@@ -296,8 +300,6 @@ def test_adding_an_earlier_statement_equals_folding_them_all_again() -> None:
 
 def test_adding_many_statements_at_once_equals_folding_them_all_again() -> None:
     """Stored cells of some statements, then the rest added in one go, give the cells of one fold of all."""
-    import random
-
     picker = random.Random(13)
     checked = 0
     for round_ in range(300):
@@ -350,27 +352,10 @@ def _as_rows(items: list[Evidence], *, text: bool) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_position_on_day_is_score_as_of_to_the_last_bit(seed: int) -> None:
-    import random
-
     picker = random.Random(seed)
     actors = picker.randint(1, 12)
-    statements = sorted(
-        (
-            ev(
-                i,
-                picker.randint(1, actors),
-                date(picker.choice([2023, 2024]), picker.randint(1, 7), picker.randint(1, 28)),
-                picker.randint(-2, 2),
-                picker.choice([1, 2, 3]),
-                picker.random() < 0.3,
-            )
-            for i in picker.sample(range(1, 500), picker.randint(1, 120))  # ids not in date order
-        ),
-        key=lambda item: item.order_key,
-    )
-    cells = list(scoring.fold_months(SeriesState(), [s for s in statements if s.said_on < date(2024, 7, 1)]))
-    state = SeriesState.from_cell(cells[-1] if cells else None)
-    july = [s for s in statements if s.said_on >= date(2024, 7, 1)]
+    ids = picker.sample(range(1, 500), picker.randint(1, 120))  # ids not in date order
+    state, july = _july(_random_series(picker, ids, actors=actors, years=(2023, 2024)))
     for day in range(1, 32):
         as_of = date(2024, 7, day)
         month = MonthSoFar.of(july, as_of)
