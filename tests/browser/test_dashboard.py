@@ -162,6 +162,10 @@ def test_the_country_page_shows_its_chart(
     expect(chart.locator("a.chart__point-link")).to_have_count(6)
     box = chart.bounding_box()
     assert box is not None and box["width"] > 600 and box["height"] > 150
+    figure = page.locator("figure.chart").bounding_box()
+    assert figure is not None and page.viewport_size is not None
+    assert page.viewport_size["width"] - 32 > box["width"] + 200  # a screen wider than the chart draws
+    assert figure["width"] - box["width"] <= 20, (figure, box)  # the panel hugs the chart: no blank strip beside it
     page.screenshot(path=str(screenshot_dir("country.png")), full_page=True)
     chart.locator("a.chart__point-link").first.click()
     expect(page).to_have_url(re.compile(r"/statements/\d+$"))
