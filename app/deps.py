@@ -61,7 +61,10 @@ async def current_viewer(request: Request, session: Annotated[Session, Depends(r
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    record = await run_in_threadpool(accounts_service.find_session, session=session, token=token)
+    if request.app.state.db.dialect == "sqlite":  # one row by its key from a local file, in place (page_view)
+        record = accounts_service.find_session(session=session, token=token)
+    else:
+        record = await run_in_threadpool(accounts_service.find_session, session=session, token=token)
     if record is None:
         return None
     state.viewer = record.user

@@ -203,6 +203,12 @@ def writer_app(seeded_url: str) -> Iterator[tuple[TestClient, list[str]]]:
         session.execute(update(Topic).where(Topic.slug == "no-fly-zone").values(title="Renamed once"))
         return {"title": "Renamed once"}
 
+    @router.post("/api/probe/rename-and-commit")
+    def rename_and_commit(user: ApiUser, session: WriteSession) -> dict[str, str]:
+        session.execute(update(Topic).where(Topic.slug == "no-fly-zone").values(title="Renamed and committed"))
+        session.commit()  # as the form's save does: its last step, in the route's thread
+        return {"title": "Renamed and committed"}
+
     @router.post("/api/probe/rename-then-fail")
     def rename_then_fail(user: ApiUser, session: WriteSession) -> dict[str, str]:
         session.execute(update(Topic).where(Topic.slug == "no-fly-zone").values(title="Never kept"))
@@ -250,6 +256,75 @@ def test_a_write_route_that_succeeds_commits_once(
     answer = client.post("/api/probe/rename", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200 and _topic_title(seeded_db) == "Renamed once"
     assert commits == ["commit"]
+
+
+def test_a_unit_on_sqlite_begins_and_commits_in_the_routes_thread_and_takes_no_hop_of_its_own(
+    writer_app: tuple[TestClient, list[str]], seeded_db: Database, dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the unit's BEGIN IMMEDIATE goes with the route's first statement, in the route's thread, and a
+    route that commits at its end leaves the unit nothing to send: no thread hop for either. A route that
+    doesn't commit is committed by the unit, in a thread. On PostgreSQL the unit takes its turn (an advisory
+    lock) and commits in threads of its own, whatever the route did."""
+    from app import db
+
+    client, commits = writer_app
+    token = _token(seeded_db, make_user(seeded_db, "editor@example.org"))
+    auth = {"Authorization": f"Bearer {token}"}
+    client.post("/api/probe/rename", headers=auth)  # the token's first use is noted
+    hops: list[str] = []
+    real = db.to_thread.run_sync
+
+    async def recorded(func: Any, *args: Any, **options: Any) -> Any:
+        if getattr(func, "__module__", None) == "app.db":  # the unit's own hops, not the route's or the viewer's
+            hops.append(func.__name__)
+        return await real(func, *args, **options)
+
+    monkeypatch.setattr(db.to_thread, "run_sync", recorded)
+    begun_in: list[str] = []
+
+    def began(connection: Any) -> None:
+        if connection.get_execution_options().get("iw_write"):
+            begun_in.append(threading.current_thread().name)
+
+    event.listen(client.app.state.db.engine, "begin", began)  # type: ignore[attr-defined]
+    commits.clear()
+    committed = client.post("/api/probe/rename-and-commit", headers=auth)
+    assert committed.status_code == 200 and _topic_title(seeded_db) == "Renamed and committed"
+    assert commits == ["commit"]
+    if dialect == "sqlite":
+        assert hops == []
+        assert len(begun_in) == 1 and begun_in[0].startswith("AnyIO worker thread")  # the route's thread
+    else:
+        assert hops == ["_begin_unit", "_finish_unit"]
+    hops.clear()
+    commits.clear()
+    renamed = client.post("/api/probe/rename", headers=auth)
+    assert renamed.status_code == 200 and _topic_title(seeded_db) == "Renamed once"
+    assert commits == ["commit"]
+    assert hops == (["_finish_unit"] if dialect == "sqlite" else ["_begin_unit", "_finish_unit"])
+
+
+def test_the_viewer_is_looked_up_in_place_on_sqlite_and_in_a_thread_on_a_server(
+    probe: TestClient, seeded_db: Database, dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signed-in request's session is one row by its key: on SQLite it is read on the event loop, saving
+    a thread hop on every signed-in request; on PostgreSQL it is a round trip, kept off the event loop."""
+    from app import deps
+
+    make_user(seeded_db, "reader@example.org")
+    sign_in(probe, "reader@example.org")
+    looked_up_in: list[str] = []
+    real = deps.accounts_service.find_session
+
+    def recorded(**values: Any) -> Any:
+        looked_up_in.append(threading.current_thread().name)
+        return real(**values)
+
+    monkeypatch.setattr(deps.accounts_service, "find_session", recorded)
+    answers = [probe.get("/probe/viewer") for _ in range(2)]
+    assert [answer.json()["email"] for answer in answers] == ["reader@example.org"] * 2
+    in_a_worker = [name.startswith("AnyIO worker thread") for name in looked_up_in]
+    assert in_a_worker == ([False] * 2 if dialect == "sqlite" else [True] * 2)
 
 
 # ---- Ids in paths: a number no INTEGER column holds names no row, on either database (issue 24)

@@ -163,9 +163,11 @@ def create_statement(
         submission_key=_idempotency_key(idempotency_key, user),
         look_for_duplicates=True,
     )
-    return _answer(
+    answer = _answer(
         _written(added.statement, created=added.created, checked=added.checked), 201 if added.created else 200
     )
+    session.commit()  # here, in the route's thread: the unit of work then has nothing left to send (app.db)
+    return answer
 
 
 def _patched(session: Session, statement_id: int, body: dict[str, Any]) -> tuple[dict[str, Any], int]:

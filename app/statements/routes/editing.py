@@ -217,6 +217,7 @@ def create_statement(
     statement = writing.create(
         session=session, prepared=review.checked.prepared, via=VIA, user_id=user.id, submission_key=key
     )
+    session.commit()  # here, in the route's thread: the unit of work then has nothing left to send (app.db)
     return redirect(request, f"/statements/{statement.id}?saved=new")
 
 
