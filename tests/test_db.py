@@ -166,3 +166,24 @@ def test_planner_settings_hold_inside_the_block_and_are_put_back_after(seeded_db
         with postgres_planner(session, work_mem="17MB", enable_seqscan="off"):
             assert tuple(shown(session)) == ("17MB", "off")
         assert tuple(shown(session)) == ("3MB", "on")
+
+
+def test_a_typed_driver_read_converts_values_as_sqlalchemys_result_does(seeded_db: Database) -> None:
+    """Dates, enums, timestamps and booleans come back as SQLAlchemy's result gives them, on either database."""
+    from app.actors.models import Office
+    from app.countries.models import Country
+
+    for statement in (
+        select(*Country.__table__.c).order_by(Country.id),
+        select(*Office.__table__.c).order_by(Office.id),
+        select(*Source.__table__.c).order_by(Source.id).limit(20),
+        select(*Topic.__table__.c).order_by(Topic.id),
+    ):
+        with seeded_db.read_session() as session:
+            expected = [tuple(row) for row in session.execute(statement)]
+            got = DriverRead(statement, typed=True).fetchall(session)
+            raw = DriverRead(statement).fetchall(session)
+        assert expected and got == expected
+        assert [type(value) for value in got[0]] == [type(value) for value in expected[0]]
+        if seeded_db.dialect == "sqlite":  # untyped, SQLite gives its own values (text dates, 0/1)
+            assert raw != expected

@@ -11,6 +11,8 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.actors.models import Actor, ActorAlias, ActorAliasWord, ActorKind, Office, OfficeRank
+from app.countries.models import Country
+from app.perf.driver import DriverRead
 from app.statements.models import PUBLISHED, Statement
 
 # Built once (every save resolves its actor): a statement built per call costs more than it runs.
@@ -47,6 +49,52 @@ def with_offices(session: Session, actor_ids: Iterable[int]) -> dict[int, Actor]
     if not ids:
         return {}
     return {actor.id: actor for actor in session.execute(_WITH_OFFICES, {"ids": ids}).unique().scalars()}
+
+
+_ACTOR, _OFFICE, _COUNTRY = Actor.__table__, Office.__table__, Country.__table__
+_OFFICE_COLUMNS = ("country_id", "title", "rank", "started_on", "ended_on")
+# Every save resolves its actor: about 40 µs, where the ORM's joined load took 250.
+_COPIES_WITH_OFFICES = DriverRead(
+    select(
+        *_ACTOR.c,
+        _OFFICE.c.id.label("office_id"),
+        *(_OFFICE.c[name] for name in _OFFICE_COLUMNS),
+        *(column.label(f"country__{column.name}") for column in _COUNTRY.c),
+    )
+    .select_from(
+        _ACTOR.outerjoin(_OFFICE, _OFFICE.c.actor_id == _ACTOR.c.id).outerjoin(
+            _COUNTRY, _COUNTRY.c.id == _OFFICE.c.country_id
+        )
+    )
+    .where(_ACTOR.c.id == bindparam("id"))
+    .order_by(_OFFICE.c.started_on.asc().nulls_last(), _OFFICE.c.id),  # Actor.offices' order
+    typed=True,
+)
+_ROW = _COPIES_WITH_OFFICES.statement.selected_columns.keys()
+
+
+def copies_with_offices(session: Session, actor_ids: Iterable[int]) -> dict[int, Actor]:
+    """`with_offices`, as transient copies, not in the session: for a save's or an import's checks, which read
+    them (new offices are kept apart, and rows are written by id). One read by its key for each actor."""
+    countries: dict[int, Country] = {}
+    found: dict[int, Actor] = {}
+    for actor_id in sorted(set(actor_ids)):
+        rows = [dict(zip(_ROW, row, strict=True)) for row in _COPIES_WITH_OFFICES.fetchall(session, {"id": actor_id})]
+        if not rows:
+            continue
+        offices = []
+        for row in rows:
+            if row["office_id"] is None:
+                continue
+            country = countries.get(row["country_id"])
+            if country is None:
+                country = countries[row["country_id"]] = Country(
+                    **{column.name: row[f"country__{column.name}"] for column in _COUNTRY.c}
+                )
+            values = {name: row[name] for name in _OFFICE_COLUMNS}
+            offices.append(Office(id=row["office_id"], actor_id=actor_id, country=country, **values))
+        found[actor_id] = Actor(**{column.name: rows[0][column.name] for column in _ACTOR.c}, offices=offices)
+    return found
 
 
 def all_with_offices(session: Session) -> list[Actor]:

@@ -19,12 +19,16 @@ class DriverRead:
     ISO text (`date.fromisoformat` reads it), on PostgreSQL a `date`. Reads that need SQLAlchemy's
     result types, or that run rarely, stay on `session.execute`. Statement events
     (`before_cursor_execute`) don't see these queries; `sql()` gives the SQL sent, for tests and EXPLAIN.
+
+    `typed=True` converts each value as SQLAlchemy's result would (its column type's result processor,
+    looked up once per dialect: dates, enums, timestamps, booleans), for rows made into objects.
     """
 
-    __slots__ = ("_compiled", "_lock", "statement")
+    __slots__ = ("_compiled", "_lock", "statement", "typed")
 
-    def __init__(self, statement: Any) -> None:
+    def __init__(self, statement: Any, *, typed: bool = False) -> None:
         self.statement = statement  # compiled at its first use on each dialect, not at import
+        self.typed = typed
         self._compiled: dict[str, _CompiledRead] = {}
         self._lock = threading.Lock()
 
@@ -43,7 +47,14 @@ class DriverRead:
             names = tuple(compiled.positiontup or ()) if compiled.positional else None
             defaults = {name: bind.value for bind, name in binds.items() if not bind.required}
             required = frozenset(name for bind, name in binds.items() if bind.required)
-            found = _CompiledRead(compiled.string, names, defaults, required, processors)
+            results = None
+            if self.typed:
+                results = tuple(
+                    column.type.dialect_impl(dialect).result_processor(dialect, None)
+                    for column in self.statement.selected_columns
+                )
+                results = results if any(results) else None
+            found = _CompiledRead(compiled.string, names, defaults, required, processors, results)
             with self._lock:
                 found = self._compiled.setdefault(dialect.name, found)
         return found
@@ -60,13 +71,18 @@ class DriverRead:
             connection = on
             if not connection.in_transaction():
                 connection.begin()  # as Connection.execute would, so the "begin" event runs
-        sql, bound = self._for(connection.dialect).bound(params or {})
+        compiled = self._for(connection.dialect)
+        sql, bound = compiled.bound(params or {})
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, bound)
-            return cursor.fetchall()  # type: ignore[no-any-return]
+            rows = cursor.fetchall()
         finally:
             cursor.close()
+        results = compiled.results
+        if results is None:
+            return rows  # type: ignore[no-any-return]
+        return [tuple(value if p is None else p(value) for p, value in zip(results, row, strict=True)) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +92,7 @@ class _CompiledRead:
     defaults: dict[str, Any]  # values the statement carries itself (a literal in a comparison)
     required: frozenset[str]  # the names of its bindparam()s, which every call must give
     processors: dict[str, Callable[[Any], Any]]  # the column types' conversions, by parameter name
+    results: tuple[Callable[[Any], Any] | None, ...] | None  # typed reads: each column's, in order; None: none
 
     def bound(self, params: dict[str, Any]) -> tuple[str, Any]:
         if not self.required <= params.keys():

@@ -131,9 +131,9 @@ class RecordResolver:
         self.countries = countries_repository.with_codes(
             session, {record.country for _, record in records if record.country}
         )
-        self.topics = topics_repository.by_slug(session)
+        self.topics = topics_repository.copies_by_slug(session)
         self.aliases = actors_repository.alias_index(session, {fold(record.actor) for _, record in records})
-        self.actors = actors_repository.with_offices(session, {i for ids in self.aliases.values() for i in ids})
+        self.actors = actors_repository.copies_with_offices(session, {i for ids in self.aliases.values() for i in ids})
         self.new_actors: dict[str, NewActor] = {}
         # Offices added to actors already stored, kept apart from the ORM collections.
         self.new_offices: dict[int, list[NewOffice]] = {}

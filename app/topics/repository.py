@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from app.perf.driver import DriverRead
 from app.perf.versioned import per_data_version
 from app.topics.models import Topic
 
@@ -42,6 +43,16 @@ def choices(session: Session) -> tuple[TopicChoice, ...]:
 
 def by_slug(session: Session) -> dict[str, Topic]:
     return {topic.slug: topic for topic in all_topics(session)}
+
+
+_COPIES = DriverRead(select(*Topic.__table__.c), typed=True)  # every save asks: 20 µs, where a Core read took 120
+_COLUMNS = tuple(column.name for column in Topic.__table__.c)
+
+
+def copies_by_slug(session: Session) -> dict[str, Topic]:
+    """Every topic by slug, as transient copies, not in the session: for a save's checks, which only read them."""
+    topics = (Topic(**dict(zip(_COLUMNS, row, strict=True))) for row in _COPIES.fetchall(session))
+    return {topic.slug: topic for topic in topics}
 
 
 _BY_SLUG = select(Topic).where(Topic.slug == bindparam("slug"))  # built once: every filtered history page asks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import selectinload
 
 from app.actors import repository
@@ -84,3 +84,35 @@ def test_offices_come_in_the_order_held_and_only_those_of_the_country(seeded_db:
     assert [title for title, *_ in tusk_offices] == ["Prime Minister of Poland", "Prime Minister of Poland"]
     assert tusk_offices[0][2] == date(2007, 11, 16)  # the dated term first; the open one (the seed's) after
     assert listed == _expected(seeded_db, poland_id)
+
+
+def _columns(entity: object, names: tuple[str, ...]) -> list[object]:
+    return [getattr(entity, name) for name in names]
+
+
+def test_copies_with_offices_are_the_stored_actors_not_in_the_session(seeded_db: Database) -> None:
+    """A save's checks read its actor from copies: every column, every office in the order held, each
+    office's country, as the ORM loads them; none of them in the session, so none can be flushed."""
+    with seeded_db.read_session() as session:
+        ids = list(session.execute(select(Actor.id).order_by(Actor.id)).scalars())
+        copies = repository.copies_with_offices(session, [*ids, 10**6])  # an id nobody has is left out
+        stored = repository.with_offices(session, ids)
+        assert copies.keys() == stored.keys() == set(ids)
+        several = 0
+        for actor_id in ids:
+            copy, actor = copies[actor_id], stored[actor_id]
+            assert inspect(copy).transient
+            assert _columns(copy, ("id", "slug", "name", "kind", "created_at")) == _columns(
+                actor, ("id", "slug", "name", "kind", "created_at")
+            )
+            office_columns = ("id", "actor_id", "country_id", "title", "rank", "started_on", "ended_on")
+            assert [_columns(o, office_columns) for o in copy.offices] == [
+                _columns(o, office_columns) for o in actor.offices
+            ]
+            assert [_columns(o.country, ("id", "code", "name", "kind")) for o in copy.offices] == [
+                _columns(o.country, ("id", "code", "name", "kind")) for o in actor.offices
+            ]
+            assert all(inspect(o).transient and inspect(o.country).transient for o in copy.offices)
+            several += len(copy.offices) > 1
+        assert several >= 1  # Mark Rutte's two offices, in the order held: not an empty comparison
+        assert not any(isinstance(entity, (Actor, Office, Country)) for entity in session.new)

@@ -41,3 +41,17 @@ def test_a_renamed_or_added_country_is_shown_after_the_change(seeded_db: Databas
     assert renamed is not None and renamed.name == "Rzeczpospolita"
     added = _shown(seeded_db, "OSCE")
     assert added is not None and added.kind == CountryKind.INSTITUTION
+
+
+def test_countries_by_code_are_copies_of_the_stored_rows(seeded_db: Database) -> None:
+    """A save's and a filter's countries: each code's row, whatever case or repeats were asked, and no
+    unknown code; copies not in the session."""
+    with seeded_db.read_session() as session:
+        found = repository.with_codes(session, ["PL", "EU", "PL", "XX"])
+        assert sorted(found) == ["EU", "PL"]
+        for code, copy in found.items():
+            stored = repository.get_by_code(session, code)
+            assert stored is not None and inspect(copy).transient
+            columns = ("id", "code", "name", "kind", "joined_on", "borders_ukraine")
+            assert [getattr(copy, name) for name in columns] == [getattr(stored, name) for name in columns]
+        assert repository.with_codes(session, []) == {}

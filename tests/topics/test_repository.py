@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import inspect
+
 from app.db import Database
 from app.system import repository as system_repository
 from app.topics import repository
@@ -38,3 +40,14 @@ def test_the_choices_are_read_once_per_data_version_and_a_new_topic_shows_at_onc
             session=session, slug="air-policing", title="Air policing, reworded", question="Who polices it?"
         )
     assert [c.title for c in _choices(seeded_db)][-1] == "Air policing, reworded"
+
+
+def test_topic_copies_are_every_stored_topic_by_slug(seeded_db: Database) -> None:
+    with seeded_db.read_session() as session:
+        copies = repository.copies_by_slug(session)
+        stored = repository.by_slug(session)
+    columns = ("id", "slug", "title", "question", "is_context", "position", "created_at", "updated_at")
+    assert copies.keys() == stored.keys() and len(copies) == 4
+    for slug, copy in copies.items():
+        assert inspect(copy).transient
+        assert [getattr(copy, name) for name in columns] == [getattr(stored[slug], name) for name in columns]
