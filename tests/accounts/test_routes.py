@@ -6,11 +6,13 @@ import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from http.cookies import SimpleCookie
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
 
+from app.accounts import repository as accounts_repository
 from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
 from app.accounts.routes import BAD_CREDENTIALS, safe_next
 from app.db import Database, utcnow
@@ -303,22 +305,34 @@ def test_an_expired_session_is_nobody(client: TestClient, seeded_db: Database) -
     assert client.get("/account", follow_redirects=False).status_code == 303
 
 
-def test_anonymous_requests_without_a_cookie_touch_no_database(client: TestClient, seeded_db: Database) -> None:
-    statements: list[str] = []
+def test_anonymous_requests_without_a_cookie_touch_no_database(
+    client: TestClient, seeded_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No cookie: no connection is taken at all (the session lookup is a DriverRead, which statement events
+    don't see, so connections are counted). A cookie: its session is looked up."""
+    checkouts: list[int] = []
     engine = client.app.state.db.engine  # type: ignore[attr-defined]
+    looked_up: list[str] = []
+    real = accounts_repository.live_session
 
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
+    def recorded(session: Any, session_id: str, now: Any) -> Any:
+        looked_up.append(session_id)
+        return real(session, session_id, now)
 
-    event.listen(engine, "before_cursor_execute", count)
+    monkeypatch.setattr(accounts_repository, "live_session", recorded)
+
+    def count(*_args: Any) -> None:
+        checkouts.append(1)
+
+    event.listen(engine, "checkout", count)
     try:
         assert client.get("/login").status_code == 200
-        assert statements == []
+        assert checkouts == [] and looked_up == []
         client.cookies.set("iw_session", "some-old-token")
         assert client.get("/login").status_code == 200
-        assert any("user_session" in statement for statement in statements)
+        assert checkouts and len(looked_up) == 1
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "checkout", count)
 
 
 def test_pages_for_anonymous_visitors_send_them_to_sign_in(client: TestClient) -> None:
