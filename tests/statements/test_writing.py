@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
+from app.actors import repository as actors_repository
 from app.db import Database
 from app.errors import Refused, VersionConflict
 from app.revisions import repository as revisions_repository
@@ -220,20 +221,18 @@ def test_a_checked_record_is_saved_once_and_moves_the_data_version_once(seeded_d
         assert repository.cards(session, [card.id]) == [card]  # made from the values written, it is what is stored
 
 
-def test_the_record_is_resolved_once_per_save(seeded_db: Database) -> None:
+def test_the_record_is_resolved_once_per_save(seeded_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """The check's resolution is the one saved: the actor index is read once, not again to save."""
-    alias_reads: list[str] = []
+    alias_reads: list[list[str]] = []
+    real = actors_repository.alias_index
 
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if "FROM actor_alias" in statement:
-            alias_reads.append(statement)
+    def counted(session: Any, keys: Any = None) -> Any:
+        alias_reads.append(sorted(keys or []))
+        return real(session, keys)
 
-    event.listen(seeded_db.engine, "before_cursor_execute", count)
-    try:
-        with seeded_db.write() as session:
-            writing.add(session=session, values=record_values(), via="test")
-    finally:
-        event.remove(seeded_db.engine, "before_cursor_execute", count)
+    monkeypatch.setattr(actors_repository, "alias_index", counted)
+    with seeded_db.write() as session:
+        writing.add(session=session, values=record_values(), via="test")
     assert len(alias_reads) == 1, alias_reads
 
 
