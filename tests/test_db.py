@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text, update
 
 from app.db import Database, postgres_planner, release, utcnow
-from app.perf.driver import DriverRead
+from app.perf.driver import DriverRead, DriverWrite
 from app.perf.versioned import per_data_version
 from app.sources import repository as sources_repository
 from app.sources.models import Source
@@ -187,3 +187,59 @@ def test_a_typed_driver_read_converts_values_as_sqlalchemys_result_does(seeded_d
         assert [type(value) for value in got[0]] == [type(value) for value in expected[0]]
         if seeded_db.dialect == "sqlite":  # untyped, SQLite gives its own values (text dates, 0/1)
             assert raw != expected
+
+
+# ---- DriverWrite: the same, for the few writes every save makes.
+
+
+def test_a_driver_write_updates_and_returns_as_core_would(seeded_db: Database) -> None:
+    from app.countries.models import Country
+
+    rename = DriverWrite(
+        update(Country).where(Country.code == bindparam("code")).values(name=bindparam("name")).returning(Country.id)
+    )
+    quiet = DriverWrite(update(Country).where(Country.code == bindparam("b_code")), columns=("borders_ukraine",))
+    with seeded_db.write() as session:
+        expected = session.execute(select(Country.id).where(Country.code == "IS")).scalar_one()
+        assert rename.execute(session, {"code": "IS", "name": "Ísland"}) == [(expected,)]
+        assert rename.execute(session, {"code": "XX", "name": "Nobody"}) == []
+        assert quiet.execute(session, {"b_code": "IS", "borders_ukraine": True}) == []  # no RETURNING
+        seen = session.execute(select(Country.name, Country.borders_ukraine).where(Country.code == "IS")).one()
+        assert tuple(seen) == ("Ísland", True)  # in the session's own transaction, the boolean as its type stores it
+    with seeded_db.read_session() as session:
+        stored = session.execute(select(Country.name, Country.borders_ukraine).where(Country.code == "IS")).one()
+    assert tuple(stored) == ("Ísland", True)  # and committed with it
+
+
+def test_a_driver_write_refuses_a_statement_that_needs_a_python_side_value(seeded_db: Database) -> None:
+    """Topic.updated_at is set by SQLAlchemy on every UPDATE (onupdate): on the driver's cursor it would be
+    left out, so such a statement is refused when compiled, before anything is written."""
+    retitle = DriverWrite(update(Topic).where(Topic.slug == bindparam("slug")).values(title=bindparam("title")))
+    with seeded_db.write() as session, pytest.raises(ValueError, match=r"onupdate value \(updated_at\)"):
+        retitle.execute(session, {"slug": "no-fly-zone", "title": "Never written"})
+
+
+def test_a_driver_write_runs_an_upsert_for_many_rows_with_their_types(seeded_db: Database) -> None:
+    """The data scopes' upsert, as every save runs it: new rows inserted, existing ones updated, each
+    value converted by its column's type (a timestamp read back as the same moment)."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from app.system.models import DataScope
+
+    dialect = seeded_db.dialect
+    insert = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(DataScope)
+    upsert = DriverWrite(
+        insert.on_conflict_do_update(index_elements=[DataScope.scope], set_={"version": insert.excluded.version}),
+        columns=("scope", "version", "changed_at"),
+    )
+    moment = utcnow()
+    with seeded_db.write() as session:
+        upsert.executemany(session, [{"scope": name, "version": 7, "changed_at": moment} for name in ("t:a", "t:b")])
+        upsert.executemany(session, [{"scope": "t:a", "version": 9, "changed_at": moment}])
+        upsert.executemany(session, [])
+    with seeded_db.read_session() as session:
+        rows = session.execute(
+            select(DataScope.scope, DataScope.version, DataScope.changed_at).where(DataScope.scope.like("t:%"))
+        ).all()
+    assert sorted(tuple(row) for row in rows) == [("t:a", 9, moment), ("t:b", 7, moment)]

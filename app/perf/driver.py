@@ -1,4 +1,4 @@
-"""DriverRead: the hottest reads, compiled once per dialect and run on the driver's own cursor."""
+"""DriverRead and DriverWrite: the hottest statements, compiled once per dialect, run on the driver's cursor."""
 
 from __future__ import annotations
 
@@ -29,32 +29,13 @@ class DriverRead:
     def __init__(self, statement: Any, *, typed: bool = False) -> None:
         self.statement = statement  # compiled at its first use on each dialect, not at import
         self.typed = typed
-        self._compiled: dict[str, _CompiledRead] = {}
+        self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
-    def _for(self, dialect: Any) -> _CompiledRead:
+    def _for(self, dialect: Any) -> _Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            binds = compiled.bind_names  # each bind parameter and its name in the SQL (anonymous ones named here)
-            if any(bind.expanding for bind in binds):
-                raise ValueError("DriverRead takes no expanding (IN list) parameters: the SQL is compiled once")
-            processors = {}
-            for bind, name in binds.items():
-                processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-                if processor is not None:
-                    processors[name] = processor
-            names = tuple(compiled.positiontup or ()) if compiled.positional else None
-            defaults = {name: bind.value for bind, name in binds.items() if not bind.required}
-            required = frozenset(name for bind, name in binds.items() if bind.required)
-            results = None
-            if self.typed:
-                results = tuple(
-                    column.type.dialect_impl(dialect).result_processor(dialect, None)
-                    for column in self.statement.selected_columns
-                )
-                results = results if any(results) else None
-            found = _CompiledRead(compiled.string, names, defaults, required, processors, results)
+            found = _compile(self.statement, dialect, typed=self.typed)
             with self._lock:
                 found = self._compiled.setdefault(dialect.name, found)
         return found
@@ -85,8 +66,91 @@ class DriverRead:
         return [tuple(value if p is None else p(value) for p, value in zip(results, row, strict=True)) for row in rows]
 
 
+class DriverWrite:
+    """An UPDATE, INSERT or upsert compiled once per dialect and run on the driver's own cursor, in the
+    session's transaction: for the few writes every save makes (its data version, its scopes, its score row).
+
+    `columns` names the values given when the statement's own `values()` doesn't (an INSERT's columns, an
+    UPDATE's SET). Nothing SQLAlchemy would add is added: no Python-side default or onupdate value, so
+    every column the row needs is given. Statement events don't see these either.
+    """
+
+    __slots__ = ("_columns", "_compiled", "_lock", "statement")
+
+    def __init__(self, statement: Any, *, columns: tuple[str, ...] | None = None) -> None:
+        self.statement = statement
+        self._columns = columns
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _for(self, connection: Connection) -> _Compiled:
+        dialect = connection.dialect
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = _compile(self.statement, dialect, columns=self._columns)
+            with self._lock:
+                found = self._compiled.setdefault(dialect.name, found)
+        return found
+
+    def sql(self, dialect: Any, params: dict[str, Any]) -> tuple[str, Any]:
+        """The SQL and the driver's parameters this write sends for `params`."""
+        found = self._compiled.get(dialect.name) or _compile(self.statement, dialect, columns=self._columns)
+        return found.bound(params)
+
+    def execute(self, session: Session, params: dict[str, Any]) -> list[Any]:
+        """Run it once; the rows it returns (its RETURNING clause's), or none."""
+        connection = session.connection()
+        sql, bound = self._for(connection).bound(params)
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, bound)
+            return cursor.fetchall() if cursor.description else []
+        finally:
+            cursor.close()
+
+    def executemany(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Run it for each row, in one call to the driver."""
+        if not rows:
+            return
+        connection = session.connection()
+        compiled = self._for(connection)
+        bound = [compiled.bound(row)[1] for row in rows]
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(compiled.sql, bound)
+        finally:
+            cursor.close()
+
+
+def _compile(statement: Any, dialect: Any, *, typed: bool = False, columns: tuple[str, ...] | None = None) -> _Compiled:
+    """The statement's SQL for the dialect, its parameters' order and conversions, and (typed) its columns'."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns) if columns is not None else None)
+    prefetched = [*getattr(compiled, "insert_prefetch", ()), *getattr(compiled, "update_prefetch", ())]
+    if prefetched:  # a value SQLAlchemy would make in Python (a default, an onupdate): a driver's cursor wouldn't
+        missing = ", ".join(column.name for column in prefetched)
+        raise ValueError(f"DriverWrite makes no Python-side default or onupdate value ({missing}): give them")
+    binds = compiled.bind_names  # each bind parameter and its name in the SQL (anonymous ones named here)
+    if any(bind.expanding for bind in binds):
+        raise ValueError("DriverRead takes no expanding (IN list) parameters: the SQL is compiled once")
+    processors = {}
+    for bind, name in binds.items():
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processors[name] = processor
+    names = tuple(compiled.positiontup or ()) if compiled.positional else None
+    defaults = {name: bind.value for bind, name in binds.items() if not bind.required}
+    required = frozenset(name for bind, name in binds.items() if bind.required)
+    results = None
+    if typed:
+        results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
+        )
+        results = results if any(results) else None
+    return _Compiled(compiled.string, names, defaults, required, processors, results)
+
+
 @dataclass(frozen=True, slots=True)
-class _CompiledRead:
+class _Compiled:
     sql: str
     names: tuple[str, ...] | None  # the parameters' order for a positional driver (SQLite); None: by name
     defaults: dict[str, Any]  # values the statement carries itself (a literal in a comparison)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from app.actors.models import Office
 from app.countries.models import Country
 from app.db import postgres_planner
-from app.perf.driver import DriverRead
+from app.perf.driver import DriverRead, DriverWrite
 from app.perf.versioned import per_data_version
 from app.stances import grid, scoring
 from app.stances.models import PositionChangeRow, StanceScore
@@ -159,6 +159,7 @@ _REPLACE_CELL = (
     )
     # No values(): the SET clause is the parameters given, the _CELL_VALUES columns.
 )
+_REPLACE_CELL_ON_DRIVER = DriverWrite(_REPLACE_CELL, columns=_CELL_VALUES)  # every save overwrites its month's row
 
 
 def last_row_before(session: Session, *, topic_id: int, country_id: int, month: date) -> SeriesRow | None:
@@ -192,7 +193,7 @@ def replace_cell(session: Session, row: dict[str, Any]) -> None:
     """Overwrite the stored row of the row's own series and month (which must exist) with `row`."""
     params = {name: row[name] for name in _CELL_VALUES}
     params |= {"b_topic_id": row["topic_id"], "b_country_id": row["country_id"], "b_month": row["month"]}
-    session.connection().execute(_REPLACE_CELL, params)
+    _REPLACE_CELL_ON_DRIVER.execute(session, params)
 
 
 def stale_rule_versions(session: Session) -> list[int]:
