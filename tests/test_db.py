@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.exc import StatementError
 
 from app.db import Database, postgres_planner, release, utcnow
 from app.perf.driver import DriverRead, DriverWrite
@@ -243,3 +244,45 @@ def test_a_driver_write_runs_an_upsert_for_many_rows_with_their_types(seeded_db:
             select(DataScope.scope, DataScope.version, DataScope.changed_at).where(DataScope.scope.like("t:%"))
         ).all()
     assert sorted(tuple(row) for row in rows) == [("t:a", 9, moment), ("t:b", 7, moment)]
+
+
+@pytest.mark.parametrize("count", [1, 3, 25])  # a save's few rows on the driver's cursor; an import's by Core
+def test_rows_inserted_few_or_many_are_stored_whole(seeded_db: Database, count: int) -> None:
+    from app.revisions.models import Revision, RevisionAction
+    from app.revisions.repository import insert_many as insert_revisions
+
+    moment = utcnow()
+    rows = [
+        {
+            "statement_id": 1,
+            "version": 100 + index,
+            "action": RevisionAction.EDIT,
+            "user_id": None,
+            "via": "test",
+            "note": f"note {index}" if index % 2 else None,
+            "created_at": moment,
+            "before": "{}",
+            "after": '{"quote": "ł"}',
+        }
+        for index in range(count)
+    ]
+    with seeded_db.write() as session:
+        insert_revisions(session, rows)
+    with seeded_db.read_session() as session:
+        stored = session.execute(select(Revision).where(Revision.version >= 100).order_by(Revision.version)).scalars()
+        got = [{name: getattr(revision, name) for name in rows[0]} for revision in stored]
+    assert got == rows
+
+
+def test_a_few_rows_not_all_giving_the_same_columns_are_refused_and_nothing_is_written(seeded_db: Database) -> None:
+    """As Core refuses them: no row is stored with a column silently left out."""
+    rows = [
+        {"url": None, "key": "k-one", "outlet": "Wire", "title": "One", "published_on": None, "language": "en",
+         "created_at": utcnow()},
+        {"key": "k-two", "outlet": "Wire", "title": "Two", "published_on": None, "language": "de",
+         "created_at": utcnow()},
+    ]  # fmt: skip
+    with pytest.raises(StatementError, match="A value is required for bind parameter 'url'"), seeded_db.write() as s:
+        sources_repository.insert_many(s, rows)
+    with seeded_db.read_session() as session:
+        assert session.execute(select(func.count()).select_from(Source).where(Source.key.like("k-%"))).scalar_one() == 0

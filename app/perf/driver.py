@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,12 +46,7 @@ class DriverRead:
 
     def fetchall(self, on: Session | Connection, params: dict[str, Any] | None = None) -> list[Any]:
         """Every row, in the session's (or connection's) transaction, begun here if it wasn't."""
-        if isinstance(on, Session):
-            connection = on.connection()
-        else:
-            connection = on
-            if not connection.in_transaction():
-                connection.begin()  # as Connection.execute would, so the "begin" event runs
+        connection = _connection(on)
         compiled = self._for(connection.dialect)
         sql, bound = compiled.bound(params or {})
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -97,9 +92,9 @@ class DriverWrite:
         found = self._compiled.get(dialect.name) or _compile(self.statement, dialect, columns=self._columns)
         return found.bound(params)
 
-    def execute(self, session: Session, params: dict[str, Any]) -> list[Any]:
-        """Run it once; the rows it returns (its RETURNING clause's), or none."""
-        connection = session.connection()
+    def execute(self, on: Session | Connection, params: dict[str, Any]) -> list[Any]:
+        """Run it once, in the session's (or connection's) transaction; the rows it returns (RETURNING's), or none."""
+        connection = _connection(on)
         sql, bound = self._for(connection).bound(params)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -108,11 +103,11 @@ class DriverWrite:
         finally:
             cursor.close()
 
-    def executemany(self, session: Session, rows: list[dict[str, Any]]) -> None:
+    def executemany(self, on: Session | Connection, rows: Sequence[dict[str, Any]]) -> None:
         """Run it for each row, in one call to the driver."""
         if not rows:
             return
-        connection = session.connection()
+        connection = _connection(on)
         compiled = self._for(connection)
         bound = [compiled.bound(row)[1] for row in rows]
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -120,6 +115,15 @@ class DriverWrite:
             cursor.executemany(compiled.sql, bound)
         finally:
             cursor.close()
+
+
+def _connection(on: Session | Connection) -> Connection:
+    """The session's connection, or the connection itself, in a transaction (begun here if none was)."""
+    if isinstance(on, Session):
+        return on.connection()
+    if not on.in_transaction():
+        on.begin()  # as Connection.execute would, so the "begin" event runs
+    return on
 
 
 def _compile(statement: Any, dialect: Any, *, typed: bool = False, columns: tuple[str, ...] | None = None) -> _Compiled:

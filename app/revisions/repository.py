@@ -9,14 +9,14 @@ from sqlalchemy import bindparam, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.db import insert_rows
 from app.revisions.models import Revision, RevisionAction
 
 _INSERT = insert(Revision)  # Core, built once: the ORM's bulk insert adds only its cost
 
 
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(_INSERT, list(rows))
+    insert_rows(session.connection(), _INSERT, rows)
 
 
 def for_statement(session: Session, statement_id: int) -> list[Revision]:

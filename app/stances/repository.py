@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.actors.models import Office
 from app.countries.models import Country
+from app.db import insert_rows as db_insert_rows
 from app.db import postgres_planner
 from app.perf.driver import DriverRead, DriverWrite
 from app.perf.versioned import per_data_version
@@ -185,8 +186,7 @@ def delete_all(session: Session) -> None:
 
 
 def insert_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(_INSERT, list(rows))
+    db_insert_rows(session.connection(), _INSERT, rows)
 
 
 def replace_cell(session: Session, row: dict[str, Any]) -> None:
@@ -731,8 +731,7 @@ def delete_all_changes(session: Session) -> None:
 
 
 def insert_changes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(_INSERT_CHANGES, list(rows))
+    db_insert_rows(session.connection(), _INSERT_CHANGES, rows)
 
 
 _COUNTRY_CHANGES = DriverRead(

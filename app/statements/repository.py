@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.actors.models import Actor, ActorKind, Office, OfficeRank
 from app.countries.models import Country
-from app.db import insert_many_returning_ids, postgres_planner
+from app.db import insert_many_returning_ids, insert_rows, postgres_planner
 from app.perf.driver import DriverRead
 from app.sources.models import Source
 from app.stances.models import StanceScore
@@ -95,8 +95,7 @@ def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
 
 
 def link_sources(session: Session, links: Sequence[dict[str, Any]]) -> None:
-    if links:
-        session.connection().execute(_LINK, list(links))
+    insert_rows(session.connection(), _LINK, links)
 
 
 def load_full(session: Session, ids: Sequence[int]) -> list[Statement]:
