@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import selectinload
 
@@ -116,3 +117,15 @@ def test_copies_with_offices_are_the_stored_actors_not_in_the_session(seeded_db:
             several += len(copy.offices) > 1
         assert several >= 1  # Mark Rutte's two offices, in the order held: not an empty comparison
         assert not any(isinstance(entity, (Actor, Office, Country)) for entity in session.new)
+
+
+@pytest.mark.parametrize("few", [20, 0])  # a save's one key, read by key; an import's many, by Core
+def test_the_alias_index_for_some_names_is_the_whole_index_cut_down(
+    seeded_db: Database, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repository, "_FEW", few)
+    with seeded_db.read_session() as session:
+        whole = repository.alias_index(session)
+        keys = sorted(whole)[:5]
+        some = repository.alias_index(session, [*keys, keys[0], "nobody by this name"])
+    assert len(keys) == 5 and dict(some) == {key: whole[key] for key in keys}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect, select
 
 from app.db import Database
@@ -11,7 +12,11 @@ from app.sources.models import Source
 _COLUMNS = ("id", "url", "key", "outlet", "title", "published_on", "language", "created_at")
 
 
-def test_sources_are_found_by_url_and_by_key_as_copies_of_the_stored_rows(seeded_db: Database) -> None:
+@pytest.mark.parametrize("few", [20, 0])  # a save's few, one read each; an import's many, by Core
+def test_sources_are_found_by_url_and_by_key_as_copies_of_the_stored_rows(
+    seeded_db: Database, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repository, "_FEW", few)
     with seeded_db.read_session() as session:
         stored = session.execute(select(Source).order_by(Source.id)).scalars().all()
         by_url = [source for source in stored if source.url][:2]
