@@ -11,7 +11,32 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 
-class DriverRead:
+class _OnDriver:
+    """A Core statement compiled once per dialect (at its first use there, not at import), for the driver's cursor."""
+
+    __slots__ = ("_columns", "_compiled", "_lock", "_typed", "statement")
+
+    def __init__(self, statement: Any, *, typed: bool = False, columns: tuple[str, ...] | None = None) -> None:
+        self.statement = statement
+        self._typed = typed
+        self._columns = columns
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _for(self, dialect: Any) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = _compile(self.statement, dialect, typed=self._typed, columns=self._columns)
+            with self._lock:
+                found = self._compiled.setdefault(dialect.name, found)
+        return found
+
+    def sql(self, dialect: Any, params: dict[str, Any] | None = None) -> tuple[str, Any]:
+        """The SQL and the driver's parameters this statement sends for `params`."""
+        return self._for(dialect).bound(params or {})
+
+
+class DriverRead(_OnDriver):
     """A Core select compiled once per dialect and run on the driver's own cursor: for the hottest reads.
 
     SQLAlchemy's execute path costs more than SQLite's answer (docs/performance.md, "DriverRead").
@@ -24,25 +49,10 @@ class DriverRead:
     looked up once per dialect: dates, enums, timestamps, booleans), for rows made into objects.
     """
 
-    __slots__ = ("_compiled", "_lock", "statement", "typed")
+    __slots__ = ()
 
     def __init__(self, statement: Any, *, typed: bool = False) -> None:
-        self.statement = statement  # compiled at its first use on each dialect, not at import
-        self.typed = typed
-        self._compiled: dict[str, _Compiled] = {}
-        self._lock = threading.Lock()
-
-    def _for(self, dialect: Any) -> _Compiled:
-        found = self._compiled.get(dialect.name)
-        if found is None:
-            found = _compile(self.statement, dialect, typed=self.typed)
-            with self._lock:
-                found = self._compiled.setdefault(dialect.name, found)
-        return found
-
-    def sql(self, dialect: Any, params: dict[str, Any] | None = None) -> tuple[str, Any]:
-        """The SQL and the driver's parameters this read sends for `params`."""
-        return self._for(dialect).bound(params or {})
+        super().__init__(statement, typed=typed)
 
     def fetchall(self, on: Session | Connection, params: dict[str, Any] | None = None) -> list[Any]:
         """Every row, in the session's (or connection's) transaction, begun here if it wasn't."""
@@ -61,7 +71,7 @@ class DriverRead:
         return [tuple(value if p is None else p(value) for p, value in zip(results, row, strict=True)) for row in rows]
 
 
-class DriverWrite:
+class DriverWrite(_OnDriver):
     """An UPDATE, INSERT or upsert compiled once per dialect and run on the driver's own cursor, in the
     session's transaction: for the few writes every save makes (its data version, its scopes, its score row).
 
@@ -70,32 +80,15 @@ class DriverWrite:
     every column the row needs is given. Statement events don't see these either.
     """
 
-    __slots__ = ("_columns", "_compiled", "_lock", "statement")
+    __slots__ = ()
 
     def __init__(self, statement: Any, *, columns: tuple[str, ...] | None = None) -> None:
-        self.statement = statement
-        self._columns = columns
-        self._compiled: dict[str, _Compiled] = {}
-        self._lock = threading.Lock()
-
-    def _for(self, connection: Connection) -> _Compiled:
-        dialect = connection.dialect
-        found = self._compiled.get(dialect.name)
-        if found is None:
-            found = _compile(self.statement, dialect, columns=self._columns)
-            with self._lock:
-                found = self._compiled.setdefault(dialect.name, found)
-        return found
-
-    def sql(self, dialect: Any, params: dict[str, Any]) -> tuple[str, Any]:
-        """The SQL and the driver's parameters this write sends for `params`."""
-        found = self._compiled.get(dialect.name) or _compile(self.statement, dialect, columns=self._columns)
-        return found.bound(params)
+        super().__init__(statement, columns=columns)
 
     def execute(self, on: Session | Connection, params: dict[str, Any]) -> list[Any]:
         """Run it once, in the session's (or connection's) transaction; the rows it returns (RETURNING's), or none."""
         connection = _connection(on)
-        sql, bound = self._for(connection).bound(params)
+        sql, bound = self._for(connection.dialect).bound(params)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, bound)
@@ -108,7 +101,7 @@ class DriverWrite:
         if not rows:
             return
         connection = _connection(on)
-        compiled = self._for(connection)
+        compiled = self._for(connection.dialect)
         bound = [compiled.bound(row)[1] for row in rows]
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
