@@ -141,13 +141,8 @@ _ON_DRIVER: dict[tuple[Insert, tuple[str, ...]], DriverWrite] = {}
 _ON_DRIVER_LOCK = threading.Lock()
 
 
-def _on_driver(insert: Insert, rows: Sequence[dict[str, Any]]) -> DriverWrite | None:
-    """The insert on the driver's cursor for these rows' columns, when they are few and all give the same ones."""
-    if len(rows) > _FEW_ROWS:
-        return None
-    columns = tuple(rows[0])
-    if any(row.keys() != rows[0].keys() for row in rows[1:]):
-        return None
+def _on_driver(insert: Insert, columns: tuple[str, ...]) -> DriverWrite:
+    """The insert on the driver's cursor for rows giving these columns, compiled once."""
     key = (insert, columns)
     found = _ON_DRIVER.get(key)
     if found is None:
@@ -157,15 +152,14 @@ def _on_driver(insert: Insert, rows: Sequence[dict[str, Any]]) -> DriverWrite | 
 
 
 def insert_rows(connection: Connection, insert: Insert, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows (each giving every column, its defaults included): a few on the driver's cursor, many as
-    Core's executemany."""
+    """Insert rows (each giving every column, its defaults included): a few that give the same columns on
+    the driver's cursor, others as Core's executemany (which refuses rows that don't)."""
     if not rows:
         return
-    on_driver = _on_driver(insert, rows)
-    if on_driver is None:
-        connection.execute(insert, list(rows))
+    if len(rows) <= _FEW_ROWS and all(row.keys() == rows[0].keys() for row in rows[1:]):
+        _on_driver(insert, tuple(rows[0])).executemany(connection, rows)
     else:
-        on_driver.executemany(connection, rows)
+        connection.execute(insert, list(rows))
 
 
 def insert_many_returning_ids(connection: Connection, insert: Insert, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -174,13 +168,13 @@ def insert_many_returning_ids(connection: Connection, insert: Insert, rows: Sequ
     `insert` is the table's INSERT with `RETURNING id` sorted by parameter order. On PostgreSQL, many
     rows take their ids from the table's sequence and go in as an executemany without RETURNING: psycopg
     parses SQLAlchemy's thousand-row RETURNING statement again on every call, in Python (bench/README.md,
-    "Where an import's time goes").
+    "Where an import's time goes"). One row, a save's, goes on the driver's cursor with its RETURNING.
     """
     if not rows:
         return []
-    if len(rows) == 1 and (on_driver := _on_driver(insert, rows)) is not None:  # a save's
-        return [row[0] for row in on_driver.execute(connection, rows[0])]
-    if connection.dialect.name != "postgresql" or len(rows) == 1:
+    if len(rows) == 1:
+        return [row[0] for row in _on_driver(insert, tuple(rows[0])).execute(connection, rows[0])]
+    if connection.dialect.name != "postgresql":
         return list(connection.execute(insert, list(rows)).scalars())
     table = insert.table.name
     ids = sorted(connection.execute(_NEW_IDS, {"table": table, "count": len(rows)}).scalars())
