@@ -42,7 +42,8 @@ _WITH_AUTHORS = DriverRead(
 )
 _REVISION_KEYS = tuple(column.name for column in _REVISIONS.c)
 _USER_KEYS = tuple(column.name for column in _USERS.c)
-_CUT, _AUTHOR_ID = len(_REVISION_KEYS), len(_REVISION_KEYS) + _USER_KEYS.index("id")  # where the author's columns start
+# Where a row's author columns start, and where its author's id is (None without an author).
+_CUT, _AUTHOR_ID = len(_REVISION_KEYS), len(_REVISION_KEYS) + _USER_KEYS.index("id")
 
 
 def for_statement_with_authors(session: Session, statement_id: int) -> list[tuple[Revision, User | None]]:
