@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
-from app.perf.driver import DriverRead
+from app.perf.driver import DriverRead, copy_of
 
 # Users
 
@@ -43,7 +43,6 @@ _LIVE_SESSION = DriverRead(
     ),
     typed=True,
 )
-_LIVE_KEYS = _LIVE_SESSION.statement.selected_columns.keys()
 
 
 def live_session(session: Session, session_id: str, now: datetime) -> UserSession | None:
@@ -54,9 +53,8 @@ def live_session(session: Session, session_id: str, now: datetime) -> UserSessio
     rows = _LIVE_SESSION.fetchall(session, {"session_id": session_id, "now": now})
     if not rows:
         return None
-    row = dict(zip(_LIVE_KEYS, rows[0], strict=True))
-    user = User(**{column.name: row[f"user__{column.name}"] for column in _USERS.c})
-    return UserSession(**{column.name: row[column.name] for column in _SESSIONS.c}, user=user)
+    row = rows[0]  # the session's columns, then its user's
+    return copy_of(UserSession, row, user=copy_of(User, row, len(_SESSIONS.c)))
 
 
 def touch_session(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 class _OnDriver:
@@ -108,6 +110,19 @@ class DriverWrite(_OnDriver):
             cursor.executemany(compiled.sql, bound)
         finally:
             cursor.close()
+
+
+def copy_of(model: type[T], row: Sequence[Any], start: int = 0, **related: Any) -> T:
+    """A transient `model`, never in a session (so never flushed), from a typed DriverRead's row that holds the
+    model's table columns in the table's order from `start` (a select of `*Model.__table__.c`, first or after
+    another table's); `related` sets relationships (`user=...`). For checks and pages that only read it."""
+    names = _NAMES.get(model)
+    if names is None:
+        names = _NAMES[model] = tuple(column.name for column in model.__table__.c)  # type: ignore[attr-defined]
+    return model(**dict(zip(names, row[start : start + len(names)], strict=True)), **related)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}  # each model's table columns' names, in order
 
 
 def _connection(on: Session | Connection) -> Connection:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.db import insert_rows
-from app.perf.driver import DriverRead
+from app.perf.driver import DriverRead, copy_of
 from app.revisions.models import Revision, RevisionAction
 
 _INSERT = insert(Revision)  # Core, built once: the ORM's bulk insert adds only its cost
@@ -40,10 +40,9 @@ _WITH_AUTHORS = DriverRead(
     .order_by(_REVISIONS.c.version),
     typed=True,
 )
-_REVISION_KEYS = tuple(column.name for column in _REVISIONS.c)
-_USER_KEYS = tuple(column.name for column in _USERS.c)
 # Where a row's author columns start, and where its author's id is (None without an author).
-_CUT, _AUTHOR_ID = len(_REVISION_KEYS), len(_REVISION_KEYS) + _USER_KEYS.index("id")
+_CUT = len(_REVISIONS.c)
+_AUTHOR_ID = _CUT + list(_USERS.c).index(_USERS.c.id)
 
 
 def for_statement_with_authors(session: Session, statement_id: int) -> list[tuple[Revision, User | None]]:
@@ -53,9 +52,8 @@ def for_statement_with_authors(session: Session, statement_id: int) -> list[tupl
     """
     found = []
     for row in _WITH_AUTHORS.fetchall(session, {"statement_id": statement_id}):
-        revision = Revision(**dict(zip(_REVISION_KEYS, row[:_CUT], strict=True)))
-        author = None if row[_AUTHOR_ID] is None else User(**dict(zip(_USER_KEYS, row[_CUT:], strict=True)))
-        found.append((revision, author))
+        author = None if row[_AUTHOR_ID] is None else copy_of(User, row, _CUT)
+        found.append((copy_of(Revision, row), author))
     return found
 
 

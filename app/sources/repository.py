@@ -9,14 +9,13 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from app.db import insert_many_returning_ids
-from app.perf.driver import DriverRead
+from app.perf.driver import DriverRead, copy_of
 from app.sources.models import Source
 
 # A save looks its one or two sources up by key on the driver's cursor (about 20 µs each, where the ORM's
 # read took 240); an import's thousands go 500 to a read through Core.
 _FEW = 20
 _CHUNK = 500
-_COLUMNS = tuple(column.name for column in Source.__table__.c)
 _BY = {
     kind: DriverRead(select(*Source.__table__.c).where(column == bindparam("value")), typed=True)
     for kind, column in (("url", Source.url), ("key", Source.key))
@@ -44,7 +43,7 @@ def find_existing(session: Session, *, urls: Iterable[str], keys: Iterable[str])
                 for row in connection.execute(_BY_MANY[kind], {"values": values[start : start + _CHUNK]})
             ]
         for row in rows:
-            source = Source(**dict(zip(_COLUMNS, row, strict=True)))
+            source = copy_of(Source, row)
             found[(kind, getattr(source, kind))] = source
     return found
 
