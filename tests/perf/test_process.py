@@ -15,7 +15,9 @@ def collector_on() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.enable()
     yield
-    if not was_enabled:
+    if was_enabled:  # as it was, whatever the test did: a collector left off would change every later test's heap
+        gc.enable()
+    else:
         gc.disable()
 
 
