@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     targets = [TARGETS[key] for key in keys]
     bench = Bench(plan)
     if any(target.cold for target in targets):
-        bench.prepare_cold(SQLITE, url)
+        bench.prepare_cold(SQLITE, url, fixture)
     with app_server(url, core=plan.server_core, log=bench.logs / "cpu-uvicorn.log") as server:
         poster = None
         if FORM_SAVE in targets:

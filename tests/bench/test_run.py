@@ -173,6 +173,26 @@ def test_a_page_that_does_not_answer_as_expected_stops_the_run(tmp_path: Path) -
             bench.probe(server, moved, fixture)
 
 
+def test_a_cold_page_never_asks_for_the_path_its_cached_twin_asks_for(tmp_path: Path) -> None:
+    # 300 statements and room for 20,000 cold paths: every published id is drawn, the cached statement page's too
+    url = f"sqlite:///{tmp_path / 'small.sqlite3'}"
+    service.generate(database_url=url, statements=300, actors=60)
+    bench = bench_run.Bench(plan_from(parser().parse_args(["--quick", "--cache-dir", str(tmp_path)])))
+    fixture = bench_run.read_fixture(url, deep_rows=100, secret="unused")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        published = set(connection.execute(text("SELECT id FROM statement WHERE status = 'published'")).scalars())
+    engine.dispose()
+    assert fixture.statement_id in published  # so a list of every published id would hold it
+    bench.prepare_cold(SQLITE, url, fixture)
+    asked = bench.cold["statement-cold"].file.read_text(encoding="utf-8").split()
+    assert len(asked) == len(set(asked)) == len(published) - 1
+    assert set(asked) == {f"/statements/{statement_id}" for statement_id in published - {fixture.statement_id}}
+    cached = {target.path(fixture) for target in PAGES if not target.cold}
+    for key, cursor in bench.cold.items():
+        assert not cached & set(cursor.file.read_text(encoding="utf-8").splitlines()), key
+
+
 def test_the_pages_a_p99_target_compares_get_longer_latency_runs_in_full_mode(tmp_path: Path) -> None:
     def plan(*args: str) -> Plan:
         return plan_from(parser().parse_args([*args, "--cache-dir", str(tmp_path)]))
