@@ -42,7 +42,7 @@ _WITH_AUTHORS = DriverRead(
 )
 # Where a row's author columns start, and where its author's id is (None without an author).
 _CUT = len(_REVISIONS.c)
-_AUTHOR_ID = _CUT + list(_USERS.c).index(_USERS.c.id)
+_AUTHOR_ID = _CUT + list(_USERS.c.keys()).index("id")
 
 
 def for_statement_with_authors(session: Session, statement_id: int) -> list[tuple[Revision, User | None]]:

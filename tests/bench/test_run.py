@@ -180,9 +180,11 @@ def test_a_cold_page_never_asks_for_the_path_its_cached_twin_asks_for(tmp_path: 
     bench = bench_run.Bench(plan_from(parser().parse_args(["--quick", "--cache-dir", str(tmp_path)])))
     fixture = bench_run.read_fixture(url, deep_rows=100, secret="unused")
     engine = create_engine(url)
-    with engine.connect() as connection:
-        published = set(connection.execute(text("SELECT id FROM statement WHERE status = 'published'")).scalars())
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            published = set(connection.execute(text("SELECT id FROM statement WHERE status = 'published'")).scalars())
+    finally:
+        engine.dispose()
     assert fixture.statement_id in published  # so a list of every published id would hold it
     bench.prepare_cold(SQLITE, url, fixture)
     asked = bench.cold["statement-cold"].file.read_text(encoding="utf-8").split()
